@@ -1,0 +1,38 @@
+const USAGE = `quayside — Helm's release model as a serverless service
+
+Usage: quayside <command> [flags]
+
+Commands:
+  start     run the whole service on this machine (queue, store, cluster, worker)
+  version   print the quayside version
+
+Run 'quayside <command> --help' for a command's flags.`;
+
+const START_PENDING =
+  'quayside start: the local stack (SQS queue, DynamoDB Local, Kubernetes simulator, worker) is not built yet.\n' +
+  'It arrives with the local-stack issue; until then run the tests with: npm test';
+
+/** Runs the CLI with the given arguments and returns the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command] = argv;
+  switch (command) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    case 'version':
+    case '--version':
+      process.stdout.write('quayside 0.1.0\n');
+      return 0;
+    case 'start':
+      process.stderr.write(`${START_PENDING}\n`);
+      return 1;
+    default:
+      process.stderr.write(
+        `Error: unknown command "${command}" for "quayside"\nRun 'quayside --help' for usage.\n`,
+      );
+      return 2;
+  }
+}
