@@ -1,0 +1,55 @@
+/**
+ * The base of every error quayside raises on purpose. Callers branch on the
+ * subclass with `instanceof`; the message is for people, never for matching.
+ */
+export class QuaysideError extends Error {
+  /** Whether trying the same operation again later may succeed. */
+  readonly retryable: boolean;
+
+  constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** One problem with user input: where it is and what is wrong with it. */
+export interface FieldProblem {
+  /** Dotted path of the offending field, e.g. `release.name`. */
+  readonly field: string;
+  readonly message: string;
+}
+
+/** Input that can never succeed as given. Never retried. */
+export class ValidationError extends QuaysideError {
+  readonly problems: readonly FieldProblem[];
+
+  constructor(problems: readonly FieldProblem[]) {
+    super(problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+    this.problems = problems;
+  }
+}
+
+/** The release has no record in the store. */
+export class ReleaseNotFoundError extends QuaysideError {
+  readonly release: string;
+  readonly namespace: string;
+
+  constructor(input: { name: string; namespace: string }) {
+    super(`release "${input.name}" not found in namespace "${input.namespace}"`);
+    this.release = input.name;
+    this.namespace = input.namespace;
+  }
+}
+
+/** The release exists but the asked-for revision does not (never was, or was pruned). */
+export class RevisionNotFoundError extends QuaysideError {
+  readonly release: string;
+  readonly revision: number;
+
+  constructor(input: { name: string; revision: number }) {
+    super(`release "${input.name}" has no revision ${input.revision}`);
+    this.release = input.name;
+    this.revision = input.revision;
+  }
+}

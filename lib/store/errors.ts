@@ -1,0 +1,92 @@
+import { QuaysideError } from '../domain/index.ts';
+import type { Item } from './driver.ts';
+
+/** The base of the store's errors. */
+export class StoreError extends QuaysideError {}
+
+/**
+ * A conditional write found the item in another state than expected. Drivers
+ * raise it; ReleaseStore turns it into a meaningful error or a retry.
+ */
+export class TransactionConflictError extends StoreError {
+  /** Index of the op whose condition failed, when the driver can tell. */
+  readonly failedOp: number | undefined;
+  /** The item as it was when the condition failed, when the driver can tell. */
+  readonly existing: Item | undefined;
+
+  constructor(input: { failedOp?: number; existing?: Item; cause?: unknown }) {
+    super(
+      input.failedOp === undefined
+        ? 'a conditional write failed: the release changed concurrently'
+        : `a conditional write failed at op ${input.failedOp}: the release changed concurrently`,
+      { cause: input.cause, retryable: true },
+    );
+    this.failedOp = input.failedOp;
+    this.existing = input.existing;
+  }
+}
+
+/** Another operation holds the release's lease and has not run out of time. */
+export class OperationInProgressError extends StoreError {
+  readonly owner: string;
+  readonly requestId: string;
+  readonly expiresAt: string;
+  readonly release: string;
+
+  constructor(input: { release: string; owner: string; requestId: string; expiresAt: string }) {
+    super(
+      `another operation (request ${input.requestId}, worker ${input.owner}) is in progress on release "${input.release}" until ${input.expiresAt}`,
+      { retryable: true },
+    );
+    this.owner = input.owner;
+    this.requestId = input.requestId;
+    this.expiresAt = input.expiresAt;
+    this.release = input.release;
+  }
+}
+
+/** The caller no longer holds the lease it is writing under (it expired and was taken over). */
+export class LeaseLostError extends StoreError {
+  readonly release: string;
+  readonly owner: string;
+
+  constructor(input: { release: string; owner: string }) {
+    super(`the lease on release "${input.release}" held by ${input.owner} was lost before the operation finished`);
+    this.release = input.release;
+    this.owner = input.owner;
+  }
+}
+
+/** An item could not be decoded: missing fields, wrong types, a damaged body. */
+export class StoreCorruptionError extends StoreError {
+  readonly key: string;
+
+  constructor(input: { key: string; reason: string; cause?: unknown }) {
+    super(`stored item ${input.key} is unreadable: ${input.reason}`, { cause: input.cause });
+    this.key = input.key;
+  }
+}
+
+/** The revision is larger than one transaction can carry, even compressed. */
+export class RevisionTooLargeError extends StoreError {
+  readonly bytes: number;
+  readonly limit: number;
+
+  constructor(input: { release: string; revision: number; bytes: number; limit: number }) {
+    super(
+      `revision ${input.revision} of release "${input.release}" is ${input.bytes} bytes compressed; the limit is ${input.limit}`,
+    );
+    this.bytes = input.bytes;
+    this.limit = input.limit;
+  }
+}
+
+/** The backing service failed in a way worth retrying (throttling, 5xx, network). */
+export class StoreUnavailableError extends StoreError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause, retryable: true });
+  }
+}
+
+/** The store URL or configuration is wrong. */
+export class StoreConfigError extends StoreError {}

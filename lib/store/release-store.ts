@@ -1,0 +1,172 @@
+import {
+  type Clock,
+  type IdGenerator,
+  type ReleaseId,
+  type Revision,
+  type RevisionMeta,
+  randomId,
+  systemClock,
+} from '../domain/index.ts';
+import { beginOperation } from './begin.ts';
+import { DEFAULT_CHUNK_BYTES } from './codec.ts';
+import type { StoreContext } from './context.ts';
+import type { StoreDriver } from './driver.ts';
+import { LeaseLostError, TransactionConflictError } from './errors.ts';
+import { finishOperation } from './finish.ts';
+import { headKey, pendingAttentionSk, ATTENTION_PK } from './keys.ts';
+import { pruneHistory, purgeRelease } from './prune.ts';
+import { readAttention, readHistory, readRelease, readReleases, readRevision, readRevisionMeta } from './reads.ts';
+import type {
+  AttentionEntry,
+  BeginInput,
+  BeginResult,
+  FinishInput,
+  HistoryPage,
+  Lease,
+  ListPage,
+  ReleaseSummary,
+} from './types.ts';
+
+export interface ReleaseStoreOptions {
+  readonly clock?: Clock;
+  /** Makes lease owner tokens. */
+  readonly ids?: IdGenerator;
+  /** Revisions kept after a success unless the operation says otherwise; 0 keeps all. Helm's default is 10. */
+  readonly historyMax?: number;
+  readonly chunkBytes?: number;
+  readonly requestTtlSeconds?: number;
+}
+
+export const DEFAULT_HISTORY_MAX = 10;
+/** 30 days: far longer than any redelivery, short enough not to grow forever. */
+const DEFAULT_REQUEST_TTL_SECONDS = 30 * 24 * 3600;
+/** Compressed body bytes per revision: DynamoDB's 4 MB per transaction less room for the other items. */
+const MAX_BODY_BYTES = 3.5 * 1024 * 1024;
+
+/**
+ * Release history with Helm's rules, over any StoreDriver. Every rule — revision
+ * numbering, leases, idempotency, pruning, the one-transaction finish — is here,
+ * once; drivers only store items.
+ */
+export class ReleaseStore {
+  private readonly ctx: StoreContext;
+  private readonly ids: IdGenerator;
+
+  constructor(driver: StoreDriver, options: ReleaseStoreOptions = {}) {
+    this.ctx = {
+      driver,
+      clock: options.clock ?? systemClock,
+      chunkBytes: options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+      historyMax: options.historyMax ?? DEFAULT_HISTORY_MAX,
+      requestTtlSeconds: options.requestTtlSeconds ?? DEFAULT_REQUEST_TTL_SECONDS,
+      maxBodyBytes: MAX_BODY_BYTES,
+      maxConflictRetries: 8,
+    };
+    this.ids = options.ids ?? randomId;
+  }
+
+  get driver(): StoreDriver {
+    return this.ctx.driver;
+  }
+
+  /**
+   * Takes the lease and records the pending revision (see BeginResult).
+   * @throws OperationInProgressError while another live operation holds the lease.
+   * @throws RequestIdReusedError when the request id belongs to another release.
+   * @throws ReleaseNotFoundError for an uninstall of an unknown release.
+   */
+  begin(input: BeginInput): Promise<BeginResult> {
+    return beginOperation(this.ctx, input, this.ids());
+  }
+
+  /**
+   * Finalizes the leased revision and releases the lease atomically; after a
+   * success, prunes history beyond history-max.
+   * @throws LeaseLostError when the lease was taken over.
+   */
+  async finish(input: FinishInput): Promise<RevisionMeta> {
+    const meta = await finishOperation(this.ctx, input);
+    if (meta.status === 'deployed') {
+      await pruneHistory(this.ctx, input.lease.release, input.historyMax ?? this.ctx.historyMax);
+    }
+    return meta;
+  }
+
+  /**
+   * Ends an uninstall without --keep-history: every revision of the release is deleted.
+   * @throws LeaseLostError when the lease was taken over.
+   */
+  async purge(lease: Lease): Promise<void> {
+    try {
+      await purgeRelease(this.ctx, lease);
+    } catch (error) {
+      if (error instanceof TransactionConflictError) {
+        throw new LeaseLostError({ release: lease.release.name, owner: lease.owner });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Moves the lease's expiry, for an operation that needs longer than planned.
+   * @throws LeaseLostError when the lease was taken over.
+   */
+  async renewLease(lease: Lease, expiresAt: number): Promise<Lease> {
+    try {
+      await this.ctx.driver.transact([
+        {
+          type: 'update',
+          key: headKey(lease.release),
+          set: {
+            leaseExpiresAt: expiresAt,
+            gsi2pk: ATTENTION_PK,
+            gsi2sk: pendingAttentionSk(lease.release, expiresAt),
+          },
+          condition: { op: 'eq', name: 'leaseOwner', value: lease.owner },
+        },
+      ]);
+    } catch (error) {
+      if (error instanceof TransactionConflictError) {
+        throw new LeaseLostError({ release: lease.release.name, owner: lease.owner });
+      }
+      throw error;
+    }
+    return { ...lease, expiresAt };
+  }
+
+  /** Deletes the oldest revisions beyond `historyMax` (never the deployed one). */
+  prune(release: ReleaseId, historyMax: number = this.ctx.historyMax): Promise<number> {
+    return pruneHistory(this.ctx, release, historyMax);
+  }
+
+  /** The release's head, or undefined when the store has no such release. */
+  getRelease(release: ReleaseId): Promise<ReleaseSummary | undefined> {
+    return readRelease(this.ctx, release);
+  }
+
+  /** @throws RevisionNotFoundError */
+  getRevisionMeta(release: ReleaseId, revision: number): Promise<RevisionMeta> {
+    return readRevisionMeta(this.ctx, release, revision);
+  }
+
+  /** @throws RevisionNotFoundError, StoreCorruptionError */
+  getRevision(release: ReleaseId, revision: number): Promise<Revision> {
+    return readRevision(this.ctx, release, revision);
+  }
+
+  history(release: ReleaseId, options?: { limit?: number; cursor?: string; oldestFirst?: boolean }): Promise<HistoryPage> {
+    return readHistory(this.ctx, release, options);
+  }
+
+  list(input: { cluster: string; namespace?: string; limit?: number; cursor?: string }): Promise<ListPage> {
+    return readReleases(this.ctx, input);
+  }
+
+  needingAttention(input?: { cluster?: string; limit?: number }): Promise<AttentionEntry[]> {
+    return readAttention(this.ctx, input);
+  }
+
+  async close(): Promise<void> {
+    await this.ctx.driver.close?.();
+  }
+}
