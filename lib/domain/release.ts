@@ -33,7 +33,10 @@ function checkLabel(field: string, value: unknown, max: number, what: string): F
 }
 
 /** Problems with a release identity, empty when it is valid. `prefix` names the enclosing field. */
-export function findReleaseIdProblems(id: Partial<Record<keyof ReleaseId, unknown>>, prefix = 'release'): FieldProblem[] {
+export function findReleaseIdProblems(
+  id: Partial<Record<keyof ReleaseId, unknown>>,
+  prefix = 'release',
+): FieldProblem[] {
   const problems = [
     ...checkLabel(`${prefix}.name`, id.name, RELEASE_NAME_MAX, 'release name'),
     ...checkLabel(`${prefix}.namespace`, id.namespace, NAMESPACE_MAX, 'namespace'),

@@ -65,7 +65,11 @@ function pendingDescription(input: BeginInput): string {
  * @throws RequestIdReusedError when the request id belongs to another release.
  * @throws ReleaseNotFoundError for an uninstall of a release the store does not have.
  */
-export async function beginOperation(ctx: StoreContext, input: BeginInput, owner: string): Promise<BeginResult> {
+export async function beginOperation(
+  ctx: StoreContext,
+  input: BeginInput,
+  owner: string,
+): Promise<BeginResult> {
   for (let attempt = 0; attempt <= ctx.maxConflictRetries; attempt++) {
     const previous = await findPreviousRun(ctx, input, owner);
     if (previous !== undefined) return previous;
@@ -86,7 +90,11 @@ export async function beginOperation(ctx: StoreContext, input: BeginInput, owner
 }
 
 /** The outcome for a request id already recorded, or undefined for a new request. */
-async function findPreviousRun(ctx: StoreContext, input: BeginInput, owner: string): Promise<BeginResult | undefined> {
+async function findPreviousRun(
+  ctx: StoreContext,
+  input: BeginInput,
+  owner: string,
+): Promise<BeginResult | undefined> {
   const record = await ctx.driver.get(requestKey(input.requestId), { consistent: true });
   if (record === undefined) return undefined;
   const recordedFor = String(record.releaseKey);
@@ -233,7 +241,11 @@ interface TargetRevision {
 }
 
 /** Marks the revision of an expired lease failed, so that nothing stays pending forever. */
-async function interruptExpired(ctx: StoreContext, start: StartInput, ops: WriteOp[]): Promise<RevisionMeta | undefined> {
+async function interruptExpired(
+  ctx: StoreContext,
+  start: StartInput,
+  ops: WriteOp[],
+): Promise<RevisionMeta | undefined> {
   const { head, input, now } = start;
   if (head?.leaseOwner === undefined || head.leaseRevision === undefined) return undefined;
   const item = await ctx.driver.get(revisionKey(input.release, head.leaseRevision), { consistent: true });
@@ -258,7 +270,8 @@ async function interruptExpired(ctx: StoreContext, start: StartInput, ops: Write
   return failed;
 }
 
-const sha = (value: string | undefined): { sha256?: string } => (value === undefined ? {} : { sha256: value });
+const sha = (value: string | undefined): { sha256?: string } =>
+  value === undefined ? {} : { sha256: value };
 
 function newRevision(ctx: StoreContext, start: StartInput, ops: WriteOp[]): TargetRevision {
   const { input, head, now } = start;
@@ -279,7 +292,12 @@ function newRevision(ctx: StoreContext, start: StartInput, ops: WriteOp[]): Targ
   const body =
     input.body === undefined
       ? undefined
-      : encodeBody({ release: input.release, revision: number, body: input.body, chunkBytes: ctx.chunkBytes });
+      : encodeBody({
+          release: input.release,
+          revision: number,
+          body: input.body,
+          chunkBytes: ctx.chunkBytes,
+        });
   if (body !== undefined && body.compressedBytes > ctx.maxBodyBytes) {
     throw new RevisionTooLargeError({
       release: formatReleaseId(input.release),
@@ -298,18 +316,30 @@ function newRevision(ctx: StoreContext, start: StartInput, ops: WriteOp[]): Targ
 }
 
 /** Uninstall works on the latest revision instead of creating one. */
-async function uninstallTarget(ctx: StoreContext, start: StartInput, ops: WriteOp[]): Promise<TargetRevision> {
+async function uninstallTarget(
+  ctx: StoreContext,
+  start: StartInput,
+  ops: WriteOp[],
+): Promise<TargetRevision> {
   const { input, head } = start;
   if (head === undefined || head.latestRevision === 0) throw new ReleaseNotFoundError(input.release);
   const key = revisionKey(input.release, head.latestRevision);
   const item = await ctx.driver.get(key, { consistent: true });
-  if (item === undefined) throw new StoreError(`release ${formatReleaseId(input.release)} lost its latest revision`);
+  if (item === undefined)
+    throw new StoreError(`release ${formatReleaseId(input.release)} lost its latest revision`);
   const decoded = decodeRevisionMeta(input.release, item);
   // When the latest revision was just marked interrupted, this put replaces that one (same item, same condition).
   const earlier = ops.findIndex((op) => op.type === 'put' && op.item.sk === key.sk);
-  const condition = earlier === -1 ? { op: 'eq' as const, name: 'status', value: decoded.meta.status } : ops[earlier]?.condition;
+  const condition =
+    earlier === -1
+      ? { op: 'eq' as const, name: 'status', value: decoded.meta.status }
+      : ops[earlier]?.condition;
   if (earlier !== -1) ops.splice(earlier, 1);
-  const meta: RevisionMeta = { ...decoded.meta, status: 'uninstalling', description: pendingDescription(input) };
+  const meta: RevisionMeta = {
+    ...decoded.meta,
+    status: 'uninstalling',
+    description: pendingDescription(input),
+  };
   ops.push({
     type: 'put',
     item: encodeRevisionMeta(meta, { chunks: decoded.bodyChunks, ...sha(decoded.bodySha256) }),
@@ -317,4 +347,3 @@ async function uninstallTarget(ctx: StoreContext, start: StartInput, ops: WriteO
   });
   return { meta, bodyChunks: decoded.bodyChunks };
 }
-

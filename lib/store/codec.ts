@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
-import { ACTIONS, RELEASE_STATUSES, type ReleaseId, type RevisionBody, type RevisionMeta } from '../domain/index.ts';
+import {
+  ACTIONS,
+  RELEASE_STATUSES,
+  type ReleaseId,
+  type RevisionBody,
+  type RevisionMeta,
+} from '../domain/index.ts';
 import type { AttributeValue, Item } from './driver.ts';
 import { StoreCorruptionError } from './errors.ts';
 import { bodyKey, revisionKey } from './keys.ts';

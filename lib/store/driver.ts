@@ -6,7 +6,12 @@
  */
 
 export type Scalar = string | number | boolean;
-export type AttributeValue = Scalar | Uint8Array | null | AttributeValue[] | { [key: string]: AttributeValue };
+export type AttributeValue =
+  | Scalar
+  | Uint8Array
+  | null
+  | AttributeValue[]
+  | { [key: string]: AttributeValue };
 
 /** An item: its primary key (`pk`, `sk`) plus top-level attributes. */
 export interface Item {

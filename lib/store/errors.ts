@@ -51,7 +51,9 @@ export class LeaseLostError extends StoreError {
   readonly owner: string;
 
   constructor(input: { release: string; owner: string }) {
-    super(`the lease on release "${input.release}" held by ${input.owner} was lost before the operation finished`);
+    super(
+      `the lease on release "${input.release}" held by ${input.owner} was lost before the operation finished`,
+    );
     this.release = input.release;
     this.owner = input.owner;
   }

@@ -2,7 +2,12 @@ import { formatReleaseId, type RevisionMeta, toIso } from '../domain/index.ts';
 import { decodeRevisionMeta, dropUndefined, encodeBody, encodeRevisionMeta } from './codec.ts';
 import type { StoreContext } from './context.ts';
 import type { AttributeValue, WriteOp } from './driver.ts';
-import { LeaseLostError, RevisionTooLargeError, StoreCorruptionError, TransactionConflictError } from './errors.ts';
+import {
+  LeaseLostError,
+  RevisionTooLargeError,
+  StoreCorruptionError,
+  TransactionConflictError,
+} from './errors.ts';
 import { decodeHead, LEASE_ATTRIBUTES } from './head.ts';
 import { ATTENTION_PK, bodyKey, failedAttentionSk, headKey, revisionKey } from './keys.ts';
 import type { FinishInput } from './types.ts';
@@ -19,7 +24,8 @@ export async function finishOperation(ctx: StoreContext, input: FinishInput): Pr
   const now = ctx.clock.now();
   const key = revisionKey(lease.release, lease.revision);
   const item = await ctx.driver.get(key, { consistent: true });
-  if (item === undefined) throw new LeaseLostError({ release: formatReleaseId(lease.release), owner: lease.owner });
+  if (item === undefined)
+    throw new LeaseLostError({ release: formatReleaseId(lease.release), owner: lease.owner });
   const current = decodeRevisionMeta(lease.release, item);
   const deployed = input.status === 'deployed';
   const meta: RevisionMeta = dropUndefined({
@@ -36,7 +42,12 @@ export async function finishOperation(ctx: StoreContext, input: FinishInput): Pr
   let chunks = current.bodyChunks;
   let digest = current.bodySha256;
   if (input.body !== undefined) {
-    const body = encodeBody({ release: lease.release, revision: lease.revision, body: input.body, chunkBytes: ctx.chunkBytes });
+    const body = encodeBody({
+      release: lease.release,
+      revision: lease.revision,
+      body: input.body,
+      chunkBytes: ctx.chunkBytes,
+    });
     if (body.compressedBytes > ctx.maxBodyBytes) {
       throw new RevisionTooLargeError({
         release: formatReleaseId(lease.release),
@@ -115,7 +126,11 @@ function headUpdate(input: FinishInput, meta: RevisionMeta, now: number): WriteO
 }
 
 /** A failed finish means the lease was lost, or the stored state is not what the lease promised. */
-async function explainConflict(ctx: StoreContext, input: FinishInput, error: TransactionConflictError): Promise<Error> {
+async function explainConflict(
+  ctx: StoreContext,
+  input: FinishInput,
+  error: TransactionConflictError,
+): Promise<Error> {
   const { lease } = input;
   const item = await ctx.driver.get(headKey(lease.release), { consistent: true });
   const head = item === undefined ? undefined : decodeHead(item);
@@ -128,4 +143,3 @@ async function explainConflict(ctx: StoreContext, input: FinishInput, error: Tra
     cause: error,
   });
 }
-

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ACTIONS, RELEASE_STATUSES, type ReleaseId } from '../domain/index.ts';
-import { dropUndefined, describeIssues } from './codec.ts';
+import { describeIssues, dropUndefined } from './codec.ts';
 import type { Item } from './driver.ts';
 import { StoreCorruptionError } from './errors.ts';
 import type { ReleaseSummary } from './types.ts';
@@ -59,7 +59,11 @@ export function summarizeHead(head: HeadItem): ReleaseSummary {
     lease:
       head.leaseOwner === undefined
         ? undefined
-        : { owner: head.leaseOwner, requestId: head.leaseRequestId ?? '', expiresAt: head.leaseExpiresAt ?? 0 },
+        : {
+            owner: head.leaseOwner,
+            requestId: head.leaseRequestId ?? '',
+            expiresAt: head.leaseExpiresAt ?? 0,
+          },
   });
 }
 

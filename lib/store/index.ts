@@ -1,5 +1,14 @@
 export { RequestIdReusedError } from './begin.ts';
-export type { DriverUsage, Item, Key, QueryInput, QueryPage, StoreDriver, WriteOp, Condition } from './driver.ts';
+export type {
+  Condition,
+  DriverUsage,
+  Item,
+  Key,
+  QueryInput,
+  QueryPage,
+  StoreDriver,
+  WriteOp,
+} from './driver.ts';
 export {
   LeaseLostError,
   OperationInProgressError,

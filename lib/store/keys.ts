@@ -16,7 +16,10 @@ export const headKey = (id: ReleaseId): Key => ({ pk: releasePk(id), sk: 'HEAD' 
 export const REVISION_PREFIX = 'REV#';
 export const revisionSk = (revision: number): string =>
   `${REVISION_PREFIX}${String(revision).padStart(REVISION_DIGITS, '0')}`;
-export const revisionKey = (id: ReleaseId, revision: number): Key => ({ pk: releasePk(id), sk: revisionSk(revision) });
+export const revisionKey = (id: ReleaseId, revision: number): Key => ({
+  pk: releasePk(id),
+  sk: revisionSk(revision),
+});
 
 export const BODY_PREFIX = 'BODY#';
 export const bodyKey = (id: ReleaseId, revision: number, chunk: number): Key => ({
@@ -34,7 +37,8 @@ export const namespaceIndexSk = (id: ReleaseId): string => `${id.namespace}#${id
 export const ATTENTION_PK = 'ATTN';
 export const FAILED_PREFIX = 'F#';
 export const PENDING_PREFIX = 'P#';
-export const failedAttentionSk = (id: ReleaseId): string => `${FAILED_PREFIX}${id.cluster}#${id.namespace}#${id.name}`;
+export const failedAttentionSk = (id: ReleaseId): string =>
+  `${FAILED_PREFIX}${id.cluster}#${id.namespace}#${id.name}`;
 /** Sorted by lease expiry so that "expired before now" is one key range. */
 export const pendingAttentionSk = (id: ReleaseId, leaseExpiresAt: number): string =>
   `${PENDING_PREFIX}${timeKey(leaseExpiresAt)}#${id.cluster}#${id.namespace}#${id.name}`;

@@ -1,3 +1,4 @@
+import { evaluateCondition } from './conditions.ts';
 import {
   type AttributeValue,
   INDEXES,
@@ -12,7 +13,6 @@ import {
   type StoreDriver,
   type WriteOp,
 } from './driver.ts';
-import { evaluateCondition } from './conditions.ts';
 import { StoreError, TransactionConflictError } from './errors.ts';
 import { itemSize } from './item-size.ts';
 
@@ -47,19 +47,25 @@ export class MemoryDriver implements StoreDriver {
     this.usage.requests++;
     const index = input.index === undefined ? undefined : INDEXES[input.index];
     const members =
-      index === undefined ? this.partitions.get(input.pk) : this.indexes.get(input.index as IndexName)?.get(input.pk);
+      index === undefined
+        ? this.partitions.get(input.pk)
+        : this.indexes.get(input.index as IndexName)?.get(input.pk);
     const sortKeyOf = (item: Item): string => (index === undefined ? item.sk : String(item[index.sk]));
     let rows = [...(members ?? [])].map((k) => this.items.get(k) as Item);
     const { beginsWith, between } = input.sk ?? {};
     if (beginsWith !== undefined) rows = rows.filter((item) => sortKeyOf(item).startsWith(beginsWith));
-    if (between !== undefined) rows = rows.filter((item) => sortKeyOf(item) >= between[0] && sortKeyOf(item) <= between[1]);
+    if (between !== undefined)
+      rows = rows.filter((item) => sortKeyOf(item) >= between[0] && sortKeyOf(item) <= between[1]);
     const order = (a: Item, b: Item): number =>
       compare(sortKeyOf(a), sortKeyOf(b)) || compare(a.pk, b.pk) || compare(a.sk, b.sk);
     rows.sort((a, b) => (input.descending ? order(b, a) : order(a, b)));
     if (input.cursor !== undefined) {
       const after = decodeCursor(input.cursor);
       const at = rows.findIndex((item) => item.pk === after.pk && item.sk === after.sk);
-      rows = at === -1 ? rows.filter((item) => isAfter(item, after, input.descending ?? false, sortKeyOf)) : rows.slice(at + 1);
+      rows =
+        at === -1
+          ? rows.filter((item) => isAfter(item, after, input.descending ?? false, sortKeyOf))
+          : rows.slice(at + 1);
     }
     const limit = input.limit ?? Number.POSITIVE_INFINITY;
     const page = rows.slice(0, limit);
@@ -87,7 +93,9 @@ export class MemoryDriver implements StoreDriver {
     const next = ops.map((op) => applyOp(op, op.type === 'put' ? undefined : this.items.get(keyOf(op.key))));
     next.forEach((result, i) => {
       if (result !== undefined && itemSize(result) > MAX_ITEM_BYTES) {
-        throw new StoreError(`op ${i}: item ${result.pk} ${result.sk} is larger than ${MAX_ITEM_BYTES} bytes`);
+        throw new StoreError(
+          `op ${i}: item ${result.pk} ${result.sk} is larger than ${MAX_ITEM_BYTES} bytes`,
+        );
       }
     });
     ops.forEach((op, i) => {
@@ -132,7 +140,8 @@ export class MemoryDriver implements StoreDriver {
     removeFrom(this.partitions, item.pk, k);
     for (const [name, index] of Object.entries(INDEXES)) {
       const ipk = item[index.pk];
-      if (typeof ipk === 'string') removeFrom(this.indexes.get(name as IndexName) as Map<string, Set<string>>, ipk, k);
+      if (typeof ipk === 'string')
+        removeFrom(this.indexes.get(name as IndexName) as Map<string, Set<string>>, ipk, k);
     }
   }
 }
@@ -151,7 +160,8 @@ export function checkTransactionShape(ops: readonly WriteOp[]): void {
     if (seen.has(k)) throw new StoreError(`a transaction touches item ${key.pk} ${key.sk} twice`);
     seen.add(k);
     if (op.type === 'put') bytes += itemSize(op.item);
-    if (op.type === 'update' && op.set !== undefined) bytes += itemSize({ ...op.set, pk: key.pk, sk: key.sk });
+    if (op.type === 'update' && op.set !== undefined)
+      bytes += itemSize({ ...op.set, pk: key.pk, sk: key.sk });
   }
   if (bytes > MAX_TRANSACTION_BYTES) {
     throw new StoreError(`a transaction carries at most ${MAX_TRANSACTION_BYTES} bytes; got ${bytes}`);
@@ -191,9 +201,16 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function isAfter(item: Item, after: Position, descending: boolean, sortKeyOf: (item: Item) => string): boolean {
+function isAfter(
+  item: Item,
+  after: Position,
+  descending: boolean,
+  sortKeyOf: (item: Item) => string,
+): boolean {
   const c =
-    compare(sortKeyOf(item), after.isk ?? after.sk) || compare(item.pk, after.pk) || compare(item.sk, after.sk);
+    compare(sortKeyOf(item), after.isk ?? after.sk) ||
+    compare(item.pk, after.pk) ||
+    compare(item.sk, after.sk);
   return descending ? c < 0 : c > 0;
 }
 

@@ -4,7 +4,7 @@ import type { StoreContext } from './context.ts';
 import { MAX_TRANSACTION_OPS, type WriteOp } from './driver.ts';
 import { TransactionConflictError } from './errors.ts';
 import { decodeHead } from './head.ts';
-import { bodyKey, headKey, releasePk, REVISION_PREFIX, revisionKey, revisionSk } from './keys.ts';
+import { bodyKey, headKey, REVISION_PREFIX, releasePk, revisionKey, revisionSk } from './keys.ts';
 import type { Lease } from './types.ts';
 
 /**
@@ -13,7 +13,11 @@ import type { Lease } from './types.ts';
  * Safe to repeat; a crash part way leaves a consistent, merely longer, history.
  * @returns how many revisions were deleted.
  */
-export async function pruneHistory(ctx: StoreContext, release: ReleaseId, historyMax: number): Promise<number> {
+export async function pruneHistory(
+  ctx: StoreContext,
+  release: ReleaseId,
+  historyMax: number,
+): Promise<number> {
   if (historyMax <= 0) return 0;
   const item = await ctx.driver.get(headKey(release), { consistent: true });
   if (item === undefined) return 0;
@@ -34,7 +38,8 @@ export async function pruneHistory(ctx: StoreContext, release: ReleaseId, histor
     for (const revisionItem of page.items) {
       const { meta, bodyChunks } = decodeRevisionMeta(release, revisionItem);
       if (meta.status === 'deployed' || isPending(meta.status)) continue;
-      if (doomed.length < excess) doomed.push({ revision: meta.revision, status: meta.status, chunks: bodyChunks });
+      if (doomed.length < excess)
+        doomed.push({ revision: meta.revision, status: meta.status, chunks: bodyChunks });
     }
     cursor = page.cursor;
   } while (cursor !== undefined && doomed.length < excess);
@@ -44,7 +49,12 @@ export async function pruneHistory(ctx: StoreContext, release: ReleaseId, histor
   let batchRevisions = 0;
   const flush = async (): Promise<void> => {
     if (batchRevisions === 0) return;
-    batch.push({ type: 'update', key: headKey(release), add: { revisionCount: -batchRevisions }, condition: { op: 'itemExists' } });
+    batch.push({
+      type: 'update',
+      key: headKey(release),
+      add: { revisionCount: -batchRevisions },
+      condition: { op: 'itemExists' },
+    });
     try {
       await ctx.driver.transact(batch);
       deleted += batchRevisions;
@@ -105,7 +115,11 @@ export async function purgeRelease(ctx: StoreContext, lease: Lease): Promise<voi
   } while (cursor !== undefined || (await hasDeletable(ctx, pk, lastKeys)));
   await ctx.driver.transact([
     { type: 'delete', key: revisionKey(lease.release, lease.revision) },
-    { type: 'delete', key: headKey(lease.release), condition: { op: 'eq', name: 'leaseOwner', value: lease.owner } },
+    {
+      type: 'delete',
+      key: headKey(lease.release),
+      condition: { op: 'eq', name: 'leaseOwner', value: lease.owner },
+    },
   ]);
 }
 

@@ -1,4 +1,4 @@
-import { type ReleaseId, type Revision, RevisionNotFoundError, type RevisionMeta } from '../domain/index.ts';
+import { type ReleaseId, type Revision, type RevisionMeta, RevisionNotFoundError } from '../domain/index.ts';
 import { decodeBody, decodeRevisionMeta } from './codec.ts';
 import type { StoreContext } from './context.ts';
 import { decodeHead, headRelease, summarizeHead } from './head.ts';
@@ -9,20 +9,27 @@ import {
   FAILED_PREFIX,
   headKey,
   PENDING_PREFIX,
-  releasePk,
   REVISION_PREFIX,
+  releasePk,
   revisionKey,
   timeKey,
 } from './keys.ts';
 import type { AttentionEntry, HistoryPage, ListPage, ReleaseSummary } from './types.ts';
 
-export async function readRelease(ctx: StoreContext, release: ReleaseId): Promise<ReleaseSummary | undefined> {
+export async function readRelease(
+  ctx: StoreContext,
+  release: ReleaseId,
+): Promise<ReleaseSummary | undefined> {
   const item = await ctx.driver.get(headKey(release), { consistent: true });
   return item === undefined ? undefined : summarizeHead(decodeHead(item));
 }
 
 /** @throws RevisionNotFoundError when the revision does not exist (or was pruned). */
-export async function readRevisionMeta(ctx: StoreContext, release: ReleaseId, revision: number): Promise<RevisionMeta> {
+export async function readRevisionMeta(
+  ctx: StoreContext,
+  release: ReleaseId,
+  revision: number,
+): Promise<RevisionMeta> {
   const item = await ctx.driver.get(revisionKey(release, revision), { consistent: true });
   if (item === undefined) throw new RevisionNotFoundError({ name: release.name, revision });
   return decodeRevisionMeta(release, item).meta;
@@ -33,7 +40,11 @@ export async function readRevisionMeta(ctx: StoreContext, release: ReleaseId, re
  * @throws RevisionNotFoundError when the revision does not exist (or was pruned).
  * @throws StoreCorruptionError when the body is damaged.
  */
-export async function readRevision(ctx: StoreContext, release: ReleaseId, revision: number): Promise<Revision> {
+export async function readRevision(
+  ctx: StoreContext,
+  release: ReleaseId,
+  revision: number,
+): Promise<Revision> {
   const item = await ctx.driver.get(revisionKey(release, revision), { consistent: true });
   if (item === undefined) throw new RevisionNotFoundError({ name: release.name, revision });
   const decoded = decodeRevisionMeta(release, item);
@@ -122,7 +133,11 @@ export async function readAttention(
   for (const item of expired.items) {
     const head = decodeHead(item);
     if (input.cluster !== undefined && head.cluster !== input.cluster) continue;
-    entries.push({ release: headRelease(head), reason: 'lease-expired', leaseExpiredAt: head.leaseExpiresAt ?? 0 });
+    entries.push({
+      release: headRelease(head),
+      reason: 'lease-expired',
+      leaseExpiredAt: head.leaseExpiresAt ?? 0,
+    });
   }
   return entries;
 }

@@ -13,9 +13,16 @@ import type { StoreContext } from './context.ts';
 import type { StoreDriver } from './driver.ts';
 import { LeaseLostError, TransactionConflictError } from './errors.ts';
 import { finishOperation } from './finish.ts';
-import { headKey, pendingAttentionSk, ATTENTION_PK } from './keys.ts';
+import { ATTENTION_PK, headKey, pendingAttentionSk } from './keys.ts';
 import { pruneHistory, purgeRelease } from './prune.ts';
-import { readAttention, readHistory, readRelease, readReleases, readRevision, readRevisionMeta } from './reads.ts';
+import {
+  readAttention,
+  readHistory,
+  readRelease,
+  readReleases,
+  readRevision,
+  readRevisionMeta,
+} from './reads.ts';
 import type {
   AttentionEntry,
   BeginInput,
@@ -154,7 +161,10 @@ export class ReleaseStore {
     return readRevision(this.ctx, release, revision);
   }
 
-  history(release: ReleaseId, options?: { limit?: number; cursor?: string; oldestFirst?: boolean }): Promise<HistoryPage> {
+  history(
+    release: ReleaseId,
+    options?: { limit?: number; cursor?: string; oldestFirst?: boolean },
+  ): Promise<HistoryPage> {
     return readHistory(this.ctx, release, options);
   }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock, QuaysideError, type ReleaseId, RevisionNotFoundError, ReleaseNotFoundError } from '../../lib/domain/index.ts';
+import {
+  ManualClock,
+  QuaysideError,
+  type ReleaseId,
+  ReleaseNotFoundError,
+  RevisionNotFoundError,
+} from '../../lib/domain/index.ts';
 import {
   LeaseLostError,
   OperationInProgressError,
@@ -26,7 +32,13 @@ function uniqueRelease(name = 'blog'): ReleaseId {
 
 async function deploy(
   store: ReleaseStore,
-  input: { release: ReleaseId; requestId: string; clock: ManualClock; action?: 'install' | 'upgrade'; manifest?: string },
+  input: {
+    release: ReleaseId;
+    requestId: string;
+    clock: ManualClock;
+    action?: 'install' | 'upgrade';
+    manifest?: string;
+  },
 ) {
   const started = await store.begin(
     beginInput({
@@ -72,12 +84,26 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
       );
       expect(started.kind).toBe('started');
       if (started.kind !== 'started') return;
-      expect(started.revision).toMatchObject({ revision: 1, status: 'pending-install', description: 'Initial install underway' });
-      const done = await store.finish({ lease: started.lease, status: 'deployed', description: 'Install complete', body: body() });
+      expect(started.revision).toMatchObject({
+        revision: 1,
+        status: 'pending-install',
+        description: 'Initial install underway',
+      });
+      const done = await store.finish({
+        lease: started.lease,
+        status: 'deployed',
+        description: 'Install complete',
+        body: body(),
+      });
       expect(done).toMatchObject({ revision: 1, status: 'deployed', description: 'Install complete' });
       expect(done.firstDeployed).toBe(new Date(T0).toISOString());
       const summary = await store.getRelease(release);
-      expect(summary).toMatchObject({ status: 'deployed', deployedRevision: 1, lastRevision: 1, revisionCount: 1 });
+      expect(summary).toMatchObject({
+        status: 'deployed',
+        deployedRevision: 1,
+        lastRevision: 1,
+        revisionCount: 1,
+      });
       expect(summary?.lease).toBeUndefined();
     });
 
@@ -99,9 +125,15 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
       const { store, clock } = await open();
       const release = uniqueRelease();
       await deploy(store, { release, requestId: 'a', clock, action: 'install' });
-      const started = await store.begin(beginInput({ release, requestId: 'b', leaseExpiresAt: clock.now() + MINUTE }));
+      const started = await store.begin(
+        beginInput({ release, requestId: 'b', leaseExpiresAt: clock.now() + MINUTE }),
+      );
       if (started.kind !== 'started') throw new Error('expected started');
-      await store.finish({ lease: started.lease, status: 'failed', description: 'Upgrade "blog" failed: ImagePullBackOff' });
+      await store.finish({
+        lease: started.lease,
+        status: 'failed',
+        description: 'Upgrade "blog" failed: ImagePullBackOff',
+      });
       const revisions = await allRevisions(store, release);
       expect(revisions.map((r) => r.status)).toEqual(['deployed', 'failed']);
       expect((await store.getRelease(release))?.deployedRevision).toBe(1);
@@ -127,12 +159,20 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
         }),
       );
       if (started.kind !== 'started') throw new Error('expected started');
-      expect(started.revision).toMatchObject({ revision: 3, status: 'pending-rollback', description: 'Rollback to 1' });
+      expect(started.revision).toMatchObject({
+        revision: 3,
+        status: 'pending-rollback',
+        description: 'Rollback to 1',
+      });
       await store.finish({ lease: started.lease, status: 'deployed', description: 'Rollback to 1' });
       const third = await store.getRevision(release, 3);
       expect(third.body.manifest).toBe('v1\n');
       expect(third.rollbackTo).toBe(1);
-      expect((await allRevisions(store, release)).map((r) => r.status)).toEqual(['superseded', 'superseded', 'deployed']);
+      expect((await allRevisions(store, release)).map((r) => r.status)).toEqual([
+        'superseded',
+        'superseded',
+        'deployed',
+      ]);
     });
 
     it('refuses a second operation while the lease is live, naming the holder and expiry', async () => {
@@ -155,11 +195,15 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
       expect(await store.needingAttention()).toContainEqual(
         expect.objectContaining({ release, reason: 'lease-expired' }),
       );
-      const next = await store.begin(beginInput({ release, requestId: 'next', leaseExpiresAt: clock.now() + MINUTE }));
+      const next = await store.begin(
+        beginInput({ release, requestId: 'next', leaseExpiresAt: clock.now() + MINUTE }),
+      );
       if (next.kind !== 'started') throw new Error('expected started');
       expect(next.revision.revision).toBe(3);
       expect(next.interrupted).toMatchObject({ revision: 2, status: 'failed' });
-      expect(next.interrupted?.description).toMatch(/^Upgrade interrupted: the operation's lease held by .* expired at/);
+      expect(next.interrupted?.description).toMatch(
+        /^Upgrade interrupted: the operation's lease held by .* expired at/,
+      );
       const stored = await store.getRevisionMeta(release, 2);
       expect(stored.status).toBe('failed');
     });
@@ -168,7 +212,9 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
       const { store, clock } = await open();
       const release = uniqueRelease();
       const first = await deploy(store, { release, requestId: 'same', clock, action: 'install' });
-      const again = await store.begin(beginInput({ release, requestId: 'same', leaseExpiresAt: clock.now() + MINUTE }));
+      const again = await store.begin(
+        beginInput({ release, requestId: 'same', leaseExpiresAt: clock.now() + MINUTE }),
+      );
       expect(again).toEqual({ kind: 'duplicate', revision: first });
       expect(await allRevisions(store, release)).toHaveLength(1);
     });
@@ -176,14 +222,20 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
     it('resumes the same revision when a request is redelivered after its run died', async () => {
       const { store, clock } = await open();
       const release = uniqueRelease();
-      const first = await store.begin(beginInput({ release, requestId: 'r', action: 'install', leaseExpiresAt: clock.now() + MINUTE }));
+      const first = await store.begin(
+        beginInput({ release, requestId: 'r', action: 'install', leaseExpiresAt: clock.now() + MINUTE }),
+      );
       clock.advance(2 * MINUTE);
-      const again = await store.begin(beginInput({ release, requestId: 'r', action: 'install', leaseExpiresAt: clock.now() + MINUTE }));
+      const again = await store.begin(
+        beginInput({ release, requestId: 'r', action: 'install', leaseExpiresAt: clock.now() + MINUTE }),
+      );
       expect(again.kind).toBe('resumed');
       if (again.kind !== 'resumed' || first.kind !== 'started') return;
       expect(again.revision.revision).toBe(1);
       expect(again.lease.owner).not.toBe(first.lease.owner);
-      await expect(store.finish({ lease: first.lease, status: 'deployed', description: 'x' })).rejects.toBeInstanceOf(LeaseLostError);
+      await expect(
+        store.finish({ lease: first.lease, status: 'deployed', description: 'x' }),
+      ).rejects.toBeInstanceOf(LeaseLostError);
       await store.finish({ lease: again.lease, status: 'deployed', description: 'Install complete' });
       expect((await allRevisions(store, release)).map((r) => r.status)).toEqual(['deployed']);
     });
@@ -193,21 +245,27 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
       const release = uniqueRelease();
       await deploy(store, { release, requestId: 'shared-id', clock, action: 'install' });
       const other = uniqueRelease('other');
-      await expect(store.begin(beginInput({ release: other, requestId: 'shared-id' }))).rejects.toBeInstanceOf(
-        RequestIdReusedError,
-      );
+      await expect(
+        store.begin(beginInput({ release: other, requestId: 'shared-id' })),
+      ).rejects.toBeInstanceOf(RequestIdReusedError);
     });
 
     it('pages history newest first and lists releases by namespace and cluster', async () => {
       const { store, clock } = await open({ historyMax: 0 });
       const release = uniqueRelease();
-      for (let i = 1; i <= 5; i++) await deploy(store, { release, requestId: `h${i}`, clock, action: i === 1 ? 'install' : 'upgrade' });
+      for (let i = 1; i <= 5; i++)
+        await deploy(store, { release, requestId: `h${i}`, clock, action: i === 1 ? 'install' : 'upgrade' });
       const first = await store.history(release, { limit: 2 });
       expect(first.revisions.map((r) => r.revision)).toEqual([5, 4]);
       const second = await store.history(release, { limit: 2, cursor: first.cursor as string });
       expect(second.revisions.map((r) => r.revision)).toEqual([3, 2]);
       const sibling = { ...release, name: 'api' };
-      await deploy(store, { release: sibling, requestId: `${release.namespace}-api`, clock, action: 'install' });
+      await deploy(store, {
+        release: sibling,
+        requestId: `${release.namespace}-api`,
+        clock,
+        action: 'install',
+      });
       const inNamespace = await store.list({ cluster: release.cluster, namespace: release.namespace });
       expect(inNamespace.releases.map((r) => r.release.name)).toEqual(['api', 'blog']);
       const everywhere = await store.list({ cluster: release.cluster });
@@ -220,7 +278,9 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
       await deploy(store, { release, requestId: 'p1', clock, action: 'install' });
       // Revisions 2..5 fail: revision 1 stays deployed and must survive pruning.
       for (let i = 2; i <= 5; i++) {
-        const started = await store.begin(beginInput({ release, requestId: `p${i}`, leaseExpiresAt: clock.now() + MINUTE }));
+        const started = await store.begin(
+          beginInput({ release, requestId: `p${i}`, leaseExpiresAt: clock.now() + MINUTE }),
+        );
         if (started.kind !== 'started') throw new Error('expected started');
         await store.finish({ lease: started.lease, status: 'failed', description: 'failed' });
       }
@@ -242,7 +302,9 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
       const release = uniqueRelease();
       await deploy(store, { release, requestId: 'k1', clock, action: 'install' });
       for (let i = 2; i <= 4; i++) {
-        const started = await store.begin(beginInput({ release, requestId: `k${i}`, leaseExpiresAt: clock.now() + MINUTE }));
+        const started = await store.begin(
+          beginInput({ release, requestId: `k${i}`, leaseExpiresAt: clock.now() + MINUTE }),
+        );
         if (started.kind !== 'started') throw new Error('expected started');
         await store.finish({ lease: started.lease, status: 'failed', description: 'failed' });
       }
@@ -257,27 +319,44 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
       const { store, clock } = await open();
       const release = uniqueRelease();
       await deploy(store, { release, requestId: 'u1', clock, action: 'install' });
-      const keep = await store.begin(beginInput({ release, requestId: 'u2', action: 'uninstall', leaseExpiresAt: clock.now() + MINUTE }));
+      const keep = await store.begin(
+        beginInput({ release, requestId: 'u2', action: 'uninstall', leaseExpiresAt: clock.now() + MINUTE }),
+      );
       if (keep.kind !== 'started') throw new Error('expected started');
       expect(keep.revision).toMatchObject({ revision: 1, status: 'uninstalling' });
-      await store.finish({ lease: keep.lease, status: 'uninstalled', description: 'Uninstallation complete' });
+      await store.finish({
+        lease: keep.lease,
+        status: 'uninstalled',
+        description: 'Uninstallation complete',
+      });
       const summary = await store.getRelease(release);
       expect(summary).toMatchObject({ status: 'uninstalled', latestRevision: 1 });
       expect(summary).not.toHaveProperty('deployedRevision');
 
       const other = uniqueRelease();
-      await deploy(store, { release: other, requestId: `${other.namespace}-1`, clock, action: 'install', manifest: largeManifest(900_000) });
+      await deploy(store, {
+        release: other,
+        requestId: `${other.namespace}-1`,
+        clock,
+        action: 'install',
+        manifest: largeManifest(900_000),
+      });
       await deploy(store, { release: other, requestId: `${other.namespace}-2`, clock });
       const purge = await store.begin(
-        beginInput({ release: other, requestId: `${other.namespace}-3`, action: 'uninstall', leaseExpiresAt: clock.now() + MINUTE }),
+        beginInput({
+          release: other,
+          requestId: `${other.namespace}-3`,
+          action: 'uninstall',
+          leaseExpiresAt: clock.now() + MINUTE,
+        }),
       );
       if (purge.kind !== 'started') throw new Error('expected started');
       await store.purge(purge.lease);
       expect(await store.getRelease(other)).toBeUndefined();
       expect((await store.history(other)).revisions).toEqual([]);
-      await expect(store.begin(beginInput({ release: other, requestId: 'u9', action: 'uninstall' }))).rejects.toBeInstanceOf(
-        ReleaseNotFoundError,
-      );
+      await expect(
+        store.begin(beginInput({ release: other, requestId: 'u9', action: 'uninstall' })),
+      ).rejects.toBeInstanceOf(ReleaseNotFoundError);
     });
 
     it('round-trips a 5 MB rendered manifest byte for byte', async () => {
@@ -295,7 +374,14 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
       const release = uniqueRelease();
       await deploy(store, { release, requestId: 'c1', clock, action: 'install' });
       const pk = `R#${release.cluster}#${release.namespace}#${release.name}`;
-      await driver.transact([{ type: 'update', key: { pk, sk: 'REV#0000000001' }, set: { status: 'exploded' }, remove: ['requestId'] }]);
+      await driver.transact([
+        {
+          type: 'update',
+          key: { pk, sk: 'REV#0000000001' },
+          set: { status: 'exploded' },
+          remove: ['requestId'],
+        },
+      ]);
       const error = await store.getRevisionMeta(release, 1).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StoreCorruptionError);
       expect((error as Error).message).toContain('REV#0000000001');
@@ -337,7 +423,12 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
     it('keeps invariants 1-4 when an upgrade crashes at any point and is redelivered', async () => {
       const probe = await open({ historyMax: 2 });
       const probeRelease = uniqueRelease();
-      await deploy(probe.store, { release: probeRelease, requestId: 'seed', clock: probe.clock, action: 'install' });
+      await deploy(probe.store, {
+        release: probeRelease,
+        requestId: 'seed',
+        clock: probe.clock,
+        action: 'install',
+      });
       await deploy(probe.store, { release: probeRelease, requestId: 'seed2', clock: probe.clock });
       const counting = new CrashingDriver(probe.driver, 0, 'before');
       await deploy(new ReleaseStore(counting, { clock: probe.clock, historyMax: 2 }), {
@@ -355,14 +446,26 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
           const healthy = new ReleaseStore(driver, { clock, historyMax: 2 });
           await deploy(healthy, { release, requestId: 'i1', clock, action: 'install' });
           await deploy(healthy, { release, requestId: 'i2', clock });
-          const crashing = new ReleaseStore(new CrashingDriver(driver, crashAt, when), { clock, historyMax: 2 });
-          await expect(deploy(crashing, { release, requestId: 'upgrade', clock })).rejects.toBeInstanceOf(SimulatedCrash);
+          const crashing = new ReleaseStore(new CrashingDriver(driver, crashAt, when), {
+            clock,
+            historyMax: 2,
+          });
+          await expect(deploy(crashing, { release, requestId: 'upgrade', clock })).rejects.toBeInstanceOf(
+            SimulatedCrash,
+          );
 
           // The queue redelivers after the visibility timeout, well past the lease.
           clock.advance(10 * MINUTE);
-          const retry = await healthy.begin(beginInput({ release, requestId: 'upgrade', leaseExpiresAt: clock.now() + MINUTE }));
+          const retry = await healthy.begin(
+            beginInput({ release, requestId: 'upgrade', leaseExpiresAt: clock.now() + MINUTE }),
+          );
           if (retry.kind !== 'duplicate') {
-            await healthy.finish({ lease: retry.lease, status: 'deployed', description: 'Upgrade complete', body: body('upgraded\n') });
+            await healthy.finish({
+              lease: retry.lease,
+              status: 'deployed',
+              description: 'Upgrade complete',
+              body: body('upgraded\n'),
+            });
           }
           await healthy.prune(release, 2);
           const revisions = await allRevisions(healthy, release);
@@ -373,9 +476,18 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
           const head = await healthy.getRelease(release);
           expect(head?.lastRevision, label).toBe(3);
           expect(head?.lease, label).toBeUndefined();
-          expect(revisions.filter((r) => r.status === 'deployed').map((r) => r.requestId), label).toEqual(['upgrade']);
-          expect(revisions.filter((r) => r.requestId === 'upgrade'), label).toHaveLength(1);
-          expect(revisions.some((r) => r.status.startsWith('pending')), label).toBe(false);
+          expect(
+            revisions.filter((r) => r.status === 'deployed').map((r) => r.requestId),
+            label,
+          ).toEqual(['upgrade']);
+          expect(
+            revisions.filter((r) => r.requestId === 'upgrade'),
+            label,
+          ).toHaveLength(1);
+          expect(
+            revisions.some((r) => r.status.startsWith('pending')),
+            label,
+          ).toBe(false);
           expect((await healthy.getRevision(release, 3)).body.manifest, label).toMatch(/upgrade/);
         }
       }

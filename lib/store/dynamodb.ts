@@ -1,0 +1,331 @@
+import {
+  type ConsumedCapacity,
+  DynamoDBClient,
+  type DynamoDBClientConfig,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  Condition,
+  DriverUsage,
+  Item,
+  Key,
+  QueryInput,
+  QueryPage,
+  StoreDriver,
+  WriteOp,
+} from './driver.ts';
+import { INDEXES } from './driver.ts';
+import { DYNAMODB_INDEX_NAMES } from './dynamodb-table.ts';
+import { StoreError, StoreUnavailableError, TransactionConflictError } from './errors.ts';
+import { checkTransactionShape } from './memory.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** Placeholders for one expression: `#n0` names and `:v0` values, built from named parts. */
+class ExpressionBuilder {
+  readonly names: Record<string, string> = {};
+  readonly values: Record<string, unknown> = {};
+  private count = 0;
+
+  name(attribute: string): string {
+    const placeholder = `#n${this.count++}`;
+    this.names[placeholder] = attribute;
+    return placeholder;
+  }
+
+  value(value: unknown): string {
+    const placeholder = `:v${this.count++}`;
+    this.values[placeholder] = value;
+    return placeholder;
+  }
+
+  condition(condition: Condition): string {
+    switch (condition.op) {
+      case 'itemExists':
+        return `attribute_exists(${this.name('pk')})`;
+      case 'itemAbsent':
+        return `attribute_not_exists(${this.name('pk')})`;
+      case 'attrAbsent':
+        return `attribute_not_exists(${this.name(condition.name)})`;
+      case 'eq':
+        return `${this.name(condition.name)} = ${this.value(condition.value)}`;
+      case 'lt':
+        return `${this.name(condition.name)} < ${this.value(condition.value)}`;
+      case 'in':
+        return `${this.name(condition.name)} IN (${condition.values.map((v) => this.value(v)).join(', ')})`;
+      case 'and':
+        return `(${condition.of.map((c) => this.condition(c)).join(' AND ')})`;
+      case 'or':
+        return `(${condition.of.map((c) => this.condition(c)).join(' OR ')})`;
+    }
+  }
+
+  /** Only the placeholder maps that are used: DynamoDB refuses empty or unused ones. */
+  attributes(): {
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Record<string, unknown>;
+  } {
+    return {
+      ...(Object.keys(this.names).length > 0 ? { ExpressionAttributeNames: this.names } : {}),
+      ...(Object.keys(this.values).length > 0 ? { ExpressionAttributeValues: this.values } : {}),
+    };
+  }
+}
+
+export interface DynamoDbDriverOptions {
+  readonly tableName: string;
+  /** A client to share; otherwise one is made from `clientConfig`. */
+  readonly client?: DynamoDBClient;
+  readonly clientConfig?: DynamoDBClientConfig;
+}
+
+/**
+ * The driver for Amazon DynamoDB (and DynamoDB Local). Each driver call is one
+ * DynamoDB request; vendor errors become the store's typed errors.
+ */
+export class DynamoDbDriver implements StoreDriver {
+  readonly usage: DriverUsage = { requests: 0, readCapacity: 0, writeCapacity: 0 };
+  private readonly client: DynamoDBClient;
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly ownsClient: boolean;
+
+  constructor(options: DynamoDbDriverOptions) {
+    this.tableName = options.tableName;
+    this.ownsClient = options.client === undefined;
+    this.client = options.client ?? new DynamoDBClient(options.clientConfig ?? {});
+    this.documents = DynamoDBDocumentClient.from(this.client, {
+      marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+      unmarshallOptions: { wrapNumbers: false },
+    });
+  }
+
+  async get(key: Key, options: { consistent?: boolean } = {}): Promise<Item | undefined> {
+    const result = await this.send(
+      () =>
+        this.documents.send(
+          new GetCommand({
+            TableName: this.tableName,
+            Key: { pk: key.pk, sk: key.sk },
+            ConsistentRead: options.consistent ?? false,
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
+        ),
+      'GetItem',
+    );
+    this.count(result.ConsumedCapacity);
+    return result.Item === undefined ? undefined : normalize(result.Item);
+  }
+
+  async query(input: QueryInput): Promise<QueryPage> {
+    const x = new ExpressionBuilder();
+    const keys = input.index === undefined ? { pk: 'pk', sk: 'sk' } : INDEXES[input.index];
+    let keyCondition = `${x.name(keys.pk)} = ${x.value(input.pk)}`;
+    if (input.sk?.beginsWith !== undefined) {
+      keyCondition += ` AND begins_with(${x.name(keys.sk)}, ${x.value(input.sk.beginsWith)})`;
+    }
+    if (input.sk?.between !== undefined) {
+      keyCondition += ` AND ${x.name(keys.sk)} BETWEEN ${x.value(input.sk.between[0])} AND ${x.value(input.sk.between[1])}`;
+    }
+    const result = await this.send(
+      () =>
+        this.documents.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            ...(input.index === undefined ? {} : { IndexName: DYNAMODB_INDEX_NAMES[input.index] }),
+            KeyConditionExpression: keyCondition,
+            ...x.attributes(),
+            ScanIndexForward: !(input.descending ?? false),
+            ...(input.limit === undefined ? {} : { Limit: input.limit }),
+            ...(input.cursor === undefined ? {} : { ExclusiveStartKey: decodeCursor(input.cursor) }),
+            ...(input.index === undefined ? { ConsistentRead: input.consistent ?? false } : {}),
+            ReturnConsumedCapacity: 'TOTAL',
+          }),
+        ),
+      'Query',
+    );
+    this.count(result.ConsumedCapacity);
+    const items = (result.Items ?? []).map(normalize);
+    return result.LastEvaluatedKey === undefined
+      ? { items }
+      : { items, cursor: encodeCursor(result.LastEvaluatedKey) };
+  }
+
+  async transact(ops: readonly WriteOp[]): Promise<void> {
+    checkTransactionShape(ops);
+    const TransactItems = ops.map((op) => this.toTransactItem(op));
+    try {
+      const result = await this.send(
+        () =>
+          this.documents.send(new TransactWriteCommand({ TransactItems, ReturnConsumedCapacity: 'TOTAL' })),
+        'TransactWriteItems',
+      );
+      for (const consumed of result.ConsumedCapacity ?? []) this.count(consumed);
+    } catch (error) {
+      throw translateTransactionError(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient) this.client.destroy();
+  }
+
+  private toTransactItem(op: WriteOp): TransactItem {
+    const x = new ExpressionBuilder();
+    const condition = op.condition === undefined ? undefined : x.condition(op.condition);
+    const common = {
+      TableName: this.tableName,
+      ...(condition === undefined ? {} : { ConditionExpression: condition }),
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+    switch (op.type) {
+      case 'put':
+        return { Put: { ...common, Item: { ...op.item }, ...x.attributes() } };
+      case 'delete':
+        return { Delete: { ...common, Key: { pk: op.key.pk, sk: op.key.sk }, ...x.attributes() } };
+      case 'check':
+        return {
+          ConditionCheck: {
+            ...common,
+            ConditionExpression: condition as string,
+            Key: { pk: op.key.pk, sk: op.key.sk },
+            ...x.attributes(),
+          },
+        };
+      case 'update': {
+        const clauses: string[] = [];
+        const sets = Object.entries(op.set ?? {}).map(
+          ([name, value]) => `${x.name(name)} = ${x.value(value)}`,
+        );
+        if (sets.length > 0) clauses.push(`SET ${sets.join(', ')}`);
+        if ((op.remove ?? []).length > 0)
+          clauses.push(`REMOVE ${(op.remove ?? []).map((n) => x.name(n)).join(', ')}`);
+        const adds = Object.entries(op.add ?? {}).map(([name, delta]) => `${x.name(name)} ${x.value(delta)}`);
+        if (adds.length > 0) clauses.push(`ADD ${adds.join(', ')}`);
+        return {
+          Update: {
+            ...common,
+            Key: { pk: op.key.pk, sk: op.key.sk },
+            UpdateExpression: clauses.join(' '),
+            ...x.attributes(),
+          },
+        };
+      }
+    }
+  }
+
+  private count(consumed: ConsumedCapacity | undefined): void {
+    this.usage.requests++;
+    this.usage.readCapacity += consumed?.ReadCapacityUnits ?? 0;
+    this.usage.writeCapacity += consumed?.WriteCapacityUnits ?? 0;
+  }
+
+  private async send<T>(call: () => Promise<T>, operation: string): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw translateError(error, operation);
+    }
+  }
+}
+
+const RETRYABLE = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TransactionInProgressException',
+  'TimeoutError',
+]);
+
+function translateError(error: unknown, operation: string): unknown {
+  if (error instanceof TransactionCanceledException) return error;
+  const name = (error as { name?: string }).name ?? 'Error';
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const network = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(
+    (error as { code?: string }).code ?? '',
+  );
+  if (RETRYABLE.has(name) || (status !== undefined && status >= 500) || network) {
+    return new StoreUnavailableError(
+      `DynamoDB ${operation} failed (${name}); it may succeed if retried`,
+      error,
+    );
+  }
+  return new StoreError(`DynamoDB ${operation} failed: ${name}: ${(error as Error).message}`, {
+    cause: error,
+  });
+}
+
+function translateTransactionError(error: unknown): unknown {
+  if (!(error instanceof TransactionCanceledException)) return error;
+  const reasons = error.CancellationReasons ?? [];
+  const failedOp = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
+  if (failedOp !== -1) {
+    const old = reasons[failedOp]?.Item;
+    return new TransactionConflictError({
+      failedOp,
+      ...(old === undefined ? {} : { existing: normalize(unmarshallLoose(old)) }),
+      cause: error,
+    });
+  }
+  if (reasons.some((reason) => reason.Code === 'TransactionConflict')) {
+    // Another transaction touched one of our items at the same moment.
+    return new TransactionConflictError({ cause: error });
+  }
+  if (
+    reasons.some(
+      (reason) => reason.Code === 'ThrottlingError' || reason.Code === 'ProvisionedThroughputExceeded',
+    )
+  ) {
+    return new StoreUnavailableError('DynamoDB throttled the transaction; it may succeed if retried', error);
+  }
+  return new StoreError(
+    `DynamoDB refused the transaction: ${reasons.map((r) => r.Code ?? 'None').join(', ')}`,
+    { cause: error },
+  );
+}
+
+/** The document client hands back binary as Uint8Array subclasses; make them plain so equality and schemas hold. */
+function normalize(item: Record<string, unknown>): Item {
+  const copy: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(item)) {
+    copy[name] = value instanceof Uint8Array ? new Uint8Array(value) : value;
+  }
+  return copy as unknown as Item;
+}
+
+/** Cancellation reasons carry raw attribute values; this decodes the few types our items use. */
+function unmarshallLoose(raw: Record<string, unknown>): Record<string, unknown> {
+  const decode = (value: unknown): unknown => {
+    const v = value as Record<string, unknown>;
+    if ('S' in v) return v.S;
+    if ('N' in v) return Number(v.N);
+    if ('BOOL' in v) return v.BOOL;
+    if ('B' in v) return v.B;
+    if ('NULL' in v) return null;
+    if ('L' in v) return (v.L as unknown[]).map(decode);
+    if ('M' in v) return unmarshallLoose(v.M as Record<string, unknown>);
+    return undefined;
+  };
+  return Object.fromEntries(Object.entries(raw).map(([name, value]) => [name, decode(value)]));
+}
+
+function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Record<string, unknown> {
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch (cause) {
+    throw new StoreError('the paging cursor is not one this store issued', { cause });
+  }
+}
