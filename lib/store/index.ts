@@ -9,6 +9,9 @@ export type {
   StoreDriver,
   WriteOp,
 } from './driver.ts';
+export { DynamoDbDriver } from './dynamodb.ts';
+export { type DynamoDbLocal, LOCAL_CLIENT_CONFIG, startDynamoDbLocal } from './dynamodb-local.ts';
+export { ensureReleaseTable, releaseTableDefinition } from './dynamodb-table.ts';
 export {
   LeaseLostError,
   OperationInProgressError,
@@ -19,7 +22,9 @@ export {
   StoreUnavailableError,
   TransactionConflictError,
 } from './errors.ts';
+export { FileDriver } from './file.ts';
 export { MemoryDriver } from './memory.ts';
+export { openDriver, STORE_URL_FORMS } from './open.ts';
 export { DEFAULT_HISTORY_MAX, ReleaseStore, type ReleaseStoreOptions } from './release-store.ts';
 export type {
   AttentionEntry,

@@ -18,6 +18,9 @@ import { itemSize } from './item-size.ts';
 
 const keyOf = (k: Key): string => `${k.pk}\u0000${k.sk}`;
 
+/** One item written or deleted by a committed transaction. */
+export type Change = { readonly put: Item } | { readonly delete: Key };
+
 interface Position {
   readonly pk: string;
   readonly sk: string;
@@ -37,7 +40,7 @@ export class MemoryDriver implements StoreDriver {
   );
   readonly usage = { requests: 0, readCapacity: 0, writeCapacity: 0 };
 
-  async get(key: Key): Promise<Item | undefined> {
+  async get(key: Key, _options?: { consistent?: boolean }): Promise<Item | undefined> {
     this.usage.requests++;
     const item = this.items.get(keyOf(key));
     return item === undefined ? undefined : structuredClone(item);
@@ -79,10 +82,18 @@ export class MemoryDriver implements StoreDriver {
 
   async transact(ops: readonly WriteOp[]): Promise<void> {
     this.usage.requests++;
+    this.commit(ops);
+  }
+
+  /**
+   * Checks every condition, then applies every op; returns what changed so the
+   * file driver can journal it.
+   * @throws TransactionConflictError naming the first op whose condition failed.
+   */
+  commit(ops: readonly WriteOp[]): Change[] {
     checkTransactionShape(ops);
     ops.forEach((op, i) => {
-      const key = op.type === 'put' ? op.item : op.key;
-      const existing = this.items.get(keyOf(key));
+      const existing = this.items.get(keyOf(op.type === 'put' ? op.item : op.key));
       if (op.condition !== undefined && !evaluateCondition(op.condition, existing)) {
         throw new TransactionConflictError({
           failedOp: i,
@@ -90,21 +101,32 @@ export class MemoryDriver implements StoreDriver {
         });
       }
     });
-    const next = ops.map((op) => applyOp(op, op.type === 'put' ? undefined : this.items.get(keyOf(op.key))));
-    next.forEach((result, i) => {
+    const changes: Change[] = [];
+    ops.forEach((op, i) => {
+      if (op.type === 'check') return;
+      const key = op.type === 'put' ? op.item : op.key;
+      const result = applyOp(op, op.type === 'put' ? undefined : this.items.get(keyOf(op.key)));
       if (result !== undefined && itemSize(result) > MAX_ITEM_BYTES) {
         throw new StoreError(
           `op ${i}: item ${result.pk} ${result.sk} is larger than ${MAX_ITEM_BYTES} bytes`,
         );
       }
+      changes.push(result === undefined ? { delete: { pk: key.pk, sk: key.sk } } : { put: result });
     });
-    ops.forEach((op, i) => {
-      if (op.type === 'check') return;
-      const key = op.type === 'put' ? op.item : op.key;
-      this.remove(key);
-      const result = next[i];
-      if (result !== undefined) this.insert(result);
-    });
+    this.apply(changes);
+    return changes;
+  }
+
+  /** Applies changes already decided (a journal replay). */
+  apply(changes: readonly Change[]): void {
+    for (const change of changes) {
+      if ('put' in change) {
+        this.remove(change.put);
+        this.insert(change.put);
+      } else {
+        this.remove(change.delete);
+      }
+    }
   }
 
   /** Every item, for the file driver's snapshots. */
