@@ -24,6 +24,7 @@ import type {
 import { INDEXES } from './driver.ts';
 import { DYNAMODB_INDEX_NAMES } from './dynamodb-table.ts';
 import { StoreError, StoreUnavailableError, TransactionConflictError } from './errors.ts';
+import { itemSize } from './item-size.ts';
 import { checkTransactionShape } from './memory.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -120,8 +121,9 @@ export class DynamoDbDriver implements StoreDriver {
         ),
       'GetItem',
     );
-    this.count(result.ConsumedCapacity);
-    return result.Item === undefined ? undefined : normalize(result.Item);
+    const item = result.Item === undefined ? undefined : normalize(result.Item);
+    this.count(result.ConsumedCapacity, { read: readUnits([item], options.consistent ?? false) });
+    return item;
   }
 
   async query(input: QueryInput): Promise<QueryPage> {
@@ -151,8 +153,8 @@ export class DynamoDbDriver implements StoreDriver {
         ),
       'Query',
     );
-    this.count(result.ConsumedCapacity);
     const items = (result.Items ?? []).map(normalize);
+    this.count(result.ConsumedCapacity, { read: readUnits(items, input.consistent ?? false) });
     return result.LastEvaluatedKey === undefined
       ? { items }
       : { items, cursor: encodeCursor(result.LastEvaluatedKey) };
@@ -167,7 +169,8 @@ export class DynamoDbDriver implements StoreDriver {
           this.documents.send(new TransactWriteCommand({ TransactItems, ReturnConsumedCapacity: 'TOTAL' })),
         'TransactWriteItems',
       );
-      for (const consumed of result.ConsumedCapacity ?? []) this.count(consumed);
+      const reported = result.ConsumedCapacity?.[0];
+      this.count(reported, { write: writeUnits(ops) });
     } catch (error) {
       throw translateTransactionError(error);
     }
@@ -221,10 +224,22 @@ export class DynamoDbDriver implements StoreDriver {
     }
   }
 
-  private count(consumed: ConsumedCapacity | undefined): void {
+  /**
+   * Counts a request and its capacity: as DynamoDB reports it, or, where the
+   * endpoint reports none (DynamoDB Local), as DynamoDB's pricing rules give it
+   * for the items' sizes.
+   */
+  private count(consumed: ConsumedCapacity | undefined, estimate: { read?: number; write?: number }): void {
     this.usage.requests++;
-    this.usage.readCapacity += consumed?.ReadCapacityUnits ?? 0;
-    this.usage.writeCapacity += consumed?.WriteCapacityUnits ?? 0;
+    if (consumed?.CapacityUnits !== undefined) {
+      this.usage.readCapacity +=
+        consumed.ReadCapacityUnits ?? (estimate.read === undefined ? 0 : consumed.CapacityUnits);
+      this.usage.writeCapacity +=
+        consumed.WriteCapacityUnits ?? (estimate.write === undefined ? 0 : consumed.CapacityUnits);
+      return;
+    }
+    this.usage.readCapacity += estimate.read ?? 0;
+    this.usage.writeCapacity += estimate.write ?? 0;
   }
 
   private async send<T>(call: () => Promise<T>, operation: string): Promise<T> {
@@ -234,6 +249,23 @@ export class DynamoDbDriver implements StoreDriver {
       throw translateError(error, operation);
     }
   }
+}
+
+/** Reads: one unit per 4 KB (rounded up over the whole response), half for eventually consistent reads. */
+function readUnits(items: readonly (Item | undefined)[], consistent: boolean): number {
+  const bytes = items.reduce((sum, item) => sum + (item === undefined ? 0 : itemSize(item)), 0);
+  return Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
+}
+
+/** Transactional writes: two units per 1 KB of each item written, two per 4 KB checked. */
+function writeUnits(ops: readonly WriteOp[]): number {
+  return ops.reduce((sum, op) => {
+    if (op.type === 'check') return sum + 2;
+    if (op.type === 'delete') return sum + 2;
+    const size =
+      op.type === 'put' ? itemSize(op.item) : itemSize({ ...op.set, pk: op.key.pk, sk: op.key.sk });
+    return sum + 2 * Math.max(1, Math.ceil(size / 1024));
+  }, 0);
 }
 
 const RETRYABLE = new Set([
