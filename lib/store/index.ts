@@ -11,7 +11,7 @@ export type {
 } from './driver.ts';
 export { DynamoDbDriver } from './dynamodb.ts';
 export { type DynamoDbLocal, LOCAL_CLIENT_CONFIG, startDynamoDbLocal } from './dynamodb-local.ts';
-export { ensureReleaseTable, releaseTableDefinition } from './dynamodb-table.ts';
+export { ensureReleaseTable, releaseTableDefinition, TTL_ATTRIBUTE } from './dynamodb-table.ts';
 export {
   LeaseLostError,
   OperationInProgressError,
