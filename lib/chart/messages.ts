@@ -96,3 +96,19 @@ export const VALUE_FLAG_MESSAGES = {
 export const LOAD_MESSAGES = {
   cannotRead: (path: string) => `cannot read chart archive ${path}`,
 } as const;
+
+export const SOURCE_MESSAGES = {
+  unreachable: (url: string) => `cannot reach ${url}`,
+  status: (url: string, status: number) => `${url} answered HTTP ${status}`,
+  tooLarge: (url: string, limit: number) => `${url} sent more than the ${limit} bytes allowed`,
+  digestMismatch: (url: string, expected: string, actual: string) =>
+    `digest mismatch for ${url}: expected sha256:${expected}, got sha256:${actual}`,
+  badIndex: (url: string) => `${url} is not a valid repository index`,
+  chartNotFound: (chart: string, url: string) => `chart "${chart}" not found in ${url}`,
+  versionNotFound: (chart: string, version: string) =>
+    `no chart version found for ${chart}-${version || '(latest)'}`,
+  noUrl: (chart: string, version: string) => `chart ${chart}-${version} has no download URL in the index`,
+  badReference: (reference: string) => `invalid OCI reference ${reference}`,
+  noChartLayer: (reference: string) => `${reference} is not a Helm chart (no chart content layer)`,
+  authFailed: (url: string) => `registry refused the credentials for ${url}`,
+} as const;

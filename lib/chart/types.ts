@@ -67,7 +67,7 @@ export type ChartSource =
   | { kind: 'archive-file'; path: string }
   | { kind: 'archive-base64'; data: string }
   | { kind: 'repository'; repoUrl: string; chart: string; version?: string; auth?: SourceAuth }
-  | { kind: 'oci'; reference: string; version?: string; auth?: SourceAuth };
+  | { kind: 'oci'; reference: string; version?: string; auth?: SourceAuth; plainHttp?: boolean };
 
 /** Credentials for a repository or registry. */
 export type SourceAuth = { username: string; password: string } | { token: string };

@@ -38,6 +38,7 @@ Flags:
       --version CONSTRAINT   chart version constraint (repository and OCI charts)
       --repo URL             chart repository URL
       --username, --password credentials for the repository or registry
+      --plain-http           use HTTP instead of HTTPS for oci:// charts
       --is-upgrade           set .Release.IsUpgrade instead of .Release.IsInstall`,
   tooManyArgs: (extra: string[]) =>
     `expected at most two arguments, unexpected arguments: ${extra.join(', ')}`,
@@ -67,6 +68,7 @@ const OPTIONS = {
   username: { type: 'string' },
   password: { type: 'string' },
   'is-upgrade': { type: 'boolean' },
+  'plain-http': { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -149,14 +151,22 @@ async function releaseNameAndChart(
 
 async function chartSource(
   ref: string,
-  flags: { repo?: string; version?: string; username?: string; password?: string },
+  flags: { repo?: string; version?: string; username?: string; password?: string; 'plain-http'?: boolean },
 ): Promise<ChartSource> {
   const auth =
     flags.username !== undefined && flags.password !== undefined
       ? { username: flags.username, password: flags.password }
       : undefined;
   const version = flags.version ? { version: flags.version } : {};
-  if (ref.startsWith('oci://')) return { kind: 'oci', reference: ref, ...version, ...(auth ? { auth } : {}) };
+  if (ref.startsWith('oci://')) {
+    return {
+      kind: 'oci',
+      reference: ref,
+      plainHttp: flags['plain-http'] ?? false,
+      ...version,
+      ...(auth ? { auth } : {}),
+    };
+  }
   if (flags.repo)
     return { kind: 'repository', repoUrl: flags.repo, chart: ref, ...version, ...(auth ? { auth } : {}) };
   const info = await stat(ref).catch(() => undefined);
