@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Rebuilds engine.wasm from the Go sources in go/ with Debian's packaged Go
+# libraries (GOPATH mode, no module proxy). The flags make the output depend
+# only on the sources and the toolchain, so a rebuild reproduces the committed
+# file byte for byte.
+# Usage: build.sh [output.wasm]   (default: engine.wasm beside this script)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+out="${1:-$here/engine.wasm}"
+export GO111MODULE=off
+export GOPATH="$here/go:/usr/share/gocode"
+export GOFLAGS=-trimpath
+export GOPROXY=off
+export GOOS=js GOARCH=wasm CGO_ENABLED=0
+export GOCACHE="${GOCACHE:-$(mktemp -d)}"
+cd "$here/go/src/quayside-engine"
+go build -ldflags='-s -w -buildid=' -o "$out" .

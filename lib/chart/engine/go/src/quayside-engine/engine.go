@@ -1,0 +1,189 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"text/template"
+)
+
+// renderable is one template file with the scope it executes in.
+type renderable struct {
+	tpl      string
+	vals     map[string]interface{}
+	basePath string
+}
+
+type engine struct {
+	strict bool
+}
+
+// Helm marks messages of required/fail so the final error shows only them.
+const (
+	warnStartDelim = "HELM_ERR_START"
+	warnEndDelim   = "HELM_ERR_END"
+	// includeDepthLimit bounds include recursion the way Helm does (1000).
+	includeDepthLimit = 1000
+)
+
+// sharedFuncs are the functions that close over nothing; built once per process.
+var sharedFuncs = baseFuncMap()
+
+var warnRegex = regexp.MustCompile(warnStartDelim + `(.*)` + warnEndDelim)
+
+func warnWrap(warn string) string { return warnStartDelim + warn + warnEndDelim }
+
+func missingKeyOption(strict bool) string {
+	if strict {
+		return "missingkey=error"
+	}
+	// zero still prints "<no value>" for interface maps; render removes it.
+	return "missingkey=zero"
+}
+
+func includeFunc(t *template.Template, included map[string]int) func(string, interface{}) (string, error) {
+	return func(name string, data interface{}) (string, error) {
+		var buf strings.Builder
+		if v, ok := included[name]; ok {
+			if v > includeDepthLimit {
+				return "", fmt.Errorf("rendering template has a nested reference name: %s: unable to execute template", name)
+			}
+			included[name]++
+		} else {
+			included[name] = 1
+		}
+		err := t.ExecuteTemplate(&buf, name, data)
+		included[name]--
+		return buf.String(), err
+	}
+}
+
+func tplFunc(parent *template.Template, included map[string]int, strict bool) func(string, interface{}) (string, error) {
+	return func(text string, vals interface{}) (string, error) {
+		t, err := parent.Clone()
+		if err != nil {
+			return "", fmt.Errorf("cannot clone template: %w", err)
+		}
+		// Clone drops the option, so it is set again (golang/go#43022).
+		t.Option(missingKeyOption(strict))
+		// include and tpl must close over the clone so defines made inside tpl resolve.
+		t.Funcs(template.FuncMap{
+			"include": includeFunc(t, included),
+			"tpl":     tplFunc(t, included, strict),
+		})
+		t, err = t.New(parent.Name()).Parse(text)
+		if err != nil {
+			return "", fmt.Errorf("cannot parse template %q: %w", text, err)
+		}
+		var buf strings.Builder
+		if err := t.Execute(&buf, vals); err != nil {
+			return "", fmt.Errorf("error during tpl function execution for %q: %w", text, err)
+		}
+		return strings.ReplaceAll(buf.String(), "<no value>", ""), nil
+	}
+}
+
+func (e engine) funcMap(t *template.Template) template.FuncMap {
+	f := make(template.FuncMap, len(sharedFuncs)+4)
+	for k, v := range sharedFuncs {
+		f[k] = v
+	}
+	included := make(map[string]int)
+	f["include"] = includeFunc(t, included)
+	f["tpl"] = tplFunc(t, included, e.strict)
+	f["required"] = func(warn string, val interface{}) (interface{}, error) {
+		if val == nil {
+			return val, errors.New(warnWrap(warn))
+		} else if s, ok := val.(string); ok && s == "" {
+			return val, errors.New(warnWrap(warn))
+		}
+		return val, nil
+	}
+	f["fail"] = func(msg string) (string, error) {
+		return "", errors.New(warnWrap(msg))
+	}
+	return f
+}
+
+// render parses every template into one set (deepest charts first, so a
+// parent's define replaces a subchart's of the same name) and executes each
+// file that is not a partial.
+func (e engine) render(tpls map[string]renderable) (rendered map[string]string, rerr *engineError) {
+	defer func() {
+		if r := recover(); r != nil {
+			rendered = nil
+			rerr = &engineError{Kind: "render", Message: fmt.Sprintf("rendering template failed: %v", r)}
+		}
+	}()
+	t := template.New("gotpl")
+	t.Option(missingKeyOption(e.strict))
+	t.Funcs(e.funcMap(t))
+
+	keys := sortTemplates(tpls)
+	for _, name := range keys {
+		if _, err := t.New(name).Parse(tpls[name].tpl); err != nil {
+			return nil, &engineError{Kind: "parse", Message: cleanupParseError(name, err).Error(), Template: name}
+		}
+	}
+	rendered = make(map[string]string, len(keys))
+	for _, name := range keys {
+		if strings.HasPrefix(path.Base(name), "_") {
+			continue
+		}
+		vals := tpls[name].vals
+		// Helm sets .Template on the shared scope map, so included
+		// templates see the file being executed.
+		vals["Template"] = map[string]interface{}{"Name": name, "BasePath": tpls[name].basePath}
+		var buf strings.Builder
+		if err := t.ExecuteTemplate(&buf, name, vals); err != nil {
+			return nil, &engineError{Kind: "execute", Message: cleanupExecError(name, err).Error(), Template: name}
+		}
+		rendered[name] = strings.ReplaceAll(buf.String(), "<no value>", "")
+	}
+	return rendered, nil
+}
+
+func cleanupParseError(filename string, err error) error {
+	tokens := strings.Split(err.Error(), ": ")
+	if len(tokens) == 1 {
+		return fmt.Errorf("parse error in (%s): %s", filename, err)
+	}
+	location := tokens[1]
+	return fmt.Errorf("parse error at (%s): %s", location, tokens[len(tokens)-1])
+}
+
+func cleanupExecError(filename string, err error) error {
+	var execErr template.ExecError
+	if !errors.As(err, &execErr) {
+		return err
+	}
+	tokens := strings.SplitN(err.Error(), ": ", 3)
+	if len(tokens) != 3 {
+		return fmt.Errorf("execution error in (%s): %s", filename, err)
+	}
+	if parts := warnRegex.FindStringSubmatch(tokens[2]); len(parts) >= 2 {
+		return fmt.Errorf("execution error at (%s): %s", tokens[1], parts[1])
+	}
+	return err
+}
+
+// sortTemplates orders by path depth, deepest first, then by name descending,
+// which is the parse order Helm uses.
+func sortTemplates(tpls map[string]renderable) []string {
+	keys := make([]string, 0, len(tpls))
+	for k := range tpls {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		ca, cb := strings.Count(a, "/"), strings.Count(b, "/")
+		if ca == cb {
+			return a > b
+		}
+		return ca > cb
+	})
+	return keys
+}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"text/template"
+
+	"github.com/BurntSushi/toml"
+	"github.com/Masterminds/sprig"
+	yamlv3 "gopkg.in/yaml.v3"
+	"sigs.k8s.io/yaml"
+)
+
+// baseFuncMap is Sprig without the functions that read the environment, plus
+// the data-format functions Helm adds. Engine-bound functions (include, tpl,
+// required, fail) are added per render in engine.go.
+func baseFuncMap() template.FuncMap {
+	f := sprig.TxtFuncMap()
+	delete(f, "env")
+	delete(f, "expandenv")
+	extra := template.FuncMap{
+		"toToml":        toTOML,
+		"fromToml":      fromTOML,
+		"toYaml":        toYAML,
+		"mustToYaml":    mustToYAML,
+		"toYamlPretty":  toYAMLPretty,
+		"fromYaml":      fromYAML,
+		"fromYamlArray": fromYAMLArray,
+		"toJson":        toJSON,
+		"mustToJson":    mustToJSON,
+		"fromJson":      fromJSON,
+		"fromJsonArray": fromJSONArray,
+		// Offline there is no cluster to look up; Helm returns an empty map then too.
+		"lookup": func(string, string, string, string) (map[string]interface{}, error) {
+			return map[string]interface{}{}, nil
+		},
+		// Helm disables DNS lookups unless asked; renders must not touch the network.
+		"getHostByName": func(string) string { return "" },
+	}
+	for k, v := range extra {
+		f[k] = v
+	}
+	return f
+}
+
+func toYAML(v interface{}) string {
+	data, err := yaml.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(string(data), "\n")
+}
+
+func mustToYAML(v interface{}) (string, error) {
+	data, err := yaml.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(string(data), "\n"), nil
+}
+
+func toYAMLPretty(v interface{}) string {
+	var data bytes.Buffer
+	encoder := yamlv3.NewEncoder(&data)
+	encoder.SetIndent(2)
+	if err := encoder.Encode(v); err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(data.String(), "\n")
+}
+
+func fromYAML(str string) map[string]interface{} {
+	m := map[string]interface{}{}
+	if err := yaml.Unmarshal([]byte(str), &m); err != nil {
+		m["Error"] = err.Error()
+	}
+	return m
+}
+
+func fromYAMLArray(str string) []interface{} {
+	a := []interface{}{}
+	if err := yaml.Unmarshal([]byte(str), &a); err != nil {
+		a = []interface{}{err.Error()}
+	}
+	return a
+}
+
+func toTOML(v interface{}) string {
+	b := bytes.NewBuffer(nil)
+	if err := toml.NewEncoder(b).Encode(v); err != nil {
+		return err.Error()
+	}
+	return b.String()
+}
+
+func fromTOML(str string) map[string]interface{} {
+	m := make(map[string]interface{})
+	if _, err := toml.Decode(str, &m); err != nil {
+		m["Error"] = err.Error()
+	}
+	return m
+}
+
+func toJSON(v interface{}) string {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(data)
+}
+
+func mustToJSON(v interface{}) (string, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	return string(data), nil
+}
+
+func fromJSON(str string) map[string]interface{} {
+	m := make(map[string]interface{})
+	if err := json.Unmarshal([]byte(str), &m); err != nil {
+		m["Error"] = err.Error()
+	}
+	return m
+}
+
+func fromJSONArray(str string) []interface{} {
+	a := []interface{}{}
+	if err := json.Unmarshal([]byte(str), &a); err != nil {
+		a = []interface{}{err.Error()}
+	}
+	return a
+}

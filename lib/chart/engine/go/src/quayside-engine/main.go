@@ -1,0 +1,25 @@
+//go:build js && wasm
+
+// Command quayside-engine is Helm's template engine (Go text/template, Sprig
+// and Helm's own functions) compiled to WebAssembly. It registers one global
+// JavaScript function and then stays alive so that one instance serves many
+// renders: starting the Go runtime costs far more than a render does.
+package main
+
+import (
+	"runtime/debug"
+	"syscall/js"
+)
+
+func main() {
+	// Renders allocate a few MB each and the heap is small; collecting less
+	// often trades some memory for steadier render times.
+	debug.SetGCPercent(400)
+	js.Global().Set("quaysideEngineRender", js.FuncOf(func(this js.Value, args []js.Value) interface{} {
+		if len(args) != 1 {
+			return encodeResponse(failure("internal", "quaysideEngineRender takes one JSON argument", ""))
+		}
+		return encodeResponse(handleRequest([]byte(args[0].String())))
+	}))
+	select {}
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+)
+
+// manifestSeparator is the document separator Helm splits rendered files on.
+var manifestSeparator = regexp.MustCompile("(?:^|\\s*\n)---\\s*")
+
+// manifestDocument is one YAML document of a rendered file and the fields of
+// its head that sorting and hook detection need.
+type manifestDocument struct {
+	Content     string            `json:"content"`
+	APIVersion  string            `json:"apiVersion,omitempty"`
+	Kind        string            `json:"kind,omitempty"`
+	Name        string            `json:"name,omitempty"`
+	Annotations map[string]string `json:"annotations,omitempty"`
+	HasMetadata bool              `json:"hasMetadata,omitempty"`
+}
+
+type simpleHead struct {
+	Version  string `json:"apiVersion"`
+	Kind     string `json:"kind,omitempty"`
+	Metadata *struct {
+		Name        string            `json:"name"`
+		Annotations map[string]string `json:"annotations"`
+	} `json:"metadata,omitempty"`
+}
+
+// isManifestFile tells which rendered files hold manifests: not partials,
+// not NOTES.txt, not blank.
+func isManifestFile(name, content string) bool {
+	if strings.HasPrefix(path.Base(name), "_") || strings.HasSuffix(name, "NOTES.txt") {
+		return false
+	}
+	return strings.TrimSpace(content) != ""
+}
+
+func splitAndParse(name, content string) ([]manifestDocument, string) {
+	docs := []manifestDocument{}
+	for _, d := range manifestSeparator.Split(strings.TrimSpace(content), -1) {
+		if d == "" {
+			continue
+		}
+		d = strings.TrimSpace(d)
+		var head simpleHead
+		if err := yaml.Unmarshal([]byte(d), &head); err != nil {
+			return nil, fmt.Sprintf("YAML parse error on %s: %s", name, err)
+		}
+		doc := manifestDocument{Content: d, APIVersion: head.Version, Kind: head.Kind}
+		if head.Metadata != nil {
+			doc.HasMetadata = true
+			doc.Name = head.Metadata.Name
+			doc.Annotations = head.Metadata.Annotations
+		}
+		docs = append(docs, doc)
+	}
+	return docs, ""
+}

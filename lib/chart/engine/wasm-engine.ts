@@ -1,0 +1,172 @@
+import { readFile } from 'node:fs/promises';
+import { EngineError } from '../errors.ts';
+import { ENGINE_MESSAGES } from '../messages.ts';
+
+/** The JSON the Go engine takes: one whole chart tree. See go/src/quayside-engine/request.go. */
+export interface EngineRequest {
+  templates: Array<{ name: string; data: string; scope: number }>;
+  scopes: Array<{
+    chart: unknown;
+    isRoot: boolean;
+    /** Values as Go-typed JSON text (see encodeGoValues). */
+    values: string;
+    /** File contents, base64. */
+    files: Record<string, string>;
+    subcharts: Record<string, number>;
+    basePath: string;
+  }>;
+  release: {
+    name: string;
+    namespace: string;
+    revision: number;
+    isInstall: boolean;
+    isUpgrade: boolean;
+    service: string;
+  };
+  capabilities: {
+    kubeVersion: { version: string; major: string; minor: string };
+    apiVersions: string[];
+    helmVersion: Record<string, string>;
+  };
+  strict: boolean;
+  splitManifests: boolean;
+}
+
+export interface EngineDocument {
+  content: string;
+  apiVersion?: string;
+  kind?: string;
+  name?: string;
+  annotations?: Record<string, string>;
+  hasMetadata?: boolean;
+}
+
+export interface EngineFile {
+  content: string;
+  documents?: EngineDocument[];
+  parseError?: string;
+}
+
+export interface EngineResponse {
+  files?: Record<string, EngineFile>;
+  error?: { kind: 'parse' | 'execute' | 'render' | 'internal'; message: string; template?: string };
+}
+
+type RenderFunction = (request: string) => string;
+
+// The project's TypeScript lib has no DOM types, so the little of the
+// WebAssembly API used here is declared locally.
+interface WasmInstance {
+  exports: Record<string, unknown>;
+}
+interface WasmApi {
+  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: WasmInstance }>;
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+interface GoRuntime {
+  importObject: object;
+  run(instance: WasmInstance): Promise<void>;
+}
+
+const WASM_URL = new URL('./engine.wasm', import.meta.url);
+const WASM_EXEC_URL = new URL('./wasm_exec.js', import.meta.url);
+
+// One Go runtime per process (per warm Lambda container): starting it costs
+// ~100 ms, a render afterwards a few ms.
+let enginePromise: Promise<RenderFunction> | undefined;
+
+async function startEngine(): Promise<RenderFunction> {
+  // wasm_exec.js is Go's own loader; it defines globalThis.Go when evaluated.
+  await import(WASM_EXEC_URL.href);
+  const GoClass = (globalThis as unknown as { Go?: new () => GoRuntime }).Go;
+  if (!GoClass) throw new EngineError(ENGINE_MESSAGES.noRuntime);
+  const go = new GoClass();
+  const bytes = await readFile(WASM_URL);
+  const { instance } = await wasmApi.instantiate(bytes, go.importObject);
+  // run() returns once main blocks in select{}; by then the function is registered.
+  void go.run(instance).catch(() => {
+    enginePromise = undefined;
+  });
+  const render = (globalThis as unknown as { quaysideEngineRender?: RenderFunction }).quaysideEngineRender;
+  if (typeof render !== 'function') throw new EngineError(ENGINE_MESSAGES.noRenderFunction);
+  return render;
+}
+
+/** Loads the engine now (it loads on first render otherwise). Resolves when it is ready. */
+export async function warmEngine(): Promise<void> {
+  await getEngine();
+}
+
+async function getEngine(): Promise<RenderFunction> {
+  if (!enginePromise) {
+    enginePromise = startEngine().catch((error: unknown) => {
+      enginePromise = undefined;
+      throw error instanceof EngineError
+        ? error
+        : new EngineError(ENGINE_MESSAGES.loadFailed, { cause: error });
+    });
+  }
+  return enginePromise;
+}
+
+/** Renders a chart tree in the WebAssembly engine. Throws EngineError if the engine cannot run. */
+export async function runEngine(request: EngineRequest): Promise<EngineResponse> {
+  const render = await getEngine();
+  const raw = render(JSON.stringify(request));
+  try {
+    return JSON.parse(raw) as EngineResponse;
+  } catch (error) {
+    throw new EngineError(ENGINE_MESSAGES.badResponse, { cause: error });
+  }
+}
+
+/**
+ * Serializes values as JSON the engine decodes with Helm's types: a JS number
+ * (from YAML or JSON, a float64 in Helm) is always written with a fraction or
+ * exponent; a bigint (an integer from --set, an int64 in Helm) without.
+ */
+export function encodeGoValues(value: unknown): string {
+  const parts: string[] = [];
+  writeGoValue(value, parts);
+  return parts.join('');
+}
+
+function writeGoValue(value: unknown, out: string[]): void {
+  if (value === null || value === undefined) {
+    out.push('null');
+  } else if (typeof value === 'bigint') {
+    out.push(value.toString());
+  } else if (typeof value === 'number') {
+    if (!Number.isFinite(value)) out.push('null');
+    else {
+      const text = String(value);
+      out.push(/[.eE]/.test(text) ? text : `${text}.0`);
+    }
+  } else if (typeof value === 'string' || typeof value === 'boolean') {
+    out.push(JSON.stringify(value));
+  } else if (Array.isArray(value)) {
+    out.push('[');
+    value.forEach((item, i) => {
+      if (i > 0) out.push(',');
+      writeGoValue(item, out);
+    });
+    out.push(']');
+  } else if (value instanceof Uint8Array) {
+    out.push(JSON.stringify(Buffer.from(value).toString('base64')));
+  } else if (value instanceof Date) {
+    out.push(JSON.stringify(value.toISOString()));
+  } else if (typeof value === 'object') {
+    out.push('{');
+    let first = true;
+    for (const [key, item] of Object.entries(value)) {
+      if (!first) out.push(',');
+      first = false;
+      out.push(JSON.stringify(key), ':');
+      writeGoValue(item, out);
+    }
+    out.push('}');
+  } else {
+    out.push('null');
+  }
+}

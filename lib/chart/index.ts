@@ -1,0 +1,42 @@
+export { warmEngine } from './engine/wasm-engine.ts';
+export {
+  ArchiveTooLargeError,
+  ChartError,
+  ChartInvalidError,
+  ChartMetadataError,
+  ChartNotInstallableError,
+  ChartSourceError,
+  ChartVersionNotFoundError,
+  DigestMismatchError,
+  EngineError,
+  ManifestParseError,
+  MissingDependencyError,
+  SchemaValidationError,
+  TemplateError,
+  UnsafeArchiveError,
+  ValueFlagError,
+  YamlError,
+} from './errors.ts';
+export { DEFAULT_MAX_UNPACKED_BYTES } from './load/archive.ts';
+export { loadChart, loadChartArchive } from './load/load-chart.ts';
+export { DEFAULT_KUBE_VERSION } from './render/capabilities.ts';
+export { isValidReleaseName, MAX_RELEASE_NAME_LENGTH, renderNameTemplate } from './render/name-template.ts';
+export { formatTemplateOutput, type TemplateOutputOptions } from './render/output.ts';
+export { renderChart } from './render/render.ts';
+export type {
+  CapabilitiesInput,
+  Chart,
+  ChartDependency,
+  ChartFile,
+  ChartMetadata,
+  ChartSource,
+  LoadOptions,
+  ReleaseInfo,
+  RenderedHook,
+  RenderedManifest,
+  RenderedRelease,
+  RenderInput,
+  SourceAuth,
+  Values,
+} from './types.ts';
+export { type FlagFileReader, parseValueFlags, type ValueFlags } from './values/flags.ts';

@@ -1,0 +1,139 @@
+import { type EngineRequest, encodeGoValues, runEngine } from '../engine/wasm-engine.ts';
+import { ChartNotInstallableError, EngineError, TemplateError } from '../errors.ts';
+import { CHART_MESSAGES } from '../messages.ts';
+import type { Chart, RenderedRelease, RenderInput, Values } from '../types.ts';
+import { coalesceChartValues } from '../values/coalesce.ts';
+import { checkDependencies, cloneChartTree, processDependencies } from '../values/dependencies.ts';
+import { validateValuesAgainstSchemas } from '../values/schema.ts';
+import { isTable } from '../values/table.ts';
+import { HELM_VERSION, resolveCapabilities } from './capabilities.ts';
+import { sortManifests } from './sort-manifests.ts';
+
+const NOTES_SUFFIX = 'NOTES.txt';
+const CRD_EXTENSIONS = ['.yaml', '.yml', '.json'];
+const decoder = new TextDecoder();
+
+/**
+ * Renders a chart as `helm install` / `helm template` would: dependencies
+ * enabled and aliased, values coalesced and checked against schemas,
+ * templates rendered by the WebAssembly engine, manifests split into hooks
+ * and resources in install order, NOTES.txt apart, crds/ untemplated.
+ *
+ * Throws ChartNotInstallableError (library chart), MissingDependencyError,
+ * SchemaValidationError, TemplateError, ManifestParseError, EngineError.
+ * The input chart is not modified.
+ */
+export async function renderChart(input: RenderInput): Promise<RenderedRelease> {
+  const type = input.chart.metadata.type;
+  if (type && type !== 'application') throw new ChartNotInstallableError(CHART_MESSAGES.notInstallable(type));
+  checkDependencies(input.chart);
+  const chart = cloneChartTree(input.chart);
+  processDependencies(chart, input.values);
+  const values = coalesceChartValues(chart, input.values);
+  validateValuesAgainstSchemas(chart, values);
+
+  const request = buildRequest(chart, values, input);
+  const response = await runEngine(request);
+  if (response.error) {
+    const { kind, message, template } = response.error;
+    if (kind === 'internal') throw new EngineError(message);
+    throw new TemplateError(message, template, kind);
+  }
+  const files = response.files ?? {};
+  const notes: string[] = [];
+  const rootNotes = `${chart.metadata.name}/templates/${NOTES_SUFFIX}`;
+  for (const name of Object.keys(files).sort()) {
+    if (!name.endsWith(NOTES_SUFFIX)) continue;
+    if (input.subNotes || name === rootNotes) notes.push(files[name]!.content);
+    delete files[name];
+  }
+  const { manifests, hooks } = sortManifests(files);
+  return {
+    manifests,
+    hooks: input.skipTests ? hooks.filter((h) => !h.events.includes('test')) : hooks,
+    notes: notes.join('\n'),
+    computedValues: values,
+    crds: collectCrds(chart, chart.metadata.name),
+    chart: {
+      name: chart.metadata.name,
+      version: chart.metadata.version,
+      appVersion: chart.metadata.appVersion ?? '',
+    },
+  };
+}
+
+function buildRequest(chart: Chart, values: Values, input: RenderInput): EngineRequest {
+  const capabilities = resolveCapabilities(input.capabilities);
+  const request: EngineRequest = {
+    templates: [],
+    scopes: [],
+    release: {
+      name: input.release.name,
+      namespace: input.release.namespace,
+      revision: input.release.revision,
+      isInstall: input.release.isInstall,
+      isUpgrade: input.release.isUpgrade,
+      service: input.release.service ?? 'Helm',
+    },
+    capabilities: {
+      kubeVersion: capabilities.kubeVersion,
+      apiVersions: capabilities.apiVersions,
+      helmVersion: HELM_VERSION,
+    },
+    strict: false,
+    splitManifests: true,
+  };
+  addScope(request, chart, values, chart.metadata.name, true);
+  return request;
+}
+
+/** Adds a chart (and its subcharts first) as engine scopes; returns its scope index. */
+function addScope(
+  request: EngineRequest,
+  chart: Chart,
+  values: Values,
+  fullPath: string,
+  isRoot: boolean,
+): number {
+  const subcharts: Record<string, number> = {};
+  const index = request.scopes.length;
+  request.scopes.push({
+    chart: chart.metadata,
+    isRoot,
+    values: encodeGoValues(values),
+    files: Object.fromEntries(chart.files.map((f) => [f.name, Buffer.from(f.data).toString('base64')])),
+    subcharts,
+    basePath: `${fullPath}/templates`,
+  });
+  for (const sub of chart.dependencies) {
+    const subValues = values[sub.metadata.name];
+    subcharts[sub.metadata.name] = addScope(
+      request,
+      sub,
+      isTable(subValues) ? subValues : {},
+      `${fullPath}/charts/${sub.metadata.name}`,
+      false,
+    );
+  }
+  const library = chart.metadata.type === 'library';
+  for (const t of chart.templates) {
+    // A library chart contributes only its definitions.
+    if (library && !baseName(t.name).startsWith('_')) continue;
+    request.templates.push({ name: `${fullPath}/${t.name}`, data: decoder.decode(t.data), scope: index });
+  }
+  return index;
+}
+
+function collectCrds(chart: Chart, fullPath: string): Array<{ path: string; content: string }> {
+  const crds = chart.files
+    .filter((f) => f.name.startsWith('crds/') && CRD_EXTENSIONS.some((ext) => f.name.endsWith(ext)))
+    .map((f) => ({ path: `${fullPath}/${f.name}`, content: decoder.decode(f.data) }));
+  for (const sub of chart.dependencies) {
+    crds.push(...collectCrds(sub, `${fullPath}/charts/${sub.metadata.name}`));
+  }
+  return crds;
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}

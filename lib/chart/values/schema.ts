@@ -1,0 +1,92 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { SchemaValidationError } from '../errors.ts';
+import { SCHEMA_MESSAGES } from '../messages.ts';
+import type { Chart, Values } from '../types.ts';
+import { isTable } from './table.ts';
+
+type Validator = Ajv | Ajv2019 | Ajv2020;
+
+// Helm's validator ignores keywords and formats it does not know, so strict
+// mode is off and unknown formats pass.
+const OPTIONS = { strict: false, allErrors: true, logger: false, validateFormats: false } as const;
+let validators: { draft7: Validator; draft2019: Validator; draft2020: Validator } | undefined;
+const compiled = new WeakMap<object, ValidateFunction>();
+
+function validatorFor(schema: Record<string, unknown>): Validator {
+  validators ??= {
+    draft7: new Ajv(OPTIONS),
+    draft2019: new Ajv2019(OPTIONS),
+    draft2020: new Ajv2020(OPTIONS),
+  };
+  const dialect = typeof schema.$schema === 'string' ? schema.$schema : '';
+  if (dialect.includes('2020-12')) return validators.draft2020;
+  if (dialect.includes('2019-09')) return validators.draft2019;
+  return validators.draft7;
+}
+
+/**
+ * Validates the computed values of a chart and each subchart against their
+ * values.schema.json, as Helm does after coalescing. Throws
+ * SchemaValidationError listing every failing chart.
+ */
+export function validateValuesAgainstSchemas(chart: Chart, values: Values): void {
+  const report: string[] = [];
+  const failing: string[] = [];
+  collect(chart, values, report, failing);
+  if (report.length > 0) throw new SchemaValidationError(SCHEMA_MESSAGES.failed(report.join('')), failing);
+}
+
+function collect(chart: Chart, values: Values, report: string[], failing: string[]): void {
+  if (chart.schema !== undefined) {
+    const errors = validateOne(chart.schema, values);
+    if (errors.length > 0) {
+      failing.push(chart.metadata.name);
+      report.push(`${chart.metadata.name}:\n${errors.map((e) => `- ${e}\n`).join('')}`);
+    }
+  }
+  for (const sub of chart.dependencies) {
+    const subValues = values[sub.metadata.name];
+    collect(sub, isTable(subValues) ? subValues : {}, report, failing);
+  }
+}
+
+function validateOne(schema: unknown, values: Values): string[] {
+  if (schema === true || (isTable(schema) && Object.keys(schema).length === 0)) return [];
+  if (!isTable(schema)) return [SCHEMA_MESSAGES.notAnObject];
+  let validate = compiled.get(schema);
+  if (!validate) {
+    try {
+      validate = validatorFor(schema).compile(schema);
+    } catch (error) {
+      return [SCHEMA_MESSAGES.invalidSchema(error instanceof Error ? error.message : String(error))];
+    }
+    compiled.set(schema, validate);
+  }
+  if (validate(toJsonNumbers(values))) return [];
+  return (validate.errors ?? []).map(describe);
+}
+
+function describe(error: ErrorObject): string {
+  const at = error.instancePath === '' ? '' : error.instancePath;
+  let message = error.message ?? 'is invalid';
+  if (error.keyword === 'additionalProperties') {
+    message = `additional property '${String(error.params.additionalProperty)}' not allowed`;
+  } else if (error.keyword === 'required') {
+    message = `missing property '${String(error.params.missingProperty)}'`;
+  }
+  return `at '${at}': ${message}`;
+}
+
+// --set integers are bigint; schema validation sees them as the numbers they are.
+function toJsonNumbers(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (Array.isArray(value)) return value.map(toJsonNumbers);
+  if (isTable(value)) {
+    const out: Values = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toJsonNumbers(v);
+    return out;
+  }
+  return value;
+}
