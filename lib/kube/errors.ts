@@ -163,3 +163,27 @@ export class KubeConnectionError extends KubeError {}
 export function isRetryable(error: unknown): boolean {
   return error instanceof KubeUnavailableError || error instanceof KubeTransportError;
 }
+
+/** Health of one object when a wait ended. */
+export interface Laggard {
+  ref: ObjectRef;
+  reason: string;
+}
+
+/** An object will not become healthy (ImagePullBackOff, CrashLoopBackOff, ProgressDeadlineExceeded, a failed Job…). */
+export class KubeWaitFailedError extends KubeError {
+  readonly reason: string;
+  constructor(message: string, options: { ref: ObjectRef; reason: string }) {
+    super(message, { ref: options.ref });
+    this.reason = options.reason;
+  }
+}
+
+/** The deadline passed with objects still not ready; `laggards` names each and why. */
+export class KubeWaitTimeoutError extends KubeError {
+  readonly laggards: readonly Laggard[];
+  constructor(message: string, laggards: readonly Laggard[]) {
+    super(message);
+    this.laggards = laggards;
+  }
+}

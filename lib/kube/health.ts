@@ -201,6 +201,8 @@ export interface PodFailure {
   pod: string;
   container: string;
   reason: string;
+  /** The image the container status names. */
+  image: string;
   /** `image "repo:tag"` for pull failures, else the kubelet's message. */
   detail: string;
 }
@@ -219,6 +221,7 @@ export function podFailure(pod: KubeObject): PodFailure | undefined {
       pod: pod.metadata.name,
       container: String(status.name ?? ''),
       reason: waiting.reason,
+      image: String(status.image ?? ''),
       detail: pull ? `image "${String(status.image ?? '')}"` : (waiting.message ?? waiting.reason),
     };
   }
@@ -240,6 +243,11 @@ export function templateImages(object: KubeObject): Map<string, string> {
     for (const c of list as Json[]) images.set(String(c.name), String(c.image));
   }
   return images;
+}
+
+/** Whether a container status' image is the template's: kubelets may report `docker.io/library/nginx:1` for `nginx:1`. */
+export function sameImage(reported: string, wanted: string): boolean {
+  return reported === wanted || reported.endsWith(`/${wanted}`) || wanted.endsWith(`/${reported}`);
 }
 
 /** Equality-based label selector text from `spec.selector` (matchLabels, or a bare map as on a Service). */
