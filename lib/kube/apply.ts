@@ -179,7 +179,7 @@ class ApplyRun {
     // Check every object first (placement, ownership, known kind) so a refusal applies nothing at all.
     const checked = await this.planAll(ordered, deferred);
     const refused = checked.filter((c): c is ObjectResult => c !== undefined && 'action' in c);
-    if (refused.length > 0) return { ok: false, results: refused, error: refused[0]!.error as KubeError };
+    if (refused.length > 0) return { ok: false, results: refused, error: refused[0]!.error! };
 
     const planned = new Map(ordered.map((o, i) => [o, checked[i] as Planned | undefined]));
     const results: ObjectResult[] = [];
@@ -202,7 +202,7 @@ class ApplyRun {
         });
       }
       const failed = batchResults.find((r) => r.action === 'failed');
-      if (failed) return { ok: false, results, error: failed.error as KubeError };
+      if (failed) return { ok: false, results, error: failed.error! };
       if (batch[0]?.kind === 'CustomResourceDefinition') {
         try {
           await this.settleCrds(batch);
@@ -222,7 +222,7 @@ class ApplyRun {
     results.push(...pruned);
     const prunedFailure = pruned.find((r) => r.action === 'failed');
     return prunedFailure
-      ? { ok: false, results, error: prunedFailure.error as KubeError }
+      ? { ok: false, results, error: prunedFailure.error! }
       : { ok: true, results };
   }
 }

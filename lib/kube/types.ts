@@ -1,3 +1,5 @@
+import type { KubeError } from './errors.ts';
+
 /** A Kubernetes object as parsed from a rendered manifest or read back from the API server. */
 export interface KubeObject {
   apiVersion: string;
@@ -45,7 +47,7 @@ export interface ObjectResult extends ObjectRef {
   action: ObjectAction;
   /** Why an object was left alone or recreated, e.g. `kept: helm.sh/resource-policy=keep`. */
   detail?: string;
-  error?: Error;
+  error?: KubeError;
 }
 
 export interface ProgressEvent {
