@@ -26,6 +26,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     case '--version':
       process.stdout.write('quayside 0.1.0\n');
       return 0;
+    case 'sim':
+      return (await import('./sim.ts')).runSimCommand(argv.slice(1));
     case 'start':
       process.stderr.write(`${START_PENDING}\n`);
       return 1;
