@@ -28,6 +28,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case 'template':
       return (await import('./template.ts')).runTemplateCommand(argv.slice(1));
+    case 'sim':
+      return (await import('./sim.ts')).runSimCommand(argv.slice(1));
     case 'start':
       process.stderr.write(`${START_PENDING}\n`);
       return 1;

@@ -1,0 +1,239 @@
+import { type ClientOptions, createKubeClient, type KubeClient } from './client.ts';
+import type { KubeConnection } from './connection.ts';
+import { KubeDeadlineError, KubeError, KubeImmutableFieldError } from './errors.ts';
+import { evaluateHealth } from './health.ts';
+import { MESSAGES } from './messages.ts';
+import { batchByRank, sortForInstall } from './order.ts';
+import { assertMayOwn, markOwned } from './ownership.ts';
+import { mapConcurrently, type NamespacePolicy, placeObject } from './placement.ts';
+import { pruneObjects } from './prune.ts';
+import { groupOf, refOf } from './refs.ts';
+import type { RetryPolicy } from './retry.ts';
+import {
+  type Clock,
+  type KubeObject,
+  type ObjectResult,
+  type ProgressListener,
+  type ReleaseRef,
+  systemClock,
+} from './types.ts';
+
+export interface ApplyRevisionInput {
+  connection: KubeConnection;
+  /** The new revision's objects, as parsed from its manifest. */
+  objects: readonly KubeObject[];
+  /** The objects of the revision being replaced: those the new one dropped are pruned. */
+  previousObjects?: readonly KubeObject[];
+  release: ReleaseRef;
+  /** Take fields other managers own, and delete and recreate objects whose immutable fields changed. */
+  force?: boolean;
+  /** Adopt objects that belong to another release or to none. */
+  takeOwnership?: boolean;
+  /** Namespaces other than the release's that objects may name: true for any. */
+  allowNamespaces?: NamespacePolicy;
+  /** Epoch ms: nothing new is started after it. */
+  deadline: number;
+  clock?: Clock;
+  random?: () => number;
+  retryPolicy?: RetryPolicy;
+  /** Objects of one kind applied at once; kinds still go one after another. */
+  concurrency?: number;
+  onProgress?: ProgressListener;
+}
+
+export interface ApplyOutcome {
+  /** True when every object was applied and pruning left nothing failed. */
+  ok: boolean;
+  /** Applied objects in apply order, then pruned ones; objects never attempted are absent. */
+  results: ObjectResult[];
+  /** The first error, also found on its object's result. */
+  error?: KubeError;
+}
+
+// Eight requests in flight keep a 50-object release quick without tripping API priority and fairness.
+const DEFAULT_CONCURRENCY = 8;
+// How often to look again for a deleted object or an establishing CRD; short because both take seconds.
+const SETTLE_POLL_MS = 100;
+
+interface Planned {
+  object: KubeObject;
+  live: KubeObject | undefined;
+}
+
+function failure(object: KubeObject, error: unknown): ObjectResult {
+  const wrapped =
+    error instanceof KubeError ? error : new KubeError(String(error), { ref: refOf(object), cause: error });
+  return { ...refOf(object), action: 'failed', error: wrapped };
+}
+
+function checkDeadline(clock: Clock, deadline: number, what: string): void {
+  if (clock.now() >= deadline) throw new KubeDeadlineError(MESSAGES.deadline(what));
+}
+
+/** Kinds a CRD in this revision will define: their objects cannot be looked up before it is applied. */
+function kindsDefinedBy(objects: readonly KubeObject[]): Set<string> {
+  const kinds = new Set<string>();
+  for (const o of objects) {
+    if (o.kind !== 'CustomResourceDefinition') continue;
+    const spec = o.spec as { group?: string; names?: { kind?: string } } | undefined;
+    if (spec?.group && spec.names?.kind) kinds.add(`${spec.group}/${spec.names.kind}`);
+  }
+  return kinds;
+}
+
+class ApplyRun {
+  readonly client: KubeClient;
+  readonly clock: Clock;
+  constructor(readonly input: ApplyRevisionInput) {
+    this.clock = input.clock ?? systemClock;
+    const options: ClientOptions = {
+      connection: input.connection,
+      clock: this.clock,
+      deadline: input.deadline,
+    };
+    if (input.random) options.random = input.random;
+    if (input.retryPolicy) options.retryPolicy = input.retryPolicy;
+    if (input.onProgress) options.onProgress = input.onProgress;
+    this.client = createKubeClient(options);
+  }
+
+  /** Places the object and checks that this release may write it; returns it with its live state. */
+  async plan(object: KubeObject): Promise<Planned> {
+    const { release, allowNamespaces, takeOwnership } = this.input;
+    const placed = placeObject(object, await this.client.resource(refOf(object)), release, allowNamespaces);
+    const live = await this.client.get(refOf(placed));
+    if (live) assertMayOwn(live, release, takeOwnership ?? false);
+    return { object: markOwned(placed, release), live };
+  }
+
+  async applyOne(planned: Planned): Promise<ObjectResult> {
+    const { object, live } = planned;
+    const ref = refOf(object);
+    const force = this.input.force ?? false;
+    try {
+      checkDeadline(this.clock, this.input.deadline, `applying ${ref.kind}/${ref.name}`);
+      const applied = await this.client.apply(object, { force, dryRun: false });
+      const before = live?.metadata.resourceVersion;
+      const action =
+        !live || applied.created
+          ? 'created'
+          : applied.object.metadata.resourceVersion === before
+            ? 'unchanged'
+            : 'configured';
+      return { ...ref, action };
+    } catch (error) {
+      if (!(error instanceof KubeImmutableFieldError) || !force) return failure(object, error);
+      return this.recreate(object, error);
+    }
+  }
+
+  /** force: only the object whose immutable field changed is deleted, and created again once gone. */
+  async recreate(object: KubeObject, cause: KubeImmutableFieldError): Promise<ObjectResult> {
+    const ref = refOf(object);
+    try {
+      await this.client.remove(ref);
+      while (await this.client.get(ref)) {
+        checkDeadline(this.clock, this.input.deadline, `waiting for ${ref.kind}/${ref.name} to be deleted`);
+        await this.clock.sleep(SETTLE_POLL_MS);
+      }
+      await this.client.apply(object, { force: true, dryRun: false });
+      return { ...ref, action: 'recreated', detail: MESSAGES.recreated(cause.fields) };
+    } catch (error) {
+      return failure(object, error);
+    }
+  }
+
+  /** CRs cannot be applied until their CRD is Established and discovery serves them. */
+  async settleCrds(crds: readonly KubeObject[]): Promise<void> {
+    for (const crd of crds) {
+      const ref = refOf(crd);
+      for (;;) {
+        const live = await this.client.get(ref);
+        if (live && evaluateHealth(live).state === 'ready') break;
+        checkDeadline(this.clock, this.input.deadline, `waiting for ${ref.name} to be established`);
+        await this.clock.sleep(SETTLE_POLL_MS);
+      }
+      const spec = crd.spec as { group?: string; versions?: { name?: string }[] } | undefined;
+      for (const version of spec?.versions ?? []) this.client.forget(`${spec?.group}/${version.name}`);
+    }
+  }
+
+  async planAll(
+    objects: readonly KubeObject[],
+    deferred: Set<string>,
+  ): Promise<(Planned | ObjectResult | undefined)[]> {
+    const limit = this.input.concurrency ?? DEFAULT_CONCURRENCY;
+    return mapConcurrently(objects, limit, async (object) => {
+      if (deferred.has(`${groupOf(object.apiVersion)}/${object.kind}`)) return undefined;
+      try {
+        return await this.plan(object);
+      } catch (error) {
+        return failure(object, error);
+      }
+    });
+  }
+
+  async run(): Promise<ApplyOutcome> {
+    const ordered = sortForInstall(this.input.objects);
+    const deferred = kindsDefinedBy(ordered);
+    // Check every object first (placement, ownership, known kind) so a refusal applies nothing at all.
+    const checked = await this.planAll(ordered, deferred);
+    const refused = checked.filter((c): c is ObjectResult => c !== undefined && 'action' in c);
+    if (refused.length > 0) return { ok: false, results: refused, error: refused[0]!.error! };
+
+    const planned = new Map(ordered.map((o, i) => [o, checked[i] as Planned | undefined]));
+    const results: ObjectResult[] = [];
+    const limit = this.input.concurrency ?? DEFAULT_CONCURRENCY;
+    for (const batch of batchByRank(ordered)) {
+      const batchResults = await mapConcurrently(batch, limit, async (object) => {
+        try {
+          return await this.applyOne(planned.get(object) ?? (await this.plan(object)));
+        } catch (error) {
+          return failure(object, error);
+        }
+      });
+      for (const result of batchResults) {
+        results.push(result);
+        this.input.onProgress?.({
+          phase: 'apply',
+          ref: result,
+          action: result.action,
+          message: result.error?.message ?? result.action,
+        });
+      }
+      const failed = batchResults.find((r) => r.action === 'failed');
+      if (failed) return { ok: false, results, error: failed.error! };
+      if (batch[0]?.kind === 'CustomResourceDefinition') {
+        try {
+          await this.settleCrds(batch);
+        } catch (error) {
+          const wrapped = error instanceof KubeError ? error : new KubeError(String(error), { cause: error });
+          return { ok: false, results, error: wrapped };
+        }
+      }
+    }
+    const pruned = await pruneObjects({
+      client: this.client,
+      objects: ordered,
+      previousObjects: this.input.previousObjects ?? [],
+      release: this.input.release,
+      ...(this.input.onProgress ? { onProgress: this.input.onProgress } : {}),
+    });
+    results.push(...pruned);
+    const prunedFailure = pruned.find((r) => r.action === 'failed');
+    return prunedFailure ? { ok: false, results, error: prunedFailure.error! } : { ok: true, results };
+  }
+}
+
+/**
+ * Applies a revision's objects with server-side apply (field manager `quayside`), CRDs and Namespaces
+ * first, then in Helm's install order; then deletes what the previous revision had and this one
+ * dropped. Every object is checked before any is written: one that belongs to another release (or
+ * to none, without takeOwnership), or sits in a namespace not allowed, fails the whole apply with
+ * nothing written. Apply stops after the first kind with a failure and then prunes nothing.
+ * Never throws for per-object failures: they are in the outcome, typed (KubeConflictError,
+ * KubeImmutableFieldError, KubeMissingNamespaceError, KubeUnknownKindError, KubeDeadlineError…).
+ */
+export async function applyRevision(input: ApplyRevisionInput): Promise<ApplyOutcome> {
+  return new ApplyRun(input).run();
+}

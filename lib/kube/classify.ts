@@ -1,0 +1,117 @@
+import {
+  type FieldConflict,
+  KubeApiError,
+  KubeConflictError,
+  KubeForbiddenError,
+  KubeImmutableFieldError,
+  KubeInvalidError,
+  KubeMissingNamespaceError,
+  KubeNotFoundError,
+  KubeTransportError,
+  KubeUnavailableError,
+  type StatusCause,
+} from './errors.ts';
+import { MESSAGES } from './messages.ts';
+import { describeRef } from './refs.ts';
+import type { ObjectRef } from './types.ts';
+
+/** The parts of an HTTP answer that classification needs. */
+export interface ErrorResponse {
+  status: number;
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+interface StatusBody {
+  message?: string;
+  reason?: string;
+  details?: { name?: string; kind?: string; causes?: StatusCause[] };
+}
+
+function asStatus(body: unknown): StatusBody {
+  if (body && typeof body === 'object') return body as StatusBody;
+  if (typeof body === 'string') return { message: body };
+  return {};
+}
+
+function parseRetryAfter(value: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined) return undefined;
+  const seconds = Number(text);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+}
+
+// The API server reports field-manager conflicts only as cause text: `conflict with "kubectl" using apps/v1`.
+const MANAGER_IN_CAUSE = /conflict with "([^"]*)"/;
+
+function conflictsOf(causes: readonly StatusCause[]): FieldConflict[] {
+  return causes
+    .filter((c) => c.reason === 'FieldManagerConflict')
+    .map((c) => ({
+      manager: MANAGER_IN_CAUSE.exec(c.message ?? '')?.[1] ?? 'unknown',
+      field: c.field ?? '',
+    }));
+}
+
+// The API server has no reason code for immutability; every immutable-field validation says exactly this.
+const IMMUTABLE_TEXT = 'field is immutable';
+
+function immutableFieldsOf(status: StatusBody, causes: readonly StatusCause[]): string[] {
+  const fields = causes.filter((c) => c.message?.includes(IMMUTABLE_TEXT)).map((c) => c.field ?? '');
+  if (fields.length === 0 && status.message?.includes(IMMUTABLE_TEXT)) return ['(unnamed field)'];
+  return fields;
+}
+
+/**
+ * Turns a non-2xx answer into a typed error. `ref` is the object the request was about;
+ * a 404 whose details name a namespace other than the object itself means the namespace is missing.
+ */
+export function classifyResponse(ref: ObjectRef, response: ErrorResponse): KubeApiError {
+  const status = asStatus(response.body);
+  const causes = status.details?.causes ?? [];
+  const refText = describeRef(ref);
+  const detail = status.message ?? `HTTP ${response.status}`;
+  const base = { ref, status: response.status, causes, ...(status.reason ? { reason: status.reason } : {}) };
+  const code = response.status;
+  if (code === 429 || code >= 500) {
+    const retryAfterSeconds = parseRetryAfter(response.headers['retry-after']);
+    return new KubeUnavailableError(MESSAGES.apiError(refText, code, detail), {
+      ...base,
+      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+    });
+  }
+  if (code === 409) {
+    const conflicts = conflictsOf(causes);
+    if (conflicts.length > 0) return new KubeConflictError({ ref, refText, conflicts, causes });
+    return new KubeApiError(MESSAGES.apiError(refText, code, detail), base);
+  }
+  if (code === 422) {
+    const fields = immutableFieldsOf(status, causes);
+    if (fields.length > 0) return new KubeImmutableFieldError({ ref, refText, fields, causes });
+    const named = causes.map((c) => `${c.field ?? ''}: ${c.message ?? ''}`).join('; ');
+    return new KubeInvalidError(MESSAGES.invalid(refText, named || detail), base);
+  }
+  if (code === 403) return new KubeForbiddenError(MESSAGES.forbidden(refText, detail), base);
+  if (code === 404) {
+    const missing = status.details;
+    if (missing?.kind === 'namespaces' && ref.kind !== 'Namespace' && missing.name) {
+      return new KubeMissingNamespaceError(MESSAGES.missingNamespace(refText, missing.name), {
+        ...base,
+        namespace: missing.name,
+      });
+    }
+    return new KubeNotFoundError(MESSAGES.notFound(refText), base);
+  }
+  return new KubeApiError(MESSAGES.apiError(refText, code, detail), base);
+}
+
+/** Wraps a socket-level failure (reset, timeout, refused, TLS) so it is retried. */
+export function classifyTransportError(ref: ObjectRef, error: unknown): KubeTransportError {
+  const code = (error as { code?: unknown })?.code;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new KubeTransportError(MESSAGES.transport(describeRef(ref), detail), {
+    ref,
+    cause: error,
+    ...(typeof code === 'string' ? { code } : {}),
+  });
+}

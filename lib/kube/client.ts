@@ -1,0 +1,146 @@
+import type { ApiResource, KubeConnection, KubeRequest } from './connection.ts';
+import { KubeNotFoundError, KubeUnknownKindError } from './errors.ts';
+import { FIELD_MANAGER } from './ownership.ts';
+import { type RetryPolicy, withRetry } from './retry.ts';
+import type { Clock, KubeObject, ObjectRef, ProgressListener } from './types.ts';
+
+export interface ClientOptions {
+  connection: KubeConnection;
+  clock: Clock;
+  /** Epoch ms after which no retry is started. */
+  deadline: number;
+  retryPolicy?: RetryPolicy;
+  random?: () => number;
+  onProgress?: ProgressListener;
+}
+
+export interface ApplyResult {
+  object: KubeObject;
+  /** The server created the object (HTTP 201) rather than updating it. */
+  created: boolean;
+}
+
+/**
+ * The handful of typed, retried calls apply/diff/wait need, with paths resolved through discovery.
+ * Every call retries retryable failures within the deadline and throws typed KubeErrors.
+ */
+export interface KubeClient {
+  resource(ref: ObjectRef): Promise<ApiResource>;
+  get(ref: ObjectRef): Promise<KubeObject | undefined>;
+  apply(object: KubeObject, options: { force: boolean; dryRun: boolean }): Promise<ApplyResult>;
+  /** Deletes with background propagation; false when the object was already gone. */
+  remove(ref: ObjectRef): Promise<boolean>;
+  list(query: {
+    apiVersion: string;
+    kind: string;
+    namespace?: string;
+    labelSelector?: string;
+  }): Promise<KubeObject[]>;
+  /** Forgets what discovery said about a group-version, e.g. after a CRD for it was applied. */
+  forget(apiVersion: string): void;
+}
+
+export function createKubeClient(options: ClientOptions): KubeClient {
+  const { connection } = options;
+
+  function retried<T>(operation: () => Promise<T>, ref?: ObjectRef): Promise<T> {
+    return withRetry(operation, {
+      clock: options.clock,
+      deadline: options.deadline,
+      ...(options.retryPolicy ? { policy: options.retryPolicy } : {}),
+      ...(options.random ? { random: options.random } : {}),
+      onRetry: ({ attempt, delayMs, error }) =>
+        options.onProgress?.({
+          phase: 'retry',
+          ...(ref ? { ref } : {}),
+          message: `attempt ${attempt} failed (${(error as Error).message}); retrying in ${delayMs} ms`,
+        }),
+    });
+  }
+
+  const send = (request: KubeRequest) => retried(() => connection.send(request), request.ref);
+
+  async function resources(apiVersion: string, refresh: boolean): Promise<ApiResource[] | undefined> {
+    const cache = connection.discoveryCache;
+    if (!refresh && cache.has(apiVersion)) return cache.get(apiVersion);
+    const found = await retried(() => connection.discover(apiVersion));
+    cache.set(apiVersion, found);
+    return found;
+  }
+
+  async function resource(ref: ObjectRef): Promise<ApiResource> {
+    const cached = (await resources(ref.apiVersion, false))?.find((r) => r.kind === ref.kind);
+    if (cached) return cached;
+    // A miss may be a CRD installed since the cache was filled: ask once more before giving up.
+    const fresh = (await resources(ref.apiVersion, true))?.find((r) => r.kind === ref.kind);
+    if (fresh) return fresh;
+    throw new KubeUnknownKindError({ ref, apiVersion: ref.apiVersion, kind: ref.kind });
+  }
+
+  function collectionPath(apiVersion: string, found: ApiResource, namespace: string | undefined): string {
+    const root = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    const scope = found.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+    return `${root}${scope}/${found.name}`;
+  }
+
+  async function objectPath(ref: ObjectRef): Promise<string> {
+    const found = await resource(ref);
+    return `${collectionPath(ref.apiVersion, found, ref.namespace)}/${encodeURIComponent(ref.name)}`;
+  }
+
+  return {
+    resource,
+    async get(ref) {
+      const path = await objectPath(ref);
+      try {
+        return (await send({ method: 'GET', path, ref })).body as KubeObject;
+      } catch (error) {
+        if (error instanceof KubeNotFoundError) return undefined;
+        throw error;
+      }
+    },
+    async apply(object, { force, dryRun }) {
+      const ref = {
+        apiVersion: object.apiVersion,
+        kind: object.kind,
+        namespace: object.metadata.namespace,
+        name: object.metadata.name,
+      };
+      const response = await send({
+        method: 'PATCH',
+        path: await objectPath(ref),
+        query: {
+          fieldManager: FIELD_MANAGER,
+          force: force ? 'true' : undefined,
+          dryRun: dryRun ? 'All' : undefined,
+        },
+        // JSON is YAML, so the apply-patch content type takes the object as JSON.
+        contentType: 'application/apply-patch+yaml',
+        body: object,
+        ref,
+      });
+      return { object: response.body as KubeObject, created: response.status === 201 };
+    },
+    async remove(ref) {
+      const path = await objectPath(ref);
+      try {
+        await send({ method: 'DELETE', path, query: { propagationPolicy: 'Background' }, ref });
+        return true;
+      } catch (error) {
+        if (error instanceof KubeNotFoundError) return false;
+        throw error;
+      }
+    },
+    async list({ apiVersion, kind, namespace, labelSelector }) {
+      const ref = { apiVersion, kind, name: '', ...(namespace ? { namespace } : {}) };
+      const path = collectionPath(apiVersion, await resource(ref), namespace);
+      const { body } = await send({ method: 'GET', path, query: { labelSelector }, ref });
+      const list = body as { items?: KubeObject[] };
+      // List items come without apiVersion/kind; put them back so evaluators can rely on them.
+      return (list.items ?? []).map((item) => ({ ...item, apiVersion, kind }));
+    },
+    forget(apiVersion) {
+      connection.discoveryCache.delete(apiVersion);
+    },
+  };
+}

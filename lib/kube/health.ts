@@ -1,0 +1,264 @@
+import type { KubeObject } from './types.ts';
+
+/** kstatus-style state of one object: done, still moving, or stuck for good. */
+export type HealthState = 'ready' | 'progressing' | 'failed';
+
+export interface Health {
+  state: HealthState;
+  /** Why the object is not ready yet, or why it failed; empty when ready. */
+  reason: string;
+}
+
+interface Condition {
+  type?: string;
+  status?: string;
+  reason?: string;
+  message?: string;
+}
+
+type Json = Record<string, unknown>;
+
+const READY: Health = { state: 'ready', reason: '' };
+const progressing = (reason: string): Health => ({ state: 'progressing', reason });
+const failed = (reason: string): Health => ({ state: 'failed', reason });
+
+function field(object: unknown, ...path: string[]): unknown {
+  let current = object;
+  for (const key of path) {
+    if (!current || typeof current !== 'object') return undefined;
+    current = (current as Json)[key];
+  }
+  return current;
+}
+
+const num = (value: unknown, fallback = 0): number => (typeof value === 'number' ? value : fallback);
+
+function conditions(object: KubeObject): Condition[] {
+  const list = field(object, 'status', 'conditions');
+  return Array.isArray(list) ? (list as Condition[]) : [];
+}
+
+function condition(object: KubeObject, type: string): Condition | undefined {
+  return conditions(object).find((c) => c.type === type);
+}
+
+/** The controller has not looked at the latest spec yet: nothing in status can be trusted. */
+function staleGeneration(object: KubeObject): Health | undefined {
+  const generation = object.metadata.generation;
+  const observed = field(object, 'status', 'observedGeneration');
+  if (typeof generation === 'number' && num(observed, -1) < generation) {
+    return progressing(`waiting for the controller to observe generation ${generation}`);
+  }
+  return undefined;
+}
+
+function deploymentHealth(object: KubeObject): Health {
+  const stale = staleGeneration(object);
+  if (stale) return stale;
+  const progress = condition(object, 'Progressing');
+  if (progress?.reason === 'ProgressDeadlineExceeded') {
+    return failed(`ProgressDeadlineExceeded: ${progress.message ?? 'rollout did not progress in time'}`);
+  }
+  const want = num(field(object, 'spec', 'replicas'), 1);
+  const updated = num(field(object, 'status', 'updatedReplicas'));
+  const total = num(field(object, 'status', 'replicas'));
+  const available = num(field(object, 'status', 'availableReplicas'));
+  if (updated < want) return progressing(`${updated} of ${want} replicas updated`);
+  if (total > updated) return progressing(`${total - updated} old replicas pending termination`);
+  if (available < want) return progressing(`${available} of ${want} updated replicas available`);
+  return READY;
+}
+
+function statefulSetHealth(object: KubeObject): Health {
+  const stale = staleGeneration(object);
+  if (stale) return stale;
+  const want = num(field(object, 'spec', 'replicas'), 1);
+  const ready = num(field(object, 'status', 'readyReplicas'));
+  const strategy = field(object, 'spec', 'updateStrategy', 'type') ?? 'RollingUpdate';
+  if (strategy === 'RollingUpdate') {
+    const partition = num(field(object, 'spec', 'updateStrategy', 'rollingUpdate', 'partition'));
+    const updated = num(field(object, 'status', 'updatedReplicas'));
+    if (updated < want - partition) return progressing(`${updated} of ${want - partition} replicas updated`);
+    const current = field(object, 'status', 'currentRevision');
+    const update = field(object, 'status', 'updateRevision');
+    if (partition === 0 && update !== undefined && current !== update) {
+      return progressing(`waiting for revision ${String(update)} to replace ${String(current)}`);
+    }
+  }
+  if (ready < want) return progressing(`${ready} of ${want} replicas ready`);
+  return READY;
+}
+
+function daemonSetHealth(object: KubeObject): Health {
+  const stale = staleGeneration(object);
+  if (stale) return stale;
+  const desired = num(field(object, 'status', 'desiredNumberScheduled'));
+  const updated = num(field(object, 'status', 'updatedNumberScheduled'));
+  const available = num(field(object, 'status', 'numberAvailable'));
+  if (updated < desired) return progressing(`${updated} of ${desired} pods updated`);
+  if (available < desired) return progressing(`${available} of ${desired} pods available`);
+  return READY;
+}
+
+function replicaSetHealth(object: KubeObject): Health {
+  const stale = staleGeneration(object);
+  if (stale) return stale;
+  const want = num(field(object, 'spec', 'replicas'), 1);
+  const available = num(field(object, 'status', 'availableReplicas'));
+  if (available < want) return progressing(`${available} of ${want} replicas available`);
+  return READY;
+}
+
+function jobHealth(object: KubeObject): Health {
+  const failure = condition(object, 'Failed');
+  if (failure?.status === 'True')
+    return failed(`${failure.reason ?? 'Failed'}: ${failure.message ?? 'job failed'}`);
+  if (condition(object, 'Complete')?.status === 'True') return READY;
+  const succeeded = num(field(object, 'status', 'succeeded'));
+  const completions = num(field(object, 'spec', 'completions'), 1);
+  return progressing(`${succeeded} of ${completions} completions`);
+}
+
+function podHealth(object: KubeObject): Health {
+  const problem = podFailure(object);
+  if (problem) return failed(`${problem.reason}: ${problem.detail}`);
+  const phase = field(object, 'status', 'phase');
+  if (phase === 'Succeeded') return READY;
+  if (phase === 'Failed') return failed(`pod failed: ${String(field(object, 'status', 'message') ?? '')}`);
+  if (condition(object, 'Ready')?.status === 'True') return READY;
+  return progressing(`pod is ${String(phase ?? 'Pending')}`);
+}
+
+function pvcHealth(object: KubeObject): Health {
+  const phase = field(object, 'status', 'phase');
+  if (phase === 'Bound') return READY;
+  if (phase === 'Lost') return failed('claim lost its volume');
+  return progressing(`claim is ${String(phase ?? 'Pending')}`);
+}
+
+function serviceHealth(object: KubeObject): Health {
+  if (field(object, 'spec', 'type') !== 'LoadBalancer') return READY;
+  const ingress = field(object, 'status', 'loadBalancer', 'ingress');
+  if (Array.isArray(ingress) && ingress.length > 0) return READY;
+  return progressing('waiting for a load balancer address');
+}
+
+function crdHealth(object: KubeObject): Health {
+  const names = condition(object, 'NamesAccepted');
+  if (names?.status === 'False') return failed(`NamesNotAccepted: ${names.message ?? ''}`);
+  if (condition(object, 'Established')?.status === 'True') return READY;
+  return progressing('waiting for the CustomResourceDefinition to be established');
+}
+
+/** Any other kind: kstatus' generic rules (Stalled fails, a Ready condition must be True). */
+function genericHealth(object: KubeObject): Health {
+  const stale = staleGeneration(object);
+  if (stale) return stale;
+  const stalled = condition(object, 'Stalled');
+  if (stalled?.status === 'True') return failed(`${stalled.reason ?? 'Stalled'}: ${stalled.message ?? ''}`);
+  const ready = condition(object, 'Ready');
+  if (ready && ready.status !== 'True')
+    return progressing(`Ready is ${ready.status}: ${ready.message ?? ready.reason ?? ''}`);
+  return READY;
+}
+
+const BY_KIND: Record<string, (object: KubeObject) => Health> = {
+  Deployment: deploymentHealth,
+  StatefulSet: statefulSetHealth,
+  DaemonSet: daemonSetHealth,
+  ReplicaSet: replicaSetHealth,
+  Job: jobHealth,
+  Pod: podHealth,
+  PersistentVolumeClaim: pvcHealth,
+  Service: serviceHealth,
+  CustomResourceDefinition: crdHealth,
+};
+
+/** The health of a live object, from its JSON alone. */
+export function evaluateHealth(object: KubeObject): Health {
+  return (BY_KIND[object.kind] ?? genericHealth)(object);
+}
+
+/** Kinds whose pods are inspected to fail fast (they have `spec.selector` and a pod template). */
+export const POD_OWNING_KINDS: ReadonlySet<string> = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'Job',
+]);
+
+// Waiting reasons that will not clear up by themselves: waiting longer only delays the bad news.
+const HOPELESS_WAITING = new Set([
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'CrashLoopBackOff',
+  'InvalidImageName',
+  'CreateContainerConfigError',
+]);
+
+export interface PodFailure {
+  pod: string;
+  container: string;
+  reason: string;
+  /** The image the container status names. */
+  image: string;
+  /** `image "repo:tag"` for pull failures, else the kubelet's message. */
+  detail: string;
+}
+
+/** The first container of the pod stuck in a hopeless waiting state, or undefined. */
+export function podFailure(pod: KubeObject): PodFailure | undefined {
+  const statuses = [
+    ...((field(pod, 'status', 'initContainerStatuses') as Json[] | undefined) ?? []),
+    ...((field(pod, 'status', 'containerStatuses') as Json[] | undefined) ?? []),
+  ];
+  for (const status of statuses) {
+    const waiting = field(status, 'state', 'waiting') as { reason?: string; message?: string } | undefined;
+    if (!waiting?.reason || !HOPELESS_WAITING.has(waiting.reason)) continue;
+    const pull = waiting.reason === 'ImagePullBackOff' || waiting.reason === 'ErrImagePull';
+    return {
+      pod: pod.metadata.name,
+      container: String(status.name ?? ''),
+      reason: waiting.reason,
+      image: String(status.image ?? ''),
+      detail: pull ? `image "${String(status.image ?? '')}"` : (waiting.message ?? waiting.reason),
+    };
+  }
+  return undefined;
+}
+
+/** `pod web-7d6f-xq5js: ImagePullBackOff: image "…:v10"` */
+export function describePodFailure(failure: PodFailure): string {
+  return `pod ${failure.pod}: ${failure.reason}: ${failure.detail}`;
+}
+
+/** The images the object's pod template runs, by container name: pods running others are from an old revision. */
+export function templateImages(object: KubeObject): Map<string, string> {
+  const images = new Map<string, string>();
+  const spec = field(object, 'spec', 'template', 'spec') as Json | undefined;
+  for (const key of ['initContainers', 'containers']) {
+    const list = spec?.[key];
+    if (!Array.isArray(list)) continue;
+    for (const c of list as Json[]) images.set(String(c.name), String(c.image));
+  }
+  return images;
+}
+
+/** Whether a container status' image is the template's: kubelets may report `docker.io/library/nginx:1` for `nginx:1`. */
+export function sameImage(reported: string, wanted: string): boolean {
+  return reported === wanted || reported.endsWith(`/${wanted}`) || wanted.endsWith(`/${reported}`);
+}
+
+/** Equality-based label selector text from `spec.selector` (matchLabels, or a bare map as on a Service). */
+export function selectorOf(object: KubeObject): string | undefined {
+  const selector = field(object, 'spec', 'selector') as Json | undefined;
+  if (!selector) return undefined;
+  const labels =
+    (selector.matchLabels as Record<string, string> | undefined) ??
+    (selector.matchExpressions ? undefined : (selector as Record<string, string>));
+  if (!labels || Object.keys(labels).length === 0) return undefined;
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}

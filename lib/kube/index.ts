@@ -1,0 +1,69 @@
+export { type ApplyOutcome, type ApplyRevisionInput, applyRevision } from './apply.ts';
+export {
+  type ApiResource,
+  type ConnectionProvider,
+  connectionFromKubeConfig,
+  type KubeConnection,
+  kubeconfigConnectionProvider,
+} from './connection.ts';
+export {
+  type DiffAction,
+  type DiffResult,
+  type DiffRevisionInput,
+  diffRevision,
+  type ObjectDiff,
+} from './diff-revision.ts';
+export {
+  type FieldConflict,
+  isRetryable,
+  KubeApiError,
+  KubeConflictError,
+  KubeConnectionError,
+  KubeDeadlineError,
+  KubeError,
+  KubeForbiddenError,
+  KubeImmutableFieldError,
+  KubeInvalidError,
+  KubeMissingNamespaceError,
+  KubeNamespaceNotAllowedError,
+  KubeNotFoundError,
+  KubeOwnershipError,
+  KubeTransportError,
+  KubeUnavailableError,
+  KubeUnknownKindError,
+  KubeWaitFailedError,
+  KubeWaitTimeoutError,
+  type Laggard,
+  type StatusCause,
+} from './errors.ts';
+export { evaluateHealth, type Health, type HealthState } from './health.ts';
+export { sortForInstall, sortForUninstall } from './order.ts';
+export {
+  FIELD_MANAGER,
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  RELEASE_NAME_ANNOTATION,
+  RELEASE_NAMESPACE_ANNOTATION,
+  RESOURCE_POLICY_ANNOTATION,
+} from './ownership.ts';
+export { type DeleteObjectsInput, deleteObjects } from './prune.ts';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
+export {
+  type Clock,
+  type KubeObject,
+  type ObjectAction,
+  type ObjectRef,
+  type ObjectResult,
+  type ProgressEvent,
+  type ProgressListener,
+  type ReleaseRef,
+  systemClock,
+} from './types.ts';
+export {
+  DEFAULT_POLL,
+  type ObjectHealth,
+  type PollPolicy,
+  type WaitInput,
+  type WaitOutcome,
+  waitForHealthy,
+} from './wait.ts';

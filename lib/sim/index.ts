@@ -1,0 +1,4 @@
+/** A Kubernetes API simulator that kubectl and @kubernetes/client-node work against. See docs/sim.md. */
+export { SimError, SimUsageError, StatusError } from './errors.ts';
+export { startSimulator } from './simulator.ts';
+export type { FaultSpec, RequestLogEntry, Simulator, SimulatorOptions } from './types.ts';

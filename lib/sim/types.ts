@@ -1,0 +1,51 @@
+/** Public types of the simulator's in-process API. */
+export interface SimulatorOptions {
+  /** Port on 127.0.0.1; default: a free port. */
+  port?: number;
+  /** Keep objects across restarts in this directory (standalone `--state`). */
+  stateDir?: string;
+  /** Also write the kubeconfig to this file. */
+  kubeconfigPath?: string;
+  /** Delay of one controller step (a rollout step, a pod start); default 1000. Tests use 20-50. */
+  rolloutStepMs?: number;
+  /** Extra image reference substrings that never pull. */
+  unpullable?: string[];
+  /** Clock for timestamps; default: the system clock. */
+  clock?: () => Date;
+  /** UID generator; default: random UUIDs. */
+  newUid?: () => string;
+}
+
+export interface FaultSpec {
+  latencyMs?: number;
+  errors?: Array<{ verbs?: string[]; rate: number; status: 429 | 500 | 503; retryAfterSeconds?: number }>;
+  /** Fraction of connections destroyed without a response. */
+  dropRate?: number;
+  /** Seed for deterministic randomness. */
+  seed?: number;
+}
+
+export interface RequestLogEntry {
+  method: string;
+  verb: string;
+  path: string;
+  status: number;
+  at: number;
+}
+
+export interface Simulator {
+  /** https://127.0.0.1:PORT */
+  url: string;
+  /** kubeconfig YAML text: cluster CA, server, bearer-token user, one context. */
+  kubeconfig: string;
+  kubeconfigPath?: string;
+  token: string;
+  caPem: string;
+  /** Every API request, for counting calls. */
+  requests: RequestLogEntry[];
+  injectFaults(spec: FaultSpec): void;
+  clearFaults(): void;
+  /** Back to a fresh cluster (default namespaces only). */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
