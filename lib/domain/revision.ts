@@ -45,7 +45,14 @@ export interface ChartRef {
 
 export type Values = Record<string, unknown>;
 
-export const OBJECT_ACTIONS = ['created', 'configured', 'unchanged', 'deleted', 'failed'] as const;
+export const OBJECT_ACTIONS = [
+  'created',
+  'configured',
+  'unchanged',
+  'recreated',
+  'deleted',
+  'failed',
+] as const;
 export type ObjectAction = (typeof OBJECT_ACTIONS)[number];
 
 /** What applying a revision did to one Kubernetes object. */

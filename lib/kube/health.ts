@@ -152,7 +152,9 @@ function crdHealth(object: KubeObject): Health {
 
 /** Any other kind: kstatus' generic rules (Stalled fails, a Ready condition must be True). */
 function genericHealth(object: KubeObject): Health {
-  const stale = staleGeneration(object);
+  // As kstatus: a kind whose controller does not report observedGeneration (Ingress, ConfigMap, …) is current.
+  const stale =
+    field(object, 'status', 'observedGeneration') === undefined ? undefined : staleGeneration(object);
   if (stale) return stale;
   const stalled = condition(object, 'Stalled');
   if (stalled?.status === 'True') return failed(`${stalled.reason ?? 'Stalled'}: ${stalled.message ?? ''}`);

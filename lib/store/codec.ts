@@ -118,7 +118,7 @@ export function encodeBody(input: {
   body: RevisionBody;
   chunkBytes?: number;
 }): EncodedBody {
-  const compressed = gzipSync(Buffer.from(JSON.stringify(input.body), 'utf8'));
+  const compressed = gzipSync(Buffer.from(JSON.stringify(input.body, jsonSafe), 'utf8'));
   const size = input.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   const items: Item[] = [];
   for (let offset = 0, chunk = 0; offset < compressed.length; offset += size, chunk++) {
@@ -172,6 +172,14 @@ export function decodeBody(input: {
     if (cause instanceof StoreCorruptionError) throw cause;
     throw new StoreCorruptionError({ key, reason: 'the body cannot be decompressed or parsed', cause });
   }
+}
+
+/** Values parsed from --set keep integers as bigint; JSON has only numbers. */
+function jsonSafe(_key: string, value: unknown): unknown {
+  if (typeof value !== 'bigint') return value;
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(value)
+    : value.toString();
 }
 
 export function describeIssues(error: z.ZodError): string {

@@ -1,0 +1,4 @@
+{{- define "ghost.labels" -}}
+app.kubernetes.io/name: ghost
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}

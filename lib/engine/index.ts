@@ -1,0 +1,27 @@
+export { DEFAULT_TIMEOUT_MS } from './deadline.ts';
+export { ReleaseEngine } from './engine.ts';
+export { EngineError, ManifestError, NothingToRollBackError, ReleaseExistsError } from './errors.ts';
+export { joinManifests, parseManifest } from './manifest.ts';
+export {
+  diffRevisions,
+  listReleases,
+  type ReleaseStatusView,
+  readHistory,
+  readHooks,
+  readManifest,
+  readNotes,
+  readStatus,
+  readValues,
+} from './reads.ts';
+export type {
+  ActionOptions,
+  ActionResult,
+  EngineClock,
+  EngineDeps,
+  EngineProgress,
+  RequestContext,
+  RollbackInput,
+  UninstallInput,
+  UpgradeInput,
+} from './types.ts';
+export { mergeValues, resolveUpgradeValues } from './values.ts';

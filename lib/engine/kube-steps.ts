@@ -1,0 +1,163 @@
+import type { HookRecord, ObjectResult, ReleaseId } from '../domain/index.ts';
+import {
+  applyRevision,
+  deleteObjects,
+  type KubeConnection,
+  type KubeObject,
+  type ObjectResult as KubeObjectResult,
+  type ProgressEvent,
+  waitForHealthy,
+} from '../kube/index.ts';
+import { parseManifest } from './manifest.ts';
+import type { ActionOptions, EngineDeps, EngineProgress, RequestContext } from './types.ts';
+
+/** A step that did not succeed, with the reason users read in the revision description. */
+export class StepFailure extends Error {
+  constructor(
+    readonly reason: string,
+    readonly objects: readonly ObjectResult[] = [],
+  ) {
+    super(reason);
+  }
+}
+
+export interface StepContext {
+  readonly deps: EngineDeps;
+  readonly connection: KubeConnection;
+  readonly release: ReleaseId;
+  readonly request: RequestContext;
+  /** Epoch ms by which kube work must stop, leaving time to record the outcome. */
+  readonly workDeadline: number;
+  readonly options: ActionOptions;
+}
+
+export function progress(
+  ctx: StepContext,
+  step: EngineProgress['step'],
+  message: string,
+  kube?: ProgressEvent,
+): void {
+  ctx.request.onProgress?.({
+    at: ctx.deps.clock.now(),
+    step,
+    message,
+    ...(kube === undefined ? {} : { kube }),
+  });
+}
+
+/** Kube's per-object results, as the revision record keeps them (errors as text). */
+export function recordResults(results: readonly KubeObjectResult[]): ObjectResult[] {
+  return results.map((r) => ({
+    apiVersion: r.apiVersion,
+    kind: r.kind,
+    ...(r.namespace === undefined ? {} : { namespace: r.namespace }),
+    name: r.name,
+    action: r.action,
+    ...(r.error === undefined ? {} : { error: r.error.message }),
+  }));
+}
+
+/**
+ * Applies the objects, prunes what `previous` had and they dropped, and waits
+ * for health when asked.
+ * @throws StepFailure with the reason and the per-object results so far.
+ */
+export async function applyAndWait(
+  ctx: StepContext,
+  objects: KubeObject[],
+  previous: KubeObject[],
+): Promise<ObjectResult[]> {
+  progress(ctx, 'apply', `applying ${objects.length} objects`);
+  const outcome = await applyRevision({
+    connection: ctx.connection,
+    objects,
+    previousObjects: previous,
+    release: { name: ctx.release.name, namespace: ctx.release.namespace },
+    force: ctx.options.force ?? false,
+    takeOwnership: ctx.options.takeOwnership ?? false,
+    deadline: ctx.workDeadline,
+    clock: ctx.deps.clock,
+    onProgress: (event) =>
+      progress(ctx, event.phase === 'prune' ? 'prune' : 'apply', describeKube(event), event),
+  });
+  const results = recordResults(outcome.results);
+  if (!outcome.ok) throw new StepFailure(outcome.error?.message ?? 'applying the objects failed', results);
+  if (!(ctx.options.wait ?? true)) return results;
+  progress(ctx, 'wait', 'waiting for the objects to become ready');
+  const waited = await waitForHealthy({
+    connection: ctx.connection,
+    objects,
+    namespace: ctx.release.namespace,
+    deadline: ctx.workDeadline,
+    clock: ctx.deps.clock,
+    ...(ctx.deps.poll === undefined ? {} : { poll: ctx.deps.poll }),
+    onProgress: (event) => progress(ctx, 'wait', describeKube(event), event),
+  });
+  if (waited.status !== 'ready') throw new StepFailure(waited.message, results);
+  return results;
+}
+
+/** Deletes the objects of a manifest (uninstall, cleanup-on-fail), in reverse install order. */
+export async function deleteManifestObjects(
+  ctx: StepContext,
+  objects: KubeObject[],
+): Promise<ObjectResult[]> {
+  progress(ctx, 'delete', `deleting ${objects.length} objects`);
+  const results = await deleteObjects({
+    connection: ctx.connection,
+    objects,
+    release: { name: ctx.release.name, namespace: ctx.release.namespace },
+    deadline: ctx.workDeadline,
+    clock: ctx.deps.clock,
+    onProgress: (event) => progress(ctx, 'delete', describeKube(event), event),
+  });
+  return recordResults(results);
+}
+
+/**
+ * Runs the hooks of one event (pre-upgrade, post-install, …) in weight order:
+ * each is (re)created, waited for, and deleted as its delete policy says.
+ * @throws StepFailure naming the hook that failed.
+ */
+export async function runHooks(
+  ctx: StepContext,
+  hooks: readonly HookRecord[],
+  event: string,
+): Promise<HookRecord[]> {
+  if (ctx.options.disableHooks) return [...hooks];
+  const due = hooks
+    .filter((hook) => hook.events.includes(event))
+    .sort((a, b) => a.weight - b.weight || a.name.localeCompare(b.name));
+  const ran = new Map<string, HookRecord>();
+  for (const hook of due) {
+    progress(ctx, 'hooks', `running ${event} hook ${hook.kind}/${hook.name}`);
+    const objects = parseManifest(hook.manifest);
+    const policies = hook.deletePolicies.length === 0 ? ['before-hook-creation'] : hook.deletePolicies;
+    if (policies.includes('before-hook-creation')) await deleteManifestObjects(ctx, objects);
+    const startedAt = new Date(ctx.deps.clock.now()).toISOString();
+    let failure: StepFailure | undefined;
+    try {
+      await applyAndWait({ ...ctx, options: { ...ctx.options, wait: true } }, objects, []);
+    } catch (error) {
+      if (!(error instanceof StepFailure)) throw error;
+      failure = new StepFailure(
+        `${event} hook ${hook.kind}/${hook.name} failed: ${error.reason}`,
+        error.objects,
+      );
+    }
+    const phase = failure === undefined ? 'Succeeded' : 'Failed';
+    ran.set(hook.path + hook.name, {
+      ...hook,
+      lastRun: { startedAt, completedAt: new Date(ctx.deps.clock.now()).toISOString(), phase },
+    });
+    if (policies.includes(failure === undefined ? 'hook-succeeded' : 'hook-failed')) {
+      await deleteManifestObjects(ctx, objects);
+    }
+    if (failure !== undefined) throw failure;
+  }
+  return hooks.map((hook) => ran.get(hook.path + hook.name) ?? hook);
+}
+
+function describeKube(event: ProgressEvent): string {
+  return event.message;
+}

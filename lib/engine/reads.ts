@@ -1,0 +1,114 @@
+import { createTwoFilesPatch } from 'diff';
+import {
+  type HookRecord,
+  type ReleaseId,
+  ReleaseNotFoundError,
+  type Revision,
+  type RevisionMeta,
+  type Values,
+} from '../domain/index.ts';
+import type { ListPage, ReleaseStore, ReleaseSummary } from '../store/index.ts';
+
+/** `status`: the release and its latest (or a given) revision, with notes. */
+export interface ReleaseStatusView {
+  readonly summary: ReleaseSummary;
+  readonly revision: RevisionMeta;
+  readonly notes: string;
+}
+
+/** @throws ReleaseNotFoundError, RevisionNotFoundError */
+export async function readStatus(
+  store: ReleaseStore,
+  release: ReleaseId,
+  revision?: number,
+): Promise<ReleaseStatusView> {
+  const summary = await requireRelease(store, release);
+  const full = await store.getRevision(release, revision ?? summary.latestRevision);
+  const { body, ...meta } = full;
+  return { summary, revision: meta, notes: body.notes };
+}
+
+/** Revisions oldest first, as `helm history` prints them; `max` keeps the newest N. */
+export async function readHistory(
+  store: ReleaseStore,
+  release: ReleaseId,
+  max = 256,
+): Promise<RevisionMeta[]> {
+  await requireRelease(store, release);
+  const page = await store.history(release, { limit: max });
+  return page.revisions.reverse();
+}
+
+export function listReleases(
+  store: ReleaseStore,
+  input: { cluster: string; namespace?: string; limit?: number; cursor?: string },
+): Promise<ListPage> {
+  return store.list(input);
+}
+
+/** `get values`: what the user supplied, or with `all` the computed values. */
+export async function readValues(
+  store: ReleaseStore,
+  release: ReleaseId,
+  options: { revision?: number; all?: boolean } = {},
+): Promise<Values> {
+  const revision = await readRevision(store, release, options.revision);
+  return options.all ? revision.body.values : revision.body.config;
+}
+
+export async function readManifest(
+  store: ReleaseStore,
+  release: ReleaseId,
+  revision?: number,
+): Promise<string> {
+  return (await readRevision(store, release, revision)).body.manifest;
+}
+
+export async function readNotes(store: ReleaseStore, release: ReleaseId, revision?: number): Promise<string> {
+  return (await readRevision(store, release, revision)).body.notes;
+}
+
+export async function readHooks(
+  store: ReleaseStore,
+  release: ReleaseId,
+  revision?: number,
+): Promise<readonly HookRecord[]> {
+  return (await readRevision(store, release, revision)).body.hooks;
+}
+
+/** A unified diff of two revisions' manifests (`diff revision NAME A B`). */
+export async function diffRevisions(
+  store: ReleaseStore,
+  release: ReleaseId,
+  from: number,
+  to: number,
+): Promise<string> {
+  const [a, b] = await Promise.all([store.getRevision(release, from), store.getRevision(release, to)]);
+  return createTwoFilesPatch(
+    `${release.name} revision ${from}`,
+    `${release.name} revision ${to}`,
+    a.body.manifest,
+    b.body.manifest,
+    '',
+    '',
+    {
+      context: 3,
+    },
+  );
+}
+
+/** The latest revision unless one is named. */
+export async function readRevision(
+  store: ReleaseStore,
+  release: ReleaseId,
+  revision?: number,
+): Promise<Revision> {
+  const summary = await requireRelease(store, release);
+  return store.getRevision(release, revision ?? summary.latestRevision);
+}
+
+async function requireRelease(store: ReleaseStore, release: ReleaseId): Promise<ReleaseSummary> {
+  const summary = await store.getRelease(release);
+  if (summary === undefined) throw new ReleaseNotFoundError(release);
+  return summary;
+}

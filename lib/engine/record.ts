@@ -1,0 +1,86 @@
+import type { Action, ObjectResult, ReleaseId, RevisionBody, RevisionMeta } from '../domain/index.ts';
+import { toIso } from '../domain/index.ts';
+import type { Lease } from '../store/index.ts';
+import type { StepContext } from './kube-steps.ts';
+import type { ActionResult, EngineDeps } from './types.ts';
+
+/** The result of an action that ended in `meta`. */
+export function resultOf(input: {
+  meta: RevisionMeta;
+  objects: readonly ObjectResult[];
+  startedAt: number;
+  deps: EngineDeps;
+  previousRevision: number | undefined;
+  error?: { type: string; message: string };
+}): ActionResult {
+  const { meta } = input;
+  return {
+    release: meta.release,
+    action: meta.action,
+    status: meta.status,
+    revision: meta.revision,
+    ...(input.previousRevision === undefined ? {} : { previousRevision: input.previousRevision }),
+    description: meta.description,
+    chart: meta.chart,
+    objects: input.objects,
+    startedAt: toIso(input.startedAt),
+    finishedAt: toIso(input.deps.clock.now()),
+    ...(input.error === undefined ? {} : { error: input.error }),
+  };
+}
+
+/** Records the leased revision as failed, keeping the previous deployed one deployed. */
+export async function finishFailed(
+  deps: EngineDeps,
+  input: { lease: Lease; description: string; body?: RevisionBody; startedAt: number; reason: string },
+): Promise<ActionResult> {
+  const meta = await deps.store.finish({
+    lease: input.lease,
+    status: 'failed',
+    description: input.description,
+    ...(input.body === undefined ? {} : { body: input.body }),
+  });
+  return resultOf({
+    meta,
+    objects: input.body?.objects ?? [],
+    startedAt: input.startedAt,
+    deps,
+    previousRevision: input.lease.deployedAtStart,
+    error: { type: 'ActionFailed', message: input.reason },
+  });
+}
+
+/** A request that already ran: report what it did, do nothing again. */
+export function duplicateResult(
+  release: ReleaseId,
+  action: Action,
+  meta: RevisionMeta | undefined,
+  startedAt: number,
+  deps: EngineDeps,
+): ActionResult {
+  return {
+    release,
+    action,
+    status: meta?.status ?? 'unknown',
+    ...(meta === undefined ? {} : { revision: meta.revision, chart: meta.chart }),
+    description: meta?.description ?? 'request already processed; its revision has since been pruned',
+    objects: [],
+    duplicate: true,
+    startedAt: toIso(startedAt),
+    finishedAt: toIso(deps.clock.now()),
+  };
+}
+
+/** --create-namespace: the namespace is created outside the release, as Helm does, and never pruned. */
+export async function ensureNamespace(ctx: StepContext): Promise<void> {
+  const response = await ctx.connection.send({
+    method: 'POST',
+    path: '/api/v1/namespaces',
+    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ctx.release.namespace } },
+    ref: { apiVersion: 'v1', kind: 'Namespace', name: ctx.release.namespace },
+  });
+  if (response.status >= 300 && response.status !== 409) {
+    const message = (response.body as { message?: string } | undefined)?.message ?? `HTTP ${response.status}`;
+    throw new Error(`creating namespace "${ctx.release.namespace}" failed: ${message}`);
+  }
+}

@@ -1,0 +1,88 @@
+import {
+  descriptions,
+  type HookRecord,
+  type ObjectResult,
+  ReleaseNotFoundError,
+  RevisionNotFoundError,
+} from '../domain/index.ts';
+import { planDeadlines } from './deadline.ts';
+import { NothingToRollBackError } from './errors.ts';
+import { applyAndWait, progress, runHooks, type StepContext, StepFailure } from './kube-steps.ts';
+import { parseManifest } from './manifest.ts';
+import { duplicateResult, finishFailed, resultOf } from './record.ts';
+import type { ActionResult, EngineDeps, RequestContext, RollbackInput } from './types.ts';
+
+/**
+ * Rollback to revision N (or the one before the latest): a new revision that
+ * copies N's chart, values and manifest — never the chart source — applied,
+ * pruned against the latest revision, and waited for.
+ * @throws ReleaseNotFoundError, RevisionNotFoundError, NothingToRollBackError before anything changes.
+ */
+export async function rollbackRelease(
+  deps: EngineDeps,
+  input: RollbackInput,
+  request: RequestContext,
+): Promise<ActionResult> {
+  const startedAt = deps.clock.now();
+  const options = input.options ?? {};
+  const head = await deps.store.getRelease(input.release);
+  if (head === undefined) throw new ReleaseNotFoundError(input.release);
+  const targetNumber = input.revision && input.revision > 0 ? input.revision : head.latestRevision - 1;
+  if (targetNumber < 1) throw new NothingToRollBackError(input.release.name);
+  if (targetNumber > head.lastRevision)
+    throw new RevisionNotFoundError({ name: input.release.name, revision: targetNumber });
+  const target = await deps.store.getRevision(input.release, targetNumber);
+  const latest = await deps.store.getRevision(input.release, head.latestRevision);
+  const objects = parseManifest(target.body.manifest);
+  const previous = parseManifest(latest.body.manifest);
+  const connection = await deps.connections.connect(input.release.cluster);
+  const deadlines = planDeadlines(deps, request, options.timeoutMs);
+  const ctx: StepContext = {
+    deps,
+    connection,
+    release: input.release,
+    request,
+    workDeadline: deadlines.work,
+    options,
+  };
+
+  progress(ctx, 'lease', `recording a rollback to revision ${targetNumber} as pending`);
+  const begun = await deps.store.begin({
+    release: input.release,
+    requestId: request.requestId,
+    action: 'rollback',
+    requestedBy: request.requestedBy,
+    chart: target.chart,
+    rollbackTo: targetNumber,
+    ...(options.description === undefined ? {} : { description: options.description }),
+    body: { ...target.body, objects: [] },
+    leaseExpiresAt: deadlines.lease,
+  });
+  if (begun.kind === 'duplicate')
+    return duplicateResult(input.release, 'rollback', begun.revision, startedAt, deps);
+  const { lease } = begun;
+  let hooks: HookRecord[] = [...target.body.hooks];
+  let results: ObjectResult[] = [];
+  try {
+    hooks = await runHooks(ctx, hooks, 'pre-rollback');
+    results = await applyAndWait(ctx, objects, previous);
+    hooks = await runHooks(ctx, hooks, 'post-rollback');
+  } catch (error) {
+    if (!(error instanceof StepFailure)) throw error;
+    return finishFailed(deps, {
+      lease,
+      description: descriptions.rollbackFailed(input.release.name, error.reason),
+      body: { ...target.body, hooks, objects: error.objects },
+      startedAt,
+      reason: error.reason,
+    });
+  }
+  const meta = await deps.store.finish({
+    lease,
+    status: 'deployed',
+    description: options.description ?? descriptions.rollbackComplete(targetNumber),
+    body: { ...target.body, hooks, objects: results },
+    ...(options.historyMax === undefined ? {} : { historyMax: options.historyMax }),
+  });
+  return resultOf({ meta, objects: results, startedAt, deps, previousRevision: lease.deployedAtStart });
+}

@@ -1,0 +1,122 @@
+import type { Chart, ChartSource, Values } from '../chart/index.ts';
+import type {
+  Action,
+  Clock,
+  IdGenerator,
+  ObjectResult,
+  ReleaseId,
+  ReleaseStatus,
+  Requester,
+} from '../domain/index.ts';
+import type { ConnectionProvider, DiffResult, PollPolicy, ProgressEvent } from '../kube/index.ts';
+import type { ReleaseStore } from '../store/index.ts';
+
+/** Where time comes from and how the engine waits. Tests pass a fast or manual one. */
+export interface EngineClock extends Clock {
+  sleep(ms: number): Promise<void>;
+}
+
+export interface EngineDeps {
+  readonly store: ReleaseStore;
+  readonly connections: ConnectionProvider;
+  readonly clock: EngineClock;
+  /** Lease owner tokens. */
+  readonly ids?: IdGenerator;
+  /** Loads charts; defaults to lib/chart's loadChart. */
+  readonly loadChart?: (source: ChartSource) => Promise<Chart>;
+  /** How often and how fast health is polled while waiting. */
+  readonly poll?: PollPolicy;
+  /** Kubernetes version charts see in .Capabilities when the cluster cannot be asked. */
+  readonly kubeVersion?: string;
+  /** Time kept back from the deadline to record the outcome and release the lease. */
+  readonly finalizeMarginMs?: number;
+  /** How long past the deadline the lease lasts, so a crashed run is recoverable soon after. */
+  readonly leaseMarginMs?: number;
+}
+
+/** Helm's options, with Helm's meaning. */
+export interface ActionOptions {
+  /** Wait for every object to be healthy before calling the revision deployed. */
+  readonly wait?: boolean;
+  /** Milliseconds the whole action may take (Helm's --timeout, default 5m). */
+  readonly timeoutMs?: number;
+  /** On failure, roll back to the last deployed revision (a new revision of its own). */
+  readonly atomic?: boolean;
+  /** On a failed upgrade, delete the objects this upgrade created. */
+  readonly cleanupOnFail?: boolean;
+  readonly reuseValues?: boolean;
+  readonly resetValues?: boolean;
+  readonly resetThenReuseValues?: boolean;
+  /** Render and diff against the cluster; store and apply nothing. */
+  readonly dryRun?: boolean;
+  readonly description?: string;
+  readonly historyMax?: number;
+  /** Recreate objects whose immutable fields changed; take fields from other managers. */
+  readonly force?: boolean;
+  /** Adopt objects that belong to no release or another one. */
+  readonly takeOwnership?: boolean;
+  readonly disableHooks?: boolean;
+  readonly createNamespace?: boolean;
+  /** upgrade --install: install when the release does not exist. */
+  readonly install?: boolean;
+  /** uninstall --keep-history */
+  readonly keepHistory?: boolean;
+}
+
+/** Who asks, under which request id, and by when it must be done. */
+export interface RequestContext {
+  readonly requestId: string;
+  readonly requestedBy: Requester;
+  /** Epoch ms after which the action must have finished (e.g. Lambda's remaining time less a margin). */
+  readonly hardDeadline?: number;
+  readonly onProgress?: (event: EngineProgress) => void;
+}
+
+export interface EngineProgress {
+  readonly at: number;
+  readonly step: 'render' | 'lease' | 'hooks' | 'apply' | 'prune' | 'wait' | 'record' | 'rollback' | 'delete';
+  readonly message: string;
+  readonly kube?: ProgressEvent;
+}
+
+export interface UpgradeInput {
+  readonly release: ReleaseId;
+  readonly chart: ChartSource;
+  /** Values the user supplied (already merged from -f and --set). */
+  readonly values?: Values;
+  readonly options?: ActionOptions;
+}
+
+export interface RollbackInput {
+  readonly release: ReleaseId;
+  /** The revision to roll back to; 0 or absent: the one before the current. */
+  readonly revision?: number;
+  readonly options?: ActionOptions;
+}
+
+export interface UninstallInput {
+  readonly release: ReleaseId;
+  readonly options?: ActionOptions;
+}
+
+/** What an action did. Holds no values: it is logged and turned into events. */
+export interface ActionResult {
+  readonly release: ReleaseId;
+  readonly action: Action;
+  readonly status: ReleaseStatus | 'dry-run';
+  readonly revision?: number;
+  /** The revision deployed before this action. */
+  readonly previousRevision?: number;
+  readonly description: string;
+  readonly chart?: { readonly name: string; readonly version: string; readonly appVersion?: string };
+  readonly objects: readonly ObjectResult[];
+  /** The request had already run; nothing was done again. */
+  readonly duplicate?: boolean;
+  /** With atomic: the automatic rollback that followed the failure. */
+  readonly rollback?: ActionResult;
+  /** With dry-run: the server-side diff. */
+  readonly diff?: DiffResult;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly error?: { readonly type: string; readonly message: string };
+}

@@ -1,0 +1,92 @@
+import { descriptions, type HookRecord, ReleaseNotFoundError, toIso } from '../domain/index.ts';
+import { planDeadlines } from './deadline.ts';
+import { EngineError } from './errors.ts';
+import { deleteManifestObjects, progress, runHooks, type StepContext, StepFailure } from './kube-steps.ts';
+import { parseManifest } from './manifest.ts';
+import { duplicateResult, finishFailed } from './record.ts';
+import type { ActionResult, EngineDeps, RequestContext, UninstallInput } from './types.ts';
+
+/**
+ * Uninstall: pre-delete hooks, every object of the latest revision deleted in
+ * reverse order (keep-policy objects stay), post-delete hooks; then the
+ * history is kept as `uninstalled` (keep-history) or deleted.
+ * @throws ReleaseNotFoundError before anything changes.
+ */
+export async function uninstallRelease(
+  deps: EngineDeps,
+  input: UninstallInput,
+  request: RequestContext,
+): Promise<ActionResult> {
+  const startedAt = deps.clock.now();
+  const options = input.options ?? {};
+  const head = await deps.store.getRelease(input.release);
+  if (head === undefined) throw new ReleaseNotFoundError(input.release);
+  if (head.status === 'uninstalled' && options.keepHistory) {
+    throw new EngineError(`release "${input.release.name}" is already uninstalled (history kept)`);
+  }
+  const latest = await deps.store.getRevision(input.release, head.latestRevision);
+  const connection = await deps.connections.connect(input.release.cluster);
+  const deadlines = planDeadlines(deps, request, options.timeoutMs);
+  const ctx: StepContext = {
+    deps,
+    connection,
+    release: input.release,
+    request,
+    workDeadline: deadlines.work,
+    options,
+  };
+
+  const begun = await deps.store.begin({
+    release: input.release,
+    requestId: request.requestId,
+    action: 'uninstall',
+    requestedBy: request.requestedBy,
+    chart: latest.chart,
+    leaseExpiresAt: deadlines.lease,
+  });
+  if (begun.kind === 'duplicate')
+    return duplicateResult(input.release, 'uninstall', begun.revision, startedAt, deps);
+  const { lease } = begun;
+  let hooks: HookRecord[] = [...latest.body.hooks];
+  let objects = latest.body.objects;
+  try {
+    hooks = await runHooks(ctx, hooks, 'pre-delete');
+    objects = await deleteManifestObjects(ctx, parseManifest(latest.body.manifest));
+    const failed = objects.find((o) => o.action === 'failed');
+    if (failed !== undefined)
+      throw new StepFailure(`deleting ${failed.kind}/${failed.name} failed: ${failed.error}`, objects);
+    hooks = await runHooks(ctx, hooks, 'post-delete');
+  } catch (error) {
+    if (!(error instanceof StepFailure)) throw error;
+    return finishFailed(deps, {
+      lease,
+      description: descriptions.uninstallFailed(input.release.name, error.reason),
+      body: { ...latest.body, hooks, objects: error.objects },
+      startedAt,
+      reason: error.reason,
+    });
+  }
+  const description = descriptions.uninstallComplete();
+  if (options.keepHistory) {
+    await deps.store.finish({
+      lease,
+      status: 'uninstalled',
+      description,
+      body: { ...latest.body, hooks, objects },
+    });
+  } else {
+    progress(ctx, 'record', 'deleting the release history');
+    await deps.store.purge(lease);
+  }
+  return {
+    release: input.release,
+    action: 'uninstall',
+    status: 'uninstalled',
+    revision: lease.revision,
+    description,
+    chart: latest.chart,
+    objects,
+    startedAt: toIso(startedAt),
+    finishedAt: toIso(deps.clock.now()),
+  };
+}

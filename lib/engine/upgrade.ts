@@ -1,0 +1,294 @@
+import { type Chart, loadChart, type RenderedRelease, renderChart, type Values } from '../chart/index.ts';
+import {
+  type ChartRef,
+  descriptions,
+  type HookRecord,
+  type ObjectResult,
+  ReleaseNotFoundError,
+  type Revision,
+  type RevisionBody,
+  toIso,
+} from '../domain/index.ts';
+import { diffRevision, type KubeObject } from '../kube/index.ts';
+import type { Lease, ReleaseSummary } from '../store/index.ts';
+import { planDeadlines } from './deadline.ts';
+import { ReleaseExistsError } from './errors.ts';
+import {
+  applyAndWait,
+  deleteManifestObjects,
+  progress,
+  runHooks,
+  type StepContext,
+  StepFailure,
+} from './kube-steps.ts';
+import { joinManifests, parseManifest } from './manifest.ts';
+import { duplicateResult, ensureNamespace, finishFailed, resultOf } from './record.ts';
+import { rollbackRelease } from './rollback.ts';
+import type { ActionResult, EngineDeps, RequestContext, UpgradeInput } from './types.ts';
+import { resolveUpgradeValues } from './values.ts';
+
+interface Prepared {
+  readonly head: ReleaseSummary | undefined;
+  readonly isInstall: boolean;
+  /** The revision values are reused from: the deployed one, else the latest. */
+  readonly current: Revision | undefined;
+  /** Objects of the revision last applied, for pruning. */
+  readonly previousObjects: KubeObject[];
+  readonly chart: Chart;
+  readonly config: Values;
+  readonly chartDefaults: Values | undefined;
+}
+
+/**
+ * install and upgrade (`upgrade --install` when options.install): prepare and
+ * render before taking the lease, so bad input changes nothing; then record
+ * pending → hooks → apply and prune → wait → hooks → record the outcome. With
+ * atomic, a failure is followed by a rollback to the last deployed revision.
+ * @throws ReleaseNotFoundError (upgrade of an unknown release), ReleaseExistsError (install over a live one),
+ *   chart errors, OperationInProgressError (retryable).
+ */
+export async function upgradeRelease(
+  deps: EngineDeps,
+  input: UpgradeInput,
+  request: RequestContext,
+  mode: 'install' | 'upgrade',
+): Promise<ActionResult> {
+  const startedAt = deps.clock.now();
+  const options = input.options ?? {};
+  const prepared = await prepare(deps, input, mode);
+  const action = prepared.isInstall ? 'install' : 'upgrade';
+  const predicted = (prepared.head?.lastRevision ?? 0) + 1;
+  let rendered = await render(deps, input, prepared, predicted);
+  const connection = await deps.connections.connect(input.release.cluster);
+  const deadlines = planDeadlines(deps, request, options.timeoutMs);
+  const ctx: StepContext = {
+    deps,
+    connection,
+    release: input.release,
+    request,
+    workDeadline: deadlines.work,
+    options,
+  };
+
+  if (options.dryRun) {
+    const diff = await diffRevision({
+      connection,
+      objects: objectsOf(rendered, prepared.isInstall),
+      previousObjects: prepared.previousObjects,
+      release: { name: input.release.name, namespace: input.release.namespace },
+      force: options.force ?? false,
+      takeOwnership: options.takeOwnership ?? false,
+      deadline: deadlines.work,
+      clock: deps.clock,
+    });
+    return {
+      release: input.release,
+      action,
+      status: 'dry-run',
+      description: 'Dry run complete',
+      chart: chartRef(rendered),
+      objects: [],
+      diff,
+      startedAt: toIso(startedAt),
+      finishedAt: toIso(deps.clock.now()),
+      ...(prepared.head?.deployedRevision === undefined
+        ? {}
+        : { previousRevision: prepared.head.deployedRevision }),
+    };
+  }
+
+  progress(ctx, 'lease', `recording revision ${predicted} as pending`);
+  const begun = await deps.store.begin({
+    release: input.release,
+    requestId: request.requestId,
+    action,
+    requestedBy: request.requestedBy,
+    chart: chartRef(rendered),
+    ...(options.description === undefined ? {} : { description: options.description }),
+    leaseExpiresAt: deadlines.lease,
+  });
+  if (begun.kind === 'duplicate') {
+    const result = duplicateResult(input.release, action, begun.revision, startedAt, deps);
+    // A run that recorded its failure but died before the atomic rollback: the rollback is owed still.
+    if (result.status !== 'failed' || !options.atomic || prepared.head?.deployedRevision === undefined)
+      return result;
+    return { ...result, rollback: await atomicRollback(deps, ctx, input, prepared.head.deployedRevision) };
+  }
+  const lease = begun.lease;
+  if (lease.revision !== predicted) rendered = await render(deps, input, prepared, lease.revision);
+
+  const body: RevisionBody = {
+    config: prepared.config,
+    values: rendered.computedValues,
+    manifest: joinManifests(rendered.manifests),
+    notes: rendered.notes,
+    hooks: rendered.hooks,
+    objects: [],
+  };
+  const [pre, post] = prepared.isInstall ? ['pre-install', 'post-install'] : ['pre-upgrade', 'post-upgrade'];
+  let hooks: HookRecord[] = [...body.hooks];
+  let objects: ObjectResult[] = [];
+  try {
+    if (options.createNamespace) await ensureNamespace(ctx);
+    hooks = await runHooks(ctx, hooks, pre as string);
+    objects = await applyAndWait(ctx, objectsOf(rendered, prepared.isInstall), prepared.previousObjects);
+    hooks = await runHooks(ctx, hooks, post as string);
+  } catch (error) {
+    if (!(error instanceof StepFailure)) throw error;
+    return fail(deps, {
+      ctx,
+      input,
+      lease,
+      body: { ...body, hooks, objects: error.objects },
+      reason: error.reason,
+      prepared,
+      startedAt,
+      rendered,
+    });
+  }
+  progress(ctx, 'record', `recording revision ${lease.revision} as deployed`);
+  const meta = await deps.store.finish({
+    lease,
+    status: 'deployed',
+    description:
+      options.description ??
+      (prepared.isInstall ? descriptions.installComplete() : descriptions.upgradeComplete()),
+    body: { ...body, hooks, objects },
+    ...(options.historyMax === undefined ? {} : { historyMax: options.historyMax }),
+  });
+  return resultOf({ meta, objects, startedAt, deps, previousRevision: lease.deployedAtStart });
+}
+
+async function prepare(
+  deps: EngineDeps,
+  input: UpgradeInput,
+  mode: 'install' | 'upgrade',
+): Promise<Prepared> {
+  const options = input.options ?? {};
+  const head = await deps.store.getRelease(input.release);
+  // Installing is allowed over a name whose history holds nothing live: every revision failed or uninstalled.
+  const live = head !== undefined && head.deployedRevision !== undefined;
+  if (mode === 'install' && live) throw new ReleaseExistsError(input.release.name, input.release.namespace);
+  if (mode === 'upgrade' && head === undefined && !options.install)
+    throw new ReleaseNotFoundError(input.release);
+  const isInstall = head === undefined || (mode === 'install' && !live);
+  const current =
+    head === undefined
+      ? undefined
+      : await deps.store.getRevision(input.release, head.deployedRevision ?? head.latestRevision);
+  const lastApplied =
+    head === undefined || head.latestRevision === current?.revision
+      ? current
+      : await deps.store.getRevision(input.release, head.latestRevision);
+  const previousManifest = lastApplied?.body.manifest || current?.body.manifest || '';
+  const chart = await (deps.loadChart ?? loadChart)(input.chart);
+  const resolved = isInstall
+    ? { config: input.values ?? {} }
+    : resolveUpgradeValues(input.values ?? {}, current, options);
+  return {
+    head,
+    isInstall,
+    current,
+    previousObjects: parseManifest(previousManifest),
+    chart,
+    config: resolved.config,
+    chartDefaults: resolved.chartDefaults,
+  };
+}
+
+async function render(
+  deps: EngineDeps,
+  input: UpgradeInput,
+  prepared: Prepared,
+  revision: number,
+): Promise<RenderedRelease> {
+  const chart =
+    prepared.chartDefaults === undefined
+      ? prepared.chart
+      : { ...prepared.chart, values: prepared.chartDefaults };
+  return renderChart({
+    chart,
+    values: prepared.config,
+    release: {
+      name: input.release.name,
+      namespace: input.release.namespace,
+      revision,
+      isInstall: prepared.isInstall,
+      isUpgrade: !prepared.isInstall,
+    },
+    ...(deps.kubeVersion === undefined ? {} : { capabilities: { kubeVersion: deps.kubeVersion } }),
+  });
+}
+
+/** What gets applied: CRDs from crds/ on install (as Helm does), then the manifest. */
+function objectsOf(rendered: RenderedRelease, isInstall: boolean): KubeObject[] {
+  const crds = isInstall ? rendered.crds.flatMap((crd) => parseManifest(crd.content)) : [];
+  return [...crds, ...parseManifest(joinManifests(rendered.manifests))];
+}
+
+export function chartRef(rendered: RenderedRelease): ChartRef {
+  return {
+    name: rendered.chart.name,
+    version: rendered.chart.version,
+    ...(rendered.chart.appVersion === '' ? {} : { appVersion: rendered.chart.appVersion }),
+  };
+}
+
+interface FailInput {
+  readonly ctx: StepContext;
+  readonly input: UpgradeInput;
+  readonly lease: Lease;
+  readonly body: RevisionBody;
+  readonly reason: string;
+  readonly prepared: Prepared;
+  readonly startedAt: number;
+  readonly rendered: RenderedRelease;
+}
+
+/** Records the failure; then cleans up (cleanup-on-fail) or rolls back (atomic) as asked. */
+async function fail(deps: EngineDeps, f: FailInput): Promise<ActionResult> {
+  const { ctx, input, lease } = f;
+  const options = input.options ?? {};
+  if (options.cleanupOnFail && !options.atomic) {
+    const created = f.body.objects.filter((o) => o.action === 'created');
+    const mine = objectsOf(f.rendered, f.prepared.isInstall).filter((object) =>
+      created.some((c) => c.kind === object.kind && c.name === object.metadata.name),
+    );
+    await deleteManifestObjects(
+      { ...ctx, workDeadline: Math.max(ctx.workDeadline, deps.clock.now() + 30_000) },
+      mine,
+    );
+  }
+  const description = f.prepared.isInstall
+    ? descriptions.installFailed(input.release.name, f.reason)
+    : descriptions.upgradeFailed(input.release.name, f.reason);
+  const failed = await finishFailed(deps, {
+    lease,
+    description,
+    body: f.body,
+    startedAt: f.startedAt,
+    reason: f.reason,
+  });
+  const target = lease.deployedAtStart;
+  if (!options.atomic || target === undefined) return failed;
+  return { ...failed, rollback: await atomicRollback(deps, ctx, input, target) };
+}
+
+/** The automatic rollback of atomic: its own revision, request id and time budget. */
+function atomicRollback(
+  deps: EngineDeps,
+  ctx: StepContext,
+  input: UpgradeInput,
+  target: number,
+): Promise<ActionResult> {
+  progress(ctx, 'rollback', `atomic: rolling back to revision ${target}`);
+  return rollbackRelease(
+    deps,
+    {
+      release: input.release,
+      revision: target,
+      options: { ...(input.options ?? {}), atomic: false, dryRun: false },
+    },
+    { ...ctx.request, requestId: `${ctx.request.requestId}:rollback` },
+  );
+}

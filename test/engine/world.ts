@@ -1,0 +1,104 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChartSource } from '../../lib/chart/index.ts';
+import type { ReleaseId } from '../../lib/domain/index.ts';
+import { type EngineClock, ReleaseEngine, type RequestContext } from '../../lib/engine/index.ts';
+import {
+  type KubeConnection,
+  KubeNotFoundError,
+  kubeconfigConnectionProvider,
+} from '../../lib/kube/index.ts';
+import { type Simulator, startSimulator } from '../../lib/sim/index.ts';
+import { MemoryDriver, ReleaseStore, type StoreDriver } from '../../lib/store/index.ts';
+
+export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const CLUSTER = 'quayside-sim';
+
+export const realClock: EngineClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms))),
+};
+
+/** A simulator, a store and an engine wired as the worker wires them, with fast polling. */
+export interface World {
+  readonly sim: Simulator;
+  readonly store: ReleaseStore;
+  readonly engine: ReleaseEngine;
+  readonly connection: KubeConnection;
+  stop(): Promise<void>;
+}
+
+export async function startWorld(
+  options: { driver?: StoreDriver; rolloutStepMs?: number } = {},
+): Promise<World> {
+  const sim = await startSimulator({ rolloutStepMs: options.rolloutStepMs ?? 20 });
+  const connections = kubeconfigConnectionProvider({ yaml: sim.kubeconfig });
+  const store = new ReleaseStore(options.driver ?? new MemoryDriver());
+  const engine = new ReleaseEngine({
+    store,
+    connections,
+    clock: realClock,
+    poll: { initialMs: 20, maxMs: 100 },
+    leaseMarginMs: 1_000,
+  });
+  const connection = await connections.connect(CLUSTER);
+  return {
+    sim,
+    store,
+    engine,
+    connection,
+    stop: async () => {
+      connection.close();
+      await sim.stop();
+    },
+  };
+}
+
+let requests = 0;
+export function request(overrides: Partial<RequestContext> = {}): RequestContext {
+  return {
+    requestId: `req-${process.pid}-${++requests}`,
+    requestedBy: { principal: 'test', channel: 'ci' },
+    ...overrides,
+  };
+}
+
+export function release(name: string, namespace = 'default'): ReleaseId {
+  return { cluster: CLUSTER, namespace, name };
+}
+
+export function exampleChart(name: string): ChartSource {
+  return { kind: 'directory', path: join(repoRoot, 'examples', 'charts', name) };
+}
+
+/** A copy of an example chart with Chart.yaml's version and appVersion bumped (a new chart release). */
+export function bumpedChart(name: string, version: string): ChartSource {
+  const dir = mkdtempSync(join(tmpdir(), `quayside-${name}-`));
+  cpSync(join(repoRoot, 'examples', 'charts', name), dir, { recursive: true });
+  const chartYaml = join(dir, 'Chart.yaml');
+  const text = readFileSync(chartYaml, 'utf8')
+    .replace(/^version: .*$/m, `version: ${version}`)
+    .replace(/^appVersion: .*$/m, `appVersion: "${version}"`);
+  writeFileSync(chartYaml, text);
+  return { kind: 'directory', path: dir };
+}
+
+/** GETs one object from the cluster, or undefined when absent. */
+export async function live(
+  connection: KubeConnection,
+  path: string,
+): Promise<Record<string, any> | undefined> {
+  try {
+    const response = await connection.send({
+      method: 'GET',
+      path,
+      ref: { apiVersion: 'v1', kind: 'Object', name: path },
+    });
+    return response.body as Record<string, any>;
+  } catch (error) {
+    if (error instanceof KubeNotFoundError) return undefined;
+    throw error;
+  }
+}
