@@ -3,6 +3,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import {
   ACTIONS,
+  EMPTY_BODY,
   RELEASE_STATUSES,
   type ReleaseId,
   type RevisionBody,
@@ -147,6 +148,8 @@ export function decodeBody(input: {
   sha256: string | undefined;
 }): RevisionBody {
   const key = `${revisionKey(input.release, input.revision).pk} revision ${input.revision} body`;
+  // A pending revision has no body yet; the operation writes it when it finishes.
+  if (input.expectedChunks === 0 && input.items.length === 0) return EMPTY_BODY;
   if (input.items.length !== input.expectedChunks) {
     throw new StoreCorruptionError({
       key,
