@@ -1,4 +1,5 @@
 import { rollbackRelease } from './rollback.ts';
+import { type TestOutcome, testRelease } from './test-release.ts';
 import type {
   ActionResult,
   EngineDeps,
@@ -31,5 +32,9 @@ export class ReleaseEngine {
 
   uninstall(input: UninstallInput, request: RequestContext): Promise<ActionResult> {
     return uninstallRelease(this.deps, input, request);
+  }
+
+  test(input: UninstallInput, request: RequestContext): Promise<TestOutcome> {
+    return testRelease(this.deps, input, request);
   }
 }

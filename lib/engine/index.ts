@@ -13,6 +13,7 @@ export {
   readStatus,
   readValues,
 } from './reads.ts';
+export type { TestOutcome } from './test-release.ts';
 export type {
   ActionOptions,
   ActionResult,

@@ -4,7 +4,9 @@ import {
   type ObjectResult,
   ReleaseNotFoundError,
   RevisionNotFoundError,
+  toIso,
 } from '../domain/index.ts';
+import { diffRevision } from '../kube/index.ts';
 import { planDeadlines } from './deadline.ts';
 import { NothingToRollBackError } from './errors.ts';
 import { applyAndWait, progress, runHooks, type StepContext, StepFailure } from './kube-steps.ts';
@@ -46,6 +48,28 @@ export async function rollbackRelease(
     options,
   };
 
+  if (options.dryRun) {
+    const diff = await diffRevision({
+      connection,
+      objects,
+      previousObjects: previous,
+      release: { name: input.release.name, namespace: input.release.namespace },
+      deadline: deadlines.work,
+      clock: deps.clock,
+    });
+    return {
+      release: input.release,
+      action: 'rollback',
+      status: 'dry-run',
+      description: `Dry run of a rollback to ${targetNumber}`,
+      chart: target.chart,
+      objects: [],
+      diff,
+      startedAt: toIso(startedAt),
+      finishedAt: toIso(deps.clock.now()),
+      ...(head.deployedRevision === undefined ? {} : { previousRevision: head.deployedRevision }),
+    };
+  }
   progress(ctx, 'lease', `recording a rollback to revision ${targetNumber} as pending`);
   const begun = await deps.store.begin({
     release: input.release,

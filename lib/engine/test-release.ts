@@ -1,0 +1,66 @@
+import { type HookRecord, ReleaseNotFoundError, toIso } from '../domain/index.ts';
+import { planDeadlines } from './deadline.ts';
+import { EngineError } from './errors.ts';
+import { runHooks, type StepContext, StepFailure } from './kube-steps.ts';
+import type { ActionOptions, EngineDeps, RequestContext } from './types.ts';
+
+export interface TestOutcome {
+  readonly passed: boolean;
+  /** Each test hook with its last run: phase Succeeded or Failed, started and completed. */
+  readonly tests: readonly HookRecord[];
+  readonly message: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+}
+
+/**
+ * `test`: runs the deployed revision's `helm.sh/hook: test` hooks (Pods or
+ * Jobs) in weight order and reports each. It changes no revision.
+ * @throws ReleaseNotFoundError, or EngineError when nothing is deployed.
+ */
+export async function testRelease(
+  deps: EngineDeps,
+  input: { release: StepContext['release']; options?: ActionOptions },
+  request: RequestContext,
+): Promise<TestOutcome> {
+  const startedAt = deps.clock.now();
+  const head = await deps.store.getRelease(input.release);
+  if (head === undefined) throw new ReleaseNotFoundError(input.release);
+  if (head.deployedRevision === undefined) {
+    throw new EngineError(`release "${input.release.name}" has no deployed revision to test`);
+  }
+  const revision = await deps.store.getRevision(input.release, head.deployedRevision);
+  const connection = await deps.connections.connect(input.release.cluster);
+  const options = { ...(input.options ?? {}), disableHooks: false };
+  const deadlines = planDeadlines(deps, request, options.timeoutMs);
+  const ctx: StepContext = {
+    deps,
+    connection,
+    release: input.release,
+    request,
+    workDeadline: deadlines.work,
+    options,
+  };
+  const isTest = (hook: HookRecord) => hook.events.includes('test') || hook.events.includes('test-success');
+  let tests: HookRecord[];
+  let message = 'all tests passed';
+  try {
+    const ran = await runHooks(
+      ctx,
+      revision.body.hooks.map((h) => (isTest(h) ? { ...h, events: [...h.events, 'test'] } : h)),
+      'test',
+    );
+    tests = ran.filter(isTest);
+  } catch (error) {
+    if (!(error instanceof StepFailure)) throw error;
+    message = error.reason;
+    tests = revision.body.hooks.filter(isTest);
+  }
+  return {
+    passed: message === 'all tests passed',
+    tests,
+    message,
+    startedAt: toIso(startedAt),
+    finishedAt: toIso(deps.clock.now()),
+  };
+}

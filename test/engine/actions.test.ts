@@ -1,0 +1,154 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChartError } from '../../lib/chart/index.ts';
+import { ReleaseNotFoundError, RevisionNotFoundError } from '../../lib/domain/index.ts';
+import { ReleaseExistsError, readHistory, readHooks } from '../../lib/engine/index.ts';
+import { exampleChart, live, release, repoRoot, request, startWorld, type World } from './world.ts';
+
+const hooked = { kind: 'directory' as const, path: join(repoRoot, 'test', 'fixtures', 'charts', 'hooked') };
+const OPTIONS = { timeoutMs: 20_000 };
+
+describe('engine actions on the simulator', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await startWorld();
+  });
+  afterAll(() => world.stop());
+
+  it('runs a pre-upgrade Job hook before applying and deletes it when it succeeds', async () => {
+    const id = release('hooked');
+    const installed = await world.engine.install({ release: id, chart: hooked, options: OPTIONS }, request());
+    expect(installed.status).toBe('deployed');
+    const hooks = await readHooks(world.store, id);
+    const migrate = hooks.find((h) => h.name === 'hooked-migrate');
+    expect(migrate?.lastRun?.phase).toBe('Succeeded');
+    expect(
+      await live(world.connection, '/apis/batch/v1/namespaces/default/jobs/hooked-migrate'),
+    ).toBeUndefined();
+    expect(
+      (await live(world.connection, '/api/v1/namespaces/default/configmaps/hooked-config'))?.data.message,
+    ).toBe('hello');
+  });
+
+  it('fails the revision, keeping the previous one deployed, when a hook fails', async () => {
+    const id = release('hook-fails');
+    await world.engine.install({ release: id, chart: hooked, options: OPTIONS }, request());
+    const failed = await world.engine.upgrade(
+      {
+        release: id,
+        chart: hooked,
+        values: { migrationImage: 'registry.example/nonexistent:1' },
+        options: OPTIONS,
+      },
+      request(),
+    );
+    expect(failed.status).toBe('failed');
+    expect(failed.description).toMatch(
+      /^Upgrade "hook-fails" failed: pre-upgrade hook Job\/hook-fails-migrate failed: /,
+    );
+    expect((await world.store.getRelease(id))?.deployedRevision).toBe(1);
+  });
+
+  it('runs the test hooks of the deployed revision and reports each', async () => {
+    const id = release('tested');
+    await world.engine.install({ release: id, chart: hooked, options: OPTIONS }, request());
+    const outcome = await world.engine.test({ release: id, options: OPTIONS }, request());
+    expect(outcome.passed).toBe(true);
+    expect(outcome.tests.map((t) => [t.name, t.lastRun?.phase])).toEqual([['tested-test', 'Succeeded']]);
+  });
+
+  it('refuses bad requests before anything is stored or applied', async () => {
+    const id = release('never');
+    await expect(
+      world.engine.install(
+        { release: id, chart: { kind: 'directory', path: '/nonexistent/chart' } },
+        request(),
+      ),
+    ).rejects.toBeInstanceOf(ChartError);
+    await expect(
+      world.engine.install({ release: id, chart: hooked, values: { message: 42 } }, request()),
+    ).rejects.toBeInstanceOf(ChartError);
+    await expect(world.engine.upgrade({ release: id, chart: hooked }, request())).rejects.toBeInstanceOf(
+      ReleaseNotFoundError,
+    );
+    await expect(world.engine.rollback({ release: id, revision: 1 }, request())).rejects.toBeInstanceOf(
+      ReleaseNotFoundError,
+    );
+    expect(await world.store.getRelease(id)).toBeUndefined();
+    expect(
+      await live(world.connection, '/api/v1/namespaces/default/configmaps/never-config'),
+    ).toBeUndefined();
+
+    const existing = release('exists');
+    await world.engine.install(
+      { release: existing, chart: exampleChart('guestbook'), options: OPTIONS },
+      request(),
+    );
+    await expect(
+      world.engine.install({ release: existing, chart: hooked }, request()),
+    ).rejects.toBeInstanceOf(ReleaseExistsError);
+    await expect(world.engine.rollback({ release: existing, revision: 7 }, request())).rejects.toBeInstanceOf(
+      RevisionNotFoundError,
+    );
+    expect((await readHistory(world.store, existing)).map((r) => r.revision)).toEqual([1]);
+  });
+
+  it('upgrades over a release whose revisions all failed (no "has no deployed releases" trap)', async () => {
+    const id = release('all-failed');
+    const chart = exampleChart('kubernetes-bootcamp');
+    const broken = await world.engine.install(
+      { release: id, chart, values: { image: 'example/nonexistent:1', replicas: 1 }, options: OPTIONS },
+      request(),
+    );
+    expect(broken.status).toBe('failed');
+    const fixed = await world.engine.upgrade(
+      { release: id, chart, values: { replicas: 1 }, options: OPTIONS },
+      request(),
+    );
+    expect(fixed).toMatchObject({ status: 'deployed', revision: 2 });
+  });
+
+  it('shows a rollback as a server-side diff with --dry-run, changing nothing', async () => {
+    const id = release('dry-rollback');
+    const chart = exampleChart('kubernetes-bootcamp');
+    await world.engine.install({ release: id, chart, values: { replicas: 1 }, options: OPTIONS }, request());
+    await world.engine.upgrade({ release: id, chart, values: { replicas: 2 }, options: OPTIONS }, request());
+    const dry = await world.engine.rollback(
+      { release: id, revision: 1, options: { ...OPTIONS, dryRun: true } },
+      request(),
+    );
+    expect(dry.status).toBe('dry-run');
+    expect(dry.diff?.diff).toMatch(/-\s+replicas: 2\n\+\s+replicas: 1/);
+    expect((await world.store.getRelease(id))?.lastRevision).toBe(2);
+  });
+
+  it('deletes what a failed upgrade created when cleanup-on-fail is set', async () => {
+    // Its own namespace: the guestbook chart names its redis objects without the release name.
+    const id = release('cleanup', 'cleanup');
+    await world.engine.install(
+      {
+        release: id,
+        chart: exampleChart('guestbook'),
+        values: { redisSlave: { enabled: false } },
+        options: { ...OPTIONS, createNamespace: true },
+      },
+      request(),
+    );
+    const failed = await world.engine.upgrade(
+      {
+        release: id,
+        chart: exampleChart('guestbook'),
+        values: { redisSlave: { enabled: true, image: 'example/nonexistent:1' } },
+        options: { ...OPTIONS, cleanupOnFail: true },
+      },
+      request(),
+    );
+    expect(failed.status).toBe('failed');
+    expect(
+      await live(world.connection, '/apis/apps/v1/namespaces/cleanup/deployments/redis-slave'),
+    ).toBeUndefined();
+    expect(
+      await live(world.connection, '/apis/apps/v1/namespaces/cleanup/deployments/redis-master'),
+    ).toBeDefined();
+  });
+});
