@@ -3,6 +3,7 @@ import type { KubeConnection } from './connection.ts';
 import { KubeDeadlineError, KubeError, KubeImmutableFieldError } from './errors.ts';
 import { evaluateHealth } from './health.ts';
 import { MESSAGES } from './messages.ts';
+import { normalizeForDiff } from './normalize.ts';
 import { batchByRank, sortForInstall } from './order.ts';
 import { assertMayOwn, markOwned } from './ownership.ts';
 import { mapConcurrently, type NamespacePolicy, placeObject } from './placement.ts';
@@ -113,14 +114,12 @@ class ApplyRun {
     try {
       checkDeadline(this.clock, this.input.deadline, `applying ${ref.kind}/${ref.name}`);
       const applied = await this.client.apply(object, { force, dryRun: false });
-      const before = live?.metadata.resourceVersion;
-      const action =
-        !live || applied.created
-          ? 'created'
-          : applied.object.metadata.resourceVersion === before
-            ? 'unchanged'
-            : 'configured';
-      return { ...ref, action };
+      if (!live || applied.created) return { ...ref, action: 'created' };
+      // Not resourceVersion: controllers write status between our read and our apply. What counts is
+      // whether the object apart from status and server bookkeeping changed.
+      const changed =
+        JSON.stringify(normalizeForDiff(live)) !== JSON.stringify(normalizeForDiff(applied.object));
+      return { ...ref, action: changed ? 'configured' : 'unchanged' };
     } catch (error) {
       if (!(error instanceof KubeImmutableFieldError) || !force) return failure(object, error);
       return this.recreate(object, error);
@@ -221,9 +220,7 @@ class ApplyRun {
     });
     results.push(...pruned);
     const prunedFailure = pruned.find((r) => r.action === 'failed');
-    return prunedFailure
-      ? { ok: false, results, error: prunedFailure.error! }
-      : { ok: true, results };
+    return prunedFailure ? { ok: false, results, error: prunedFailure.error! } : { ok: true, results };
   }
 }
 
