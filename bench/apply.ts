@@ -4,37 +4,21 @@
  * before every run (so every run is a first install). Prints min/median/max wall time, the ratio
  * of medians and the API calls each made (from the simulator's request log).
  *
+ * quayside runs two ways: bundled into one file by esbuild (as a Lambda ships it) and through tsx
+ * (as `npx quayside` runs today); the difference is module loading, mostly @kubernetes/client-node.
+ *
  *   node --import tsx bench/apply.ts [runs=5]
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startSimulator } from '../lib/sim/index.ts';
+import { benchManifest } from './apply-manifest.ts';
 
 const run = promisify(execFile);
 const runs = Number(process.argv[2] ?? 5);
-
-function benchManifest(): string {
-  const docs: string[] = [];
-  for (let i = 0; i < 10; i++) {
-    docs.push(
-      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: config-${i}\ndata:\n  index: "${i}"\n  mode: fast\n`,
-    );
-    docs.push(
-      `apiVersion: v1\nkind: Secret\nmetadata:\n  name: secret-${i}\ntype: Opaque\nstringData:\n  token: t${i}\n`,
-    );
-    docs.push(`apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: account-${i}\n`);
-    docs.push(
-      `apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${i}\nspec:\n  selector:\n    app: app-${i}\n  ports:\n    - port: 80\n      targetPort: 8080\n`,
-    );
-    docs.push(
-      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-${i}\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: app-${i}\n  template:\n    metadata:\n      labels:\n        app: app-${i}\n    spec:\n      containers:\n        - name: app\n          image: nginx:1.27\n          ports:\n            - containerPort: 8080\n`,
-    );
-  }
-  return docs.join('---\n');
-}
 
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -55,8 +39,26 @@ const manifest = join(dir, 'manifest.yaml');
 writeFileSync(kubeconfig, sim.kubeconfig);
 writeFileSync(manifest, benchManifest());
 
+// esbuild comes with tsx; the bundle is what a Lambda would load.
+const { build } = await import('esbuild');
+const bundle = join(dir, 'apply-once.mjs');
+await build({
+  entryPoints: ['bench/apply-once.ts'],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  outfile: bundle,
+  // client-node's CommonJS dependencies call require(); give the ESM bundle one.
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
+
 const tools: Record<string, string[]> = {
-  quayside: [process.execPath, '--import', 'tsx', 'bench/apply-once.ts', kubeconfig, manifest],
+  'quayside bundled': [process.execPath, bundle, kubeconfig, manifest],
+  'quayside tsx': [process.execPath, '--import', 'tsx', 'bench/apply-once.ts', kubeconfig, manifest],
 };
 if (await hasKubectl()) {
   tools.kubectl = [
@@ -87,17 +89,21 @@ for (let i = 0; i < runs; i++) {
 }
 await sim.stop();
 
-console.log(`50 objects, ${runs} runs each, first install every run\n`);
-console.log('tool      min ms  median ms  max ms  API calls');
+console.log(
+  `50 objects, ${runs} runs each, first install every run, load average ${loadavg()[0]!.toFixed(1)}\n`,
+);
+console.log('tool              min ms  median ms  max ms  API calls');
 for (const [name, r] of Object.entries(results)) {
   const t = stats(r.ms);
   console.log(
-    `${name.padEnd(9)} ${t.min.toFixed(0).padStart(6)} ${t.median.toFixed(0).padStart(10)} ${t.max.toFixed(0).padStart(7)}  ${stats(r.calls).median}`,
+    `${name.padEnd(17)} ${t.min.toFixed(0).padStart(6)} ${t.median.toFixed(0).padStart(10)} ${t.max.toFixed(0).padStart(7)}  ${stats(r.calls).median}`,
   );
 }
-if (results.quayside && results.kubectl) {
-  const ratio = stats(results.quayside.ms).median / stats(results.kubectl.ms).median;
-  console.log(`\nquayside / kubectl median time: ${ratio.toFixed(2)}`);
+if (results.kubectl) {
+  for (const name of ['quayside bundled', 'quayside tsx']) {
+    const ratio = stats(results[name]!.ms).median / stats(results.kubectl.ms).median;
+    console.log(`${name} / kubectl median time: ${ratio.toFixed(2)}`);
+  }
 } else {
   console.log('\nkubectl not on PATH: only quayside measured');
 }

@@ -60,12 +60,23 @@ export function createKubeClient(options: ClientOptions): KubeClient {
 
   const send = (request: KubeRequest) => retried(() => connection.send(request), request.ref);
 
-  async function resources(apiVersion: string, refresh: boolean): Promise<ApiResource[] | undefined> {
+  // The promise is cached, not the answer: eight objects applied at once must share one discovery call.
+  function resources(apiVersion: string, refresh: boolean): Promise<ApiResource[] | undefined> {
     const cache = connection.discoveryCache;
-    if (!refresh && cache.has(apiVersion)) return cache.get(apiVersion);
-    const found = await retried(() => connection.discover(apiVersion));
-    cache.set(apiVersion, found);
-    return found;
+    const cached = cache.get(apiVersion);
+    if (cached && !(refresh && cached.settled)) return cached.answer;
+    const entry = { settled: false, answer: retried(() => connection.discover(apiVersion)) };
+    cache.set(apiVersion, entry);
+    entry.answer.then(
+      () => {
+        entry.settled = true;
+      },
+      () => {
+        // A failed discovery is not remembered: the next object asks again.
+        if (cache.get(apiVersion) === entry) cache.delete(apiVersion);
+      },
+    );
+    return entry.answer;
   }
 
   async function resource(ref: ObjectRef): Promise<ApiResource> {

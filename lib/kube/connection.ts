@@ -20,6 +20,12 @@ export interface KubeResponse {
   body: unknown;
 }
 
+/** A discovery answer, shared while in flight; `settled` once it arrived. */
+export interface DiscoveryEntry {
+  settled: boolean;
+  answer: Promise<ApiResource[] | undefined>;
+}
+
 /** A served resource, as discovery lists it. */
 export interface ApiResource {
   name: string;
@@ -38,7 +44,7 @@ export interface KubeConnection {
   /** Resources served for `apiVersion`, or undefined when the group-version is not served at all. */
   discover(apiVersion: string): Promise<ApiResource[] | undefined>;
   /** Cached discovery answers, shared by every operation on this connection for the life of the process. */
-  readonly discoveryCache: Map<string, ApiResource[] | undefined>;
+  readonly discoveryCache: Map<string, DiscoveryEntry>;
   close(): void;
 }
 
