@@ -5,7 +5,7 @@ import { evaluateHealth } from './health.ts';
 import { MESSAGES } from './messages.ts';
 import { normalizeForDiff } from './normalize.ts';
 import { batchByRank, sortForInstall } from './order.ts';
-import { assertMayOwn, markOwned } from './ownership.ts';
+import { assertMayOwn, isManagedByQuayside, isOwnedBy, markOwned } from './ownership.ts';
 import { mapConcurrently, type NamespacePolicy, placeObject } from './placement.ts';
 import { pruneObjects } from './prune.ts';
 import { groupOf, refOf } from './refs.ts';
@@ -59,6 +59,8 @@ const SETTLE_POLL_MS = 100;
 interface Planned {
   object: KubeObject;
   live: KubeObject | undefined;
+  /** The live object is this release's but was installed by Helm: its fields move to quayside. */
+  fromHelm: boolean;
 }
 
 function failure(object: KubeObject, error: unknown): ObjectResult {
@@ -104,13 +106,16 @@ class ApplyRun {
     const placed = placeObject(object, await this.client.resource(refOf(object)), release, allowNamespaces);
     const live = await this.client.get(refOf(placed));
     if (live) assertMayOwn(live, release, takeOwnership ?? false);
-    return { object: markOwned(placed, release), live };
+    const fromHelm = live !== undefined && !isManagedByQuayside(live) && isOwnedBy(live, release);
+    return { object: markOwned(placed, release), live, fromHelm };
   }
 
   async applyOne(planned: Planned): Promise<ObjectResult> {
     const { object, live } = planned;
     const ref = refOf(object);
-    const force = this.input.force ?? false;
+    // Helm's field manager holds every field of the chart it installed; adopting the release means
+    // taking them, or the first upgrade would conflict on every changed value.
+    const force = (this.input.force ?? false) || planned.fromHelm;
     try {
       checkDeadline(this.clock, this.input.deadline, `applying ${ref.kind}/${ref.name}`);
       const applied = await this.client.apply(object, { force, dryRun: false });
