@@ -1,5 +1,6 @@
 import type { ApiResource, KubeConnection, KubeRequest } from './connection.ts';
 import { KubeNotFoundError, KubeUnknownKindError } from './errors.ts';
+import { PROGRESS } from './messages.ts';
 import { FIELD_MANAGER } from './ownership.ts';
 import { type RetryPolicy, withRetry } from './retry.ts';
 import type { Clock, KubeObject, ObjectRef, ProgressListener } from './types.ts';
@@ -53,7 +54,7 @@ export function createKubeClient(options: ClientOptions): KubeClient {
         options.onProgress?.({
           phase: 'retry',
           ...(ref ? { ref } : {}),
-          message: `attempt ${attempt} failed (${(error as Error).message}); retrying in ${delayMs} ms`,
+          message: PROGRESS.retry(attempt, (error as Error).message, delayMs),
         }),
     });
   }
