@@ -103,6 +103,7 @@ class ApplyRun {
   /** Places the object and checks that this release may write it; returns it with its live state. */
   async plan(object: KubeObject): Promise<Planned> {
     const { release, allowNamespaces, takeOwnership } = this.input;
+    checkDeadline(this.clock, this.input.deadline, `checking ${object.kind}/${object.metadata.name}`);
     const placed = placeObject(object, await this.client.resource(refOf(object)), release, allowNamespaces);
     const live = await this.client.get(refOf(placed));
     if (live) assertMayOwn(live, release, takeOwnership ?? false);

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   applyRevision,
+  deleteObjects,
   type KubeConnection,
   KubeConnectionError,
+  KubeDeadlineError,
   KubeNamespaceNotAllowedError,
   KubeOwnershipError,
   kubeconfigConnectionProvider,
@@ -205,5 +207,49 @@ describe('connecting through a kubeconfig', () => {
     expect(await provider.connect('')).toBe(first);
     await expect(provider.connect('production')).rejects.toBeInstanceOf(KubeConnectionError);
     first.close();
+  });
+});
+
+describe('limits of deletion and time', () => {
+  it('never deletes a CRD, whether pruned or uninstalled', async () => {
+    await applyRevision({ connection, objects: crdAndWidget, release, deadline: inAMinute() });
+    const pruned = await applyRevision({
+      connection,
+      objects: [],
+      previousObjects: crdAndWidget,
+      release,
+      deadline: inAMinute(),
+    });
+    expect(pruned.results.map((r) => [r.kind, r.action, r.detail])).toEqual([
+      ['Widget', 'deleted', undefined],
+      ['CustomResourceDefinition', 'unchanged', 'kept: CustomResourceDefinitions are never deleted'],
+    ]);
+    const uninstalled = await deleteObjects({
+      connection,
+      objects: crdAndWidget,
+      release,
+      deadline: inAMinute(),
+    });
+    expect(uninstalled.map((r) => [r.kind, r.action])).toEqual([
+      ['Widget', 'deleted'],
+      ['CustomResourceDefinition', 'unchanged'],
+    ]);
+    expect(
+      await readLive(
+        connection,
+        '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com',
+      ),
+    ).toBeDefined();
+  });
+
+  it('writes nothing once the deadline has passed', async () => {
+    const outcome = await applyRevision({
+      connection,
+      objects: manifest('apiVersion: v1\nkind: ConfigMap\nmetadata: { name: late }\n'),
+      release,
+      deadline: Date.now() - 1,
+    });
+    expect(outcome.error).toBeInstanceOf(KubeDeadlineError);
+    expect(sim.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
   });
 });
