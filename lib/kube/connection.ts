@@ -1,5 +1,5 @@
 import { Agent, request as httpsRequest, type RequestOptions } from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { classifyResponse, classifyTransportError } from './classify.ts';
 import { KubeConnectionError } from './errors.ts';
 import { MESSAGES } from './messages.ts';
@@ -190,6 +190,9 @@ export function kubeconfigConnectionProvider(source: {
     async connect(cluster: string): Promise<KubeConnection> {
       const cached = connections.get(cluster);
       if (cached) return cached;
+      // Loaded on first connect, not at import: client-node is most of this part's cold start
+      // (about a second), and actions such as history never touch a cluster.
+      const { KubeConfig } = await import('@kubernetes/client-node');
       const config = new KubeConfig();
       if (source.yaml !== undefined) config.loadFromString(source.yaml);
       else if (source.file !== undefined) config.loadFromFile(source.file);

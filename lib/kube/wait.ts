@@ -31,8 +31,8 @@ const WAIT_CONCURRENCY = 8;
 export interface WaitInput {
   connection: KubeConnection;
   objects: readonly KubeObject[];
-  /** Namespace of objects that name none (the release namespace). */
-  namespace?: string;
+  /** Namespace of objects that name none: the release namespace. */
+  namespace: string;
   deadline: number;
   clock?: Clock;
   poll?: PollPolicy;
@@ -96,8 +96,7 @@ async function place(
     delete ref.namespace;
     return ref;
   }
-  const ns = ref.namespace ?? namespace;
-  return ns ? { ...ref, namespace: ns } : ref;
+  return { ...ref, namespace: ref.namespace ?? namespace };
 }
 
 /**
