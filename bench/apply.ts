@@ -10,7 +10,7 @@
  *   node --import tsx bench/apply.ts [runs=5]
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -88,6 +88,7 @@ for (let i = 0; i < runs; i++) {
   }
 }
 await sim.stop();
+rmSync(dir, { recursive: true, force: true });
 
 console.log(
   `50 objects, ${runs} runs each, first install every run, load average ${loadavg()[0]!.toFixed(1)}\n`,
