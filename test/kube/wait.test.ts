@@ -61,6 +61,60 @@ describe('waiting for a revision to become healthy', () => {
     expect(outcome.objects.map((o) => o.state)).toEqual(['ready', 'ready']);
   });
 
+  it('fails an upgrade to an image that does not exist while the old pods keep serving', async () => {
+    const v1 = [workload('bootcamp-story', 'jocatalin/kubernetes-bootcamp:v1', 4)];
+    await applyRevision({ connection, objects: v1, release, deadline: inAMinute() });
+    expect(
+      (await waitForHealthy({ connection, objects: v1, namespace: 'default', deadline: inAMinute(), poll }))
+        .status,
+    ).toBe('ready');
+    const v10 = [workload('bootcamp-story', 'gcr.io/google-samples/kubernetes-bootcamp:v10', 4)];
+    await applyRevision({ connection, objects: v10, previousObjects: v1, release, deadline: inAMinute() });
+    const outcome = await waitForHealthy({
+      connection,
+      objects: v10,
+      namespace: 'default',
+      deadline: Date.now() + 10 * 60_000,
+      poll,
+    });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.message).toMatch(
+      /: (ImagePullBackOff|ErrImagePull): image "gcr\.io\/google-samples\/kubernetes-bootcamp:v10"$/,
+    );
+  });
+
+  it('does not blame a fixed revision for the crash loops of the pods it replaces', async () => {
+    const broken = [workload('fixme', 'example.com/crashloop:1', 1)];
+    await applyRevision({ connection, objects: broken, release, deadline: inAMinute() });
+    const events: string[] = [];
+    const first = await waitForHealthy({
+      connection,
+      objects: broken,
+      namespace: 'default',
+      deadline: inAMinute(),
+      poll,
+    });
+    expect(first.status).toBe('failed');
+    const fixed = [workload('fixme', 'nginx:1.27', 1)];
+    await applyRevision({
+      connection,
+      objects: fixed,
+      previousObjects: broken,
+      release,
+      deadline: inAMinute(),
+    });
+    const outcome = await waitForHealthy({
+      connection,
+      objects: fixed,
+      namespace: 'default',
+      deadline: inAMinute(),
+      poll,
+      onProgress: (e) => events.push(e.message),
+    });
+    expect(outcome.status).toBe('ready');
+    expect(events.length).toBeGreaterThan(0);
+  });
+
   it('fails long before the deadline when a pod cannot pull its image, naming pod and image', async () => {
     const objects = [workload('bootcamp', 'gcr.io/google-samples/kubernetes-bootcamp:v10')];
     await applyRevision({ connection, objects, release, deadline: inAMinute() });
