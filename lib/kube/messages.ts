@@ -13,6 +13,7 @@ export const MESSAGES = {
   apiError: (ref: string, status: number, detail: string) =>
     `${ref}: API server answered ${status}: ${detail}`,
   transport: (ref: string, detail: string) => `${ref}: cannot reach the API server: ${detail}`,
+  tls: (ref: string, detail: string) => `${ref}: the API server's certificate is not trusted: ${detail}`,
   deadline: (what: string) => `deadline passed while ${what}`,
   ownedByRelease: (ref: string, release: string, namespace: string) =>
     `${ref} exists and belongs to release "${release}" in namespace "${namespace}"; use take-ownership to adopt it`,

@@ -32,6 +32,7 @@ describe('applying through an unreliable API server', () => {
       ],
     });
     const clock = fastClock();
+    const phases: string[] = [];
     const outcome = await applyRevision({
       connection,
       objects,
@@ -39,11 +40,14 @@ describe('applying through an unreliable API server', () => {
       deadline: inAMinute(),
       clock,
       retryPolicy: { maxAttempts: 10, baseDelayMs: 50, maxDelayMs: 2_000 },
+      onProgress: (event) => phases.push(event.phase),
     });
     sim.clearFaults();
     expect(outcome.ok).toBe(true);
     expect(outcome.results.every((r) => r.action === 'created')).toBe(true);
 
+    // Each retry was reported, so the revision record can say the cluster was struggling.
+    expect(phases.filter((p) => p === 'retry').length).toBeGreaterThan(0);
     const failed = sim.requests.filter((r) => r.status === 503 || r.status === 429);
     const throttled = failed.filter((r) => r.status === 429).length;
     // Every failure was retried: calls = one success per needed call + one retry per failure.

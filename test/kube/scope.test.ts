@@ -7,6 +7,7 @@ import {
   KubeDeadlineError,
   KubeNamespaceNotAllowedError,
   KubeOwnershipError,
+  KubeTlsError,
   kubeconfigConnectionProvider,
   waitForHealthy,
 } from '../../lib/kube/index.ts';
@@ -207,6 +208,22 @@ describe('connecting through a kubeconfig', () => {
     expect(await provider.connect('')).toBe(first);
     await expect(provider.connect('production')).rejects.toBeInstanceOf(KubeConnectionError);
     first.close();
+  });
+
+  it('does not retry a server whose certificate it cannot trust', async () => {
+    const withoutCa = sim.kubeconfig.replace(/^\s*certificate-authority-data:.*$/m, '');
+    const untrusting = await kubeconfigConnectionProvider({ yaml: withoutCa }).connect('');
+    const before = sim.requests.length;
+    const outcome = await applyRevision({
+      connection: untrusting,
+      objects: manifest('apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n'),
+      release,
+      deadline: inAMinute(),
+    });
+    untrusting.close();
+    expect(outcome.error).toBeInstanceOf(KubeTlsError);
+    expect(outcome.error?.message).toContain('certificate is not trusted');
+    expect(sim.requests.length).toBe(before);
   });
 });
 
