@@ -129,6 +129,27 @@ describe('applying a revision to a cluster', () => {
     expect(await readLive(connection, '/api/v1/namespaces/default/configmaps/c')).toBeUndefined();
   });
 
+  it('does not prune a dropped object that another release has since taken over', async () => {
+    const first = [configMap('a', { x: '1' }), configMap('shared', { x: '2' })];
+    await apply(first);
+    const blog = { name: 'blog', namespace: 'default' };
+    const taken = await applyRevision({
+      connection,
+      objects: [configMap('shared', { x: '3' })],
+      release: blog,
+      takeOwnership: true,
+      deadline: inAMinute(),
+    });
+    expect(taken.ok).toBe(true);
+    const outcome = await apply([configMap('a', { x: '1' })], { previousObjects: first });
+    expect(outcome.results[1]).toMatchObject({
+      name: 'shared',
+      action: 'unchanged',
+      detail: 'left alone: owned by release "blog" in namespace "default"',
+    });
+    expect(await readLive(connection, '/api/v1/namespaces/default/configmaps/shared')).toBeDefined();
+  });
+
   it('turns a NodePort service into a ClusterIP one with no node port left behind', async () => {
     const first = [
       service('  type: NodePort\n  selector: { app: web }\n  ports: [{ port: 80, nodePort: 30080 }]'),
