@@ -303,6 +303,27 @@ describe('simulator API server', () => {
     ).toBe(false);
   });
 
+  it('refuses new objects in a terminating namespace with Forbidden', async () => {
+    const slow = await startHarness({ rolloutStepMs: 500 });
+    try {
+      await createNamespace(slow, 'leaving');
+      const core = slow.kubeconfig.makeApiClient(CoreV1Api);
+      const terminating = await core.deleteNamespace({ name: 'leaving' });
+      expect((terminating as { status?: { phase?: string } }).status?.phase).toBe('Terminating');
+      const status = await failure(
+        core.createNamespacedConfigMap({ namespace: 'leaving', body: { metadata: { name: 'late' } } }),
+      );
+      expect(status).toMatchObject({
+        httpCode: 403,
+        reason: 'Forbidden',
+        message:
+          'configmaps "late" is forbidden: unable to create new content in namespace leaving because it is being terminated',
+      });
+    } finally {
+      await slow.sim.stop();
+    }
+  });
+
   it('writes status only through the status subresource', async () => {
     await createNamespace(harness, 'status');
     const apps = harness.kubeconfig.makeApiClient(AppsV1Api);
