@@ -171,7 +171,7 @@ function writeUpdate(
   const subresource =
     target.subresource === 'status' || target.subresource === 'scale' ? target.subresource : undefined;
   recordUpdate({
-    before: old,
+    before: withRequestedManagers(old, next),
     after: prepared,
     manager: managerName(options),
     apiVersion: groupVersionOf(target.resource),
@@ -180,6 +180,17 @@ function writeUpdate(
     now: timestamp(cluster),
   });
   return { object: commit(cluster, target.resource, old, prepared, options.dryRun), created: false };
+}
+
+/**
+ * A client may rewrite metadata.managedFields itself (kubectl does when it moves client-side-apply
+ * ownership to server-side apply); the real server then takes the list it sent as the starting point.
+ */
+function withRequestedManagers(old: JsonObject, next: JsonObject): JsonObject {
+  const requested = getObject(next, ['metadata'])?.managedFields;
+  const current = getObject(old, ['metadata'])?.managedFields;
+  if (!Array.isArray(requested) || deepEqual(requested, current)) return old;
+  return { ...old, metadata: { ...(getObject(old, ['metadata']) ?? {}), managedFields: requested } };
 }
 
 /** PUT: replaces the object (or its status); 404 when it does not exist. */
