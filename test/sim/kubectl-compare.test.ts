@@ -257,10 +257,16 @@ if (kubectl) {
       expect(await run(['apply'], csa)).toMatchObject({ code: 0, stdout: 'deployment.apps/csa created' });
       const conflict = await run(['apply', '--server-side'], csa.replace('replicas: 2', 'replicas: 4'));
       expect(conflict.code).toBe(1);
-      expect(conflict.stderr).toContain('error: Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas');
+      expect(conflict.stderr).toContain(
+        'error: Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas',
+      );
       expect((await run(['apply', '--server-side'], csa)).code).toBe(0);
-      const got = JSON.parse((await run(['get', 'deployment', 'csa', '-n', 'cmp', '-o', 'json', '--show-managed-fields'])).stdout);
-      const managers = got.metadata.managedFields.map((e: { manager: string; operation: string }) => `${e.manager}/${e.operation}`);
+      const got = JSON.parse(
+        (await run(['get', 'deployment', 'csa', '-n', 'cmp', '-o', 'json', '--show-managed-fields'])).stdout,
+      );
+      const managers = got.metadata.managedFields.map(
+        (e: { manager: string; operation: string }) => `${e.manager}/${e.operation}`,
+      );
       expect(managers).toContain('kubectl/Apply');
       expect(managers).not.toContain('kubectl-client-side-apply/Update');
       expect((await run(['apply', '--server-side'], csa.replace('replicas: 2', 'replicas: 4'))).code).toBe(0);
