@@ -271,6 +271,32 @@ describe('controllers', () => {
     expect(job.spec?.selector?.matchLabels?.['batch.kubernetes.io/controller-uid']).toBe(job.metadata?.uid);
   });
 
+  it('fails a Job whose pods crash once the backoff limit is used up', async () => {
+    const ns = await namespace();
+    await apply(
+      harness,
+      {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'broken', namespace: ns },
+        spec: {
+          backoffLimit: 1,
+          template: {
+            spec: { restartPolicy: 'Never', containers: [{ name: 'run', image: 'example/crashloop:1' }] },
+          },
+        },
+      },
+      'me',
+    );
+    const batch = harness.kubeconfig.makeApiClient(BatchV1Api);
+    const job = await eventually(async () => {
+      const j = await batch.readNamespacedJob({ name: 'broken', namespace: ns });
+      return j.status?.conditions?.some((c) => c.type === 'Failed' && c.status === 'True') ? j : undefined;
+    });
+    expect(job.status?.failed).toBe(2);
+    expect(job.status?.conditions?.find((c) => c.type === 'Failed')?.reason).toBe('BackoffLimitExceeded');
+  });
+
   it('gives a LoadBalancer Service an ingress after a delay', async () => {
     const ns = await namespace();
     const applied = await apply(

@@ -8,7 +8,7 @@ import { MESSAGES } from '../messages.ts';
 import { type ControllerContext, NODE_IP, NODE_NAME } from './context.ts';
 import type { Controller, ReconcileKey, WorkQueue } from './manager.ts';
 
-type ContainerFate = 'run' | 'unpullable' | 'crashloop' | 'complete';
+type ContainerFate = 'run' | 'unpullable' | 'crashloop' | 'fail' | 'complete';
 
 export function isPodReady(pod: JsonObject): boolean {
   return getArray(pod, ['status', 'conditions']).some(
@@ -27,8 +27,10 @@ export function createPodController(context: ControllerContext): Controller {
 
   const fateOf = (pod: JsonObject, image: string): ContainerFate => {
     if (context.cluster.unpullable.some((pattern) => image.includes(pattern))) return 'unpullable';
-    if (image.includes('crashloop')) return 'crashloop';
-    return getString(pod, ['spec', 'restartPolicy']) === 'Always' ? 'run' : 'complete';
+    const restartPolicy = getString(pod, ['spec', 'restartPolicy']);
+    // A crashing container restarts under Always and OnFailure; under Never the pod fails.
+    if (image.includes('crashloop')) return restartPolicy === 'Never' ? 'fail' : 'crashloop';
+    return restartPolicy === 'Always' ? 'run' : 'complete';
   };
 
   const conditions = (
@@ -98,6 +100,12 @@ export function createPodController(context: ControllerContext): Controller {
             },
           },
         });
+      } else if (fate === 'fail') {
+        statuses.push({
+          ...base,
+          imageID: `${image}@sha256:0`,
+          state: { terminated: { exitCode: 1, reason: 'Error', startedAt: now, finishedAt: now } },
+        });
       } else if (fate === 'complete') {
         statuses.push({
           ...base,
@@ -116,17 +124,25 @@ export function createPodController(context: ControllerContext): Controller {
     }
     const ready = fates.every((f) => f === 'run');
     const completed = fates.every((f) => f === 'complete');
+    const failed = fates.some((f) => f === 'fail');
     const unready = statuses.filter((s) => s.ready !== true).map((s) => s.name);
     const status: JsonObject = clone(getObject(pod, ['status']) ?? {});
-    status.phase = completed ? 'Succeeded' : fates.some((f) => f === 'unpullable') ? 'Pending' : 'Running';
-    status.conditions = completed
-      ? conditions(false, 'PodCompleted', undefined, now)
-      : conditions(
-          ready,
-          ready ? undefined : 'ContainersNotReady',
-          ready ? undefined : `containers with unready status: [${unready.join(' ')}]`,
-          now,
-        );
+    status.phase = failed
+      ? 'Failed'
+      : completed
+        ? 'Succeeded'
+        : fates.some((f) => f === 'unpullable')
+          ? 'Pending'
+          : 'Running';
+    status.conditions =
+      completed || failed
+        ? conditions(false, failed ? 'PodFailed' : 'PodCompleted', undefined, now)
+        : conditions(
+            ready,
+            ready ? undefined : 'ContainersNotReady',
+            ready ? undefined : `containers with unready status: [${unready.join(' ')}]`,
+            now,
+          );
     status.hostIP = NODE_IP;
     status.hostIPs = [{ ip: NODE_IP }];
     if (!status.podIP) {
