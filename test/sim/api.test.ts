@@ -369,6 +369,43 @@ describe('simulator API server', () => {
     expect(strategic.spec?.template.spec?.containers.map((c) => c.name)).toEqual(['web', 'sidecar']);
   });
 
+  it('answers kubectl-style Table requests with the columns kubectl prints', async () => {
+    await createNamespace(harness, 'table');
+    await apply(harness, deployment('web', 'table'), 'test');
+    const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        new URL('/apis/apps/v1/namespaces/table/deployments', harness.sim.url),
+        {
+          ca: harness.sim.caPem,
+          headers: {
+            authorization: `Bearer ${harness.sim.token}`,
+            accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
+          },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk) => {
+            body += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    const table = JSON.parse(response.body);
+    expect(table.kind).toBe('Table');
+    expect(table.columnDefinitions.map((c: { name: string }) => c.name)).toEqual([
+      'Name',
+      'Ready',
+      'Up-to-date',
+      'Available',
+      'Age',
+    ]);
+    expect(table.rows[0].cells[0]).toBe('web');
+    expect(table.rows[0].object.kind).toBe('PartialObjectMetadata');
+  });
+
   it('serves the scale subresource', async () => {
     await createNamespace(harness, 'scale');
     const apps = harness.kubeconfig.makeApiClient(AppsV1Api);

@@ -1,6 +1,7 @@
 /** Resource requests: the verbs on a resource and its status and scale subresources. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StatusError } from '../errors.ts';
+import { getArray, getString, isObject } from '../json.ts';
 import { MESSAGES } from '../messages.ts';
 import { deleteCollection, deleteObject, parsePropagationPolicy } from '../operations/delete.ts';
 import { getObjectOrThrow, listObjects } from '../operations/read.ts';
@@ -11,6 +12,7 @@ import { parseFieldSelector, parseLabelSelector } from '../selectors.ts';
 import type { HandlerContext } from './handler.ts';
 import { notFoundPath, PATCH_TYPES, parseJsonObject, readBody, send, writeOptions } from './http.ts';
 import type { RequestInfo } from './request-info.ts';
+import { buildTable, wantsTable } from './table.ts';
 
 export async function serveResource(
   context: HandlerContext,
@@ -31,11 +33,26 @@ export async function serveResource(
   const target = { resource, namespace, ...(subresource ? { subresource } : {}) };
   switch (info.verb) {
     case 'get':
-      send(response, 200, getObjectOrThrow(cluster, resource, namespace, name ?? ''));
+    case 'list': {
+      const found =
+        info.verb === 'get'
+          ? getObjectOrThrow(cluster, resource, namespace, name ?? '')
+          : listObjects(cluster, resource, query);
+      if (!wantsTable(request.headers.accept)) {
+        send(response, 200, found);
+        return 200;
+      }
+      const objects = info.verb === 'get' ? [found] : getArray(found, ['items']).filter(isObject);
+      const table = buildTable({
+        resource,
+        objects,
+        resourceVersion: getString(found, ['metadata', 'resourceVersion']) ?? cluster.store.resourceVersion,
+        now: cluster.clock().getTime(),
+        includeObject: url.searchParams.get('includeObject'),
+      });
+      send(response, 200, table);
       return 200;
-    case 'list':
-      send(response, 200, listObjects(cluster, resource, query));
-      return 200;
+    }
     case 'watch': {
       const byLabel = parseLabelSelector(query.labelSelector);
       const byField = parseFieldSelector(query.fieldSelector);
