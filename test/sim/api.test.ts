@@ -6,6 +6,7 @@ import {
   createNamespace,
   deployment,
   failure,
+  rawRequest,
   read,
   type SimHarness,
   startHarness,
@@ -216,6 +217,35 @@ describe('simulator API server', () => {
       reason: 'FieldValueInvalid',
       field: 'metadata.name',
     });
+  });
+
+  it('refuses undeclared fields under strict field validation and drops them otherwise', async () => {
+    await createNamespace(harness, 'strict');
+    const body = JSON.stringify({
+      ...deployment('web', 'strict'),
+      spec: { ...(deployment('web', 'strict').spec as object), replica: 3 },
+    });
+    const path = '/apis/apps/v1/namespaces/strict/deployments';
+    const strict = await rawRequest(harness, {
+      method: 'POST',
+      path: `${path}?fieldValidation=Strict`,
+      body,
+      contentType: 'application/json',
+    });
+    expect(strict.status).toBe(400);
+    expect(JSON.parse(strict.body)).toMatchObject({
+      reason: 'BadRequest',
+      message:
+        'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica"',
+    });
+    const lenient = await rawRequest(harness, {
+      method: 'POST',
+      path,
+      body,
+      contentType: 'application/json',
+    });
+    expect(lenient.status).toBe(201);
+    expect(JSON.parse(lenient.body).spec).not.toHaveProperty('replica');
   });
 
   it('filters lists by label and field selectors', async () => {

@@ -9,6 +9,7 @@ import {
 import { type Cluster, timestamp } from '../cluster.ts';
 import { StatusError } from '../errors.ts';
 import { isObject, type JsonObject } from '../json.ts';
+import { findUnknownFields } from '../known-fields.ts';
 import { MESSAGES } from '../messages.ts';
 import { groupVersionOf } from '../resources.ts';
 import { applyTypeError } from '../type-check.ts';
@@ -42,6 +43,12 @@ export function applyObject(
   const where = `${resource.namespaced ? target.namespace : ''}/${name}; ${groupVersionOf(resource)}, Kind=${resource.kind}`;
   const typeError = applyTypeError(resource.kind, resource.version, config);
   if (typeError) throw unknownError(MESSAGES.typedPatch(where, typeError));
+  const undeclared = resource.custom ? [] : findUnknownFields(resource.kind, config);
+  if (undeclared.length > 0) {
+    const errors = undeclared.map((u) => `${u.applyPath}: field not declared in schema`);
+    const detail = errors.length === 1 ? (errors[0] ?? '') : `errors:\n  ${errors.join('\n  ')}`;
+    throw unknownError(MESSAGES.typedPatch(where, detail));
+  }
   const existing = cluster.store.get(resource, target.namespace, name);
   if (!existing) {
     if (target.subresource) throw notFound(resource, name);

@@ -12,6 +12,7 @@ import {
   type JsonObject,
   type JsonValue,
 } from '../json.ts';
+import { dropUnknownFields, findUnknownFields } from '../known-fields.ts';
 import { MESSAGES } from '../messages.ts';
 import { groupVersionOf, type ResourceType } from '../resources.ts';
 import { badRequest, forbidden, notFound } from './status-errors.ts';
@@ -23,6 +24,8 @@ export interface WriteTarget {
 }
 
 export interface WriteOptions {
+  /** Strict refuses undeclared fields; Ignore and Warn (the default) drop them. */
+  fieldValidation?: string;
   fieldManager?: string;
   userAgent?: string;
   dryRun: boolean;
@@ -115,4 +118,23 @@ export function parseBody(raw: string, yaml: boolean): JsonValue {
   } catch (error) {
     throw badRequest(MESSAGES.badJson(error instanceof Error ? error.message : String(error)));
   }
+}
+
+/**
+ * Undeclared fields in a JSON body: refused under fieldValidation=Strict with the strict decoder's
+ * message, otherwise dropped as decoding into Go structs drops them.
+ */
+export function handleUnknownFields(target: WriteTarget, body: JsonObject, options: WriteOptions): void {
+  const { kind, version } = target.resource;
+  if (target.resource.custom) return;
+  if (options.fieldValidation === 'Strict') {
+    const unknown = findUnknownFields(kind, body);
+    if (unknown.length > 0) {
+      const list = unknown.map((u) => `unknown field ${JSON.stringify(u.decodePath)}`).join(', ');
+      throw badRequest(
+        `${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding error: ${list}`,
+      );
+    }
+  }
+  dropUnknownFields(kind, body);
 }

@@ -14,6 +14,7 @@ import { alreadyExists, badRequest } from './status-errors.ts';
 import {
   checkIdentity,
   commit,
+  handleUnknownFields,
   managerName,
   normalizeBody,
   type PatchType,
@@ -49,6 +50,7 @@ export function createObject(
   checkIdentity(target, body, undefined);
   checkDecodedTypes(target, body);
   const object = normalizeBody(target, body);
+  handleUnknownFields(target, object, options);
   const metadata = object.metadata as JsonObject;
   generateName(cluster, metadata);
   const name = String(metadata.name ?? '');
@@ -113,7 +115,9 @@ export function updateObject(
   checkIdentity(target, body, name);
   checkDecodedTypes(target, body);
   const old = requireExisting(cluster, target, name);
-  return writeUpdate(cluster, target, old, normalizeBody(target, body, name), options);
+  const next = normalizeBody(target, body, name);
+  handleUnknownFields(target, next, options);
+  return writeUpdate(cluster, target, old, next, options);
 }
 
 /** PATCH in any of the four content types; apply creates the object when it is missing. */
@@ -143,6 +147,7 @@ export function patchObject(
   if (!isObject(patched)) throw badRequest(MESSAGES.badJson('patch result is not an object'));
   checkDecodedTypes(target, patched);
   const next = normalizeBody(target, patched, name);
+  handleUnknownFields(target, next, options);
   // A patch carries no precondition unless the patch itself names a resourceVersion.
   const patchVersion = isObject(patch) ? getString(patch, ['metadata', 'resourceVersion']) : undefined;
   if (!patchVersion)

@@ -55,11 +55,13 @@ export function writeOptions(url: URL, request: IncomingMessage): WriteOptions {
   if (dryRun.some((value) => value !== 'All'))
     throw badRequest(`Unsupported value: "${dryRun.join(',')}": supported values: "All"`);
   const fieldManager = url.searchParams.get('fieldManager');
+  const fieldValidation = url.searchParams.get('fieldValidation');
   const userAgent = request.headers['user-agent'];
   return {
     dryRun: dryRun.length > 0,
     force: url.searchParams.get('force') === 'true',
     ...(fieldManager ? { fieldManager } : {}),
+    ...(fieldValidation ? { fieldValidation } : {}),
     ...(userAgent ? { userAgent } : {}),
   };
 }
