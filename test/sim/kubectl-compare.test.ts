@@ -203,6 +203,14 @@ if (kubectl) {
       );
       expect(typed.code).toBe(1);
       expect(typed.stderr).toContain('.spec.replicas: expected numeric (int or float), got string');
+      const undeclared = await run(
+        ['apply', '--server-side'],
+        deployment({ env: ['A'] }).replace('spec:\n  selector', 'spec:\n  replica: 3\n  selector'),
+      );
+      expect(undeclared.code).toBe(1);
+      expect(undeclared.stderr).toBe(
+        'Error from server: failed to create typed patch object (cmp/web; apps/v1, Kind=Deployment): .spec.replica: field not declared in schema',
+      );
     });
 
     it('8. turns a NodePort Service into ClusterIP and drops its node port', async () => {
