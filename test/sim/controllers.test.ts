@@ -125,6 +125,14 @@ describe('controllers', () => {
       return stuck.length > 0 ? stuck[0] : undefined;
     });
     expect(waiting?.state?.waiting?.message).toBe(`Back-off pulling image "${broken}"`);
+    const events = await core.listNamespacedEvent({ namespace: ns });
+    const failed = events.items.find(
+      (e) => e.type === 'Warning' && e.reason === 'Failed' && e.message?.includes(broken),
+    );
+    expect(failed?.involvedObject.kind).toBe('Pod');
+    expect(
+      events.items.some((e) => e.reason === 'ScalingReplicaSet' && e.involvedObject.name === 'boot'),
+    ).toBe(true);
     const timedOut = await eventually(async () => {
       const d = await apps.readNamespacedDeployment({ name: 'boot', namespace: ns });
       return condition(d, 'Progressing')?.reason === 'ProgressDeadlineExceeded' ? d : undefined;

@@ -6,6 +6,7 @@
 import { clone, getArray, getObject, getString, isObject, type JsonObject } from '../json.ts';
 import { MESSAGES } from '../messages.ts';
 import { type ControllerContext, NODE_IP, NODE_NAME } from './context.ts';
+import { type EventType, recordEvent } from './events.ts';
 import type { Controller, ReconcileKey, WorkQueue } from './manager.ts';
 
 type ContainerFate = 'run' | 'unpullable' | 'crashloop' | 'fail' | 'complete';
@@ -19,6 +20,35 @@ export function isPodReady(pod: JsonObject): boolean {
 export function isPodActive(pod: JsonObject): boolean {
   const phase = getString(pod, ['status', 'phase']);
   return !getObject(pod, ['metadata'])?.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed';
+}
+
+/** What the kubelet reports about each container it just started, or failed to. */
+function recordContainerEvents(context: ControllerContext, pod: JsonObject): void {
+  const kubelet = (type: EventType, reason: string, message: string) =>
+    recordEvent(context, pod, { type, reason, message, component: 'kubelet' });
+  for (const status of getArray(pod, ['status', 'containerStatuses']).filter(isObject)) {
+    const name = String(status.name ?? '');
+    const image = String(status.image ?? '');
+    const waiting = getString(status, ['state', 'waiting', 'reason']);
+    const message = getString(status, ['state', 'waiting', 'message']) ?? '';
+    if (waiting === 'ErrImagePull') {
+      kubelet('Warning', 'Failed', message);
+      kubelet('Warning', 'Failed', 'Error: ErrImagePull');
+    } else if (waiting === 'ImagePullBackOff') {
+      kubelet('Normal', 'BackOff', message);
+      kubelet('Warning', 'Failed', 'Error: ImagePullBackOff');
+    } else {
+      kubelet('Normal', 'Pulled', `Container image "${image}" already present on machine`);
+      kubelet('Normal', 'Created', `Created container: ${name}`);
+      kubelet('Normal', 'Started', `Started container ${name}`);
+      if (waiting === 'CrashLoopBackOff')
+        kubelet(
+          'Warning',
+          'BackOff',
+          `Back-off restarting failed container ${name} in pod ${getString(pod, ['metadata', 'name'])}_${getString(pod, ['metadata', 'namespace'])}(${getString(pod, ['metadata', 'uid'])})`,
+        );
+    }
+  }
 }
 
 export function createPodController(context: ControllerContext): Controller {
@@ -185,6 +215,12 @@ export function createPodController(context: ControllerContext): Controller {
         const stored = context.client.update('Pod', scheduled, 'kube-scheduler');
         if (stored) {
           const now = context.now();
+          recordEvent(context, stored, {
+            type: 'Normal',
+            reason: 'Scheduled',
+            message: `Successfully assigned ${key.namespace}/${key.name} to ${NODE_NAME}`,
+            component: 'default-scheduler',
+          });
           context.client.updateStatus(
             'Pod',
             {
@@ -201,7 +237,9 @@ export function createPodController(context: ControllerContext): Controller {
         }
         return;
       }
-      context.client.updateStatus('Pod', startContainers(pod, current === 'backoff'), 'kubelet');
+      const started = startContainers(pod, current === 'backoff');
+      const stored = context.client.updateStatus('Pod', started, 'kubelet');
+      if (stored) recordContainerEvents(context, stored);
     },
     deleted(object) {
       lastStep.delete(getString(object, ['metadata', 'uid']) ?? '');
