@@ -190,6 +190,25 @@ const COLUMNS: Record<string, Column[]> = {
   ],
 };
 
+/** Events print without NAME and AGE first, as the real event printer lays them out. */
+function eventColumns(now: number): Column[] {
+  const ago = (path: string[]) => (o: JsonObject) =>
+    humanDuration(now - Date.parse(getString(o, path) ?? ''));
+  return [
+    { name: 'Last Seen', type: 'string', cell: ago(['lastTimestamp']) },
+    { name: 'Type', type: 'string', cell: (e) => getString(e, ['type']) ?? '' },
+    { name: 'Reason', type: 'string', cell: (e) => getString(e, ['reason']) ?? '' },
+    {
+      name: 'Object',
+      type: 'string',
+      cell: (e) =>
+        `${(getString(e, ['involvedObject', 'kind']) ?? '').toLowerCase()}/${getString(e, ['involvedObject', 'name']) ?? ''}`,
+    },
+    { name: 'Message', type: 'string', cell: (e) => getString(e, ['message']) ?? '' },
+    { name: 'Name', type: 'string', priority: 1, cell: (e) => getString(e, ['metadata', 'name']) ?? '' },
+  ];
+}
+
 export function wantsTable(accept: string | undefined): boolean {
   return (accept ?? '')
     .split(',')
@@ -205,17 +224,20 @@ export function buildTable(options: {
   includeObject: string | null;
 }): JsonObject {
   const specific = options.resource.custom ? [] : (COLUMNS[options.resource.kind] ?? []);
-  const columns: Column[] = [
-    { name: 'Name', type: 'string', cell: (o) => getString(o, ['metadata', 'name']) ?? '' },
-    ...specific.filter((c) => !c.priority),
-    {
-      name: 'Age',
-      type: 'string',
-      cell: (o) =>
-        humanDuration(options.now - Date.parse(getString(o, ['metadata', 'creationTimestamp']) ?? '')),
-    },
-    ...specific.filter((c) => c.priority),
-  ];
+  const isEvent = options.resource.kind === 'Event' && !options.resource.custom;
+  const columns: Column[] = isEvent
+    ? eventColumns(options.now)
+    : [
+        { name: 'Name', type: 'string', cell: (o) => getString(o, ['metadata', 'name']) ?? '' },
+        ...specific.filter((c) => !c.priority),
+        {
+          name: 'Age',
+          type: 'string',
+          cell: (o) =>
+            humanDuration(options.now - Date.parse(getString(o, ['metadata', 'creationTimestamp']) ?? '')),
+        },
+        ...specific.filter((c) => c.priority),
+      ];
   const rowObject = (object: JsonObject): JsonValue =>
     options.includeObject === 'Object'
       ? object
