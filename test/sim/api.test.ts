@@ -282,7 +282,7 @@ describe('simulator API server', () => {
     const apps = harness.kubeconfig.makeApiClient(AppsV1Api);
     await expect
       .poll(async () => (await core.listNamespacedPod({ namespace: 'cascade' })).items.length, {
-        timeout: 5000,
+        timeout: 15_000,
       })
       .toBe(2);
     const status = await apps.deleteNamespacedDeployment({ name: 'web', namespace: 'cascade' });
@@ -292,12 +292,12 @@ describe('simulator API server', () => {
     });
     await expect
       .poll(async () => (await apps.listNamespacedReplicaSet({ namespace: 'cascade' })).items.length, {
-        timeout: 5000,
+        timeout: 15_000,
       })
       .toBe(0);
     await expect
       .poll(async () => (await core.listNamespacedPod({ namespace: 'cascade' })).items.length, {
-        timeout: 5000,
+        timeout: 15_000,
       })
       .toBe(0);
   });
@@ -308,7 +308,7 @@ describe('simulator API server', () => {
     const apps = harness.kubeconfig.makeApiClient(AppsV1Api);
     await expect
       .poll(async () => (await apps.listNamespacedReplicaSet({ namespace: 'orphan' })).items.length, {
-        timeout: 5000,
+        timeout: 15_000,
       })
       .toBe(1);
     await apps.deleteNamespacedDeployment({ name: 'web', namespace: 'orphan', propagationPolicy: 'Orphan' });
@@ -325,7 +325,7 @@ describe('simulator API server', () => {
     await core.deleteNamespace({ name: 'doomed' });
     await expect
       .poll(async () => (await core.listNamespace()).items.some((n) => n.metadata?.name === 'doomed'), {
-        timeout: 5000,
+        timeout: 15_000,
       })
       .toBe(false);
     expect(
