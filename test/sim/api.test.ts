@@ -6,6 +6,7 @@ import {
   createNamespace,
   deployment,
   failure,
+  type Manifest,
   rawRequest,
   read,
   type SimHarness,
@@ -300,6 +301,30 @@ describe('simulator API server', () => {
         timeout: 15_000,
       })
       .toBe(0);
+  });
+
+  it('deletes in the foreground: the owner stays marked until its dependents are gone', async () => {
+    await createNamespace(harness, 'foreground');
+    await apply(harness, deployment('web', 'foreground'), 'test');
+    const apps = harness.kubeconfig.makeApiClient(AppsV1Api);
+    await expect
+      .poll(async () => (await apps.listNamespacedReplicaSet({ namespace: 'foreground' })).items.length, {
+        timeout: 15_000,
+      })
+      .toBe(1);
+    const response = await rawRequest(harness, {
+      method: 'DELETE',
+      path: '/apis/apps/v1/namespaces/foreground/deployments/web?propagationPolicy=Foreground',
+    });
+    const marked = JSON.parse(response.body) as Manifest;
+    expect(marked.metadata?.finalizers).toContain('foregroundDeletion');
+    expect(marked.metadata?.deletionTimestamp).toBeDefined();
+    await expect
+      .poll(async () => (await apps.listNamespacedDeployment({ namespace: 'foreground' })).items.length, {
+        timeout: 15_000,
+      })
+      .toBe(0);
+    expect((await apps.listNamespacedReplicaSet({ namespace: 'foreground' })).items).toHaveLength(0);
   });
 
   it('orphans dependents when asked to', async () => {
