@@ -6,6 +6,8 @@ import {
   createNamespace,
   deployment,
   failure,
+  type Manifest,
+  rawRequest,
   read,
   type SimHarness,
   startHarness,
@@ -218,6 +220,35 @@ describe('simulator API server', () => {
     });
   });
 
+  it('refuses undeclared fields under strict field validation and drops them otherwise', async () => {
+    await createNamespace(harness, 'strict');
+    const body = JSON.stringify({
+      ...deployment('web', 'strict'),
+      spec: { ...(deployment('web', 'strict').spec as object), replica: 3 },
+    });
+    const path = '/apis/apps/v1/namespaces/strict/deployments';
+    const strict = await rawRequest(harness, {
+      method: 'POST',
+      path: `${path}?fieldValidation=Strict`,
+      body,
+      contentType: 'application/json',
+    });
+    expect(strict.status).toBe(400);
+    expect(JSON.parse(strict.body)).toMatchObject({
+      reason: 'BadRequest',
+      message:
+        'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica"',
+    });
+    const lenient = await rawRequest(harness, {
+      method: 'POST',
+      path,
+      body,
+      contentType: 'application/json',
+    });
+    expect(lenient.status).toBe(201);
+    expect(JSON.parse(lenient.body).spec).not.toHaveProperty('replica');
+  });
+
   it('filters lists by label and field selectors', async () => {
     await createNamespace(harness, 'select');
     const core = harness.kubeconfig.makeApiClient(CoreV1Api);
@@ -252,7 +283,7 @@ describe('simulator API server', () => {
     const apps = harness.kubeconfig.makeApiClient(AppsV1Api);
     await expect
       .poll(async () => (await core.listNamespacedPod({ namespace: 'cascade' })).items.length, {
-        timeout: 5000,
+        timeout: 15_000,
       })
       .toBe(2);
     const status = await apps.deleteNamespacedDeployment({ name: 'web', namespace: 'cascade' });
@@ -262,14 +293,38 @@ describe('simulator API server', () => {
     });
     await expect
       .poll(async () => (await apps.listNamespacedReplicaSet({ namespace: 'cascade' })).items.length, {
-        timeout: 5000,
+        timeout: 15_000,
       })
       .toBe(0);
     await expect
       .poll(async () => (await core.listNamespacedPod({ namespace: 'cascade' })).items.length, {
-        timeout: 5000,
+        timeout: 15_000,
       })
       .toBe(0);
+  });
+
+  it('deletes in the foreground: the owner stays marked until its dependents are gone', async () => {
+    await createNamespace(harness, 'foreground');
+    await apply(harness, deployment('web', 'foreground'), 'test');
+    const apps = harness.kubeconfig.makeApiClient(AppsV1Api);
+    await expect
+      .poll(async () => (await apps.listNamespacedReplicaSet({ namespace: 'foreground' })).items.length, {
+        timeout: 15_000,
+      })
+      .toBe(1);
+    const response = await rawRequest(harness, {
+      method: 'DELETE',
+      path: '/apis/apps/v1/namespaces/foreground/deployments/web?propagationPolicy=Foreground',
+    });
+    const marked = JSON.parse(response.body) as Manifest;
+    expect(marked.metadata?.finalizers).toContain('foregroundDeletion');
+    expect(marked.metadata?.deletionTimestamp).toBeDefined();
+    await expect
+      .poll(async () => (await apps.listNamespacedDeployment({ namespace: 'foreground' })).items.length, {
+        timeout: 15_000,
+      })
+      .toBe(0);
+    expect((await apps.listNamespacedReplicaSet({ namespace: 'foreground' })).items).toHaveLength(0);
   });
 
   it('orphans dependents when asked to', async () => {
@@ -278,7 +333,7 @@ describe('simulator API server', () => {
     const apps = harness.kubeconfig.makeApiClient(AppsV1Api);
     await expect
       .poll(async () => (await apps.listNamespacedReplicaSet({ namespace: 'orphan' })).items.length, {
-        timeout: 5000,
+        timeout: 15_000,
       })
       .toBe(1);
     await apps.deleteNamespacedDeployment({ name: 'web', namespace: 'orphan', propagationPolicy: 'Orphan' });
@@ -295,12 +350,33 @@ describe('simulator API server', () => {
     await core.deleteNamespace({ name: 'doomed' });
     await expect
       .poll(async () => (await core.listNamespace()).items.some((n) => n.metadata?.name === 'doomed'), {
-        timeout: 5000,
+        timeout: 15_000,
       })
       .toBe(false);
     expect(
       (await core.listConfigMapForAllNamespaces()).items.some((c) => c.metadata?.namespace === 'doomed'),
     ).toBe(false);
+  });
+
+  it('refuses new objects in a terminating namespace with Forbidden', async () => {
+    const slow = await startHarness({ rolloutStepMs: 500 });
+    try {
+      await createNamespace(slow, 'leaving');
+      const core = slow.kubeconfig.makeApiClient(CoreV1Api);
+      const terminating = await core.deleteNamespace({ name: 'leaving' });
+      expect((terminating as { status?: { phase?: string } }).status?.phase).toBe('Terminating');
+      const status = await failure(
+        core.createNamespacedConfigMap({ namespace: 'leaving', body: { metadata: { name: 'late' } } }),
+      );
+      expect(status).toMatchObject({
+        httpCode: 403,
+        reason: 'Forbidden',
+        message:
+          'configmaps "late" is forbidden: unable to create new content in namespace leaving because it is being terminated',
+      });
+    } finally {
+      await slow.sim.stop();
+    }
   });
 
   it('writes status only through the status subresource', async () => {
@@ -346,6 +422,43 @@ describe('simulator API server', () => {
       setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
     );
     expect(strategic.spec?.template.spec?.containers.map((c) => c.name)).toEqual(['web', 'sidecar']);
+  });
+
+  it('answers kubectl-style Table requests with the columns kubectl prints', async () => {
+    await createNamespace(harness, 'table');
+    await apply(harness, deployment('web', 'table'), 'test');
+    const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        new URL('/apis/apps/v1/namespaces/table/deployments', harness.sim.url),
+        {
+          ca: harness.sim.caPem,
+          headers: {
+            authorization: `Bearer ${harness.sim.token}`,
+            accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
+          },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk) => {
+            body += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    const table = JSON.parse(response.body);
+    expect(table.kind).toBe('Table');
+    expect(table.columnDefinitions.map((c: { name: string }) => c.name)).toEqual([
+      'Name',
+      'Ready',
+      'Up-to-date',
+      'Available',
+      'Age',
+    ]);
+    expect(table.rows[0].cells[0]).toBe('web');
+    expect(table.rows[0].object.kind).toBe('PartialObjectMetadata');
   });
 
   it('serves the scale subresource', async () => {

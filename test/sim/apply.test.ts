@@ -6,6 +6,7 @@ import {
   deployment,
   failure,
   type Manifest,
+  rawRequest,
   read,
   type SimHarness,
   startHarness,
@@ -307,6 +308,22 @@ describe('server-side apply', () => {
     expect(status.httpCode).toBe(500);
     expect(status.message).toBe(
       `failed to create typed patch object (${ns}/web; apps/v1, Kind=Deployment): .spec.replicas: expected numeric (int or float), got string`,
+    );
+  });
+
+  it('refuses a field the schema does not declare', async () => {
+    const ns = await namespace();
+    const bad = deployment('web', ns) as Manifest & { spec: Record<string, unknown> };
+    bad.spec.replica = 3;
+    const response = await rawRequest(harness, {
+      method: 'PATCH',
+      path: `/apis/apps/v1/namespaces/${ns}/deployments/web?fieldManager=me`,
+      body: JSON.stringify(bad),
+      contentType: 'application/apply-patch+yaml',
+    });
+    expect(response.status).toBe(500);
+    expect(JSON.parse(response.body).message).toBe(
+      `failed to create typed patch object (${ns}/web; apps/v1, Kind=Deployment): .spec.replica: field not declared in schema`,
     );
   });
 

@@ -125,6 +125,14 @@ describe('controllers', () => {
       return stuck.length > 0 ? stuck[0] : undefined;
     });
     expect(waiting?.state?.waiting?.message).toBe(`Back-off pulling image "${broken}"`);
+    const events = await core.listNamespacedEvent({ namespace: ns });
+    const failed = events.items.find(
+      (e) => e.type === 'Warning' && e.reason === 'Failed' && e.message?.includes(broken),
+    );
+    expect(failed?.involvedObject.kind).toBe('Pod');
+    expect(
+      events.items.some((e) => e.reason === 'ScalingReplicaSet' && e.involvedObject.name === 'boot'),
+    ).toBe(true);
     const timedOut = await eventually(async () => {
       const d = await apps.readNamespacedDeployment({ name: 'boot', namespace: ns });
       return condition(d, 'Progressing')?.reason === 'ProgressDeadlineExceeded' ? d : undefined;
@@ -269,6 +277,32 @@ describe('controllers', () => {
     });
     expect(job.status?.succeeded).toBe(1);
     expect(job.spec?.selector?.matchLabels?.['batch.kubernetes.io/controller-uid']).toBe(job.metadata?.uid);
+  });
+
+  it('fails a Job whose pods crash once the backoff limit is used up', async () => {
+    const ns = await namespace();
+    await apply(
+      harness,
+      {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'broken', namespace: ns },
+        spec: {
+          backoffLimit: 1,
+          template: {
+            spec: { restartPolicy: 'Never', containers: [{ name: 'run', image: 'example/crashloop:1' }] },
+          },
+        },
+      },
+      'me',
+    );
+    const batch = harness.kubeconfig.makeApiClient(BatchV1Api);
+    const job = await eventually(async () => {
+      const j = await batch.readNamespacedJob({ name: 'broken', namespace: ns });
+      return j.status?.conditions?.some((c) => c.type === 'Failed' && c.status === 'True') ? j : undefined;
+    });
+    expect(job.status?.failed).toBe(2);
+    expect(job.status?.conditions?.find((c) => c.type === 'Failed')?.reason).toBe('BackoffLimitExceeded');
   });
 
   it('gives a LoadBalancer Service an ingress after a delay', async () => {

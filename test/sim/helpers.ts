@@ -1,3 +1,4 @@
+import { request as httpsRequest } from 'node:https';
 /** Shared test helpers: a simulator with fast controllers and @kubernetes/client-node clients for it. */
 import {
   ApiException,
@@ -91,7 +92,7 @@ export async function createNamespace(harness: SimHarness, name: string): Promis
 }
 
 /** Polls until `check` returns a value, failing after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -137,4 +138,37 @@ export function deployment(
       },
     },
   };
+}
+
+/**
+ * A request that bypasses client-node's typed serializers, which drop fields their models do
+ * not know; needed to send the server exactly what a YAML file says.
+ */
+export function rawRequest(
+  harness: SimHarness,
+  options: { method: string; path: string; body?: string; contentType?: string; accept?: string },
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      new URL(options.path, harness.sim.url),
+      {
+        method: options.method,
+        ca: harness.sim.caPem,
+        headers: {
+          authorization: `Bearer ${harness.sim.token}`,
+          ...(options.contentType ? { 'content-type': options.contentType } : {}),
+          ...(options.accept ? { accept: options.accept } : {}),
+        },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }

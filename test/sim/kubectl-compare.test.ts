@@ -203,6 +203,14 @@ if (kubectl) {
       );
       expect(typed.code).toBe(1);
       expect(typed.stderr).toContain('.spec.replicas: expected numeric (int or float), got string');
+      const undeclared = await run(
+        ['apply', '--server-side'],
+        deployment({ env: ['A'] }).replace('spec:\n  selector', 'spec:\n  replica: 3\n  selector'),
+      );
+      expect(undeclared.code).toBe(1);
+      expect(undeclared.stderr).toBe(
+        'Error from server: failed to create typed patch object (cmp/web; apps/v1, Kind=Deployment): .spec.replica: field not declared in schema',
+      );
     });
 
     it('8. turns a NodePort Service into ClusterIP and drops its node port', async () => {
@@ -250,6 +258,26 @@ if (kubectl) {
         code: 1,
         stderr: 'Error from server (NotFound): deployments.apps "web" not found',
       });
+    });
+
+    it('12. conflicts with client-side apply ownership, then migrates it after a successful apply', async () => {
+      const csa = deployment({ replicas: 2, env: ['A'] }).replace('name: web\n', 'name: csa\n');
+      expect(await run(['apply'], csa)).toMatchObject({ code: 0, stdout: 'deployment.apps/csa created' });
+      const conflict = await run(['apply', '--server-side'], csa.replace('replicas: 2', 'replicas: 4'));
+      expect(conflict.code).toBe(1);
+      expect(conflict.stderr).toContain(
+        'error: Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas',
+      );
+      expect((await run(['apply', '--server-side'], csa)).code).toBe(0);
+      const got = JSON.parse(
+        (await run(['get', 'deployment', 'csa', '-n', 'cmp', '-o', 'json', '--show-managed-fields'])).stdout,
+      );
+      const managers = got.metadata.managedFields.map(
+        (e: { manager: string; operation: string }) => `${e.manager}/${e.operation}`,
+      );
+      expect(managers).toContain('kubectl/Apply');
+      expect(managers).not.toContain('kubectl-client-side-apply/Update');
+      expect((await run(['apply', '--server-side'], csa.replace('replicas: 2', 'replicas: 4'))).code).toBe(0);
     });
 
     it('11. refuses objects in a missing namespace', async () => {
