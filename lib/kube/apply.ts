@@ -3,8 +3,9 @@ import type { KubeConnection } from './connection.ts';
 import { KubeDeadlineError, KubeError, KubeImmutableFieldError } from './errors.ts';
 import { evaluateHealth } from './health.ts';
 import { MESSAGES } from './messages.ts';
+import { normalizeForDiff } from './normalize.ts';
 import { batchByRank, sortForInstall } from './order.ts';
-import { assertMayOwn, markOwned } from './ownership.ts';
+import { assertMayOwn, isManagedByQuayside, isOwnedBy, markOwned } from './ownership.ts';
 import { mapConcurrently, type NamespacePolicy, placeObject } from './placement.ts';
 import { pruneObjects } from './prune.ts';
 import { groupOf, refOf } from './refs.ts';
@@ -58,6 +59,8 @@ const SETTLE_POLL_MS = 100;
 interface Planned {
   object: KubeObject;
   live: KubeObject | undefined;
+  /** The live object is this release's but was installed by Helm: its fields move to quayside. */
+  fromHelm: boolean;
 }
 
 function failure(object: KubeObject, error: unknown): ObjectResult {
@@ -100,27 +103,29 @@ class ApplyRun {
   /** Places the object and checks that this release may write it; returns it with its live state. */
   async plan(object: KubeObject): Promise<Planned> {
     const { release, allowNamespaces, takeOwnership } = this.input;
+    checkDeadline(this.clock, this.input.deadline, `checking ${object.kind}/${object.metadata.name}`);
     const placed = placeObject(object, await this.client.resource(refOf(object)), release, allowNamespaces);
     const live = await this.client.get(refOf(placed));
     if (live) assertMayOwn(live, release, takeOwnership ?? false);
-    return { object: markOwned(placed, release), live };
+    const fromHelm = live !== undefined && !isManagedByQuayside(live) && isOwnedBy(live, release);
+    return { object: markOwned(placed, release), live, fromHelm };
   }
 
   async applyOne(planned: Planned): Promise<ObjectResult> {
     const { object, live } = planned;
     const ref = refOf(object);
-    const force = this.input.force ?? false;
+    // Helm's field manager holds every field of the chart it installed; adopting the release means
+    // taking them, or the first upgrade would conflict on every changed value.
+    const force = (this.input.force ?? false) || planned.fromHelm;
     try {
       checkDeadline(this.clock, this.input.deadline, `applying ${ref.kind}/${ref.name}`);
       const applied = await this.client.apply(object, { force, dryRun: false });
-      const before = live?.metadata.resourceVersion;
-      const action =
-        !live || applied.created
-          ? 'created'
-          : applied.object.metadata.resourceVersion === before
-            ? 'unchanged'
-            : 'configured';
-      return { ...ref, action };
+      if (!live || applied.created) return { ...ref, action: 'created' };
+      // Not resourceVersion: controllers write status between our read and our apply. What counts is
+      // whether the object apart from status and server bookkeeping changed.
+      const changed =
+        JSON.stringify(normalizeForDiff(live)) !== JSON.stringify(normalizeForDiff(applied.object));
+      return { ...ref, action: changed ? 'configured' : 'unchanged' };
     } catch (error) {
       if (!(error instanceof KubeImmutableFieldError) || !force) return failure(object, error);
       return this.recreate(object, error);

@@ -7,6 +7,7 @@ import {
   KubeInvalidError,
   KubeMissingNamespaceError,
   KubeNotFoundError,
+  KubeTlsError,
   KubeTransportError,
   KubeUnavailableError,
   type StatusCause,
@@ -105,10 +106,27 @@ export function classifyResponse(ref: ObjectRef, response: ErrorResponse): KubeA
   return new KubeApiError(MESSAGES.apiError(refText, code, detail), base);
 }
 
-/** Wraps a socket-level failure (reset, timeout, refused, TLS) so it is retried. */
-export function classifyTransportError(ref: ObjectRef, error: unknown): KubeTransportError {
+// Node's codes for a certificate that will not verify: the same answer comes every time.
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * Wraps a socket-level failure: resets, timeouts and refusals become KubeTransportError (retried),
+ * an untrusted certificate KubeTlsError (not retried).
+ */
+export function classifyTransportError(ref: ObjectRef, error: unknown): KubeTransportError | KubeTlsError {
   const code = (error as { code?: unknown })?.code;
   const detail = error instanceof Error ? error.message : String(error);
+  if (typeof code === 'string' && TLS_CODES.has(code)) {
+    return new KubeTlsError(MESSAGES.tls(describeRef(ref), detail), { ref, code, cause: error });
+  }
   return new KubeTransportError(MESSAGES.transport(describeRef(ref), detail), {
     ref,
     cause: error,

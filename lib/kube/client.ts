@@ -1,5 +1,6 @@
 import type { ApiResource, KubeConnection, KubeRequest } from './connection.ts';
 import { KubeNotFoundError, KubeUnknownKindError } from './errors.ts';
+import { PROGRESS } from './messages.ts';
 import { FIELD_MANAGER } from './ownership.ts';
 import { type RetryPolicy, withRetry } from './retry.ts';
 import type { Clock, KubeObject, ObjectRef, ProgressListener } from './types.ts';
@@ -53,19 +54,30 @@ export function createKubeClient(options: ClientOptions): KubeClient {
         options.onProgress?.({
           phase: 'retry',
           ...(ref ? { ref } : {}),
-          message: `attempt ${attempt} failed (${(error as Error).message}); retrying in ${delayMs} ms`,
+          message: PROGRESS.retry(attempt, (error as Error).message, delayMs),
         }),
     });
   }
 
   const send = (request: KubeRequest) => retried(() => connection.send(request), request.ref);
 
-  async function resources(apiVersion: string, refresh: boolean): Promise<ApiResource[] | undefined> {
+  // The promise is cached, not the answer: eight objects applied at once must share one discovery call.
+  function resources(apiVersion: string, refresh: boolean): Promise<ApiResource[] | undefined> {
     const cache = connection.discoveryCache;
-    if (!refresh && cache.has(apiVersion)) return cache.get(apiVersion);
-    const found = await retried(() => connection.discover(apiVersion));
-    cache.set(apiVersion, found);
-    return found;
+    const cached = cache.get(apiVersion);
+    if (cached && !(refresh && cached.settled)) return cached.answer;
+    const entry = { settled: false, answer: retried(() => connection.discover(apiVersion)) };
+    cache.set(apiVersion, entry);
+    entry.answer.then(
+      () => {
+        entry.settled = true;
+      },
+      () => {
+        // A failed discovery is not remembered: the next object asks again.
+        if (cache.get(apiVersion) === entry) cache.delete(apiVersion);
+      },
+    );
+    return entry.answer;
   }
 
   async function resource(ref: ObjectRef): Promise<ApiResource> {

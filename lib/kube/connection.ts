@@ -1,5 +1,5 @@
 import { Agent, request as httpsRequest, type RequestOptions } from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { classifyResponse, classifyTransportError } from './classify.ts';
 import { KubeConnectionError } from './errors.ts';
 import { MESSAGES } from './messages.ts';
@@ -20,6 +20,12 @@ export interface KubeResponse {
   body: unknown;
 }
 
+/** A discovery answer, shared while in flight; `settled` once it arrived. */
+export interface DiscoveryEntry {
+  settled: boolean;
+  answer: Promise<ApiResource[] | undefined>;
+}
+
 /** A served resource, as discovery lists it. */
 export interface ApiResource {
   name: string;
@@ -38,7 +44,7 @@ export interface KubeConnection {
   /** Resources served for `apiVersion`, or undefined when the group-version is not served at all. */
   discover(apiVersion: string): Promise<ApiResource[] | undefined>;
   /** Cached discovery answers, shared by every operation on this connection for the life of the process. */
-  readonly discoveryCache: Map<string, ApiResource[] | undefined>;
+  readonly discoveryCache: Map<string, DiscoveryEntry>;
   close(): void;
 }
 
@@ -172,28 +178,40 @@ export function connectionFromKubeConfig(
 /**
  * Connections from a kubeconfig (a file, or its YAML text), one per context: the cluster name given
  * to `connect` is a context name, or '' for the kubeconfig's current (or the given default) context.
- * Connections and their discovery caches live as long as the provider.
+ * Connections and their discovery caches live as long as the provider. `connect` rejects with
+ * KubeConnectionError for a context the kubeconfig does not have.
  */
 export function kubeconfigConnectionProvider(source: {
   file?: string;
   yaml?: string;
   context?: string;
 }): ConnectionProvider {
-  const connections = new Map<string, KubeConnection>();
+  // Promises are cached so that concurrent first requests for a cluster share one connection.
+  const connections = new Map<string, Promise<KubeConnection>>();
+
+  async function open(cluster: string): Promise<KubeConnection> {
+    // Loaded on first connect, not at import: client-node is most of this part's cold start
+    // (about a second), and actions such as history never touch a cluster.
+    const { KubeConfig } = await import('@kubernetes/client-node');
+    const config = new KubeConfig();
+    if (source.yaml !== undefined) config.loadFromString(source.yaml);
+    else if (source.file !== undefined) config.loadFromFile(source.file);
+    else config.loadFromDefault();
+    const context = cluster || source.context || config.getCurrentContext();
+    if (!config.getContextObject(context)) throw new KubeConnectionError(MESSAGES.notConnected(context));
+    config.setCurrentContext(context);
+    return connectionFromKubeConfig(config, context);
+  }
+
   return {
-    async connect(cluster: string): Promise<KubeConnection> {
+    connect(cluster: string): Promise<KubeConnection> {
       const cached = connections.get(cluster);
       if (cached) return cached;
-      const config = new KubeConfig();
-      if (source.yaml !== undefined) config.loadFromString(source.yaml);
-      else if (source.file !== undefined) config.loadFromFile(source.file);
-      else config.loadFromDefault();
-      const context = cluster || source.context || config.getCurrentContext();
-      if (!config.getContextObject(context)) throw new KubeConnectionError(MESSAGES.notConnected(context));
-      config.setCurrentContext(context);
-      const connection = connectionFromKubeConfig(config, context);
-      connections.set(cluster, connection);
-      return connection;
+      const opening = open(cluster);
+      connections.set(cluster, opening);
+      // A cluster that cannot be connected is not remembered: its kubeconfig may be fixed meanwhile.
+      opening.catch(() => connections.delete(cluster));
+      return opening;
     },
   };
 }

@@ -3,7 +3,7 @@ import type { KubeConnection } from './connection.ts';
 import { KubeError, KubeImmutableFieldError, KubeUnknownKindError } from './errors.ts';
 import { unifiedDiff } from './normalize.ts';
 import { sortForInstall, sortForUninstall } from './order.ts';
-import { assertMayOwn, isKept, isOwnedBy, markOwned } from './ownership.ts';
+import { assertMayOwn, isKept, isManagedByQuayside, isOwnedBy, markOwned } from './ownership.ts';
 import { mapConcurrently, type NamespacePolicy, placeObject } from './placement.ts';
 import { identityOf, refOf } from './refs.ts';
 import type { RetryPolicy } from './retry.ts';
@@ -76,7 +76,9 @@ async function diffOne(
     live = await client.get(refOf(placed));
     if (live) assertMayOwn(live, input.release, input.takeOwnership ?? false);
     wanted = placed;
-    const dry = await client.apply(placed, { force: input.force ?? false, dryRun: true });
+    // As apply does: a Helm-installed object of this release is adopted with force.
+    const fromHelm = live !== undefined && !isManagedByQuayside(live) && isOwnedBy(live, input.release);
+    const dry = await client.apply(placed, { force: (input.force ?? false) || fromHelm, dryRun: true });
     const diff = unifiedDiff(label(refOf(placed)), live, dry.object);
     const action = !live ? 'create' : diff ? 'update' : 'unchanged';
     return { ...refOf(placed), action, diff };

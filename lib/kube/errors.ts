@@ -134,6 +134,15 @@ export class KubeTransportError extends KubeError {
   }
 }
 
+/** The API server's certificate is not trusted (wrong CA, wrong host name, expired): retrying cannot help. */
+export class KubeTlsError extends KubeError {
+  readonly code: string;
+  constructor(message: string, options: { ref?: ObjectRef; code: string; cause?: unknown }) {
+    super(message, options);
+    this.code = options.code;
+  }
+}
+
 /** The caller's deadline passed before the work was done. */
 export class KubeDeadlineError extends KubeError {}
 

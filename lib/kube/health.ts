@@ -1,3 +1,4 @@
+import { HEALTH } from './messages.ts';
 import type { KubeObject } from './types.ts';
 
 /** kstatus-style state of one object: done, still moving, or stuck for good. */
@@ -47,7 +48,7 @@ function staleGeneration(object: KubeObject): Health | undefined {
   const generation = object.metadata.generation;
   const observed = field(object, 'status', 'observedGeneration');
   if (typeof generation === 'number' && num(observed, -1) < generation) {
-    return progressing(`waiting for the controller to observe generation ${generation}`);
+    return progressing(HEALTH.staleGeneration(generation));
   }
   return undefined;
 }
@@ -57,15 +58,15 @@ function deploymentHealth(object: KubeObject): Health {
   if (stale) return stale;
   const progress = condition(object, 'Progressing');
   if (progress?.reason === 'ProgressDeadlineExceeded') {
-    return failed(`ProgressDeadlineExceeded: ${progress.message ?? 'rollout did not progress in time'}`);
+    return failed(HEALTH.progressDeadline(progress.message));
   }
   const want = num(field(object, 'spec', 'replicas'), 1);
   const updated = num(field(object, 'status', 'updatedReplicas'));
   const total = num(field(object, 'status', 'replicas'));
   const available = num(field(object, 'status', 'availableReplicas'));
-  if (updated < want) return progressing(`${updated} of ${want} replicas updated`);
-  if (total > updated) return progressing(`${total - updated} old replicas pending termination`);
-  if (available < want) return progressing(`${available} of ${want} updated replicas available`);
+  if (updated < want) return progressing(HEALTH.count(updated, want, 'replicas updated'));
+  if (total > updated) return progressing(HEALTH.oldReplicas(total - updated));
+  if (available < want) return progressing(HEALTH.count(available, want, 'updated replicas available'));
   return READY;
 }
 
@@ -78,14 +79,15 @@ function statefulSetHealth(object: KubeObject): Health {
   if (strategy === 'RollingUpdate') {
     const partition = num(field(object, 'spec', 'updateStrategy', 'rollingUpdate', 'partition'));
     const updated = num(field(object, 'status', 'updatedReplicas'));
-    if (updated < want - partition) return progressing(`${updated} of ${want - partition} replicas updated`);
+    if (updated < want - partition)
+      return progressing(HEALTH.count(updated, want - partition, 'replicas updated'));
     const current = field(object, 'status', 'currentRevision');
     const update = field(object, 'status', 'updateRevision');
     if (partition === 0 && update !== undefined && current !== update) {
-      return progressing(`waiting for revision ${String(update)} to replace ${String(current)}`);
+      return progressing(HEALTH.revision(String(update), String(current)));
     }
   }
-  if (ready < want) return progressing(`${ready} of ${want} replicas ready`);
+  if (ready < want) return progressing(HEALTH.count(ready, want, 'replicas ready'));
   return READY;
 }
 
@@ -95,8 +97,8 @@ function daemonSetHealth(object: KubeObject): Health {
   const desired = num(field(object, 'status', 'desiredNumberScheduled'));
   const updated = num(field(object, 'status', 'updatedNumberScheduled'));
   const available = num(field(object, 'status', 'numberAvailable'));
-  if (updated < desired) return progressing(`${updated} of ${desired} pods updated`);
-  if (available < desired) return progressing(`${available} of ${desired} pods available`);
+  if (updated < desired) return progressing(HEALTH.count(updated, desired, 'pods updated'));
+  if (available < desired) return progressing(HEALTH.count(available, desired, 'pods available'));
   return READY;
 }
 
@@ -105,49 +107,49 @@ function replicaSetHealth(object: KubeObject): Health {
   if (stale) return stale;
   const want = num(field(object, 'spec', 'replicas'), 1);
   const available = num(field(object, 'status', 'availableReplicas'));
-  if (available < want) return progressing(`${available} of ${want} replicas available`);
+  if (available < want) return progressing(HEALTH.count(available, want, 'replicas available'));
   return READY;
 }
 
 function jobHealth(object: KubeObject): Health {
   const failure = condition(object, 'Failed');
   if (failure?.status === 'True')
-    return failed(`${failure.reason ?? 'Failed'}: ${failure.message ?? 'job failed'}`);
+    return failed(HEALTH.condition(failure.reason ?? 'Failed', failure.message ?? HEALTH.jobFailed));
   if (condition(object, 'Complete')?.status === 'True') return READY;
   const succeeded = num(field(object, 'status', 'succeeded'));
   const completions = num(field(object, 'spec', 'completions'), 1);
-  return progressing(`${succeeded} of ${completions} completions`);
+  return progressing(HEALTH.count(succeeded, completions, 'completions'));
 }
 
 function podHealth(object: KubeObject): Health {
   const problem = podFailure(object);
-  if (problem) return failed(`${problem.reason}: ${problem.detail}`);
+  if (problem) return failed(HEALTH.condition(problem.reason, problem.detail));
   const phase = field(object, 'status', 'phase');
   if (phase === 'Succeeded') return READY;
-  if (phase === 'Failed') return failed(`pod failed: ${String(field(object, 'status', 'message') ?? '')}`);
+  if (phase === 'Failed') return failed(HEALTH.podFailed(String(field(object, 'status', 'message') ?? '')));
   if (condition(object, 'Ready')?.status === 'True') return READY;
-  return progressing(`pod is ${String(phase ?? 'Pending')}`);
+  return progressing(HEALTH.phase('pod', String(phase ?? 'Pending')));
 }
 
 function pvcHealth(object: KubeObject): Health {
   const phase = field(object, 'status', 'phase');
   if (phase === 'Bound') return READY;
-  if (phase === 'Lost') return failed('claim lost its volume');
-  return progressing(`claim is ${String(phase ?? 'Pending')}`);
+  if (phase === 'Lost') return failed(HEALTH.claimLost);
+  return progressing(HEALTH.phase('claim', String(phase ?? 'Pending')));
 }
 
 function serviceHealth(object: KubeObject): Health {
   if (field(object, 'spec', 'type') !== 'LoadBalancer') return READY;
   const ingress = field(object, 'status', 'loadBalancer', 'ingress');
   if (Array.isArray(ingress) && ingress.length > 0) return READY;
-  return progressing('waiting for a load balancer address');
+  return progressing(HEALTH.loadBalancer);
 }
 
 function crdHealth(object: KubeObject): Health {
   const names = condition(object, 'NamesAccepted');
-  if (names?.status === 'False') return failed(`NamesNotAccepted: ${names.message ?? ''}`);
+  if (names?.status === 'False') return failed(HEALTH.condition('NamesNotAccepted', names.message ?? ''));
   if (condition(object, 'Established')?.status === 'True') return READY;
-  return progressing('waiting for the CustomResourceDefinition to be established');
+  return progressing(HEALTH.establishing);
 }
 
 /** Any other kind: kstatus' generic rules (Stalled fails, a Ready condition must be True). */
@@ -157,10 +159,11 @@ function genericHealth(object: KubeObject): Health {
     field(object, 'status', 'observedGeneration') === undefined ? undefined : staleGeneration(object);
   if (stale) return stale;
   const stalled = condition(object, 'Stalled');
-  if (stalled?.status === 'True') return failed(`${stalled.reason ?? 'Stalled'}: ${stalled.message ?? ''}`);
+  if (stalled?.status === 'True')
+    return failed(HEALTH.condition(stalled.reason ?? 'Stalled', stalled.message ?? ''));
   const ready = condition(object, 'Ready');
   if (ready && ready.status !== 'True')
-    return progressing(`Ready is ${ready.status}: ${ready.message ?? ready.reason ?? ''}`);
+    return progressing(HEALTH.notReady(String(ready.status), ready.message ?? ready.reason ?? ''));
   return READY;
 }
 
@@ -232,7 +235,7 @@ export function podFailure(pod: KubeObject): PodFailure | undefined {
 
 /** `pod web-7d6f-xq5js: ImagePullBackOff: image "…:v10"` */
 export function describePodFailure(failure: PodFailure): string {
-  return `pod ${failure.pod}: ${failure.reason}: ${failure.detail}`;
+  return HEALTH.podFailure(failure.pod, failure.reason, failure.detail);
 }
 
 /** The images the object's pod template runs, by container name: pods running others are from an old revision. */

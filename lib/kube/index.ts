@@ -28,6 +28,7 @@ export {
   KubeNamespaceNotAllowedError,
   KubeNotFoundError,
   KubeOwnershipError,
+  KubeTlsError,
   KubeTransportError,
   KubeUnavailableError,
   KubeUnknownKindError,

@@ -13,6 +13,7 @@ export const MESSAGES = {
   apiError: (ref: string, status: number, detail: string) =>
     `${ref}: API server answered ${status}: ${detail}`,
   transport: (ref: string, detail: string) => `${ref}: cannot reach the API server: ${detail}`,
+  tls: (ref: string, detail: string) => `${ref}: the API server's certificate is not trusted: ${detail}`,
   deadline: (what: string) => `deadline passed while ${what}`,
   ownedByRelease: (ref: string, release: string, namespace: string) =>
     `${ref} exists and belongs to release "${release}" in namespace "${namespace}"; use take-ownership to adopt it`,
@@ -27,4 +28,34 @@ export const MESSAGES = {
   waitFailed: (ref: string, reason: string) => `${ref}: ${reason}`,
   waitTimeout: (laggards: readonly string[]) => `timed out waiting for ${laggards.join('; ')}`,
   notConnected: (cluster: string) => `no connection configured for cluster "${cluster}"`,
+} as const;
+
+/** Why an object is not ready yet, or failed: shown in wait timeouts and failures. */
+export const HEALTH = {
+  staleGeneration: (generation: number) => `waiting for the controller to observe generation ${generation}`,
+  progressDeadline: (message: string | undefined) =>
+    `ProgressDeadlineExceeded: ${message ?? 'rollout did not progress in time'}`,
+  count: (done: number, want: number, what: string) => `${done} of ${want} ${what}`,
+  oldReplicas: (count: number) => `${count} old replicas pending termination`,
+  revision: (update: string, current: string) => `waiting for revision ${update} to replace ${current}`,
+  condition: (reason: string, message: string) => `${reason}: ${message}`,
+  jobFailed: 'job failed',
+  podFailed: (message: string) => `pod failed: ${message}`,
+  phase: (what: string, phase: string) => `${what} is ${phase}`,
+  claimLost: 'claim lost its volume',
+  loadBalancer: 'waiting for a load balancer address',
+  establishing: 'waiting for the CustomResourceDefinition to be established',
+  notReady: (status: string, message: string) => `Ready is ${status}: ${message}`,
+  notFound: 'not found',
+  notChecked: 'not checked yet',
+  podFailure: (pod: string, reason: string, detail: string) => `pod ${pod}: ${reason}: ${detail}`,
+} as const;
+
+/** Progress events. */
+export const PROGRESS = {
+  retry: (attempt: number, error: string, delayMs: number) =>
+    `attempt ${attempt} failed (${error}); retrying in ${delayMs} ms`,
+  waiting: (pending: number, total: number) => `${pending} of ${total} objects not ready yet`,
+  owner: (release: string, namespace: string) => `release "${release}" in namespace "${namespace}"`,
+  noOwner: 'no release',
 } as const;

@@ -34,6 +34,10 @@ export function ownerOf(live: KubeObject): ReleaseRef | undefined {
   return name && namespace ? { name, namespace } : undefined;
 }
 
+export function isManagedByQuayside(live: KubeObject): boolean {
+  return live.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
+}
+
 export function isOwnedBy(live: KubeObject, release: ReleaseRef): boolean {
   const owner = ownerOf(live);
   return owner?.name === release.name && owner.namespace === release.namespace;

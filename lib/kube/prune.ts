@@ -1,7 +1,7 @@
 import { type ClientOptions, createKubeClient, type KubeClient } from './client.ts';
 import type { KubeConnection } from './connection.ts';
 import { KubeError, KubeUnknownKindError } from './errors.ts';
-import { MESSAGES } from './messages.ts';
+import { MESSAGES, PROGRESS } from './messages.ts';
 import { batchByRank, sortForInstall } from './order.ts';
 import { isKept, isOwnedBy, ownerOf } from './ownership.ts';
 import { mapConcurrently } from './placement.ts';
@@ -41,7 +41,7 @@ async function deleteOne(client: KubeClient, object: KubeObject, release: Releas
     if (isKept(live)) return { ...placed, action: 'unchanged', detail: MESSAGES.keep };
     if (!isOwnedBy(live, release)) {
       const owner = ownerOf(live);
-      const who = owner ? `release "${owner.name}" in namespace "${owner.namespace}"` : 'no release';
+      const who = owner ? PROGRESS.owner(owner.name, owner.namespace) : PROGRESS.noOwner;
       return { ...placed, action: 'unchanged', detail: MESSAGES.notOwned(who) };
     }
     await client.remove(placed);

@@ -12,7 +12,7 @@ import {
   selectorOf,
   templateImages,
 } from './health.ts';
-import { MESSAGES } from './messages.ts';
+import { HEALTH, MESSAGES, PROGRESS } from './messages.ts';
 import { mapConcurrently } from './placement.ts';
 import { describeRef, refOf } from './refs.ts';
 import type { RetryPolicy } from './retry.ts';
@@ -31,8 +31,8 @@ const WAIT_CONCURRENCY = 8;
 export interface WaitInput {
   connection: KubeConnection;
   objects: readonly KubeObject[];
-  /** Namespace of objects that name none (the release namespace). */
-  namespace?: string;
+  /** Namespace of objects that name none: the release namespace. */
+  namespace: string;
   deadline: number;
   clock?: Clock;
   poll?: PollPolicy;
@@ -79,7 +79,7 @@ async function podVerdict(client: KubeClient, live: KubeObject): Promise<Health 
 
 async function healthOf(client: KubeClient, ref: ObjectRef): Promise<Health> {
   const live = await client.get(ref);
-  if (!live) return { state: 'progressing', reason: 'not found' };
+  if (!live) return { state: 'progressing', reason: HEALTH.notFound };
   const health = evaluateHealth(live);
   if (health.state !== 'progressing' || !POD_OWNING_KINDS.has(live.kind)) return health;
   return (await podVerdict(client, live)) ?? health;
@@ -96,8 +96,7 @@ async function place(
     delete ref.namespace;
     return ref;
   }
-  const ns = ref.namespace ?? namespace;
-  return ns ? { ...ref, namespace: ns } : ref;
+  return { ...ref, namespace: ref.namespace ?? namespace };
 }
 
 /**
@@ -118,7 +117,7 @@ export async function waitForHealthy(input: WaitInput): Promise<WaitOutcome> {
     place(client, o, input.namespace),
   );
   const latest = new Map<ObjectRef, Health>(
-    refs.map((ref) => [ref, { state: 'progressing', reason: 'not checked yet' }]),
+    refs.map((ref) => [ref, { state: 'progressing', reason: HEALTH.notChecked }]),
   );
   let pending = refs;
   let interval = poll.initialMs;
@@ -144,7 +143,7 @@ export async function waitForHealthy(input: WaitInput): Promise<WaitOutcome> {
     if (pending.length === 0) return { status: 'ready', message: '', objects: snapshot() };
     input.onProgress?.({
       phase: 'wait',
-      message: `${pending.length} of ${refs.length} objects not ready yet`,
+      message: PROGRESS.waiting(pending.length, refs.length),
     });
 
     const remaining = input.deadline - clock.now();

@@ -9,6 +9,7 @@ import {
   KubeInvalidError,
   KubeMissingNamespaceError,
   KubeNotFoundError,
+  KubeTlsError,
   KubeTransportError,
   KubeUnavailableError,
 } from '../../lib/kube/errors.ts';
@@ -108,6 +109,15 @@ describe('classifying API errors', () => {
     expect(forbidden).toBeInstanceOf(KubeForbiddenError);
     expect(isRetryable(forbidden)).toBe(false);
     expect(classifyResponse(ref, { status: 400, headers: {}, body: 'bad' })).toBeInstanceOf(KubeApiError);
+  });
+
+  it('does not retry a certificate that cannot be trusted', () => {
+    const untrusted = Object.assign(new Error('self-signed certificate in certificate chain'), {
+      code: 'SELF_SIGNED_CERT_IN_CHAIN',
+    });
+    const error = classifyTransportError(ref, untrusted);
+    expect(error).toBeInstanceOf(KubeTlsError);
+    expect(isRetryable(error)).toBe(false);
   });
 
   it('retries connection resets', () => {

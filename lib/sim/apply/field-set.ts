@@ -25,11 +25,29 @@ const SERVER_METADATA = new Set([
   'deletionGracePeriodSeconds',
 ]);
 
+/** Non-pointer struct fields of the Kubernetes Go types: present (empty) in every typed object. */
+const ALWAYS_PRESENT = new Set([
+  'spec',
+  'status',
+  'template',
+  'strategy',
+  'updateStrategy',
+  'jobTemplate',
+  'loadBalancer',
+  'resources',
+]);
+
 export type FieldScope = 'main' | 'status' | 'all';
 
 export interface WalkOptions {
   kind: string;
   custom: boolean;
+  /**
+   * Count maps and optional structs as members of the set, as Update operations do: the real
+   * server diffs typed objects, where such a node is "added" (`.: {}`) while non-pointer structs
+   * (spec, template, strategy…) always exist and never are.
+   */
+  nodesAsMembers?: boolean;
   /** main: everything but status (types with a status subresource); status: only status; all: both. */
   scope: FieldScope;
 }
@@ -84,6 +102,12 @@ export function walkFields(object: JsonObject, options: WalkOptions): WalkedFiel
         leaf(path, value);
         return;
       }
+      if (
+        options.nodesAsMembers &&
+        names.join('.') !== 'metadata' &&
+        !ALWAYS_PRESENT.has(names[names.length - 1] ?? '')
+      )
+        set.insert(path);
       for (const [name, child] of Object.entries(value)) {
         visit(child, [...path, fieldElement(name)], [...names, name], `${where}.${name}`);
       }

@@ -193,10 +193,11 @@ export interface UpdateRequest {
  */
 export function recordUpdate(request: UpdateRequest): void {
   const entries = request.before ? readManagers(request.before) : [];
+  const walk = { ...request.walk, nodesAsMembers: true };
   const before = request.before
-    ? walkFields(request.before, request.walk)
+    ? walkFields(request.before, walk)
     : { set: new FieldSet(), leaves: new Map<string, JsonValue>() };
-  const after = walkFields(request.after, request.walk);
+  const after = walkFields(request.after, walk);
   const { added, removed, modified } = compareFields(before, after);
   const taken = added.union(modified);
   const me = {

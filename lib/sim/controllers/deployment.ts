@@ -7,6 +7,7 @@ import { child, clone, getNumber, getObject, getString, type JsonObject } from '
 import { MESSAGES } from '../messages.ts';
 import { conditionsOf, ownerReference, setCondition } from './client.ts';
 import { type ControllerContext, resolveIntOrPercent, templateHash } from './context.ts';
+import { recordEvent } from './events.ts';
 import type { Controller, ReconcileKey, WorkQueue } from './manager.ts';
 
 const REVISION = 'deployment.kubernetes.io/revision';
@@ -19,12 +20,20 @@ export function createDeploymentController(context: ControllerContext): Controll
   const { client } = context;
   const lastProgress = new Map<string, { at: number; signature: string }>();
 
+  let current: JsonObject = {};
   const scale = (rs: JsonObject, replicas: number): void => {
-    if (replicasOf(rs) === replicas) return;
+    const before = replicasOf(rs);
+    if (before === replicas) return;
     const next = clone(rs);
     (next.spec as JsonObject).replicas = replicas;
-    client.update('ReplicaSet', next);
+    if (!client.update('ReplicaSet', next)) return;
     (rs.spec as JsonObject).replicas = replicas;
+    recordEvent(context, current, {
+      type: 'Normal',
+      reason: 'ScalingReplicaSet',
+      message: `Scaled ${replicas > before ? 'up' : 'down'} replica set ${getString(rs, ['metadata', 'name'])} from ${before} to ${replicas}`,
+      component: 'deployment-controller',
+    });
   };
 
   const newReplicaSet = (deployment: JsonObject, hash: string, revision: number): JsonObject | undefined => {
@@ -230,6 +239,7 @@ export function createDeploymentController(context: ControllerContext): Controll
     reconcile(key, queue) {
       const deployment = client.get('Deployment', key.namespace, key.name);
       if (!deployment || getObject(deployment, ['metadata'])?.deletionTimestamp) return;
+      current = deployment;
       const replicas = getNumber(deployment, ['spec', 'replicas']) ?? 1;
       const hash = templateHash(getObject(deployment, ['spec', 'template']));
       const owned = client.owned('ReplicaSet', deployment);

@@ -1,11 +1,36 @@
-/** Background cascading deletion: objects whose owner is gone are deleted shortly after it. */
+/**
+ * Cascading deletion: in the background, objects whose owners are all gone are deleted shortly
+ * after them; in the foreground, an owner marked with the foregroundDeletion finalizer goes after
+ * its dependents.
+ */
 import type { Cluster } from '../cluster.ts';
 import { getArray, getString, isObject } from '../json.ts';
-import { findDependents, removeNow } from '../operations/delete.ts';
+import { FOREGROUND_FINALIZER, findDependents, removeNow } from '../operations/delete.ts';
 
 export function startGarbageCollector(cluster: Cluster): () => void {
   const pending = new Set<NodeJS.Timeout>();
   const unsubscribe = cluster.store.subscribe((event) => {
+    if (
+      event.type === 'MODIFIED' &&
+      getArray(event.object, ['metadata', 'finalizers']).includes(FOREGROUND_FINALIZER)
+    ) {
+      const timer = setTimeout(() => {
+        pending.delete(timer);
+        const current = cluster.store.get(
+          event.resource,
+          getString(event.object, ['metadata', 'namespace']) ?? '',
+          getString(event.object, ['metadata', 'name']) ?? '',
+        );
+        if (
+          current &&
+          getString(current, ['metadata', 'uid']) === getString(event.object, ['metadata', 'uid'])
+        )
+          removeNow(cluster, event.resource, current, true);
+      }, 0);
+      timer.unref();
+      pending.add(timer);
+      return;
+    }
     if (event.type !== 'DELETED') return;
     const timer = setTimeout(() => {
       pending.delete(timer);

@@ -13,14 +13,19 @@ export function createJobController(context: ControllerContext): Controller {
     reconcile(key) {
       const job = client.get('Job', key.namespace, key.name);
       if (!job || getObject(job, ['metadata'])?.deletionTimestamp) return;
-      if (conditionsOf(job).some((c) => c.type === 'Complete' && c.status === 'True')) return;
+      if (
+        conditionsOf(job).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True')
+      )
+        return;
       const completions = getNumber(job, ['spec', 'completions']) ?? 1;
       const parallelism = getNumber(job, ['spec', 'parallelism']) ?? 1;
       const pods = client.owned('Pod', job);
       const succeeded = pods.filter((pod) => getString(pod, ['status', 'phase']) === 'Succeeded').length;
       const failed = pods.filter((pod) => getString(pod, ['status', 'phase']) === 'Failed').length;
       const active = pods.filter(isPodActive);
-      const wanted = Math.min(parallelism, completions - succeeded) - active.length;
+      const backoffLimit = getNumber(job, ['spec', 'backoffLimit']) ?? 6;
+      const givenUp = failed > backoffLimit;
+      const wanted = givenUp ? 0 : Math.min(parallelism, completions - succeeded) - active.length;
       if (getObject(job, ['spec'])?.suspend !== true) {
         for (let i = 0; i < wanted; i += 1)
           client.create('Pod', podFromTemplate(job, `${key.name}-${context.randomSuffix()}`));
@@ -61,6 +66,18 @@ export function createJobController(context: ControllerContext): Controller {
         );
         status.conditions = conditions;
         status.completionTime = now;
+        status.active = 0;
+      }
+      if (givenUp) {
+        const failure = {
+          status: 'True',
+          lastProbeTime: now,
+          reason: 'BackoffLimitExceeded',
+          message: 'Job has reached the specified backoff limit',
+        };
+        let conditions = setCondition(conditionsOf(job), { type: 'FailureTarget', ...failure }, now);
+        conditions = setCondition(conditions, { type: 'Failed', ...failure }, now);
+        status.conditions = conditions;
         status.active = 0;
       }
       for (const field of ['active', 'succeeded', 'failed']) if (status[field] === 0) delete status[field];

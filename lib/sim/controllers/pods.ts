@@ -6,9 +6,10 @@
 import { clone, getArray, getObject, getString, isObject, type JsonObject } from '../json.ts';
 import { MESSAGES } from '../messages.ts';
 import { type ControllerContext, NODE_IP, NODE_NAME } from './context.ts';
+import { type EventType, recordEvent } from './events.ts';
 import type { Controller, ReconcileKey, WorkQueue } from './manager.ts';
 
-type ContainerFate = 'run' | 'unpullable' | 'crashloop' | 'complete';
+type ContainerFate = 'run' | 'unpullable' | 'crashloop' | 'fail' | 'complete';
 
 export function isPodReady(pod: JsonObject): boolean {
   return getArray(pod, ['status', 'conditions']).some(
@@ -21,14 +22,45 @@ export function isPodActive(pod: JsonObject): boolean {
   return !getObject(pod, ['metadata'])?.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed';
 }
 
+/** What the kubelet reports about each container it just started, or failed to. */
+function recordContainerEvents(context: ControllerContext, pod: JsonObject): void {
+  const kubelet = (type: EventType, reason: string, message: string) =>
+    recordEvent(context, pod, { type, reason, message, component: 'kubelet' });
+  for (const status of getArray(pod, ['status', 'containerStatuses']).filter(isObject)) {
+    const name = String(status.name ?? '');
+    const image = String(status.image ?? '');
+    const waiting = getString(status, ['state', 'waiting', 'reason']);
+    const message = getString(status, ['state', 'waiting', 'message']) ?? '';
+    if (waiting === 'ErrImagePull') {
+      kubelet('Warning', 'Failed', message);
+      kubelet('Warning', 'Failed', 'Error: ErrImagePull');
+    } else if (waiting === 'ImagePullBackOff') {
+      kubelet('Normal', 'BackOff', message);
+      kubelet('Warning', 'Failed', 'Error: ImagePullBackOff');
+    } else {
+      kubelet('Normal', 'Pulled', `Container image "${image}" already present on machine`);
+      kubelet('Normal', 'Created', `Created container: ${name}`);
+      kubelet('Normal', 'Started', `Started container ${name}`);
+      if (waiting === 'CrashLoopBackOff')
+        kubelet(
+          'Warning',
+          'BackOff',
+          `Back-off restarting failed container ${name} in pod ${getString(pod, ['metadata', 'name'])}_${getString(pod, ['metadata', 'namespace'])}(${getString(pod, ['metadata', 'uid'])})`,
+        );
+    }
+  }
+}
+
 export function createPodController(context: ControllerContext): Controller {
   const lastStep = new Map<string, number>();
   let nextIp = 10;
 
   const fateOf = (pod: JsonObject, image: string): ContainerFate => {
     if (context.cluster.unpullable.some((pattern) => image.includes(pattern))) return 'unpullable';
-    if (image.includes('crashloop')) return 'crashloop';
-    return getString(pod, ['spec', 'restartPolicy']) === 'Always' ? 'run' : 'complete';
+    const restartPolicy = getString(pod, ['spec', 'restartPolicy']);
+    // A crashing container restarts under Always and OnFailure; under Never the pod fails.
+    if (image.includes('crashloop')) return restartPolicy === 'Never' ? 'fail' : 'crashloop';
+    return restartPolicy === 'Always' ? 'run' : 'complete';
   };
 
   const conditions = (
@@ -98,6 +130,12 @@ export function createPodController(context: ControllerContext): Controller {
             },
           },
         });
+      } else if (fate === 'fail') {
+        statuses.push({
+          ...base,
+          imageID: `${image}@sha256:0`,
+          state: { terminated: { exitCode: 1, reason: 'Error', startedAt: now, finishedAt: now } },
+        });
       } else if (fate === 'complete') {
         statuses.push({
           ...base,
@@ -116,17 +154,25 @@ export function createPodController(context: ControllerContext): Controller {
     }
     const ready = fates.every((f) => f === 'run');
     const completed = fates.every((f) => f === 'complete');
+    const failed = fates.some((f) => f === 'fail');
     const unready = statuses.filter((s) => s.ready !== true).map((s) => s.name);
     const status: JsonObject = clone(getObject(pod, ['status']) ?? {});
-    status.phase = completed ? 'Succeeded' : fates.some((f) => f === 'unpullable') ? 'Pending' : 'Running';
-    status.conditions = completed
-      ? conditions(false, 'PodCompleted', undefined, now)
-      : conditions(
-          ready,
-          ready ? undefined : 'ContainersNotReady',
-          ready ? undefined : `containers with unready status: [${unready.join(' ')}]`,
-          now,
-        );
+    status.phase = failed
+      ? 'Failed'
+      : completed
+        ? 'Succeeded'
+        : fates.some((f) => f === 'unpullable')
+          ? 'Pending'
+          : 'Running';
+    status.conditions =
+      completed || failed
+        ? conditions(false, failed ? 'PodFailed' : 'PodCompleted', undefined, now)
+        : conditions(
+            ready,
+            ready ? undefined : 'ContainersNotReady',
+            ready ? undefined : `containers with unready status: [${unready.join(' ')}]`,
+            now,
+          );
     status.hostIP = NODE_IP;
     status.hostIPs = [{ ip: NODE_IP }];
     if (!status.podIP) {
@@ -169,6 +215,12 @@ export function createPodController(context: ControllerContext): Controller {
         const stored = context.client.update('Pod', scheduled, 'kube-scheduler');
         if (stored) {
           const now = context.now();
+          recordEvent(context, stored, {
+            type: 'Normal',
+            reason: 'Scheduled',
+            message: `Successfully assigned ${key.namespace}/${key.name} to ${NODE_NAME}`,
+            component: 'default-scheduler',
+          });
           context.client.updateStatus(
             'Pod',
             {
@@ -185,7 +237,9 @@ export function createPodController(context: ControllerContext): Controller {
         }
         return;
       }
-      context.client.updateStatus('Pod', startContainers(pod, current === 'backoff'), 'kubelet');
+      const started = startContainers(pod, current === 'backoff');
+      const stored = context.client.updateStatus('Pod', started, 'kubelet');
+      if (stored) recordContainerEvents(context, stored);
     },
     deleted(object) {
       lastStep.delete(getString(object, ['metadata', 'uid']) ?? '');

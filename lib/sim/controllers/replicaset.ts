@@ -2,6 +2,7 @@
 import { clone, getNumber, getObject, getString, type JsonObject } from '../json.ts';
 import { ownerReference } from './client.ts';
 import type { ControllerContext } from './context.ts';
+import { recordEvent } from './events.ts';
 import type { Controller, ReconcileKey } from './manager.ts';
 import { isPodActive, isPodReady } from './pods.ts';
 
@@ -39,7 +40,15 @@ export function createReplicaSetController(context: ControllerContext): Controll
       if (pods.length < wanted) {
         for (let i = pods.length; i < wanted; i += 1) {
           const created = client.create('Pod', podFromTemplate(rs, `${key.name}-${context.randomSuffix()}`));
-          if (created) pods.push(created);
+          if (created) {
+            pods.push(created);
+            recordEvent(context, rs, {
+              type: 'Normal',
+              reason: 'SuccessfulCreate',
+              message: `Created pod: ${getString(created, ['metadata', 'name'])}`,
+              component: 'replicaset-controller',
+            });
+          }
         }
       } else if (pods.length > wanted) {
         // Not-ready pods go first, then the newest, as the real controller ranks them.
@@ -51,7 +60,15 @@ export function createReplicaSetController(context: ControllerContext): Controll
           );
         });
         const doomed = ranked.slice(0, pods.length - wanted);
-        for (const pod of doomed) client.delete('Pod', pod);
+        for (const pod of doomed) {
+          client.delete('Pod', pod);
+          recordEvent(context, rs, {
+            type: 'Normal',
+            reason: 'SuccessfulDelete',
+            message: `Deleted pod: ${getString(pod, ['metadata', 'name'])}`,
+            component: 'replicaset-controller',
+          });
+        }
         pods = pods.filter((pod) => !doomed.includes(pod));
       }
       const ready = pods.filter(isPodReady).length;

@@ -5,6 +5,8 @@ import type { ResourceType } from '../resources.ts';
 import { getObjectOrThrow, type ListQuery, selectObjects } from './read.ts';
 import { badRequest } from './status-errors.ts';
 
+export const FOREGROUND_FINALIZER = 'foregroundDeletion';
+
 export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
 
 export interface DeleteOptions {
@@ -113,6 +115,13 @@ export function deleteObject(
   }
   if (options.dryRun) return { body: successStatus(resource, object), code: 200 };
   const policy = options.propagationPolicy ?? 'Background';
+  if (policy === 'Foreground' && findDependents(cluster, object).length > 0) {
+    // The owner stays, marked, until the garbage collector has deleted its dependents.
+    metadata.deletionTimestamp = timestamp(cluster);
+    metadata.deletionGracePeriodSeconds = 0;
+    metadata.finalizers = [...finalizers, FOREGROUND_FINALIZER];
+    return { body: cluster.store.put(resource, object), code: 200 };
+  }
   if (policy === 'Orphan') orphanDependents(cluster, object);
   // Background dependents are collected by the garbage collector after the owner is gone.
   removeNow(cluster, resource, object, policy === 'Foreground');

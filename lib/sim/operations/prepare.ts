@@ -8,7 +8,7 @@ import { StatusError } from '../errors.ts';
 import { child, clone, deepEqual, getObject, getString, type JsonObject } from '../json.ts';
 import { MESSAGES } from '../messages.ts';
 import type { ResourceType } from '../resources.ts';
-import { invalidError, validateObject, validateUpdate } from '../validation.ts';
+import { invalidError, validateObject, validateUpdate } from '../validation/index.ts';
 import { allocateServiceAddresses } from './allocation.ts';
 
 /** Everything that is not metadata or status: what bumps metadata.generation when it changes. */

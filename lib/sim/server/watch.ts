@@ -37,6 +37,8 @@ export class WatchHub {
         getString(event.object, ['metadata', 'namespace']) === request.namespace) &&
       request.matches(event.object);
     response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    // Clients wait for the headers before they count a watch as started, even when no event is due yet.
+    response.flushHeaders();
     const send = (type: string, object: JsonObject) =>
       response.write(`${JSON.stringify({ type, object })}\n`);
     const from =

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyRevision, diffRevision, type KubeConnection } from '../../lib/kube/index.ts';
+import { startSimulator } from '../../lib/sim/index.ts';
+import { connect, inAMinute, manifest, readLive } from './sim-helpers.ts';
+
+type Simulator = Awaited<ReturnType<typeof startSimulator>>;
+const release = { name: 'nginx', namespace: 'default' };
+const cm = (name: string, mode: string) =>
+  manifest(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  mode: ${mode}\n`)[0]!;
+
+describe('diffing a revision against the cluster', () => {
+  let sim: Simulator;
+  let connection: KubeConnection;
+  beforeAll(async () => {
+    sim = await startSimulator({ rolloutStepMs: 30 });
+    ({ connection } = await connect(sim.kubeconfig));
+  });
+  afterAll(async () => {
+    connection?.close();
+    await sim?.stop();
+  });
+
+  it('shows per object what applying would do, as a clean YAML diff, without changing anything', async () => {
+    const first = [cm('settings', 'fast'), cm('same', 'x'), cm('old', 'y')];
+    await applyRevision({ connection, objects: first, release, deadline: inAMinute() });
+    const result = await diffRevision({
+      connection,
+      objects: [cm('settings', 'safe'), cm('same', 'x'), cm('new', 'z')],
+      previousObjects: first,
+      release,
+      deadline: inAMinute(),
+    });
+    expect(result.ok).toBe(true);
+    expect(result.objects.map((o) => [o.name, o.action])).toEqual([
+      ['settings', 'update'],
+      ['same', 'unchanged'],
+      ['new', 'create'],
+      ['old', 'delete'],
+    ]);
+    const settings = result.objects[0]!.diff;
+    expect(settings).toContain('--- live/default/configmap/settings');
+    expect(settings).toContain('-  mode: fast\n+  mode: safe');
+    expect(result.diff).not.toMatch(/managedFields|resourceVersion|uid:|creationTimestamp/);
+    expect(result.objects[3]!.diff).toContain('+++ /dev/null');
+    expect((await readLive(connection, '/api/v1/namespaces/default/configmaps/settings'))?.data).toEqual({
+      mode: 'fast',
+    });
+    expect(await readLive(connection, '/api/v1/namespaces/default/configmaps/new')).toBeUndefined();
+  });
+});

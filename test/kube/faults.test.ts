@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyRevision, type KubeConnection } from '../../lib/kube/index.ts';
+import { startSimulator } from '../../lib/sim/index.ts';
+import { connect, fastClock, inAMinute, manifest, readLive } from './sim-helpers.ts';
+
+type Simulator = Awaited<ReturnType<typeof startSimulator>>;
+
+const objects = Array.from(
+  { length: 12 },
+  (_, i) =>
+    manifest(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  index: "${i}"\n`)[0]!,
+);
+
+describe('applying through an unreliable API server', () => {
+  let sim: Simulator;
+  let connection: KubeConnection;
+  beforeAll(async () => {
+    sim = await startSimulator({ rolloutStepMs: 30 });
+    ({ connection } = await connect(sim.kubeconfig));
+  });
+  afterAll(async () => {
+    connection?.close();
+    await sim?.stop();
+  });
+
+  it('completes when 30% of calls fail with 503 or 429, retrying each failure', async () => {
+    sim.injectFaults({
+      seed: 7,
+      errors: [
+        { rate: 0.15, status: 503 },
+        { rate: 0.15, status: 429, retryAfterSeconds: 1 },
+      ],
+    });
+    const clock = fastClock();
+    const phases: string[] = [];
+    const outcome = await applyRevision({
+      connection,
+      objects,
+      release: { name: 'flaky', namespace: 'default' },
+      deadline: inAMinute(),
+      clock,
+      retryPolicy: { maxAttempts: 10, baseDelayMs: 50, maxDelayMs: 2_000 },
+      onProgress: (event) => phases.push(event.phase),
+    });
+    sim.clearFaults();
+    expect(outcome.ok).toBe(true);
+    expect(outcome.results.every((r) => r.action === 'created')).toBe(true);
+
+    const failed = sim.requests.filter((r) => r.status === 503 || r.status === 429);
+    // Each failed call was retried once and reported, so the revision record can tell.
+    expect(phases.filter((p) => p === 'retry')).toHaveLength(failed.length);
+    const throttled = failed.filter((r) => r.status === 429).length;
+    // Every failure was retried: calls = one success per needed call + one retry per failure.
+    expect(failed.length).toBeGreaterThan(0);
+    expect(sim.requests.length - failed.length).toBeGreaterThanOrEqual(objects.length * 2);
+    // Retry-After: 1 was honoured: at least that many one-second waits were taken.
+    expect(clock.slept.filter((ms) => ms >= 1_000).length).toBeGreaterThanOrEqual(throttled);
+    console.info(`API calls: ${sim.requests.length} (${failed.length} failed: ${throttled} throttled)`);
+    for (const o of objects) {
+      expect(
+        await readLive(connection, `/api/v1/namespaces/default/configmaps/${o.metadata.name}`),
+      ).toBeDefined();
+    }
+  });
+});
