@@ -1,6 +1,16 @@
+export {
+  type BatchDependencies,
+  DEFAULT_BATCH_CONCURRENCY,
+  DEFAULT_MAX_RECEIVES,
+  type MessageOutcome,
+  type Outcome,
+  processBatch,
+  type QueueMessage,
+} from './batch.ts';
+export { type SqsBatchResponse, toBatchResponse } from './batch-response.ts';
 export { formatDuration, parseDuration } from './duration.ts';
 export { DurationSyntaxError, RequestError } from './errors.ts';
-export { messages as requestMessages } from './messages.ts';
+export { messages as requestMessages, outcomeReasons } from './messages.ts';
 export { parseDeployRequest, parseQueueMessage } from './parse.ts';
 export {
   DEFAULT_HISTORY_MAX,

@@ -39,3 +39,15 @@ export const messages = {
     `cannot be combined with ${b}; ${a} and ${b} are mutually exclusive`,
   atomicNeedsWait: 'cannot be true with wait false: atomic waits for the release to become healthy',
 } as const;
+
+/** Reasons given with per-message outcomes (for logs and metrics); like the above, never quoting input. */
+export const outcomeReasons = {
+  invalid: (problems: readonly { field: string }[]) =>
+    `invalid request (${problems.map((p) => p.field).join(', ')})`,
+  heldBack: 'an earlier message of the same group is to be retried; this one waits to keep the order',
+  unexpected: (type: string, receiveCount: number, maxReceives: number) =>
+    `unexpected ${type} (receive ${receiveCount} of ${maxReceives})`,
+  gaveUp: (type: string, receiveCount: number) =>
+    `unexpected ${type} on receive ${receiveCount}; giving up so that it does not retry forever`,
+  rejectionNotPublished: (type: string) => `the rejection could not be published (${type}); retrying`,
+} as const;
