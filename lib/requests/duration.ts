@@ -13,6 +13,8 @@ const UNIT_MS: Readonly<Record<string, number>> = {
 };
 
 const UNIT_LIST = 'h, m, s, ms, us or ns';
+/** Go keeps a duration in an int64 of nanoseconds: about 2,562,047 hours. */
+const MAX_MS = 9_223_372_036_854.775;
 const COMPONENT = /^(\d*)(?:\.(\d*))?([^\d.]+)/;
 
 /**
@@ -46,7 +48,7 @@ export function parseDuration(text: string): number {
     total += Number(`${integer || '0'}.${fraction ?? ''}0`) * (unitMs as number);
     rest = rest.slice(whole.length);
   }
-  if (!Number.isFinite(total)) fail('it is too large');
+  if (!(total <= MAX_MS)) fail('it is too large (Go allows at most 2562047h47m16.854775807s)');
   return sign * total;
 }
 

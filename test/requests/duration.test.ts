@@ -30,6 +30,7 @@ describe('Go durations', () => {
     ['5m1.5', 'missing unit'],
     ['.s', 'expected a number before the unit'],
     ['-', 'it is empty'],
+    ['2562048h', 'it is too large'],
   ])('refuses %j, saying why', (text, reason) => {
     try {
       parseDuration(text);
