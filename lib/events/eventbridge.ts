@@ -1,8 +1,4 @@
-import {
-  type EventBridgeClient,
-  PutEventsCommand,
-  type PutEventsRequestEntry,
-} from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { EventPublishError, EventTooLargeError, type PublishFailure } from './errors.ts';
 import type { EventPublisher, StatusEvent } from './types.ts';
 
@@ -85,6 +81,9 @@ export class EventBridgePublisher implements EventPublisher {
     for (let attempt = 1; ; attempt += 1) {
       let failed: { pending: Pending; code: string; message: string }[];
       try {
+        // Loaded on first use: whoever imports lib/events for the builders or the stream
+        // publisher (the CLI, the local stack) does not pay for the SDK at start-up.
+        const { PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
         const output = await this.options.client.send(
           new PutEventsCommand({ Entries: remaining.map((pending) => pending.entry) }),
         );

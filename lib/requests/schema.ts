@@ -101,16 +101,25 @@ const timeoutSchema = z.string().check((ctx) => {
   }
 });
 
+const flag = z.boolean().optional();
 const optionsSchema = z.strictObject({
-  ...Object.fromEntries(BOOLEAN_OPTIONS.map((name) => [name, z.boolean().optional()])),
+  wait: flag,
   timeout: timeoutSchema.optional(),
+  atomic: flag,
+  cleanupOnFail: flag,
+  reuseValues: flag,
+  resetValues: flag,
+  resetThenReuseValues: flag,
+  dryRun: flag,
   description: z.string().max(1024).optional(),
   historyMax: z.int().min(0).optional(),
-} as Record<BooleanOption, z.ZodOptional<z.ZodBoolean>> & {
-  timeout: z.ZodOptional<typeof timeoutSchema>;
-  description: z.ZodOptional<z.ZodString>;
-  historyMax: z.ZodOptional<z.ZodInt>;
-});
+  force: flag,
+  keepHistory: flag,
+  createNamespace: flag,
+  takeOwnership: flag,
+  disableHooks: flag,
+  install: flag,
+}) satisfies z.ZodType<Partial<RequestOptions>>;
 
 const releaseSchema = z
   // The domain's rules judge all three at once (a type error here would hide the other two).
