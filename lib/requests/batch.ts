@@ -39,6 +39,12 @@ export interface BatchDependencies {
   readonly maxReceives?: number;
   /** Groups run at once. Default 4. */
   readonly concurrency?: number;
+  /**
+   * No message is started at or after this time (epoch ms, by `clock`); those left are retried.
+   * In Lambda: the invocation's deadline minus the longest an action may take, so that a message
+   * is never cut off half-way by the function timeout.
+   */
+  readonly startDeadline?: number;
   /** Told of each error quayside did not raise on purpose (a bug), so that the caller can log it. */
   onUnexpectedError?(error: unknown, message: QueueMessage): void;
 }
@@ -115,6 +121,9 @@ async function handleMessage({ message, parsed, heldBack, deps }: HandleInput): 
     return reject({ problems, requestId, action, release }, outcomeReasons.invalid(problems));
   }
   if (heldBack) return { messageId, outcome: 'retry', reason: outcomeReasons.heldBack };
+  if (deps.startDeadline !== undefined && startedAt >= deps.startDeadline) {
+    return { messageId, outcome: 'retry', reason: outcomeReasons.outOfTime };
+  }
 
   const { request } = parsed;
   const identity = {

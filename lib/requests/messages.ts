@@ -44,6 +44,7 @@ export const messages = {
 export const outcomeReasons = {
   invalid: (problems: readonly { field: string }[]) =>
     `invalid request (${problems.map((p) => p.field).join(', ')})`,
+  outOfTime: 'not started: too little time is left in this invocation',
   heldBack: 'an earlier message of the same group is to be retried; this one waits to keep the order',
   unexpected: (type: string, receiveCount: number, maxReceives: number) =>
     `unexpected ${type} (receive ${receiveCount} of ${maxReceives})`,

@@ -1,4 +1,4 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   buildReleaseEvent,
@@ -156,5 +156,37 @@ describe('the EventBridge publisher', () => {
     expect(error).toBeInstanceOf(EventPublishError);
     expect((error as EventPublishError).failures).toMatchObject([{ code: 'ValidationException' }]);
     expect((error as EventPublishError).cause).toBeInstanceOf(Error);
+  });
+
+  it('is checked by a stub that refuses what EventBridge refuses (11 entries, over 256 KiB)', async () => {
+    const stub = await startPutEventsStub();
+    stubs.push(stub);
+    const client = new EventBridgeClient({
+      endpoint: stub.endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      maxAttempts: 1,
+    });
+    const entry = (detail: string) => ({
+      Source: 'quayside',
+      DetailType: 'Release Deployed',
+      Detail: detail,
+      EventBusName: 'b',
+    });
+    const eleven = Array.from({ length: 11 }, () => entry('{}'));
+    await expect(client.send(new PutEventsCommand({ Entries: eleven }))).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
+    const big = [
+      entry(JSON.stringify({ x: 'x'.repeat(140_000) })),
+      entry(JSON.stringify({ x: 'x'.repeat(140_000) })),
+    ];
+    await expect(client.send(new PutEventsCommand({ Entries: big }))).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
+    expect(stub.violations).toEqual([
+      '11 entries in one call; the limit is 10',
+      expect.stringMatching(/^\d+ bytes in one call; the limit is 262144$/),
+    ]);
   });
 });

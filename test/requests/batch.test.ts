@@ -269,6 +269,29 @@ describe('processing a batch of queue messages', () => {
     ]);
   });
 
+  it('starts no message after the start deadline, retrying those left and holding their groups back', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 23, 12));
+    const deadline = clock.now() + 60_000;
+    const { outcomes, executed } = await run(
+      [
+        message('a1', body('a1', 'blog')),
+        message('a2', body('a2', 'blog')),
+        message('a3', body('a3', 'blog')),
+      ],
+      () => {
+        clock.advance(45_000);
+        return deployed;
+      },
+      { clock, startDeadline: deadline },
+    );
+    expect(executed).toEqual(['a1', 'a2']);
+    expect(outcomes.map((o) => [o.outcome, o.reason])).toEqual([
+      ['done', undefined],
+      ['done', undefined],
+      ['retry', 'not started: too little time is left in this invocation'],
+    ]);
+  });
+
   it('returns outcomes in the order of the messages and an empty response for an empty batch', async () => {
     expect(await run([])).toMatchObject({ outcomes: [] });
     expect(toBatchResponse([])).toEqual({ batchItemFailures: [] });
