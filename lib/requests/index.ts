@@ -1,0 +1,35 @@
+export {
+  type BatchDependencies,
+  DEFAULT_BATCH_CONCURRENCY,
+  DEFAULT_MAX_RECEIVES,
+  type MessageOutcome,
+  type Outcome,
+  processBatch,
+  type QueueMessage,
+} from './batch.ts';
+export { type SqsBatchResponse, toBatchResponse } from './batch-response.ts';
+export { formatDuration, parseDuration } from './duration.ts';
+export { DurationSyntaxError, RequestError } from './errors.ts';
+export { messages as requestMessages, outcomeReasons } from './messages.ts';
+export { parseDeployRequest, parseQueueMessage } from './parse.ts';
+export {
+  DEFAULT_HISTORY_MAX,
+  DEFAULT_TIMEOUT,
+  type DeployRequestInput,
+  deployRequestSchema,
+  INLINE_CHART_MAX_CHARS,
+  REQUEST_CHANNELS,
+  REQUEST_ID_PATTERN,
+  REQUEST_VERSION,
+} from './schema.ts';
+export type {
+  ChangeRequest,
+  ChartSource,
+  DeployRequest,
+  ExecutionResult,
+  ParseResult,
+  RequestChannel,
+  RequestOptions,
+  RollbackRequest,
+  UninstallRequest,
+} from './types.ts';
