@@ -2,10 +2,11 @@
  * Errors of the chart part. Callers check them with `instanceof`; subclasses
  * carry the data a caller needs (paths, limits, chart names), never values.
  */
-export class ChartError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+import { QuaysideError } from '../domain/index.ts';
+
+export class ChartError extends QuaysideError {
+  constructor(message: string, options?: { cause?: unknown; retryable?: boolean }) {
     super(message, options);
-    this.name = new.target.name;
   }
 }
 
@@ -104,8 +105,13 @@ export class ChartSourceError extends ChartError {
     readonly source: string,
     options?: { cause?: unknown; status?: number },
   ) {
-    super(message, options);
-    this.status = options?.status;
+    // A registry or repository that is down or throttling may answer later; a 404 or a bad archive will not.
+    const status = options?.status;
+    super(message, {
+      cause: options?.cause,
+      retryable: status === undefined ? options?.cause !== undefined : status >= 500 || status === 429,
+    });
+    this.status = status;
   }
   readonly status: number | undefined;
 }

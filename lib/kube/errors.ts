@@ -1,13 +1,15 @@
+import { QuaysideError } from '../domain/index.ts';
 import { MESSAGES } from './messages.ts';
 import type { ObjectRef } from './types.ts';
 
 /** Base class of every error the kube part throws or reports. */
-export class KubeError extends Error {
+export class KubeError extends QuaysideError {
   readonly ref: ObjectRef | undefined;
   constructor(message: string, options: { ref?: ObjectRef; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
-    this.name = new.target.name;
     this.ref = options.ref;
+    // Whether a retry may help depends on the subclass, which is known once the prototype is set.
+    Object.defineProperty(this, 'retryable', { value: isRetryable(this), enumerable: true });
   }
 }
 

@@ -1,0 +1,153 @@
+import { statSync } from 'node:fs';
+import { type ChartSource, parseValueFlags, type Values } from '../chart/index.ts';
+import { ValidationError } from '../domain/index.ts';
+import {
+  type ActionOptions,
+  type ActionResult,
+  type EngineProgress,
+  mergeValues,
+  type ReleaseEngine,
+  type RequestContext,
+} from '../engine/index.ts';
+import { buildReleaseEvent, type EventPublisher } from '../events/index.ts';
+import {
+  type ChartSource as RequestChartSource,
+  type DeployRequest,
+  type ExecutionResult,
+  parseDuration,
+  type RequestOptions,
+} from '../requests/index.ts';
+
+export interface ExecutorOptions {
+  readonly engine: ReleaseEngine;
+  readonly publisher: EventPublisher;
+  /** Charts from the worker's own disk (`chart.path`): the local stack and the CLI only, never in AWS. */
+  readonly allowLocalCharts?: boolean;
+  /** Epoch ms by which every action must be recorded (Lambda: the invocation's deadline less a margin). */
+  readonly hardDeadline?: () => number | undefined;
+  readonly onProgress?: (request: DeployRequest, event: EngineProgress) => void;
+}
+
+/**
+ * Runs one validated DeployRequest with the engine and publishes its status
+ * events (two for an atomic failure: the failure and the automatic rollback).
+ * Errors the engine raises are left to the batch processor to classify.
+ */
+export function createExecutor(options: ExecutorOptions): (request: DeployRequest) => Promise<ExecutionResult> {
+  return async (request) => {
+    const hardDeadline = options.hardDeadline?.();
+    const context: RequestContext = {
+      requestId: request.requestId,
+      requestedBy: request.requestedBy,
+      ...(hardDeadline === undefined ? {} : { hardDeadline }),
+      ...(options.onProgress === undefined ? {} : { onProgress: (event) => options.onProgress?.(request, event) }),
+    };
+    const actionOptions = toActionOptions(request.options);
+    const result = await run(options, request, actionOptions, context);
+    if (!result.duplicate) await options.publisher.publish(eventsOf(request, result));
+    return {
+      status: result.rollback?.status === 'deployed' ? 'failed' : result.status,
+      ...(result.revision === undefined ? {} : { revision: result.revision }),
+      description: result.description,
+    };
+  };
+}
+
+function run(options: ExecutorOptions, request: DeployRequest, actionOptions: ActionOptions, context: RequestContext): Promise<ActionResult> {
+  const { engine } = options;
+  switch (request.action) {
+    case 'install':
+    case 'upgrade': {
+      const input = {
+        release: request.release,
+        chart: toChartSource(request.chart, options.allowLocalCharts ?? false),
+        values: requestValues(request.values, request),
+        options: actionOptions,
+      };
+      return request.action === 'install' ? engine.install(input, context) : engine.upgrade(input, context);
+    }
+    case 'rollback':
+      return engine.rollback({ release: request.release, revision: request.revision, options: actionOptions }, context);
+    case 'uninstall':
+      return engine.uninstall({ release: request.release, options: actionOptions }, context);
+  }
+}
+
+/** values, then --set-json, --set, --set-string over them, by Helm's rules. */
+function requestValues(values: Values, request: { set: readonly string[]; setString: readonly string[]; setJson: readonly string[] }): Values {
+  const flags = parseValueFlags({ jsonValues: [...request.setJson], values: [...request.set], stringValues: [...request.setString] });
+  return mergeValues(values, flags);
+}
+
+export function toActionOptions(options: RequestOptions): ActionOptions {
+  return {
+    wait: options.wait,
+    timeoutMs: parseDuration(options.timeout),
+    atomic: options.atomic,
+    cleanupOnFail: options.cleanupOnFail,
+    reuseValues: options.reuseValues,
+    resetValues: options.resetValues,
+    resetThenReuseValues: options.resetThenReuseValues,
+    dryRun: options.dryRun,
+    ...(options.description === undefined ? {} : { description: options.description }),
+    historyMax: options.historyMax,
+    force: options.force,
+    keepHistory: options.keepHistory,
+    createNamespace: options.createNamespace,
+    takeOwnership: options.takeOwnership,
+    disableHooks: options.disableHooks,
+    install: options.install,
+  };
+}
+
+/**
+ * @throws ValidationError for a local path when the worker does not read its own disk.
+ */
+export function toChartSource(chart: RequestChartSource, allowLocal: boolean): ChartSource {
+  if ('repo' in chart) {
+    return { kind: 'repository', repoUrl: chart.repo, chart: chart.name, ...(chart.version === undefined ? {} : { version: chart.version }) };
+  }
+  if ('oci' in chart) return { kind: 'oci', reference: chart.oci, ...(chart.version === undefined ? {} : { version: chart.version }) };
+  if ('inline' in chart) return { kind: 'archive-base64', data: chart.inline };
+  if (!allowLocal) {
+    throw new ValidationError([{ field: 'chart.path', message: 'this worker does not read charts from its own disk; send the chart inline, from a repository or from an OCI registry' }]);
+  }
+  let isFile = false;
+  try {
+    isFile = statSync(chart.path).isFile();
+  } catch {
+    // A missing path is reported by the chart loader, with the path.
+  }
+  return isFile ? { kind: 'archive-file', path: chart.path } : { kind: 'directory', path: chart.path };
+}
+
+function eventsOf(request: DeployRequest, result: ActionResult) {
+  const one = (r: ActionResult, requestId: string) =>
+    buildReleaseEvent({
+      requestId,
+      action: r.action,
+      release: r.release,
+      status: r.status,
+      description: r.description,
+      ...(r.revision === undefined ? {} : { revision: r.revision }),
+      ...(r.previousRevision === undefined ? {} : { previousRevision: r.previousRevision }),
+      ...(r.chart === undefined ? {} : { chart: r.chart }),
+      requestedBy: request.requestedBy,
+      startedAt: Date.parse(r.startedAt),
+      finishedAt: Date.parse(r.finishedAt),
+      objects: r.objects,
+      ...(r.error === undefined ? {} : { error: new ActionFailure(r.error.message) }),
+    });
+  const events = [one(result, request.requestId)];
+  if (result.rollback !== undefined) events.push(one(result.rollback, `${request.requestId}:rollback`));
+  return events;
+}
+
+/** The reason an action failed, as quayside wrote it (it names objects and images, never values). */
+class ActionFailure extends ValidationError {
+  constructor(message: string) {
+    super([]);
+    this.message = message;
+    this.name = 'ActionFailed';
+  }
+}
