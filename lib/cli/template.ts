@@ -91,7 +91,7 @@ export async function runTemplateCommand(argv: string[]): Promise<number> {
     const { name, chartRef } = await releaseNameAndChart(positionals, flags['name-template']);
     const chart = await loadChart(await chartSource(chartRef, flags));
     const values = parseValueFlags({
-      valueFiles: flags.values ?? [],
+      valueFiles: (flags.values ?? []).flatMap((v) => v.split(',')),
       jsonValues: flags['set-json'] ?? [],
       values: flags.set ?? [],
       stringValues: flags['set-string'] ?? [],
@@ -118,7 +118,8 @@ export async function runTemplateCommand(argv: string[]): Promise<number> {
         includeCrds: flags['include-crds'] ?? false,
         skipTests: flags['skip-tests'] ?? false,
         disableHooks: flags['no-hooks'] ?? false,
-        showOnly: (flags['show-only'] ?? []).flatMap((v) => v.split(',')),
+        // Like helm: --show-only is taken whole (no comma splitting), -f and -a split on commas.
+        showOnly: flags['show-only'] ?? [],
       }),
     );
     return 0;

@@ -20,7 +20,9 @@ describe.concurrent('quayside template', () => {
         '--set-string',
         'port=9090',
         '--show-only',
-        'templates/configmap.yaml,templates/deployment.yaml',
+        'templates/configmap.yaml',
+        '-s',
+        'templates/deployment.yaml',
       ],
       REPO_ROOT,
     );
