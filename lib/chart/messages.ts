@@ -21,6 +21,8 @@ export const CHART_MESSAGES = {
   irregularFile: (path: string) => `cannot load irregular file ${path} as it has file mode type bits set`,
   directoryTooLarge: (limit: number) => `chart directory holds more than ${limit} bytes`,
   notInstallable: (type: string) => `${type} charts are not installable`,
+  kubeVersionIncompatible: (constraint: string, version: string) =>
+    `chart requires kubeVersion: ${constraint} which is incompatible with Kubernetes ${version}`,
   missingDependencies: (names: string[]) =>
     'An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: ' +
     `found in Chart.yaml, but missing in charts/ directory: ${names.join(', ')}`,

@@ -165,6 +165,23 @@ describe('renderChart', () => {
     expect(data).toContain('greeting: "hello shop1"');
   });
 
+  it('offers built-in API versions with and without their kinds', async () => {
+    const chart = await loadShop();
+    chart.templates.push({
+      name: 'templates/caps.yaml',
+      data: new TextEncoder().encode(
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caps\ndata:\n' +
+          '  pdb: {{ .Capabilities.APIVersions.Has "policy/v1/PodDisruptionBudget" | quote }}\n' +
+          '  apps: {{ .Capabilities.APIVersions.Has "apps/v1" | quote }}\n' +
+          '  unknown: {{ .Capabilities.APIVersions.Has "example.com/v9" | quote }}\n',
+      ),
+    });
+    const caps = (await renderChart({ chart, values: {}, release: RELEASE })).manifests.find(
+      (m) => m.name === 'caps',
+    );
+    expect(caps?.content).toContain('pdb: "true"\n  apps: "true"\n  unknown: "false"');
+  });
+
   it('leaves files matched by .helmignore out of the chart', async () => {
     const chart = await loadShop();
     expect(chart.files.map((f) => f.name)).not.toContain('notes.bak');
@@ -207,6 +224,23 @@ describe('renderChart errors', () => {
     await expect(renderChart({ chart: lib, values: {}, release: RELEASE })).rejects.toBeInstanceOf(
       ChartNotInstallableError,
     );
+  });
+
+  it("refuses a chart whose kubeVersion constraint the cluster's version does not meet", async () => {
+    const chart = await loadShop();
+    chart.metadata.kubeVersion = '>=1.25.0-0';
+    await expect(renderChart({ chart, values: {}, release: RELEASE })).rejects.toThrow(
+      new ChartNotInstallableError(
+        'chart requires kubeVersion: >=1.25.0-0 which is incompatible with Kubernetes v1.20.0',
+      ),
+    );
+    const release = await renderChart({
+      chart,
+      values: {},
+      release: RELEASE,
+      capabilities: { kubeVersion: 'v1.30.2' },
+    });
+    expect(release.manifests.length).toBeGreaterThan(0);
   });
 
   it('refuses a chart whose Chart.yaml lists a dependency missing from charts/', async () => {
