@@ -114,3 +114,7 @@ export const SOURCE_MESSAGES = {
   noChartLayer: (reference: string) => `${reference} is not a Helm chart (no chart content layer)`,
   authFailed: (url: string) => `registry refused the credentials for ${url}`,
 } as const;
+
+export const VALUES_MESSAGES = {
+  typeMismatch: (name: string) => `type mismatch on ${name}: the values of subchart ${name} must be a map`,
+} as const;

@@ -12,6 +12,7 @@ import {
   renderChart,
   SchemaValidationError,
   TemplateError,
+  ValuesTypeError,
 } from '../../lib/chart/index.ts';
 import { FIXTURE_CHARTS } from './helpers.ts';
 
@@ -249,6 +250,10 @@ describe('renderChart errors', () => {
     const error = await renderChart({ chart, values: {}, release: RELEASE }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MissingDependencyError);
     expect((error as MissingDependencyError).missing).toEqual(['cache']);
+  });
+
+  it('refuses values that give a subchart something other than a map', async () => {
+    await expect(render({ database: 'yes please' })).rejects.toBeInstanceOf(ValuesTypeError);
   });
 
   it('names the template and line when a template fails', async () => {

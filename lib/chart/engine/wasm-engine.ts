@@ -96,8 +96,9 @@ async function startEngine(): Promise<RenderFunction> {
   const go = new GoClass();
   const bytes = await readFile(WASM_URL);
   const { instance } = await wasmApi.instantiate(bytes, go.importObject);
-  // run() returns once main blocks in select{}; by then the function is registered.
-  void go.run(instance).catch(() => {
+  // run() returns once main blocks in select{}; by then the function is
+  // registered. Should the Go program ever exit, the next render starts a new one.
+  void go.run(instance).finally(() => {
     enginePromise = undefined;
   });
   const render = (globalThis as unknown as { quaysideEngineRender?: RenderFunction }).quaysideEngineRender;
