@@ -94,7 +94,7 @@ if (mode === '--child') {
   const [imported, cold] = await measure(chartDir!, 0, 0);
   process.stdout.write(`${imported} ${cold}\n`);
 } else {
-  const bigDir = mkdtempSync(join(tmpdir(), 'quayside-bench-'));
+  const bigDir = mkdtempSync(join(tmpdir(), 'qs-chart-bench-'));
   try {
     makeBigChart(bigDir);
     for (const [label, dir] of [
