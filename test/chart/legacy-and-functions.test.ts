@@ -74,6 +74,31 @@ describe("Helm's template functions", () => {
     expect(cm).toContain('lookup: "0"');
   });
 
+  it('select files with .Files.Glob patterns (*, **, ?, classes and {a,b})', async () => {
+    const chart = await loadLegacy();
+    for (const name of ['conf/a.ini', 'conf/deep/b.ini', 'conf/c.txt', 'other/d.ini']) {
+      chart.files.push({ name, data: new TextEncoder().encode('x') });
+    }
+    const globs = ['conf/*.ini', 'conf/**', '**.ini', 'conf/?.{ini,txt}', 'conf/[a-b].ini', 'conf/[!a].*'];
+    const lines = globs.map(
+      (g, i) =>
+        `  g${i}: {{ $l := list }}{{ range $p, $_ := .Files.Glob "${g}" }}{{ $l = append $l $p }}{{ end }}{{ join " " $l | quote }}`,
+    );
+    chart.templates.push({
+      name: 'templates/globs.yaml',
+      data: new TextEncoder().encode(
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: globs\ndata:\n${lines.join('\n')}\n`,
+      ),
+    });
+    const cm = data(await renderChart({ chart, values: {}, release: RELEASE }), 'globs');
+    expect(cm).toContain('g0: "conf/a.ini"');
+    expect(cm).toContain('g1: "conf/a.ini conf/c.txt conf/deep/b.ini"');
+    expect(cm).toContain('g2: "conf/a.ini conf/deep/b.ini other/d.ini"');
+    expect(cm).toContain('g3: "conf/a.ini conf/c.txt"');
+    expect(cm).toContain('g4: "conf/a.ini"');
+    expect(cm).toContain('g5: "conf/c.txt"');
+  });
+
   it('do not let templates read the environment', async () => {
     const chart = await loadLegacy();
     chart.templates.push({

@@ -62,7 +62,7 @@ type response struct {
 }
 
 type renderedFile struct {
-	Content   string            `json:"content"`
+	Content   string             `json:"content"`
 	Documents []manifestDocument `json:"documents,omitempty"`
 	// ParseError is Helm's "YAML parse error on …" message for this file.
 	ParseError string `json:"parseError,omitempty"`
