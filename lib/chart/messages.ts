@@ -18,6 +18,7 @@ export const CHART_MESSAGES = {
   subchartInvalid: (name: string, parent: string, reason: string) =>
     `error unpacking ${name} in ${parent}: ${reason}`,
   notADirectory: (path: string) => `${path}: not a chart directory`,
+  symlinkLoop: (path: string) => `${path}: symbolic links lead back to a folder already read`,
   irregularFile: (path: string) => `cannot load irregular file ${path} as it has file mode type bits set`,
   directoryTooLarge: (limit: number) => `chart directory holds more than ${limit} bytes`,
   notInstallable: (type: string) => `${type} charts are not installable`,
