@@ -39,7 +39,7 @@ export const METADATA_MESSAGES = {
   aliasInvalid: (name: string) => `validation: dependency "${name}" has disallowed characters in the alias`,
   duplicateDependency: (key: string) => `validation: more than one dependency with name or alias "${key}"`,
   fieldType: (file: string, field: string, got: string) =>
-    `cannot load ${file}: field ${field} must be a string, got ${got}`,
+    `cannot load ${file}: field ${field} must be a string, got a ${got}`,
 } as const;
 
 export const ARCHIVE_MESSAGES = {

@@ -144,3 +144,24 @@ describe('loading chart directories', () => {
     });
   });
 });
+
+describe('Chart.yaml fields', () => {
+  it('turn numbers written where Helm expects strings into strings, as Helm does', async () => {
+    const archive = await makeTgz([
+      {
+        name: 'n/Chart.yaml',
+        data: 'apiVersion: v2\nname: n\nversion: 1.0.0\nappVersion: 1.10\nannotations:\n  build: 42\n',
+      },
+    ]);
+    const chart = await loadChartArchive(archive);
+    expect(chart.metadata.appVersion).toBe('1.1');
+    expect(chart.metadata.annotations).toEqual({ build: '42' });
+  });
+
+  it('refuse a map where a string belongs', async () => {
+    const archive = await makeTgz([
+      { name: 'n/Chart.yaml', data: 'apiVersion: v2\nname: n\nversion: {major: 1}\n' },
+    ]);
+    await expect(loadChartArchive(archive)).rejects.toBeInstanceOf(ChartMetadataError);
+  });
+});
