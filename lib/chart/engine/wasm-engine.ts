@@ -43,7 +43,8 @@ export interface EngineDocument {
 }
 
 export interface EngineFile {
-  content: string;
+  /** The rendered text; absent for manifest files, which come as documents. */
+  content?: string;
   documents?: EngineDocument[];
   parseError?: string;
 }

@@ -56,7 +56,7 @@ export async function renderChart(input: RenderInput): Promise<RenderedRelease> 
   const rootNotes = `${chart.metadata.name}/templates/${NOTES_SUFFIX}`;
   for (const name of Object.keys(files).sort()) {
     if (!name.endsWith(NOTES_SUFFIX)) continue;
-    if (input.subNotes || name === rootNotes) notes.push(files[name]!.content);
+    if (input.subNotes || name === rootNotes) notes.push(files[name]!.content ?? '');
     delete files[name];
   }
   const { manifests, hooks } = sortManifests(files);
