@@ -194,8 +194,14 @@ describe('renderChart', () => {
     expect(error).toBeInstanceOf(SchemaValidationError);
     expect((error as SchemaValidationError).charts).toEqual(['shop']);
     expect((error as Error).message).toMatch(/^values don't meet the specifications of the schema\(s\)/);
-    expect((error as Error).message).toContain('/replicas');
+    expect((error as Error).message).toContain("- at '/replicas': must be >= 1 but found 0");
     expect((error as Error).message).toContain("missing property 'repository'");
+  });
+
+  it("reports a value of the wrong type in Helm's words", async () => {
+    await expect(render(parseValueFlags({ stringValues: ['replicas=3'] }))).rejects.toThrow(
+      "values don't meet the specifications of the schema(s) in the following chart(s):\nshop:\n- at '/replicas': got string, want integer\n",
+    );
   });
 
   it('does not change the loaded chart, so it can be rendered again', async () => {
