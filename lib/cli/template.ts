@@ -89,7 +89,6 @@ export async function runTemplateCommand(argv: string[]): Promise<number> {
       return 0;
     }
     const { name, chartRef } = await releaseNameAndChart(positionals, flags['name-template']);
-    const chart = await loadChart(await chartSource(chartRef, flags));
     const values = parseValueFlags({
       valueFiles: (flags.values ?? []).flatMap((v) => v.split(',')),
       jsonValues: flags['set-json'] ?? [],
@@ -97,6 +96,8 @@ export async function runTemplateCommand(argv: string[]): Promise<number> {
       stringValues: flags['set-string'] ?? [],
       fileValues: flags['set-file'] ?? [],
     });
+    // As in helm, values are read before the chart, so their errors come first.
+    const chart = await loadChart(await chartSource(chartRef, flags));
     const isUpgrade = flags['is-upgrade'] ?? false;
     const release = await renderChart({
       chart,
