@@ -289,6 +289,19 @@ describe('renderChart errors', () => {
     );
   });
 
+  it('keeps serving renders after a template fails', async () => {
+    const broken = await loadShop();
+    broken.templates.push({
+      name: 'templates/oops.yaml',
+      data: new TextEncoder().encode('{{ index .Values.nothing 3 }}'),
+    });
+    await expect(renderChart({ chart: broken, values: {}, release: RELEASE })).rejects.toBeInstanceOf(
+      TemplateError,
+    );
+    const ok = await renderChart({ chart: await loadShop(), values: {}, release: RELEASE });
+    expect(ok.manifests.map((m) => m.kind)).toContain('Deployment');
+  });
+
   it('stops endless include recursion with an error instead of hanging', async () => {
     const chart = await loadShop();
     chart.templates.push({
