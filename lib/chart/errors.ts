@@ -51,6 +51,16 @@ export class YamlError extends ChartError {
 /** A --set / --set-string / --set-json / --set-file / -f argument is malformed. */
 export class ValueFlagError extends ChartError {}
 
+/** Values have a shape Helm cannot merge (a subchart's values that are not a map). */
+export class ValuesTypeError extends ChartError {
+  constructor(
+    message: string,
+    readonly key: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Values do not satisfy a chart's values.schema.json. */
 export class SchemaValidationError extends ChartError {
   constructor(

@@ -15,6 +15,7 @@ export {
   TemplateError,
   UnsafeArchiveError,
   ValueFlagError,
+  ValuesTypeError,
   YamlError,
 } from './errors.ts';
 export { DEFAULT_MAX_UNPACKED_BYTES } from './load/archive.ts';

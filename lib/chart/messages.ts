@@ -18,9 +18,12 @@ export const CHART_MESSAGES = {
   subchartInvalid: (name: string, parent: string, reason: string) =>
     `error unpacking ${name} in ${parent}: ${reason}`,
   notADirectory: (path: string) => `${path}: not a chart directory`,
+  symlinkLoop: (path: string) => `${path}: symbolic links lead back to a folder already read`,
   irregularFile: (path: string) => `cannot load irregular file ${path} as it has file mode type bits set`,
   directoryTooLarge: (limit: number) => `chart directory holds more than ${limit} bytes`,
   notInstallable: (type: string) => `${type} charts are not installable`,
+  kubeVersionIncompatible: (constraint: string, version: string) =>
+    `chart requires kubeVersion: ${constraint} which is incompatible with Kubernetes ${version}`,
   missingDependencies: (names: string[]) =>
     'An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: ' +
     `found in Chart.yaml, but missing in charts/ directory: ${names.join(', ')}`,
@@ -36,7 +39,7 @@ export const METADATA_MESSAGES = {
   aliasInvalid: (name: string) => `validation: dependency "${name}" has disallowed characters in the alias`,
   duplicateDependency: (key: string) => `validation: more than one dependency with name or alias "${key}"`,
   fieldType: (file: string, field: string, got: string) =>
-    `cannot load ${file}: field ${field} must be a string, got ${got}`,
+    `cannot load ${file}: field ${field} must be a string, got a ${got}`,
 } as const;
 
 export const ARCHIVE_MESSAGES = {
@@ -111,4 +114,8 @@ export const SOURCE_MESSAGES = {
   badReference: (reference: string) => `invalid OCI reference ${reference}`,
   noChartLayer: (reference: string) => `${reference} is not a Helm chart (no chart content layer)`,
   authFailed: (url: string) => `registry refused the credentials for ${url}`,
+} as const;
+
+export const VALUES_MESSAGES = {
+  typeMismatch: (name: string) => `type mismatch on ${name}: the values of subchart ${name} must be a map`,
 } as const;

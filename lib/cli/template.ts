@@ -89,14 +89,15 @@ export async function runTemplateCommand(argv: string[]): Promise<number> {
       return 0;
     }
     const { name, chartRef } = await releaseNameAndChart(positionals, flags['name-template']);
-    const chart = await loadChart(await chartSource(chartRef, flags));
     const values = parseValueFlags({
-      valueFiles: flags.values ?? [],
+      valueFiles: (flags.values ?? []).flatMap((v) => v.split(',')),
       jsonValues: flags['set-json'] ?? [],
       values: flags.set ?? [],
       stringValues: flags['set-string'] ?? [],
       fileValues: flags['set-file'] ?? [],
     });
+    // As in helm, values are read before the chart, so their errors come first.
+    const chart = await loadChart(await chartSource(chartRef, flags));
     const isUpgrade = flags['is-upgrade'] ?? false;
     const release = await renderChart({
       chart,
@@ -118,7 +119,8 @@ export async function runTemplateCommand(argv: string[]): Promise<number> {
         includeCrds: flags['include-crds'] ?? false,
         skipTests: flags['skip-tests'] ?? false,
         disableHooks: flags['no-hooks'] ?? false,
-        showOnly: (flags['show-only'] ?? []).flatMap((v) => v.split(',')),
+        // Like helm: --show-only is taken whole (no comma splitting), -f and -a split on commas.
+        showOnly: flags['show-only'] ?? [],
       }),
     );
     return 0;

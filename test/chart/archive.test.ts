@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   ArchiveTooLargeError,
+  ChartInvalidError,
   ChartMetadataError,
   loadChart,
   loadChartArchive,
@@ -122,5 +123,45 @@ describe('loading chart archives', () => {
     await expect(loadChartArchive(archive)).rejects.toThrow(
       new ChartMetadataError('validation: chart.metadata.type must be application or library'),
     );
+  });
+});
+
+describe('loading chart directories', () => {
+  it('follows symlinked files and refuses symlink loops', async () => {
+    const { mkdir, symlink } = await import('node:fs/promises');
+    await withTempDir(async (dir) => {
+      const chartDir = join(dir, 'linked');
+      await mkdir(join(chartDir, 'templates'), { recursive: true });
+      await writeFile(join(dir, 'shared-values.yaml'), 'who: linked\n');
+      await writeFile(join(chartDir, 'Chart.yaml'), 'apiVersion: v2\nname: linked\nversion: 1.0.0\n');
+      await symlink(join(dir, 'shared-values.yaml'), join(chartDir, 'values.yaml'));
+      const chart = await loadChart({ kind: 'directory', path: chartDir });
+      expect(chart.values).toEqual({ who: 'linked' });
+      await symlink(chartDir, join(chartDir, 'templates', 'loop'));
+      await expect(loadChart({ kind: 'directory', path: chartDir })).rejects.toBeInstanceOf(
+        ChartInvalidError,
+      );
+    });
+  });
+});
+
+describe('Chart.yaml fields', () => {
+  it('turn numbers written where Helm expects strings into strings, as Helm does', async () => {
+    const archive = await makeTgz([
+      {
+        name: 'n/Chart.yaml',
+        data: 'apiVersion: v2\nname: n\nversion: 1.0.0\nappVersion: 1.10\nannotations:\n  build: 42\n',
+      },
+    ]);
+    const chart = await loadChartArchive(archive);
+    expect(chart.metadata.appVersion).toBe('1.1');
+    expect(chart.metadata.annotations).toEqual({ build: '42' });
+  });
+
+  it('refuse a map where a string belongs', async () => {
+    const archive = await makeTgz([
+      { name: 'n/Chart.yaml', data: 'apiVersion: v2\nname: n\nversion: {major: 1}\n' },
+    ]);
+    await expect(loadChartArchive(archive)).rejects.toBeInstanceOf(ChartMetadataError);
   });
 });

@@ -35,7 +35,7 @@ export function runQuayside(args: string[], cwd: string): Promise<CliResult> {
 
 /** Runs `body` with a fresh temporary directory that is removed afterwards. */
 export async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'quayside-chart-'));
+  const dir = await mkdtemp(join(tmpdir(), 'qs-chart-test-'));
   try {
     return await body(dir);
   } finally {

@@ -12,6 +12,7 @@ import {
   renderChart,
   SchemaValidationError,
   TemplateError,
+  ValuesTypeError,
 } from '../../lib/chart/index.ts';
 import { FIXTURE_CHARTS } from './helpers.ts';
 
@@ -165,6 +166,23 @@ describe('renderChart', () => {
     expect(data).toContain('greeting: "hello shop1"');
   });
 
+  it('offers built-in API versions with and without their kinds', async () => {
+    const chart = await loadShop();
+    chart.templates.push({
+      name: 'templates/caps.yaml',
+      data: new TextEncoder().encode(
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caps\ndata:\n' +
+          '  pdb: {{ .Capabilities.APIVersions.Has "policy/v1/PodDisruptionBudget" | quote }}\n' +
+          '  apps: {{ .Capabilities.APIVersions.Has "apps/v1" | quote }}\n' +
+          '  unknown: {{ .Capabilities.APIVersions.Has "example.com/v9" | quote }}\n',
+      ),
+    });
+    const caps = (await renderChart({ chart, values: {}, release: RELEASE })).manifests.find(
+      (m) => m.name === 'caps',
+    );
+    expect(caps?.content).toContain('pdb: "true"\n  apps: "true"\n  unknown: "false"');
+  });
+
   it('leaves files matched by .helmignore out of the chart', async () => {
     const chart = await loadShop();
     expect(chart.files.map((f) => f.name)).not.toContain('notes.bak');
@@ -176,8 +194,14 @@ describe('renderChart', () => {
     expect(error).toBeInstanceOf(SchemaValidationError);
     expect((error as SchemaValidationError).charts).toEqual(['shop']);
     expect((error as Error).message).toMatch(/^values don't meet the specifications of the schema\(s\)/);
-    expect((error as Error).message).toContain('/replicas');
+    expect((error as Error).message).toContain("- at '/replicas': must be >= 1 but found 0");
     expect((error as Error).message).toContain("missing property 'repository'");
+  });
+
+  it("reports a value of the wrong type in Helm's words", async () => {
+    await expect(render(parseValueFlags({ stringValues: ['replicas=3'] }))).rejects.toThrow(
+      "values don't meet the specifications of the schema(s) in the following chart(s):\nshop:\n- at '/replicas': got string, want integer\n",
+    );
   });
 
   it('does not change the loaded chart, so it can be rendered again', async () => {
@@ -209,12 +233,33 @@ describe('renderChart errors', () => {
     );
   });
 
+  it("refuses a chart whose kubeVersion constraint the cluster's version does not meet", async () => {
+    const chart = await loadShop();
+    chart.metadata.kubeVersion = '>=1.25.0-0';
+    await expect(renderChart({ chart, values: {}, release: RELEASE })).rejects.toThrow(
+      new ChartNotInstallableError(
+        'chart requires kubeVersion: >=1.25.0-0 which is incompatible with Kubernetes v1.20.0',
+      ),
+    );
+    const release = await renderChart({
+      chart,
+      values: {},
+      release: RELEASE,
+      capabilities: { kubeVersion: 'v1.30.2' },
+    });
+    expect(release.manifests.length).toBeGreaterThan(0);
+  });
+
   it('refuses a chart whose Chart.yaml lists a dependency missing from charts/', async () => {
     const chart = await loadShop();
     chart.dependencies = chart.dependencies.filter((d) => d.metadata.name !== 'cache');
     const error = await renderChart({ chart, values: {}, release: RELEASE }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MissingDependencyError);
     expect((error as MissingDependencyError).missing).toEqual(['cache']);
+  });
+
+  it('refuses values that give a subchart something other than a map', async () => {
+    await expect(render({ database: 'yes please' })).rejects.toBeInstanceOf(ValuesTypeError);
   });
 
   it('names the template and line when a template fails', async () => {
@@ -242,6 +287,19 @@ describe('renderChart errors', () => {
     expect((error as Error).message).toBe(
       'parse error at (shop/templates/bad.yaml:3): unclosed action started at shop/templates/bad.yaml:2',
     );
+  });
+
+  it('keeps serving renders after a template fails', async () => {
+    const broken = await loadShop();
+    broken.templates.push({
+      name: 'templates/oops.yaml',
+      data: new TextEncoder().encode('{{ index .Values.nothing 3 }}'),
+    });
+    await expect(renderChart({ chart: broken, values: {}, release: RELEASE })).rejects.toBeInstanceOf(
+      TemplateError,
+    );
+    const ok = await renderChart({ chart: await loadShop(), values: {}, release: RELEASE });
+    expect(ok.manifests.map((m) => m.kind)).toContain('Deployment');
   });
 
   it('stops endless include recursion with an error instead of hanging', async () => {

@@ -29,6 +29,7 @@ describe('parseValueFlags with --set', () => {
     expect(set('list[0]=a,list[2]=c')).toEqual({ list: ['a', null, 'c'] });
     expect(set('people[0].name=ann,people[0].age=3')).toEqual({ people: [{ name: 'ann', age: 3n }] });
     expect(set('grid[0][1]=x')).toEqual({ grid: [[null, 'x']] });
+    expect(set('empty[0]')).toEqual({ empty: [] });
   });
 
   it('reads {a,b} as a list and a backslash as an escape', () => {

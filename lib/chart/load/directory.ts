@@ -1,4 +1,4 @@
-import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ChartInvalidError } from '../errors.ts';
 import { CHART_MESSAGES } from '../messages.ts';
@@ -22,7 +22,13 @@ export async function readChartDirectory(root: string, maxBytes: number): Promis
   const rules = HelmIgnore.parse(ignoreText);
   const files: ChartFile[] = [];
   let total = 0;
+  // Symlinked folders are followed (as Helm does) but each real folder is read
+  // once, so a link back up the tree cannot loop forever.
+  const visited = new Set<string>();
   const walk = async (dir: string, prefix: string): Promise<void> => {
+    const real = await realpath(dir);
+    if (visited.has(real)) throw new ChartInvalidError(CHART_MESSAGES.symlinkLoop(prefix));
+    visited.add(real);
     const names = (await readdir(dir)).sort();
     for (const name of names) {
       const rel = prefix ? `${prefix}/${name}` : name;

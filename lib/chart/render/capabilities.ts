@@ -13,54 +13,51 @@ export const HELM_VERSION = {
   go_version: 'go1.19.8',
 };
 
-/**
- * API group versions built into Kubernetes, which Helm offers offline as
- * .Capabilities.APIVersions (Helm derives them from client-go's scheme).
- */
-export const BUILTIN_API_VERSIONS: readonly string[] = [
-  'v1',
-  'admissionregistration.k8s.io/v1',
-  'admissionregistration.k8s.io/v1beta1',
-  'apiextensions.k8s.io/v1',
-  'apiextensions.k8s.io/v1beta1',
-  'apiregistration.k8s.io/v1',
-  'apiregistration.k8s.io/v1beta1',
-  'apps/v1',
-  'apps/v1beta1',
-  'apps/v1beta2',
-  'authentication.k8s.io/v1',
-  'authentication.k8s.io/v1beta1',
-  'authorization.k8s.io/v1',
-  'authorization.k8s.io/v1beta1',
-  'autoscaling/v1',
-  'autoscaling/v2',
-  'autoscaling/v2beta1',
-  'autoscaling/v2beta2',
-  'batch/v1',
-  'batch/v1beta1',
-  'certificates.k8s.io/v1',
-  'certificates.k8s.io/v1beta1',
-  'coordination.k8s.io/v1',
-  'coordination.k8s.io/v1beta1',
-  'discovery.k8s.io/v1',
-  'discovery.k8s.io/v1beta1',
-  'events.k8s.io/v1',
-  'events.k8s.io/v1beta1',
-  'extensions/v1beta1',
-  'flowcontrol.apiserver.k8s.io/v1beta1',
-  'networking.k8s.io/v1',
-  'networking.k8s.io/v1beta1',
-  'node.k8s.io/v1',
-  'node.k8s.io/v1beta1',
-  'policy/v1',
-  'policy/v1beta1',
-  'rbac.authorization.k8s.io/v1',
-  'rbac.authorization.k8s.io/v1beta1',
-  'scheduling.k8s.io/v1',
-  'scheduling.k8s.io/v1beta1',
-  'storage.k8s.io/v1',
-  'storage.k8s.io/v1beta1',
-];
+// Kinds served by each built-in API group version. Helm's offline set has
+// both "group/version" and "group/version/Kind" entries, so charts can ask
+// .Capabilities.APIVersions.Has "policy/v1/PodDisruptionBudget".
+const BUILTIN_KINDS: Record<string, string[]> = {
+  v1: [
+    'Binding',
+    'ConfigMap',
+    'Endpoints',
+    'Event',
+    'LimitRange',
+    'Namespace',
+    'Node',
+    'PersistentVolume',
+    'PersistentVolumeClaim',
+    'Pod',
+    'PodTemplate',
+    'ReplicationController',
+    'ResourceQuota',
+    'Secret',
+    'Service',
+    'ServiceAccount',
+  ],
+  'admissionregistration.k8s.io/v1': ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'],
+  'apiextensions.k8s.io/v1': ['CustomResourceDefinition'],
+  'apiregistration.k8s.io/v1': ['APIService'],
+  'apps/v1': ['ControllerRevision', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet'],
+  'autoscaling/v1': ['HorizontalPodAutoscaler'],
+  'autoscaling/v2': ['HorizontalPodAutoscaler'],
+  'batch/v1': ['CronJob', 'Job'],
+  'certificates.k8s.io/v1': ['CertificateSigningRequest'],
+  'coordination.k8s.io/v1': ['Lease'],
+  'discovery.k8s.io/v1': ['EndpointSlice'],
+  'events.k8s.io/v1': ['Event'],
+  'networking.k8s.io/v1': ['Ingress', 'IngressClass', 'NetworkPolicy'],
+  'node.k8s.io/v1': ['RuntimeClass'],
+  'policy/v1': ['PodDisruptionBudget'],
+  'rbac.authorization.k8s.io/v1': ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'],
+  'scheduling.k8s.io/v1': ['PriorityClass'],
+  'storage.k8s.io/v1': ['CSIDriver', 'CSINode', 'StorageClass', 'VolumeAttachment'],
+};
+
+/** Built-in API versions offered offline as .Capabilities.APIVersions. */
+export const BUILTIN_API_VERSIONS: readonly string[] = Object.entries(BUILTIN_KINDS).flatMap(
+  ([gv, kinds]) => [gv, ...kinds.map((kind) => `${gv}/${kind}`)],
+);
 
 export interface KubeVersion {
   version: string;

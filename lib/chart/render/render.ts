@@ -3,7 +3,12 @@ import { ChartNotInstallableError, EngineError, TemplateError } from '../errors.
 import { CHART_MESSAGES } from '../messages.ts';
 import type { Chart, RenderedRelease, RenderInput, Values } from '../types.ts';
 import { coalesceChartValues } from '../values/coalesce.ts';
-import { checkDependencies, cloneChartTree, processDependencies } from '../values/dependencies.ts';
+import {
+  checkDependencies,
+  cloneChartTree,
+  isCompatibleRange,
+  processDependencies,
+} from '../values/dependencies.ts';
 import { validateValuesAgainstSchemas } from '../values/schema.ts';
 import { isTable } from '../values/table.ts';
 import { HELM_VERSION, resolveCapabilities } from './capabilities.ts';
@@ -27,12 +32,19 @@ export async function renderChart(input: RenderInput): Promise<RenderedRelease> 
   const type = input.chart.metadata.type;
   if (type && type !== 'application') throw new ChartNotInstallableError(CHART_MESSAGES.notInstallable(type));
   checkDependencies(input.chart);
+  const capabilities = resolveCapabilities(input.capabilities);
+  const kubeConstraint = input.chart.metadata.kubeVersion;
+  if (kubeConstraint && !isCompatibleRange(kubeConstraint, capabilities.kubeVersion.version)) {
+    throw new ChartNotInstallableError(
+      CHART_MESSAGES.kubeVersionIncompatible(kubeConstraint, capabilities.kubeVersion.version),
+    );
+  }
   const chart = cloneChartTree(input.chart);
   processDependencies(chart, input.values);
   const values = coalesceChartValues(chart, input.values);
   validateValuesAgainstSchemas(chart, values);
 
-  const request = buildRequest(chart, values, input);
+  const request = buildRequest(chart, values, input, capabilities);
   const response = await runEngine(request);
   if (response.error) {
     const { kind, message, template } = response.error;
@@ -44,7 +56,7 @@ export async function renderChart(input: RenderInput): Promise<RenderedRelease> 
   const rootNotes = `${chart.metadata.name}/templates/${NOTES_SUFFIX}`;
   for (const name of Object.keys(files).sort()) {
     if (!name.endsWith(NOTES_SUFFIX)) continue;
-    if (input.subNotes || name === rootNotes) notes.push(files[name]!.content);
+    if (input.subNotes || name === rootNotes) notes.push(files[name]!.content ?? '');
     delete files[name];
   }
   const { manifests, hooks } = sortManifests(files);
@@ -62,8 +74,12 @@ export async function renderChart(input: RenderInput): Promise<RenderedRelease> 
   };
 }
 
-function buildRequest(chart: Chart, values: Values, input: RenderInput): EngineRequest {
-  const capabilities = resolveCapabilities(input.capabilities);
+function buildRequest(
+  chart: Chart,
+  values: Values,
+  input: RenderInput,
+  capabilities: ReturnType<typeof resolveCapabilities>,
+): EngineRequest {
   const request: EngineRequest = {
     templates: [],
     scopes: [],

@@ -1,3 +1,5 @@
+import { ValuesTypeError } from '../errors.ts';
+import { VALUES_MESSAGES } from '../messages.ts';
 import type { Chart, Values } from '../types.ts';
 import { copyValues, isTable } from './table.ts';
 
@@ -12,7 +14,8 @@ export function chartName(chart: Chart): string {
  * Helm's CoalesceValues (merge = false): the chart's values and its
  * subcharts', overridden by `values`; a null in `values` deletes the key.
  * With merge = true (Helm's MergeValues) nulls are kept instead.
- * Neither input is modified.
+ * Neither input is modified. Throws ValuesTypeError when a subchart's
+ * values are not a map.
  */
 export function coalesceChartValues(chart: Chart, values: Values, merge = false): Values {
   return coalesce(chart, copyValues(values), merge);
@@ -27,14 +30,8 @@ function coalesceDeps(chart: Chart, dest: Values, merge: boolean): Values {
   for (const sub of chart.dependencies) {
     const name = chartName(sub);
     const existing = dest[name];
-    if (existing === undefined || existing === null) {
-      if (existing === null && !Object.hasOwn(dest, name)) continue;
-      dest[name] = {};
-    } else if (!isTable(existing)) {
-      // Helm errors here ("type mismatch"); the same values then fail rendering
-      // in a clearer place, so keep the user's value and skip the subchart.
-      continue;
-    }
+    if (existing === undefined) dest[name] = {};
+    else if (!isTable(existing)) throw new ValuesTypeError(VALUES_MESSAGES.typeMismatch(name), name);
     const sv = dest[name] as Values;
     coalesceGlobals(sv, dest);
     dest[name] = coalesce(sub, sv, merge);

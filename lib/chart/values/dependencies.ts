@@ -2,7 +2,7 @@ import semver from 'semver';
 import { MissingDependencyError } from '../errors.ts';
 import { CHART_MESSAGES } from '../messages.ts';
 import type { Chart, ChartDependency, Values } from '../types.ts';
-import { chartName, coalesceChartValues, coalesceTables } from './coalesce.ts';
+import { coalesceChartValues, coalesceTables } from './coalesce.ts';
 import { copyValues, isTable, nestAtPath, pathValue, tableAt } from './table.ts';
 
 /**
@@ -142,9 +142,4 @@ function processImports(chart: Chart): void {
   // Imported values rank below the parent's own, so a parent can import a
   // section and override parts of it.
   chart.values = coalesceTables(copyValues(cvals), imported, true);
-}
-
-/** The computed name of each subchart as seen in values (after aliasing). */
-export function subchartNames(chart: Chart): string[] {
-  return chart.dependencies.map(chartName);
 }

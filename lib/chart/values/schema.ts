@@ -10,7 +10,13 @@ type Validator = Ajv | Ajv2019 | Ajv2020;
 
 // Helm's validator ignores keywords and formats it does not know, so strict
 // mode is off and unknown formats pass.
-const OPTIONS = { strict: false, allErrors: true, logger: false, validateFormats: false } as const;
+const OPTIONS = {
+  strict: false,
+  allErrors: true,
+  logger: false,
+  validateFormats: false,
+  verbose: true,
+} as const;
 let validators: { draft7: Validator; draft2019: Validator; draft2020: Validator } | undefined;
 const compiled = new WeakMap<object, ValidateFunction>();
 
@@ -68,15 +74,41 @@ function validateOne(schema: unknown, values: Values): string[] {
   return (validate.errors ?? []).map(describe);
 }
 
+// Messages in the words of Helm's validator (santhosh-tekuri/jsonschema) for
+// the common keywords; ajv's own wording otherwise.
 function describe(error: ErrorObject): string {
-  const at = error.instancePath === '' ? '' : error.instancePath;
+  const at = error.instancePath;
+  const p = error.params as Record<string, unknown>;
   let message = error.message ?? 'is invalid';
-  if (error.keyword === 'additionalProperties') {
-    message = `additional property '${String(error.params.additionalProperty)}' not allowed`;
-  } else if (error.keyword === 'required') {
-    message = `missing property '${String(error.params.missingProperty)}'`;
+  switch (error.keyword) {
+    case 'type':
+      message = `got ${jsonType(error.data)}, want ${String(p.type).replace(/,/g, ' or ')}`;
+      break;
+    case 'required':
+      message = `missing property '${String(p.missingProperty)}'`;
+      break;
+    case 'additionalProperties':
+      message = `additional properties '${String(p.additionalProperty)}' not allowed`;
+      break;
+    case 'enum':
+      message = `value must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+      break;
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      message = `must be ${String(p.comparison)} ${String(p.limit)} but found ${String(error.data)}`;
+      break;
   }
   return `at '${at}': ${message}`;
+}
+
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return 'number';
+  if (typeof value === 'object') return 'object';
+  return typeof value;
 }
 
 // --set integers are bigint; schema validation sees them as the numbers they are.

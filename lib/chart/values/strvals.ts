@@ -104,7 +104,15 @@ class SetParser {
       const index = this.index();
       const existing = data[k];
       if (existing !== undefined && !Array.isArray(existing)) throw new ValueFlagError(M.notAList(k));
-      const list = this.listItem(existing ? [...existing] : [], index, level);
+      const before: unknown[] = existing ? [...existing] : [];
+      let list: unknown[];
+      try {
+        list = this.listItem(before, index, level);
+      } catch (error) {
+        // "a[0]" with nothing after it still leaves the (unchanged) list, as in Helm.
+        if (error instanceof EndOfInput) setKey(data, k, before);
+        throw error;
+      }
       setKey(data, k, list);
       return;
     }

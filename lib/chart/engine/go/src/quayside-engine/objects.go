@@ -4,8 +4,6 @@ import (
 	"encoding/base64"
 	"path"
 	"strings"
-
-	"github.com/gobwas/glob"
 )
 
 // Metadata mirrors the fields of Helm's Chart.yaml model that templates read
@@ -112,13 +110,14 @@ func (f files) Get(name string) string { return string(f.GetBytes(name)) }
 
 // Glob returns the files whose path matches a gobwas glob ('/' separated).
 func (f files) Glob(pattern string) files {
-	g, err := glob.Compile(pattern, '/')
+	g, err := compileGlob(pattern)
 	if err != nil {
-		g, _ = glob.Compile("**")
+		// Like Helm, a pattern that does not compile matches everything.
+		g, _ = compileGlob("**")
 	}
 	nf := files{}
 	for name, contents := range f {
-		if g.Match(name) {
+		if g.MatchString(name) {
 			nf[name] = contents
 		}
 	}

@@ -62,7 +62,8 @@ type response struct {
 }
 
 type renderedFile struct {
-	Content   string            `json:"content"`
+	// Content is left out once the file is split into Documents.
+	Content   string             `json:"content,omitempty"`
 	Documents []manifestDocument `json:"documents,omitempty"`
 	// ParseError is Helm's "YAML parse error on …" message for this file.
 	ParseError string `json:"parseError,omitempty"`
@@ -113,6 +114,7 @@ func handleRequest(raw []byte) response {
 	for name, content := range rendered {
 		f := renderedFile{Content: content}
 		if req.SplitManifests && isManifestFile(name, content) {
+			f.Content = ""
 			f.Documents, f.ParseError = splitAndParse(name, content)
 		}
 		out[name] = f
