@@ -1,5 +1,5 @@
 import type { Action, ObjectResult, ReleaseId, RevisionBody, RevisionMeta } from '../domain/index.ts';
-import { toIso } from '../domain/index.ts';
+import { isPending, toIso } from '../domain/index.ts';
 import type { Lease } from '../store/index.ts';
 import type { StepContext } from './kube-steps.ts';
 import type { ActionResult, EngineDeps } from './types.ts';
@@ -83,4 +83,18 @@ export async function ensureNamespace(ctx: StepContext): Promise<void> {
     const message = (response.body as { message?: string } | undefined)?.message ?? `HTTP ${response.status}`;
     throw new Error(`creating namespace "${ctx.release.namespace}" failed: ${message}`);
   }
+}
+
+/**
+ * What a redelivered request did already, when it ran to an end; undefined for
+ * a new request or one whose run died part way (it resumes through the lease).
+ */
+export async function finishedEarlier(
+  deps: EngineDeps,
+  release: ReleaseId,
+  requestId: string,
+): Promise<{ revision?: RevisionMeta } | undefined> {
+  const earlier = await deps.store.findRequest(release, requestId);
+  if (earlier?.revision !== undefined && isPending(earlier.revision.status)) return undefined;
+  return earlier;
 }

@@ -11,7 +11,7 @@ import { planDeadlines } from './deadline.ts';
 import { NothingToRollBackError } from './errors.ts';
 import { applyAndWait, progress, runHooks, type StepContext, StepFailure } from './kube-steps.ts';
 import { parseManifest } from './manifest.ts';
-import { duplicateResult, finishFailed, resultOf } from './record.ts';
+import { duplicateResult, finishedEarlier, finishFailed, resultOf } from './record.ts';
 import type { ActionResult, EngineDeps, RequestContext, RollbackInput } from './types.ts';
 
 /**
@@ -27,6 +27,9 @@ export async function rollbackRelease(
 ): Promise<ActionResult> {
   const startedAt = deps.clock.now();
   const options = input.options ?? {};
+  const earlier = await finishedEarlier(deps, input.release, request.requestId);
+  if (earlier !== undefined)
+    return duplicateResult(input.release, 'rollback', earlier.revision, startedAt, deps);
   const head = await deps.store.getRelease(input.release);
   if (head === undefined) throw new ReleaseNotFoundError(input.release);
   const targetNumber = input.revision && input.revision > 0 ? input.revision : head.latestRevision - 1;

@@ -3,7 +3,7 @@ import { planDeadlines } from './deadline.ts';
 import { EngineError } from './errors.ts';
 import { deleteManifestObjects, progress, runHooks, type StepContext, StepFailure } from './kube-steps.ts';
 import { parseManifest } from './manifest.ts';
-import { duplicateResult, finishFailed } from './record.ts';
+import { duplicateResult, finishedEarlier, finishFailed } from './record.ts';
 import type { ActionResult, EngineDeps, RequestContext, UninstallInput } from './types.ts';
 
 /**
@@ -19,6 +19,9 @@ export async function uninstallRelease(
 ): Promise<ActionResult> {
   const startedAt = deps.clock.now();
   const options = input.options ?? {};
+  const earlier = await finishedEarlier(deps, input.release, request.requestId);
+  if (earlier !== undefined)
+    return duplicateResult(input.release, 'uninstall', earlier.revision, startedAt, deps);
   const head = await deps.store.getRelease(input.release);
   if (head === undefined) throw new ReleaseNotFoundError(input.release);
   if (head.status === 'uninstalled' && options.keepHistory) {

@@ -1,5 +1,6 @@
 import { type Chart, loadChart, type RenderedRelease, renderChart, type Values } from '../chart/index.ts';
 import {
+  type Action,
   type ChartRef,
   descriptions,
   type HookRecord,
@@ -7,6 +8,7 @@ import {
   ReleaseNotFoundError,
   type Revision,
   type RevisionBody,
+  type RevisionMeta,
   toIso,
 } from '../domain/index.ts';
 import { diffRevision, type KubeObject } from '../kube/index.ts';
@@ -22,7 +24,7 @@ import {
   StepFailure,
 } from './kube-steps.ts';
 import { joinManifests, parseManifest } from './manifest.ts';
-import { duplicateResult, ensureNamespace, finishFailed, resultOf } from './record.ts';
+import { duplicateResult, ensureNamespace, finishedEarlier, finishFailed, resultOf } from './record.ts';
 import { rollbackRelease } from './rollback.ts';
 import type { ActionResult, EngineDeps, RequestContext, UpgradeInput } from './types.ts';
 import { resolveUpgradeValues } from './values.ts';
@@ -55,6 +57,17 @@ export async function upgradeRelease(
 ): Promise<ActionResult> {
   const startedAt = deps.clock.now();
   const options = input.options ?? {};
+  // A redelivered request that already ran answers as it did, before any check that its own run would now fail.
+  const earlier = await finishedEarlier(deps, input.release, request.requestId);
+  if (earlier !== undefined) {
+    return settleDuplicate(deps, {
+      input,
+      request,
+      meta: earlier.revision,
+      startedAt,
+      action: earlier.revision?.action ?? mode,
+    });
+  }
   const prepared = await prepare(deps, input, mode);
   const action = prepared.isInstall ? 'install' : 'upgrade';
   const predicted = (prepared.head?.lastRevision ?? 0) + 1;
@@ -108,11 +121,7 @@ export async function upgradeRelease(
     leaseExpiresAt: deadlines.lease,
   });
   if (begun.kind === 'duplicate') {
-    const result = duplicateResult(input.release, action, begun.revision, startedAt, deps);
-    // A run that recorded its failure but died before the atomic rollback: the rollback is owed still.
-    if (result.status !== 'failed' || !options.atomic || prepared.head?.deployedRevision === undefined)
-      return result;
-    return { ...result, rollback: await atomicRollback(deps, ctx, input, prepared.head.deployedRevision) };
+    return settleDuplicate(deps, { input, request, meta: begun.revision, startedAt, action });
   }
   const lease = begun.lease;
   if (lease.revision !== predicted) rendered = await render(deps, input, prepared, lease.revision);
@@ -271,17 +280,43 @@ async function fail(deps: EngineDeps, f: FailInput): Promise<ActionResult> {
   });
   const target = lease.deployedAtStart;
   if (!options.atomic || target === undefined) return failed;
-  return { ...failed, rollback: await atomicRollback(deps, ctx, input, target) };
+  return { ...failed, rollback: await atomicRollback(deps, ctx.request, input, target) };
 }
 
 /** The automatic rollback of atomic: its own revision, request id and time budget. */
+/**
+ * The answer to a request that already ran. A run that recorded its failure
+ * but died before its atomic rollback still owes the rollback: it runs now,
+ * under its own request id, so it too happens once.
+ */
+async function settleDuplicate(
+  deps: EngineDeps,
+  d: {
+    input: UpgradeInput;
+    request: RequestContext;
+    meta: RevisionMeta | undefined;
+    startedAt: number;
+    action: Action;
+  },
+): Promise<ActionResult> {
+  const result = duplicateResult(d.input.release, d.action, d.meta, d.startedAt, deps);
+  if (result.status !== 'failed' || !d.input.options?.atomic) return result;
+  const head = await deps.store.getRelease(d.input.release);
+  if (head?.deployedRevision === undefined || head.deployedRevision === d.meta?.revision) return result;
+  return { ...result, rollback: await atomicRollback(deps, d.request, d.input, head.deployedRevision) };
+}
+
 function atomicRollback(
   deps: EngineDeps,
-  ctx: StepContext,
+  request: RequestContext,
   input: UpgradeInput,
   target: number,
 ): Promise<ActionResult> {
-  progress(ctx, 'rollback', `atomic: rolling back to revision ${target}`);
+  request.onProgress?.({
+    at: deps.clock.now(),
+    step: 'rollback',
+    message: `atomic: rolling back to revision ${target}`,
+  });
   return rollbackRelease(
     deps,
     {
@@ -289,6 +324,6 @@ function atomicRollback(
       revision: target,
       options: { ...(input.options ?? {}), atomic: false, dryRun: false },
     },
-    { ...ctx.request, requestId: `${ctx.request.requestId}:rollback` },
+    { ...request, requestId: `${request.requestId}:rollback` },
   );
 }

@@ -7,13 +7,13 @@ import {
   randomId,
   systemClock,
 } from '../domain/index.ts';
-import { beginOperation } from './begin.ts';
-import { DEFAULT_CHUNK_BYTES } from './codec.ts';
+import { beginOperation, RequestIdReusedError } from './begin.ts';
+import { DEFAULT_CHUNK_BYTES, decodeRevisionMeta } from './codec.ts';
 import type { StoreContext } from './context.ts';
 import type { StoreDriver } from './driver.ts';
 import { LeaseLostError, TransactionConflictError } from './errors.ts';
 import { finishOperation } from './finish.ts';
-import { ATTENTION_PK, headKey, pendingAttentionSk } from './keys.ts';
+import { ATTENTION_PK, headKey, pendingAttentionSk, requestKey, revisionKey } from './keys.ts';
 import { pruneHistory, purgeRelease } from './prune.ts';
 import {
   readAttention,
@@ -144,6 +144,24 @@ export class ReleaseStore {
   /** Deletes the oldest revisions beyond `historyMax` (never the deployed one). */
   prune(release: ReleaseId, historyMax: number = this.ctx.historyMax): Promise<number> {
     return pruneHistory(this.ctx, release, historyMax);
+  }
+
+  /**
+   * What a request id already did to this release: undefined for a request the
+   * store has not seen; `{ revision }` with the revision it made, or `{}` when
+   * that revision is gone (pruned, or the release was uninstalled).
+   * @throws RequestIdReusedError when the id belongs to another release.
+   */
+  async findRequest(release: ReleaseId, requestId: string): Promise<{ revision?: RevisionMeta } | undefined> {
+    const record = await this.ctx.driver.get(requestKey(requestId), { consistent: true });
+    if (record === undefined) return undefined;
+    if (String(record.releaseKey) !== headKey(release).pk) {
+      throw new RequestIdReusedError(requestId, String(record.releaseKey));
+    }
+    const item = await this.ctx.driver.get(revisionKey(release, Number(record.revision)), {
+      consistent: true,
+    });
+    return item === undefined ? {} : { revision: decodeRevisionMeta(release, item).meta };
   }
 
   /** The release's head, or undefined when the store has no such release. */

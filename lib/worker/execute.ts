@@ -11,10 +11,10 @@ import {
 } from '../engine/index.ts';
 import { buildReleaseEvent, type EventPublisher } from '../events/index.ts';
 import {
-  type ChartSource as RequestChartSource,
   type DeployRequest,
   type ExecutionResult,
   parseDuration,
+  type ChartSource as RequestChartSource,
   type RequestOptions,
 } from '../requests/index.ts';
 
@@ -33,14 +33,18 @@ export interface ExecutorOptions {
  * events (two for an atomic failure: the failure and the automatic rollback).
  * Errors the engine raises are left to the batch processor to classify.
  */
-export function createExecutor(options: ExecutorOptions): (request: DeployRequest) => Promise<ExecutionResult> {
+export function createExecutor(
+  options: ExecutorOptions,
+): (request: DeployRequest) => Promise<ExecutionResult> {
   return async (request) => {
     const hardDeadline = options.hardDeadline?.();
     const context: RequestContext = {
       requestId: request.requestId,
       requestedBy: request.requestedBy,
       ...(hardDeadline === undefined ? {} : { hardDeadline }),
-      ...(options.onProgress === undefined ? {} : { onProgress: (event) => options.onProgress?.(request, event) }),
+      ...(options.onProgress === undefined
+        ? {}
+        : { onProgress: (event) => options.onProgress?.(request, event) }),
     };
     const actionOptions = toActionOptions(request.options);
     const result = await run(options, request, actionOptions, context);
@@ -53,7 +57,12 @@ export function createExecutor(options: ExecutorOptions): (request: DeployReques
   };
 }
 
-function run(options: ExecutorOptions, request: DeployRequest, actionOptions: ActionOptions, context: RequestContext): Promise<ActionResult> {
+function run(
+  options: ExecutorOptions,
+  request: DeployRequest,
+  actionOptions: ActionOptions,
+  context: RequestContext,
+): Promise<ActionResult> {
   const { engine } = options;
   switch (request.action) {
     case 'install':
@@ -67,15 +76,25 @@ function run(options: ExecutorOptions, request: DeployRequest, actionOptions: Ac
       return request.action === 'install' ? engine.install(input, context) : engine.upgrade(input, context);
     }
     case 'rollback':
-      return engine.rollback({ release: request.release, revision: request.revision, options: actionOptions }, context);
+      return engine.rollback(
+        { release: request.release, revision: request.revision, options: actionOptions },
+        context,
+      );
     case 'uninstall':
       return engine.uninstall({ release: request.release, options: actionOptions }, context);
   }
 }
 
 /** values, then --set-json, --set, --set-string over them, by Helm's rules. */
-function requestValues(values: Values, request: { set: readonly string[]; setString: readonly string[]; setJson: readonly string[] }): Values {
-  const flags = parseValueFlags({ jsonValues: [...request.setJson], values: [...request.set], stringValues: [...request.setString] });
+function requestValues(
+  values: Values,
+  request: { set: readonly string[]; setString: readonly string[]; setJson: readonly string[] },
+): Values {
+  const flags = parseValueFlags({
+    jsonValues: [...request.setJson],
+    values: [...request.set],
+    stringValues: [...request.setString],
+  });
   return mergeValues(values, flags);
 }
 
@@ -105,12 +124,28 @@ export function toActionOptions(options: RequestOptions): ActionOptions {
  */
 export function toChartSource(chart: RequestChartSource, allowLocal: boolean): ChartSource {
   if ('repo' in chart) {
-    return { kind: 'repository', repoUrl: chart.repo, chart: chart.name, ...(chart.version === undefined ? {} : { version: chart.version }) };
+    return {
+      kind: 'repository',
+      repoUrl: chart.repo,
+      chart: chart.name,
+      ...(chart.version === undefined ? {} : { version: chart.version }),
+    };
   }
-  if ('oci' in chart) return { kind: 'oci', reference: chart.oci, ...(chart.version === undefined ? {} : { version: chart.version }) };
+  if ('oci' in chart)
+    return {
+      kind: 'oci',
+      reference: chart.oci,
+      ...(chart.version === undefined ? {} : { version: chart.version }),
+    };
   if ('inline' in chart) return { kind: 'archive-base64', data: chart.inline };
   if (!allowLocal) {
-    throw new ValidationError([{ field: 'chart.path', message: 'this worker does not read charts from its own disk; send the chart inline, from a repository or from an OCI registry' }]);
+    throw new ValidationError([
+      {
+        field: 'chart.path',
+        message:
+          'this worker does not read charts from its own disk; send the chart inline, from a repository or from an OCI registry',
+      },
+    ]);
   }
   let isFile = false;
   try {

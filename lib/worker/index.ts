@@ -1,0 +1,1 @@
+export { createExecutor, type ExecutorOptions, toActionOptions, toChartSource } from './execute.ts';
