@@ -152,3 +152,40 @@ describe('engine actions on the simulator', () => {
     ).toBeDefined();
   });
 });
+
+describe('deadlines', () => {
+  it('records a revision that runs out of time as failed, naming what it waited for, and frees the release', async () => {
+    // Rollouts that take far longer than the timeout.
+    const slow = await startWorld({ rolloutStepMs: 5_000 });
+    try {
+      const id = release('slow');
+      const started = Date.now();
+      const result = await slow.engine.install(
+        {
+          release: id,
+          chart: exampleChart('kubernetes-bootcamp'),
+          values: { replicas: 2 },
+          options: { timeoutMs: 2_000 },
+        },
+        request(),
+      );
+      expect(Date.now() - started).toBeLessThan(4_000);
+      expect(result.status).toBe('failed');
+      expect(result.description).toMatch(/^Release "slow" failed: .*deployment\/slow/);
+      const summary = await slow.store.getRelease(id);
+      expect(summary?.lease).toBeUndefined();
+      const retried = await slow.engine.upgrade(
+        {
+          release: id,
+          chart: exampleChart('kubernetes-bootcamp'),
+          values: { replicas: 2 },
+          options: { wait: false },
+        },
+        request(),
+      );
+      expect(retried).toMatchObject({ status: 'deployed', revision: 2 });
+    } finally {
+      await slow.stop();
+    }
+  });
+});
