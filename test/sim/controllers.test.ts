@@ -167,6 +167,30 @@ describe('controllers', () => {
     }
   });
 
+  it('stamps objects with an injected clock and still rolls out', async () => {
+    const frozen = new Date('2030-01-02T03:04:05Z');
+    let ids = 0;
+    const fixed = await startHarness({
+      rolloutStepMs: 20,
+      clock: () => frozen,
+      newUid: () => `00000000-0000-0000-0000-${String(++ids).padStart(12, '0')}`,
+    });
+    try {
+      await createNamespace(fixed, 'clock');
+      const applied = await apply(fixed, deployment('web', 'clock', { replicas: 1 }), 'me');
+      expect(applied.metadata?.creationTimestamp).toEqual(frozen);
+      expect(applied.metadata?.uid).toMatch(/^00000000-0000-0000-0000-\d{12}$/);
+      const fixedApps = fixed.kubeconfig.makeApiClient(AppsV1Api);
+      const done = await eventually(async () => {
+        const d = await fixedApps.readNamespacedDeployment({ name: 'web', namespace: 'clock' });
+        return d.status?.availableReplicas === 1 ? d : undefined;
+      });
+      expect(done.status?.conditions?.[0]?.lastTransitionTime).toEqual(frozen);
+    } finally {
+      await fixed.sim.stop();
+    }
+  });
+
   it('puts crashloop images in CrashLoopBackOff', async () => {
     const ns = await namespace();
     await apply(harness, deployment('crash', ns, { replicas: 1, image: 'example/crashloop:1' }), 'me');
