@@ -1,5 +1,7 @@
 /** CustomResourceDefinitions: accepted names, Established, and their custom resources served. */
+
 import { getArray, getObject, getString, isObject, type JsonObject } from '../json.ts';
+import { MESSAGES } from '../messages.ts';
 import type { ResourceType } from '../resources.ts';
 import { conditionsOf, setCondition } from './client.ts';
 import type { ControllerContext } from './context.ts';
@@ -44,7 +46,7 @@ export function createCrdController(context: ControllerContext): Controller {
       const now = context.now();
       let conditions = setCondition(
         conditionsOf(crd),
-        { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found' },
+        { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: MESSAGES.crdNamesAccepted },
         now,
       );
       conditions = setCondition(
@@ -53,7 +55,7 @@ export function createCrdController(context: ControllerContext): Controller {
           type: 'Established',
           status: 'True',
           reason: 'InitialNamesAccepted',
-          message: 'the initial names have been accepted',
+          message: MESSAGES.crdEstablished,
         },
         now,
       );

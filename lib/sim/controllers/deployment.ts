@@ -3,7 +3,9 @@
  * maxUnavailable, with the status and conditions `kubectl rollout status` reads, including
  * ProgressDeadlineExceeded. Deadlines scale with the step delay (1000 ms per step = real seconds).
  */
+
 import { child, clone, getNumber, getObject, getString, type JsonObject } from '../json.ts';
+import { MESSAGES } from '../messages.ts';
 import { ownerReference } from './client.ts';
 import { type ControllerContext, resolveIntOrPercent, templateHash } from './context.ts';
 import { computeDeploymentStatus } from './deployment-status.ts';
@@ -31,7 +33,12 @@ export function createDeploymentController(context: ControllerContext): Controll
     recordEvent(context, current, {
       type: 'Normal',
       reason: 'ScalingReplicaSet',
-      message: `Scaled ${replicas > before ? 'up' : 'down'} replica set ${getString(rs, ['metadata', 'name'])} from ${before} to ${replicas}`,
+      message: MESSAGES.scaledReplicaSet(
+        replicas > before ? 'up' : 'down',
+        getString(rs, ['metadata', 'name']) ?? '',
+        before,
+        replicas,
+      ),
       component: 'deployment-controller',
     });
   };

@@ -33,19 +33,24 @@ function recordContainerEvents(context: ControllerContext, pod: JsonObject): voi
     const message = getString(status, ['state', 'waiting', 'message']) ?? '';
     if (waiting === 'ErrImagePull') {
       kubelet('Warning', 'Failed', message);
-      kubelet('Warning', 'Failed', 'Error: ErrImagePull');
+      kubelet('Warning', 'Failed', MESSAGES.errorReason('ErrImagePull'));
     } else if (waiting === 'ImagePullBackOff') {
       kubelet('Normal', 'BackOff', message);
-      kubelet('Warning', 'Failed', 'Error: ImagePullBackOff');
+      kubelet('Warning', 'Failed', MESSAGES.errorReason('ImagePullBackOff'));
     } else {
-      kubelet('Normal', 'Pulled', `Container image "${image}" already present on machine`);
-      kubelet('Normal', 'Created', `Created container: ${name}`);
-      kubelet('Normal', 'Started', `Started container ${name}`);
+      kubelet('Normal', 'Pulled', MESSAGES.imagePresent(image));
+      kubelet('Normal', 'Created', MESSAGES.containerCreated(name));
+      kubelet('Normal', 'Started', MESSAGES.containerStarted(name));
       if (waiting === 'CrashLoopBackOff')
         kubelet(
           'Warning',
           'BackOff',
-          `Back-off restarting failed container ${name} in pod ${getString(pod, ['metadata', 'name'])}_${getString(pod, ['metadata', 'namespace'])}(${getString(pod, ['metadata', 'uid'])})`,
+          MESSAGES.restartBackOff(
+            name,
+            getString(pod, ['metadata', 'name']) ?? '',
+            getString(pod, ['metadata', 'namespace']) ?? '',
+            getString(pod, ['metadata', 'uid']) ?? '',
+          ),
         );
     }
   }
@@ -218,7 +223,7 @@ export function createPodController(context: ControllerContext): Controller {
           recordEvent(context, stored, {
             type: 'Normal',
             reason: 'Scheduled',
-            message: `Successfully assigned ${key.namespace}/${key.name} to ${NODE_NAME}`,
+            message: MESSAGES.podScheduled(key.namespace, key.name, NODE_NAME),
             component: 'default-scheduler',
           });
           context.client.updateStatus(

@@ -21,7 +21,7 @@ function validateContainers(spec: JsonObject | undefined, field: string): FieldE
           type: 'Invalid',
           field: `${at}.ports[${portIndex}].containerPort`,
           value: goScalar(value ?? 0),
-          detail: 'must be between 1 and 65535, inclusive',
+          detail: MESSAGES.portRange,
         });
       }
     });
@@ -44,7 +44,7 @@ function validateWorkload(object: JsonObject, options: { selectorRequired: boole
       type: 'Invalid',
       field: 'spec.replicas',
       value: String(replicas),
-      detail: 'must be greater than or equal to 0',
+      detail: MESSAGES.notNegative,
     });
   }
   if (options.selectorRequired && !selector) errors.push({ type: 'Required', field: 'spec.selector' });
@@ -57,7 +57,7 @@ function validateWorkload(object: JsonObject, options: { selectorRequired: boole
       type: 'Invalid',
       field: 'spec.selector',
       value: goLabelSelector(selector),
-      detail: 'empty selector is invalid for deployment',
+      detail: MESSAGES.emptySelector,
     });
   }
   const labels = getObject(spec, ['template', 'metadata', 'labels']);
@@ -84,7 +84,7 @@ function validateService(object: JsonObject): FieldError[] {
       type: 'Unsupported',
       field: 'spec.type',
       value: goString(type),
-      detail: `supported values: ${SERVICE_TYPES.map(goString).join(', ')}`,
+      detail: MESSAGES.supportedValues(SERVICE_TYPES),
     });
     return errors;
   }
@@ -99,7 +99,7 @@ function validateService(object: JsonObject): FieldError[] {
         type: 'Invalid',
         field: `spec.ports[${index}].port`,
         value: goScalar(value ?? 0),
-        detail: 'must be between 1 and 65535, inclusive',
+        detail: MESSAGES.portRange,
       });
     }
     const nodePort = getPath(port, ['nodePort']);
@@ -107,14 +107,14 @@ function validateService(object: JsonObject): FieldError[] {
       errors.push({
         type: 'Forbidden',
         field: `spec.ports[${index}].nodePort`,
-        detail: "may not be used when `type` is 'ClusterIP'",
+        detail: MESSAGES.nodePortForClusterIP,
       });
     } else if (typeof nodePort === 'number' && nodePort !== 0 && (nodePort < 30000 || nodePort > 32767)) {
       errors.push({
         type: 'Invalid',
         field: `spec.ports[${index}].nodePort`,
         value: String(nodePort),
-        detail: 'provided port is not in the valid range. The range of valid ports is 30000-32767',
+        detail: MESSAGES.nodePortRange,
       });
     }
   });
@@ -129,7 +129,7 @@ function validateJob(object: JsonObject): FieldError[] {
       type: 'Unsupported',
       field: 'spec.template.spec.restartPolicy',
       value: goString(restart ?? ''),
-      detail: 'supported values: "OnFailure", "Never"',
+      detail: MESSAGES.supportedValues(['OnFailure', 'Never']),
     });
   }
   return errors;
