@@ -1,3 +1,5 @@
+import type { JsonObject } from './json.ts';
+
 /** The resource types the simulator serves, as discovery describes them. */
 export interface ResourceType {
   group: string;
@@ -14,6 +16,8 @@ export interface ResourceType {
   tracksGeneration: boolean;
   /** Served from a CustomResourceDefinition. */
   custom?: boolean;
+  /** openAPIV3Schema of a custom resource's version. */
+  schema?: JsonObject;
   /** Whether /scale is served (listed in discovery only). */
   hasScale?: boolean;
 }

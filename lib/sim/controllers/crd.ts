@@ -27,6 +27,8 @@ export function customResourceTypes(crd: JsonObject): ResourceType[] {
         tracksGeneration: true,
         custom: true,
       };
+      const schema = getObject(version, ['schema', 'openAPIV3Schema']);
+      if (schema) resource.schema = schema;
       const shortNames = getArray(names, ['shortNames']).map(String);
       if (shortNames.length > 0) resource.shortNames = shortNames;
       const categories = getArray(names, ['categories']).map(String);

@@ -3,6 +3,7 @@ import { goLabelSelector, goScalar, goString, goStringMap } from '../go-format.t
 import { getArray, getObject, getPath, getString, type JsonObject } from '../json.ts';
 import { MESSAGES } from '../messages.ts';
 import type { ResourceType } from '../resources.ts';
+import { checkAgainstSchema } from './custom-schema.ts';
 import type { FieldError } from './field-errors.ts';
 import { validateName } from './names.ts';
 
@@ -145,8 +146,23 @@ const CREATE_VALIDATORS: Record<string, (object: JsonObject) => FieldError[]> = 
   Pod: (o) => validateContainers(getObject(o, ['spec']), 'spec'),
 };
 
+/** Type errors of a custom resource as the apiextensions validator words them. */
+function customTypeErrors(resource: ResourceType, object: JsonObject): FieldError[] {
+  if (!resource.schema) return [];
+  return checkAgainstSchema(resource.schema, object).typeErrors.map((e) => {
+    const actual = Array.isArray(e.value) ? 'array' : e.value === null ? 'null' : typeof e.value;
+    return {
+      type: 'Invalid',
+      field: e.path,
+      value: goString(actual),
+      detail: `${e.path} in body must be of type ${e.expected}: ${goString(actual)}`,
+    };
+  });
+}
+
 /** Field errors of an object about to be stored (create or update). */
 export function validateObject(resource: ResourceType, object: JsonObject): FieldError[] {
   const name = getString(object, ['metadata', 'name']) ?? '';
+  if (resource.custom) return [...validateName(resource, name), ...customTypeErrors(resource, object)];
   return [...validateName(resource, name), ...(CREATE_VALIDATORS[resource.kind]?.(object) ?? [])];
 }
