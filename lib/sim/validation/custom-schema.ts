@@ -42,7 +42,7 @@ function walk(
   }
   if (Array.isArray(value) && isObject(node.items)) {
     const items = node.items;
-    value.forEach((item, index) => walk(items, item, `${path}[${index}]`, visit));
+    for (const [index, item] of value.entries()) walk(items, item, `${path}[${index}]`, visit);
     return;
   }
   if (!isObject(value)) return;
