@@ -12,6 +12,8 @@ export interface WatchRequest {
   resourceVersion?: string;
   timeoutSeconds?: number;
   matches: (object: JsonObject) => boolean;
+  /** How each object goes on the wire (a Table row for kubectl); as is by default. */
+  present?: (object: JsonObject) => JsonObject;
 }
 
 function versionOf(object: JsonObject): number {
@@ -46,8 +48,10 @@ export class WatchHub {
     response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
     // Clients wait for the headers before they count a watch as started, even when no event is due yet.
     response.flushHeaders();
+    const present = request.present ?? ((object: JsonObject) => object);
     const send = (type: string, object: JsonObject) => {
-      if (!response.writableEnded) response.write(`${JSON.stringify({ type, object })}\n`);
+      const shown = type === 'ERROR' ? object : present(object);
+      if (!response.writableEnded) response.write(`${JSON.stringify({ type, object: shown })}\n`);
     };
     const from =
       request.resourceVersion && request.resourceVersion !== '0'
