@@ -11,7 +11,15 @@ import { createObject, patchObject, updateObject } from '../operations/write.ts'
 import type { ResourceType } from '../resources.ts';
 import { parseFieldSelector, parseLabelSelector } from '../selectors.ts';
 import type { HandlerContext } from './handler.ts';
-import { notFoundPath, PATCH_TYPES, parseJsonObject, readBody, send, writeOptions } from './http.ts';
+import {
+  notFoundPath,
+  PATCH_TYPES,
+  parseJsonObject,
+  readBody,
+  readObjectBody,
+  send,
+  writeOptions,
+} from './http.ts';
 import type { RequestInfo } from './request-info.ts';
 import { buildTable, wantsTable } from './table.ts';
 
@@ -95,12 +103,7 @@ export async function serveResource(
     }
     case 'create': {
       if (subresource) throw methodNotAllowed('post', resource);
-      const result = createObject(
-        cluster,
-        target,
-        parseJsonObject(await readBody(request)),
-        writeOptions(url, request),
-      );
+      const result = createObject(cluster, target, await readObjectBody(request), writeOptions(url, request));
       send(response, 201, result.object);
       return 201;
     }
@@ -109,7 +112,7 @@ export async function serveResource(
         cluster,
         target,
         name ?? '',
-        parseJsonObject(await readBody(request)),
+        await readObjectBody(request),
         writeOptions(url, request),
       );
       send(response, 200, result.object);
