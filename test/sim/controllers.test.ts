@@ -99,6 +99,37 @@ describe('controllers', () => {
     expect(replicaSets.items.map((rs) => rs.spec?.replicas).sort()).toEqual([0, 4]);
   });
 
+  it('keeps only revisionHistoryLimit old ReplicaSets', async () => {
+    const ns = await namespace();
+    const versioned = (image: string) => {
+      const manifest = deployment('web', ns, { replicas: 1, image }) as Manifest & {
+        spec: Record<string, unknown>;
+      };
+      manifest.spec.revisionHistoryLimit = 1;
+      return manifest;
+    };
+    for (const image of ['nginx:1.24', 'nginx:1.25', 'nginx:1.26']) {
+      await apply(harness, versioned(image), 'me');
+      await eventually(async () => {
+        const d = await apps.readNamespacedDeployment({ name: 'web', namespace: ns });
+        return d.status?.updatedReplicas === 1 &&
+          d.status.replicas === 1 &&
+          d.status.availableReplicas === 1 &&
+          d.status.observedGeneration === d.metadata?.generation
+          ? true
+          : undefined;
+      });
+    }
+    const left = await eventually(async () => {
+      const list = await apps.listNamespacedReplicaSet({ namespace: ns });
+      return list.items.length === 2 ? list.items : undefined;
+    });
+    expect(left.map((rs) => rs.metadata?.annotations?.['deployment.kubernetes.io/revision']).sort()).toEqual([
+      '2',
+      '3',
+    ]);
+  });
+
   it('leaves pods of an unpullable image in ImagePullBackOff and times the rollout out', async () => {
     const ns = await namespace();
     await apply(

@@ -159,6 +159,15 @@ export function createDeploymentController(context: ControllerContext): Controll
     client.updateStatus('Deployment', { ...deployment, status });
   };
 
+  /** Keeps revisionHistoryLimit scaled-down old ReplicaSets (the newest ones), deletes the rest. */
+  const cleanUpHistory = (deployment: JsonObject, old: JsonObject[]): void => {
+    const limit = getNumber(deployment, ['spec', 'revisionHistoryLimit']) ?? 10;
+    const idle = old
+      .filter((rs) => replicasOf(rs) === 0 && (getNumber(rs, ['status', 'replicas']) ?? 0) === 0)
+      .sort((a, b) => revisionOf(a) - revisionOf(b));
+    for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) client.delete('ReplicaSet', rs);
+  };
+
   return {
     kind: 'Deployment',
     reconcile(key, queue) {
@@ -192,6 +201,7 @@ export function createDeploymentController(context: ControllerContext): Controll
         rollRecreate(replicas, newRs, old);
       else rollRolling(deployment, replicas, newRs, old);
       writeStatus(deployment, newRs, [newRs, ...old], queue, key);
+      cleanUpHistory(deployment, old);
     },
     deleted(object) {
       lastProgress.delete(getString(object, ['metadata', 'uid']) ?? '');
