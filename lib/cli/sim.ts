@@ -63,7 +63,17 @@ export async function runSimCommand(argv: string[]): Promise<number> {
   const { mkdir } = await import('node:fs/promises');
   const { dirname } = await import('node:path');
   if (options.kubeconfigPath) await mkdir(dirname(options.kubeconfigPath), { recursive: true });
-  const simulator = await startSimulator(options);
+  let simulator: Awaited<ReturnType<typeof startSimulator>>;
+  try {
+    simulator = await startSimulator(options);
+  } catch (error) {
+    const cause =
+      error instanceof SimUsageError && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    process.stderr.write(
+      `Error: cannot start the simulator: ${error instanceof Error ? error.message : String(error)}${cause}\n`,
+    );
+    return 1;
+  }
   process.stdout.write(
     `Kubernetes API simulator listening on ${simulator.url}\n` +
       `kubeconfig: ${simulator.kubeconfigPath}\n\n` +

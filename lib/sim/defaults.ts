@@ -44,6 +44,7 @@ const DEFAULTERS: Record<string, (object: JsonObject) => void> = {
     setDefault(child(object, 'status'), 'phase', 'Active');
   },
   Secret(object) {
+    if (object.type === '') delete object.type;
     setDefault(object, 'type', 'Opaque');
     const stringData = getObject(object, ['stringData']);
     if (stringData) {

@@ -64,5 +64,33 @@ export const MESSAGES = {
   replicaSetUpdated: (rs: string) => `ReplicaSet "${rs}" is progressing.`,
   newReplicaSetCreated: (rs: string) => `Created new replica set "${rs}"`,
   minimumAvailable: 'Deployment has minimum availability.',
+  crdNamesAccepted: 'no conflicts found',
+  crdEstablished: 'the initial names have been accepted',
+  scaledReplicaSet: (direction: 'up' | 'down', rs: string, from: number, to: number) =>
+    `Scaled ${direction} replica set ${rs} from ${from} to ${to}`,
+  jobCompleted: 'Reached expected number of succeeded pods',
+  jobBackoffLimit: 'Job has reached the specified backoff limit',
+  podScheduled: (namespace: string, name: string, node: string) =>
+    `Successfully assigned ${namespace}/${name} to ${node}`,
+  podCreated: (name: string) => `Created pod: ${name}`,
+  podDeleted: (name: string) => `Deleted pod: ${name}`,
+  imagePresent: (image: string) => `Container image "${image}" already present on machine`,
+  containerCreated: (name: string) => `Created container: ${name}`,
+  containerStarted: (name: string) => `Started container ${name}`,
+  errorReason: (reason: string) => `Error: ${reason}`,
+  restartBackOff: (container: string, pod: string, namespace: string, uid: string) =>
+    `Back-off restarting failed container ${container} in pod ${pod}_${namespace}(${uid})`,
+  nameRequired: 'name or generateName is required',
+  portRange: 'must be between 1 and 65535, inclusive',
+  notNegative: 'must be greater than or equal to 0',
+  emptySelector: 'empty selector is invalid for deployment',
+  nodePortRange: 'provided port is not in the valid range. The range of valid ports is 30000-32767',
+  nodePortForClusterIP: "may not be used when `type` is 'ClusterIP'",
+  supportedValues: (values: string[]) =>
+    `supported values: ${values.map((v) => JSON.stringify(v)).join(', ')}`,
+  statefulSetForbidden:
+    "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+  claimSpecImmutable:
+    'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims',
   noMinimumAvailable: 'Deployment does not have minimum availability.',
 } as const;

@@ -1,3 +1,5 @@
+import type { JsonObject } from './json.ts';
+
 /** The resource types the simulator serves, as discovery describes them. */
 export interface ResourceType {
   group: string;
@@ -14,6 +16,8 @@ export interface ResourceType {
   tracksGeneration: boolean;
   /** Served from a CustomResourceDefinition. */
   custom?: boolean;
+  /** openAPIV3Schema of a custom resource's version. */
+  schema?: JsonObject;
   /** Whether /scale is served (listed in discovery only). */
   hasScale?: boolean;
 }
@@ -69,6 +73,10 @@ export const BUILT_IN_RESOURCES: readonly ResourceType[] = [
   core('Pod', 'pods', { shortNames: ['po'], hasStatus: true, categories: ['all'] }),
   core('PersistentVolumeClaim', 'persistentvolumeclaims', { shortNames: ['pvc'], hasStatus: true }),
   core('Event', 'events', { shortNames: ['ev'] }),
+  core('Node', 'nodes', { namespaced: false, shortNames: ['no'], hasStatus: true }),
+  core('PersistentVolume', 'persistentvolumes', { namespaced: false, shortNames: ['pv'], hasStatus: true }),
+  core('LimitRange', 'limitranges', { shortNames: ['limits'] }),
+  core('ResourceQuota', 'resourcequotas', { shortNames: ['quota'], hasStatus: true }),
   grouped('apps', 'v1', 'Deployment', 'deployments', {
     shortNames: ['deploy'],
     categories: ['all'],
@@ -113,6 +121,47 @@ export const BUILT_IN_RESOURCES: readonly ResourceType[] = [
     hasStatus: false,
     tracksGeneration: false,
   }),
+  grouped('storage.k8s.io', 'v1', 'StorageClass', 'storageclasses', {
+    namespaced: false,
+    shortNames: ['sc'],
+    hasStatus: false,
+    tracksGeneration: false,
+  }),
+  grouped('networking.k8s.io', 'v1', 'IngressClass', 'ingressclasses', {
+    namespaced: false,
+    hasStatus: false,
+  }),
+  grouped('scheduling.k8s.io', 'v1', 'PriorityClass', 'priorityclasses', {
+    namespaced: false,
+    shortNames: ['pc'],
+    hasStatus: false,
+    tracksGeneration: false,
+  }),
+  grouped('coordination.k8s.io', 'v1', 'Lease', 'leases', { hasStatus: false, tracksGeneration: false }),
+  grouped('apps', 'v1', 'ControllerRevision', 'controllerrevisions', {
+    hasStatus: false,
+    tracksGeneration: false,
+  }),
+  grouped(
+    'admissionregistration.k8s.io',
+    'v1',
+    'ValidatingWebhookConfiguration',
+    'validatingwebhookconfigurations',
+    {
+      namespaced: false,
+      hasStatus: false,
+    },
+  ),
+  grouped(
+    'admissionregistration.k8s.io',
+    'v1',
+    'MutatingWebhookConfiguration',
+    'mutatingwebhookconfigurations',
+    {
+      namespaced: false,
+      hasStatus: false,
+    },
+  ),
   grouped('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', {
     namespaced: false,
     shortNames: ['crd', 'crds'],

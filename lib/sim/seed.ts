@@ -1,5 +1,6 @@
 /** The objects a fresh cluster starts with. */
 import { type Cluster, timestamp } from './cluster.ts';
+import { NODE_IP, NODE_NAME } from './controllers/context.ts';
 
 export const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -19,6 +20,53 @@ export function seedCluster(cluster: Cluster): void {
       status: { phase: 'Active' },
     });
   }
+  const now = timestamp(cluster);
+  cluster.store.put(cluster.registry.builtIn('Node'), {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: NODE_NAME,
+      uid: cluster.newUid(),
+      creationTimestamp: now,
+      labels: {
+        'kubernetes.io/hostname': NODE_NAME,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        'node-role.kubernetes.io/control-plane': '',
+      },
+    },
+    spec: {},
+    status: {
+      addresses: [
+        { type: 'InternalIP', address: NODE_IP },
+        { type: 'Hostname', address: NODE_NAME },
+      ],
+      capacity: { cpu: '8', memory: '16Gi', pods: '110' },
+      allocatable: { cpu: '8', memory: '16Gi', pods: '110' },
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'KubeletReady',
+          message: 'kubelet is posting ready status',
+          lastHeartbeatTime: now,
+          lastTransitionTime: now,
+        },
+      ],
+      nodeInfo: {
+        kubeletVersion: 'v1.32.0',
+        containerRuntimeVersion: 'containerd://1.7.0',
+        operatingSystem: 'linux',
+        architecture: 'amd64',
+        osImage: 'quayside simulator',
+        kernelVersion: '',
+        kubeProxyVersion: '',
+        machineID: '',
+        systemUUID: '',
+        bootID: '',
+      },
+    },
+  });
   cluster.store.put(cluster.registry.builtIn('Service'), {
     apiVersion: 'v1',
     kind: 'Service',

@@ -49,7 +49,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   } else seedCluster(cluster);
 
   const token = randomBytes(24).toString('hex');
-  const credentials = await createServerCredentials(cluster.clock());
+  // Clients check certificates against their own wall clock, not the cluster's injected one.
+  const credentials = await createServerCredentials(new Date());
   const faults = new FaultInjector();
   const requests: RequestLogEntry[] = [];
   const watches = new WatchHub(cluster.store);

@@ -80,8 +80,10 @@ export class ObjectStore {
     return () => this.listeners.delete(listener);
   }
 
+  /** Drops every object; the wipe takes a resourceVersion of its own so no earlier version covers it. */
   clear(): void {
     this.objects.clear();
+    this.revision += 1;
   }
 
   snapshot(): StoreSnapshot {

@@ -71,7 +71,7 @@ function findTypeError(kind: string, version: string, object: JsonObject): Found
       const name = getPath(container, ['name']);
       const ports = getPath(container, ['ports']);
       if (!Array.isArray(ports)) continue;
-      for (const port of ports) {
+      for (const [index, port] of ports.entries()) {
         const value = getPath(port, ['containerPort']);
         const found = check(
           value,
@@ -82,7 +82,7 @@ function findTypeError(kind: string, version: string, object: JsonObject): Found
         if (found)
           return {
             ...found,
-            applyMessage: `.${podSpecPath.join('.')}.containers[name=${JSON.stringify(name)}].ports: element 0: expected numeric (int or float), got ${typeName(value as JsonValue)}`,
+            applyMessage: `.${podSpecPath.join('.')}.containers[name=${JSON.stringify(name)}].ports: element ${index}: expected numeric (int or float), got ${typeName(value as JsonValue)}`,
           };
       }
     }

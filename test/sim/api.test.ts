@@ -398,6 +398,48 @@ describe('simulator API server', () => {
     expect(viaStatus.status?.observedGeneration).toBe(42);
   });
 
+  it('applies to the status subresource as a manager of its own', async () => {
+    await createNamespace(harness, 'status-apply');
+    await apply(harness, deployment('web', 'status-apply', { replicas: 0 }), 'test');
+    const response = await rawRequest(harness, {
+      method: 'PATCH',
+      path: '/apis/apps/v1/namespaces/status-apply/deployments/web/status?fieldManager=status-writer&force=true',
+      body: JSON.stringify({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web' },
+        status: { observedGeneration: 7 },
+      }),
+      contentType: 'application/apply-patch+yaml',
+    });
+    expect(response.status).toBe(200);
+    const object = JSON.parse(response.body) as Manifest;
+    expect((object.status as { observedGeneration: number }).observedGeneration).toBe(7);
+    const entry = object.metadata?.managedFields?.find((e) => e.manager === 'status-writer');
+    expect(entry).toMatchObject({
+      operation: 'Apply',
+      subresource: 'status',
+      fieldsV1: { 'f:status': { 'f:observedGeneration': {} } },
+    });
+  });
+
+  it('deletes a collection by label', async () => {
+    await createNamespace(harness, 'collection');
+    const core = harness.kubeconfig.makeApiClient(CoreV1Api);
+    await core.createNamespacedConfigMap({
+      namespace: 'collection',
+      body: { metadata: { name: 'a', labels: { release: 'r1' } } },
+    });
+    await core.createNamespacedConfigMap({
+      namespace: 'collection',
+      body: { metadata: { name: 'b', labels: { release: 'r2' } } },
+    });
+    await core.deleteCollectionNamespacedConfigMap({ namespace: 'collection', labelSelector: 'release=r1' });
+    expect(
+      (await core.listNamespacedConfigMap({ namespace: 'collection' })).items.map((c) => c.metadata?.name),
+    ).toEqual(['b']);
+  });
+
   it('applies merge, JSON and strategic merge patches', async () => {
     await createNamespace(harness, 'patches');
     const apps = harness.kubeconfig.makeApiClient(AppsV1Api);

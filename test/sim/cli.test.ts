@@ -71,6 +71,30 @@ describe('quayside sim', () => {
     expect(await stopCommand(second.child)).toBe(0);
   });
 
+  it('reports a port in use and exits 1', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const child = spawn(
+        process.execPath,
+        [bin, 'sim', '--port', String(port), '--kubeconfig', join(dir, 'unused')],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      const code = await new Promise((resolve) => child.on('exit', resolve));
+      expect(code).toBe(1);
+      expect(stderr).toContain('Error: cannot start the simulator');
+      expect(stderr).toContain('EADDRINUSE');
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('rejects a bad port with usage and exit code 2', async () => {
     const child = spawn(process.execPath, [bin, 'sim', '--port', 'abc'], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -99,6 +99,37 @@ describe('controllers', () => {
     expect(replicaSets.items.map((rs) => rs.spec?.replicas).sort()).toEqual([0, 4]);
   });
 
+  it('keeps only revisionHistoryLimit old ReplicaSets', async () => {
+    const ns = await namespace();
+    const versioned = (image: string) => {
+      const manifest = deployment('web', ns, { replicas: 1, image }) as Manifest & {
+        spec: Record<string, unknown>;
+      };
+      manifest.spec.revisionHistoryLimit = 1;
+      return manifest;
+    };
+    for (const image of ['nginx:1.24', 'nginx:1.25', 'nginx:1.26']) {
+      await apply(harness, versioned(image), 'me');
+      await eventually(async () => {
+        const d = await apps.readNamespacedDeployment({ name: 'web', namespace: ns });
+        return d.status?.updatedReplicas === 1 &&
+          d.status.replicas === 1 &&
+          d.status.availableReplicas === 1 &&
+          d.status.observedGeneration === d.metadata?.generation
+          ? true
+          : undefined;
+      });
+    }
+    const left = await eventually(async () => {
+      const list = await apps.listNamespacedReplicaSet({ namespace: ns });
+      return list.items.length === 2 ? list.items : undefined;
+    });
+    expect(left.map((rs) => rs.metadata?.annotations?.['deployment.kubernetes.io/revision']).sort()).toEqual([
+      '2',
+      '3',
+    ]);
+  });
+
   it('leaves pods of an unpullable image in ImagePullBackOff and times the rollout out', async () => {
     const ns = await namespace();
     await apply(
@@ -164,6 +195,30 @@ describe('controllers', () => {
       expect(reasons).toEqual(['ImagePullBackOff', 'ImagePullBackOff']);
     } finally {
       await custom.sim.stop();
+    }
+  });
+
+  it('stamps objects with an injected clock and still rolls out', async () => {
+    const frozen = new Date('2030-01-02T03:04:05Z');
+    let ids = 0;
+    const fixed = await startHarness({
+      rolloutStepMs: 20,
+      clock: () => frozen,
+      newUid: () => `00000000-0000-0000-0000-${String(++ids).padStart(12, '0')}`,
+    });
+    try {
+      await createNamespace(fixed, 'clock');
+      const applied = await apply(fixed, deployment('web', 'clock', { replicas: 1 }), 'me');
+      expect(applied.metadata?.creationTimestamp).toEqual(frozen);
+      expect(applied.metadata?.uid).toMatch(/^00000000-0000-0000-0000-\d{12}$/);
+      const fixedApps = fixed.kubeconfig.makeApiClient(AppsV1Api);
+      const done = await eventually(async () => {
+        const d = await fixedApps.readNamespacedDeployment({ name: 'web', namespace: 'clock' });
+        return d.status?.availableReplicas === 1 ? d : undefined;
+      });
+      expect(done.status?.conditions?.[0]?.lastTransitionTime).toEqual(frozen);
+    } finally {
+      await fixed.sim.stop();
     }
   });
 
@@ -345,7 +400,8 @@ describe('controllers', () => {
               name: 'v1',
               served: true,
               storage: true,
-              schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+              // client-node's typed serializer knows this marker by its model name only.
+              schema: { openAPIV3Schema: { type: 'object', x_kubernetes_preserve_unknown_fields: true } },
             },
           ],
         },

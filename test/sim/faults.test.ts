@@ -1,4 +1,4 @@
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { failure, type SimHarness, startHarness } from './helpers.ts';
 
@@ -98,6 +98,24 @@ describe('fault injection', () => {
       ['GET', 'list', '/api/v1/namespaces', 200],
     ]);
     expect(logged.every((r) => typeof r.at === 'number')).toBe(true);
+  });
+
+  it('answers a watch from a resourceVersion it no longer remembers with 410 Expired', async () => {
+    const list = await core.listNamespace();
+    await harness.sim.reset();
+    const events: Array<{ phase: string; object: { code?: number; reason?: string } }> = [];
+    const watch = new Watch(harness.kubeconfig);
+    await new Promise<void>((resolve) => {
+      void watch.watch(
+        '/api/v1/namespaces',
+        { resourceVersion: list.metadata?.resourceVersion ?? '1' },
+        (phase, object) => events.push({ phase, object }),
+        () => resolve(),
+      );
+    });
+    expect(events).toEqual([
+      { phase: 'ERROR', object: expect.objectContaining({ code: 410, reason: 'Expired' }) },
+    ]);
   });
 
   it('resets to a fresh cluster', async () => {

@@ -148,6 +148,13 @@ export function rawRequest(
   harness: SimHarness,
   options: { method: string; path: string; body?: string; contentType?: string; accept?: string },
 ): Promise<{ status: number; body: string }> {
+  return rawRequestBytes(harness, options);
+}
+
+export function rawRequestBytes(
+  harness: SimHarness,
+  options: { method: string; path: string; body?: string | Buffer; contentType?: string; accept?: string },
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       new URL(options.path, harness.sim.url),

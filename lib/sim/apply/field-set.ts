@@ -42,6 +42,7 @@ export type FieldScope = 'main' | 'status' | 'all';
 export interface WalkOptions {
   kind: string;
   custom: boolean;
+  schema?: JsonObject | undefined;
   /**
    * Count maps and optional structs as members of the set, as Update operations do: the real
    * server diffs typed objects, where such a node is "added" (`.: {}`) while non-pointer structs
@@ -96,7 +97,7 @@ export function walkFields(object: JsonObject, options: WalkOptions): WalkedFiel
     leaves.set(pathKey(path), value);
   };
   const visit = (value: JsonValue, path: FieldPath, names: string[], where: string): void => {
-    const position = { kind: options.kind, custom: options.custom, names };
+    const position = { kind: options.kind, custom: options.custom, schema: options.schema, names };
     if (isObject(value)) {
       if (Object.keys(value).length === 0 || isAtomicStruct(position)) {
         leaf(path, value);

@@ -129,7 +129,11 @@ export interface ApplyRequest {
 
 /** Merges an applied config into the live object and updates ownership; throws ApplyConflictError. */
 export function applyConfiguration(request: ApplyRequest): JsonObject {
-  const context: SchemaContext = { kind: request.walk.kind, custom: request.walk.custom };
+  const context: SchemaContext = {
+    kind: request.walk.kind,
+    custom: request.walk.custom,
+    schema: request.walk.schema,
+  };
   const applied = walkFields(request.config, request.walk);
   const live = walkFields(request.live, request.walk);
   const entries = readManagers(request.live);

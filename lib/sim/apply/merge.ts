@@ -7,10 +7,11 @@ import { isAtomicStruct, listTypeAt, type SchemaPosition } from './schema.ts';
 export interface SchemaContext {
   kind: string;
   custom: boolean;
+  schema?: JsonObject | undefined;
 }
 
 function position(context: SchemaContext, names: string[]): SchemaPosition {
-  return { kind: context.kind, custom: context.custom, names };
+  return { kind: context.kind, custom: context.custom, schema: context.schema, names };
 }
 
 /**

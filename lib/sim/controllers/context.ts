@@ -15,17 +15,26 @@ export interface ControllerContext {
   client: ControllerClient;
   stepMs: number;
   now(): string;
+  /**
+   * Monotonic milliseconds that pace the controllers (steps, deadlines). Kept apart from the
+   * cluster clock, which only stamps objects, so a test may freeze timestamps and still see
+   * workloads progress.
+   */
   nowMs(): number;
   randomSuffix(): string;
 }
 
-export function createControllerContext(cluster: Cluster, stepMs: number): ControllerContext {
+export function createControllerContext(
+  cluster: Cluster,
+  stepMs: number,
+  monotonic: () => number = () => performance.now(),
+): ControllerContext {
   return {
     cluster,
     client: new ControllerClient(cluster),
     stepMs,
     now: () => timestamp(cluster),
-    nowMs: () => cluster.clock().getTime(),
+    nowMs: monotonic,
     randomSuffix: () => encode(createHash('sha256').update(cluster.newUid()).digest(), 5),
   };
 }

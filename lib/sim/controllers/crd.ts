@@ -1,5 +1,7 @@
 /** CustomResourceDefinitions: accepted names, Established, and their custom resources served. */
+
 import { getArray, getObject, getString, isObject, type JsonObject } from '../json.ts';
+import { MESSAGES } from '../messages.ts';
 import type { ResourceType } from '../resources.ts';
 import { conditionsOf, setCondition } from './client.ts';
 import type { ControllerContext } from './context.ts';
@@ -25,6 +27,8 @@ export function customResourceTypes(crd: JsonObject): ResourceType[] {
         tracksGeneration: true,
         custom: true,
       };
+      const schema = getObject(version, ['schema', 'openAPIV3Schema']);
+      if (schema) resource.schema = schema;
       const shortNames = getArray(names, ['shortNames']).map(String);
       if (shortNames.length > 0) resource.shortNames = shortNames;
       const categories = getArray(names, ['categories']).map(String);
@@ -44,7 +48,7 @@ export function createCrdController(context: ControllerContext): Controller {
       const now = context.now();
       let conditions = setCondition(
         conditionsOf(crd),
-        { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found' },
+        { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: MESSAGES.crdNamesAccepted },
         now,
       );
       conditions = setCondition(
@@ -53,7 +57,7 @@ export function createCrdController(context: ControllerContext): Controller {
           type: 'Established',
           status: 'True',
           reason: 'InitialNamesAccepted',
-          message: 'the initial names have been accepted',
+          message: MESSAGES.crdEstablished,
         },
         now,
       );

@@ -3,10 +3,12 @@
  * maxUnavailable, with the status and conditions `kubectl rollout status` reads, including
  * ProgressDeadlineExceeded. Deadlines scale with the step delay (1000 ms per step = real seconds).
  */
+
 import { child, clone, getNumber, getObject, getString, type JsonObject } from '../json.ts';
 import { MESSAGES } from '../messages.ts';
-import { conditionsOf, ownerReference, setCondition } from './client.ts';
+import { ownerReference } from './client.ts';
 import { type ControllerContext, resolveIntOrPercent, templateHash } from './context.ts';
+import { computeDeploymentStatus } from './deployment-status.ts';
 import { recordEvent } from './events.ts';
 import type { Controller, ReconcileKey, WorkQueue } from './manager.ts';
 
@@ -31,7 +33,12 @@ export function createDeploymentController(context: ControllerContext): Controll
     recordEvent(context, current, {
       type: 'Normal',
       reason: 'ScalingReplicaSet',
-      message: `Scaled ${replicas > before ? 'up' : 'down'} replica set ${getString(rs, ['metadata', 'name'])} from ${before} to ${replicas}`,
+      message: MESSAGES.scaledReplicaSet(
+        replicas > before ? 'up' : 'down',
+        getString(rs, ['metadata', 'name']) ?? '',
+        before,
+        replicas,
+      ),
       component: 'deployment-controller',
     });
   };
@@ -123,115 +130,42 @@ export function createDeploymentController(context: ControllerContext): Controll
     queue: WorkQueue,
     key: ReconcileKey,
   ): void => {
-    const replicas = getNumber(deployment, ['spec', 'replicas']) ?? 1;
-    const sum = (path: string[]) => all.reduce((total, rs) => total + (getNumber(rs, path) ?? 0), 0);
-    const statusReplicas = sum(['status', 'replicas']);
-    const updated = getNumber(newRs, ['status', 'replicas']) ?? 0;
-    const ready = sum(['status', 'readyReplicas']);
-    const available = sum(['status', 'availableReplicas']);
-    const strategy = getObject(deployment, ['spec', 'strategy', 'rollingUpdate']) ?? {};
-    const maxUnavailable =
-      getString(deployment, ['spec', 'strategy', 'type']) === 'Recreate'
-        ? 0
-        : resolveIntOrPercent(strategy.maxUnavailable, replicas, false);
-    const now = context.now();
     const uid = getString(deployment, ['metadata', 'uid']) ?? '';
-    const rsName = getString(newRs, ['metadata', 'name']) ?? '';
-    const signature = JSON.stringify([rsName, statusReplicas, updated, ready, available, replicas]);
-    const progress = lastProgress.get(uid);
-    const moved = !progress || progress.signature !== signature;
+    const signature = JSON.stringify([
+      getString(newRs, ['metadata', 'name']),
+      getNumber(deployment, ['spec', 'replicas']),
+      ...all.map((rs) => [
+        getNumber(rs, ['status', 'replicas']),
+        getNumber(rs, ['status', 'availableReplicas']),
+        getNumber(rs, ['status', 'readyReplicas']),
+      ]),
+    ]);
+    const last = lastProgress.get(uid);
+    const moved = !last || last.signature !== signature;
     if (moved) lastProgress.set(uid, { at: context.nowMs(), signature });
-    const complete = updated === replicas && statusReplicas === replicas && available === replicas;
-    let conditions = conditionsOf(deployment);
-    const previousProgressing = conditions.find((c) => c.type === 'Progressing');
-    conditions = setCondition(
-      conditions,
-      available >= replicas - maxUnavailable
-        ? {
-            type: 'Available',
-            status: 'True',
-            lastUpdateTime: now,
-            reason: 'MinimumReplicasAvailable',
-            message: MESSAGES.minimumAvailable,
-          }
-        : {
-            type: 'Available',
-            status: 'False',
-            lastUpdateTime: now,
-            reason: 'MinimumReplicasUnavailable',
-            message: MESSAGES.noMinimumAvailable,
-          },
-      now,
-    );
-    const deadlineMs = (getNumber(deployment, ['spec', 'progressDeadlineSeconds']) ?? 600) * context.stepMs;
-    const sinceProgress = context.nowMs() - (lastProgress.get(uid)?.at ?? context.nowMs());
-    const timedOut =
-      (previousProgressing?.reason === 'ProgressDeadlineExceeded' &&
-        previousProgressing.message === MESSAGES.progressDeadline(rsName)) ||
-      sinceProgress >= deadlineMs;
-    let progressing: JsonObject;
-    if (complete) {
-      progressing = {
-        type: 'Progressing',
-        status: 'True',
-        lastUpdateTime: now,
-        reason: 'NewReplicaSetAvailable',
-        message: MESSAGES.newReplicaSetAvailable(rsName),
-      };
-    } else if (timedOut) {
-      progressing = {
-        type: 'Progressing',
-        status: 'False',
-        lastUpdateTime: now,
-        reason: 'ProgressDeadlineExceeded',
-        message: MESSAGES.progressDeadline(rsName),
-      };
-    } else {
-      progressing = {
-        type: 'Progressing',
-        status: 'True',
-        lastUpdateTime: now,
-        reason: 'ReplicaSetUpdated',
-        message: MESSAGES.replicaSetUpdated(rsName),
-      };
-      queue.add('Deployment', key, Math.max(1, deadlineMs - sinceProgress + 1));
-    }
-    const sameProgressing =
-      previousProgressing !== undefined &&
-      previousProgressing.reason === progressing.reason &&
-      previousProgressing.message === progressing.message &&
-      previousProgressing.status === progressing.status;
-    if (sameProgressing && (!moved || progressing.reason !== 'ReplicaSetUpdated')) {
-      progressing.lastUpdateTime = previousProgressing.lastUpdateTime ?? now;
-    }
-    const available0 = conditions.find((c) => c.type === 'Available');
-    if (
-      available0 &&
-      conditionsOf(deployment).find((c) => c.type === 'Available')?.status === available0.status
-    ) {
-      available0.lastUpdateTime =
-        conditionsOf(deployment).find((c) => c.type === 'Available')?.lastUpdateTime ?? now;
-    }
-    conditions = setCondition(conditions, progressing, now);
-    const status: JsonObject = {
-      observedGeneration: getNumber(deployment, ['metadata', 'generation']) ?? 1,
-      replicas: statusReplicas,
-      updatedReplicas: updated,
-      readyReplicas: ready,
-      availableReplicas: available,
-      unavailableReplicas: Math.max(0, statusReplicas - available),
-      conditions,
-    };
-    for (const field of [
-      'replicas',
-      'updatedReplicas',
-      'readyReplicas',
-      'availableReplicas',
-      'unavailableReplicas',
-    ]) {
-      if (status[field] === 0) delete status[field];
-    }
+    const { status, recheckInMs } = computeDeploymentStatus({
+      deployment,
+      newReplicaSet: newRs,
+      replicaSets: all,
+      progress: {
+        moved,
+        sinceProgressMs: context.nowMs() - (lastProgress.get(uid)?.at ?? context.nowMs()),
+        // Deadlines scale with the step: at the default 1000 ms per step they are real seconds.
+        deadlineMs: (getNumber(deployment, ['spec', 'progressDeadlineSeconds']) ?? 600) * context.stepMs,
+      },
+      now: context.now(),
+    });
+    if (recheckInMs !== undefined) queue.add('Deployment', key, recheckInMs);
     client.updateStatus('Deployment', { ...deployment, status });
+  };
+
+  /** Keeps revisionHistoryLimit scaled-down old ReplicaSets (the newest ones), deletes the rest. */
+  const cleanUpHistory = (deployment: JsonObject, old: JsonObject[]): void => {
+    const limit = getNumber(deployment, ['spec', 'revisionHistoryLimit']) ?? 10;
+    const idle = old
+      .filter((rs) => replicasOf(rs) === 0 && (getNumber(rs, ['status', 'replicas']) ?? 0) === 0)
+      .sort((a, b) => revisionOf(a) - revisionOf(b));
+    for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) client.delete('ReplicaSet', rs);
   };
 
   return {
@@ -267,6 +201,7 @@ export function createDeploymentController(context: ControllerContext): Controll
         rollRecreate(replicas, newRs, old);
       else rollRolling(deployment, replicas, newRs, old);
       writeStatus(deployment, newRs, [newRs, ...old], queue, key);
+      cleanUpHistory(deployment, old);
     },
     deleted(object) {
       lastProgress.delete(getString(object, ['metadata', 'uid']) ?? '');

@@ -1,5 +1,7 @@
 /** The Job controller: runs pods until spec.completions succeeded, then marks the Job Complete. */
+
 import { getNumber, getObject, getString, type JsonObject } from '../json.ts';
+import { MESSAGES } from '../messages.ts';
 import { conditionsOf, setCondition } from './client.ts';
 import type { ControllerContext } from './context.ts';
 import type { Controller } from './manager.ts';
@@ -49,7 +51,7 @@ export function createJobController(context: ControllerContext): Controller {
             status: 'True',
             lastProbeTime: now,
             reason: 'CompletionsReached',
-            message: 'Reached expected number of succeeded pods',
+            message: MESSAGES.jobCompleted,
           },
           now,
         );
@@ -60,7 +62,7 @@ export function createJobController(context: ControllerContext): Controller {
             status: 'True',
             lastProbeTime: now,
             reason: 'CompletionsReached',
-            message: 'Reached expected number of succeeded pods',
+            message: MESSAGES.jobCompleted,
           },
           now,
         );
@@ -73,7 +75,7 @@ export function createJobController(context: ControllerContext): Controller {
           status: 'True',
           lastProbeTime: now,
           reason: 'BackoffLimitExceeded',
-          message: 'Job has reached the specified backoff limit',
+          message: MESSAGES.jobBackoffLimit,
         };
         let conditions = setCondition(conditionsOf(job), { type: 'FailureTarget', ...failure }, now);
         conditions = setCondition(conditions, { type: 'Failed', ...failure }, now);

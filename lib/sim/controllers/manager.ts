@@ -36,7 +36,7 @@ export class WorkQueue {
     const controller = this.controllers.get(kind);
     if (!controller || this.stopped) return;
     const id = `${kind}|${key.namespace}|${key.name}`;
-    const due = Date.now() + delayMs;
+    const due = performance.now() + delayMs;
     const pending = this.timers.get(id);
     if (pending && pending.due <= due) return;
     if (pending) clearTimeout(pending.timer);

@@ -3,7 +3,7 @@
  * later. Images chosen to fail do what they do on a node: unpullable images go ErrImagePull then
  * ImagePullBackOff; images named `crashloop` start, exit 1 and sit in CrashLoopBackOff.
  */
-import { clone, getArray, getObject, getString, isObject, type JsonObject } from '../json.ts';
+import { clone, getArray, getObject, getString, isObject, type JsonObject, type JsonValue } from '../json.ts';
 import { MESSAGES } from '../messages.ts';
 import { type ControllerContext, NODE_IP, NODE_NAME } from './context.ts';
 import { type EventType, recordEvent } from './events.ts';
@@ -33,19 +33,24 @@ function recordContainerEvents(context: ControllerContext, pod: JsonObject): voi
     const message = getString(status, ['state', 'waiting', 'message']) ?? '';
     if (waiting === 'ErrImagePull') {
       kubelet('Warning', 'Failed', message);
-      kubelet('Warning', 'Failed', 'Error: ErrImagePull');
+      kubelet('Warning', 'Failed', MESSAGES.errorReason('ErrImagePull'));
     } else if (waiting === 'ImagePullBackOff') {
       kubelet('Normal', 'BackOff', message);
-      kubelet('Warning', 'Failed', 'Error: ImagePullBackOff');
+      kubelet('Warning', 'Failed', MESSAGES.errorReason('ImagePullBackOff'));
     } else {
-      kubelet('Normal', 'Pulled', `Container image "${image}" already present on machine`);
-      kubelet('Normal', 'Created', `Created container: ${name}`);
-      kubelet('Normal', 'Started', `Started container ${name}`);
+      kubelet('Normal', 'Pulled', MESSAGES.imagePresent(image));
+      kubelet('Normal', 'Created', MESSAGES.containerCreated(name));
+      kubelet('Normal', 'Started', MESSAGES.containerStarted(name));
       if (waiting === 'CrashLoopBackOff')
         kubelet(
           'Warning',
           'BackOff',
-          `Back-off restarting failed container ${name} in pod ${getString(pod, ['metadata', 'name'])}_${getString(pod, ['metadata', 'namespace'])}(${getString(pod, ['metadata', 'uid'])})`,
+          MESSAGES.restartBackOff(
+            name,
+            getString(pod, ['metadata', 'name']) ?? '',
+            getString(pod, ['metadata', 'namespace']) ?? '',
+            getString(pod, ['metadata', 'uid']) ?? '',
+          ),
         );
     }
   }
@@ -188,7 +193,9 @@ export function createPodController(context: ControllerContext): Controller {
   const stage = (pod: JsonObject): 'schedule' | 'start' | 'backoff' | 'done' => {
     if (!getString(pod, ['spec', 'nodeName'])) return 'schedule';
     const statuses = getArray(pod, ['status', 'containerStatuses']);
-    if (statuses.length === 0) return 'start';
+    const creating = (status: JsonValue) =>
+      getString(status, ['state', 'waiting', 'reason']) === 'ContainerCreating';
+    if (statuses.length === 0 || statuses.every(creating)) return 'start';
     if (statuses.some((s) => getString(s, ['state', 'waiting', 'reason']) === 'ErrImagePull'))
       return 'backoff';
     return 'done';
@@ -218,7 +225,7 @@ export function createPodController(context: ControllerContext): Controller {
           recordEvent(context, stored, {
             type: 'Normal',
             reason: 'Scheduled',
-            message: `Successfully assigned ${key.namespace}/${key.name} to ${NODE_NAME}`,
+            message: MESSAGES.podScheduled(key.namespace, key.name, NODE_NAME),
             component: 'default-scheduler',
           });
           context.client.updateStatus(
@@ -230,6 +237,18 @@ export function createPodController(context: ControllerContext): Controller {
                 conditions: [
                   { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now },
                 ],
+                // What the kubelet reports while it pulls images and creates containers.
+                containerStatuses: getArray(stored, ['spec', 'containers'])
+                  .filter(isObject)
+                  .map((container) => ({
+                    name: String(container.name ?? ''),
+                    image: String(container.image ?? ''),
+                    imageID: '',
+                    ready: false,
+                    started: false,
+                    restartCount: 0,
+                    state: { waiting: { reason: 'ContainerCreating' } },
+                  })),
               },
             },
             'kubelet',

@@ -1,5 +1,7 @@
 /** The ReplicaSet controller: keeps spec.replicas pods alive and reports how many are ready. */
+
 import { clone, getNumber, getObject, getString, type JsonObject } from '../json.ts';
+import { MESSAGES } from '../messages.ts';
 import { ownerReference } from './client.ts';
 import type { ControllerContext } from './context.ts';
 import { recordEvent } from './events.ts';
@@ -45,7 +47,7 @@ export function createReplicaSetController(context: ControllerContext): Controll
             recordEvent(context, rs, {
               type: 'Normal',
               reason: 'SuccessfulCreate',
-              message: `Created pod: ${getString(created, ['metadata', 'name'])}`,
+              message: MESSAGES.podCreated(getString(created, ['metadata', 'name']) ?? ''),
               component: 'replicaset-controller',
             });
           }
@@ -65,7 +67,7 @@ export function createReplicaSetController(context: ControllerContext): Controll
           recordEvent(context, rs, {
             type: 'Normal',
             reason: 'SuccessfulDelete',
-            message: `Deleted pod: ${getString(pod, ['metadata', 'name'])}`,
+            message: MESSAGES.podDeleted(getString(pod, ['metadata', 'name']) ?? ''),
             component: 'replicaset-controller',
           });
         }

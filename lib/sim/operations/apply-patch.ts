@@ -13,6 +13,7 @@ import { findUnknownFields } from '../known-fields.ts';
 import { MESSAGES } from '../messages.ts';
 import { groupVersionOf } from '../resources.ts';
 import { applyTypeError } from '../type-check.ts';
+import { checkAgainstSchema } from '../validation/custom-schema.ts';
 import { checkResourceVersion, prepareCreate, prepareUpdate } from './prepare.ts';
 import { badRequest, notFound, unknownError } from './status-errors.ts';
 import {
@@ -26,6 +27,32 @@ import {
   type WriteTarget,
   walkOptions,
 } from './write-support.ts';
+
+const SMD_TYPES: Record<string, string> = {
+  integer: 'numeric (int or float)',
+  number: 'numeric (int or float)',
+  object: 'map',
+  array: 'list',
+};
+
+/** What typing an applied custom resource against its CRD schema reports, in structured-merge-diff's words. */
+function customSchemaErrors(schema: JsonObject | undefined, config: JsonObject): string[] {
+  if (!schema) return [];
+  const findings = checkAgainstSchema(schema, config);
+  return [
+    ...findings.typeErrors.map((e) => {
+      const actual = Array.isArray(e.value)
+        ? 'list'
+        : e.value === null
+          ? 'null'
+          : isObject(e.value)
+            ? 'map'
+            : typeof e.value;
+      return `.${e.path}: expected ${SMD_TYPES[e.expected] ?? e.expected}, got ${actual}`;
+    }),
+    ...findings.unknown.map((path) => `.${path}: field not declared in schema`),
+  ];
+}
 
 export function applyObject(
   cluster: Cluster,
@@ -43,9 +70,10 @@ export function applyObject(
   const where = `${resource.namespaced ? target.namespace : ''}/${name}; ${groupVersionOf(resource)}, Kind=${resource.kind}`;
   const typeError = applyTypeError(resource.kind, resource.version, config);
   if (typeError) throw unknownError(MESSAGES.typedPatch(where, typeError));
-  const undeclared = resource.custom ? [] : findUnknownFields(resource.kind, config);
-  if (undeclared.length > 0) {
-    const errors = undeclared.map((u) => `${u.applyPath}: field not declared in schema`);
+  const errors = resource.custom
+    ? customSchemaErrors(resource.schema, config)
+    : findUnknownFields(resource.kind, config).map((u) => `${u.applyPath}: field not declared in schema`);
+  if (errors.length > 0) {
     const detail = errors.length === 1 ? (errors[0] ?? '') : `errors:\n  ${errors.join('\n  ')}`;
     throw unknownError(MESSAGES.typedPatch(where, detail));
   }

@@ -5,7 +5,7 @@
 import { type Cluster, timestamp } from '../cluster.ts';
 import { applyDefaults } from '../defaults.ts';
 import { StatusError } from '../errors.ts';
-import { child, clone, deepEqual, getObject, getString, type JsonObject } from '../json.ts';
+import { child, clone, deepEqual, getObject, getString, isObject, type JsonObject } from '../json.ts';
 import { MESSAGES } from '../messages.ts';
 import type { ResourceType } from '../resources.ts';
 import { invalidError, validateObject, validateUpdate } from '../validation/index.ts';
@@ -72,6 +72,22 @@ function labelJobPods(job: JsonObject): void {
   });
 }
 
+/** Empty metadata maps and lists vanish on the real server: Go's omitempty drops them on encode. */
+function dropEmptyMetadata(object: JsonObject): void {
+  const metadata = getObject(object, ['metadata']);
+  if (!metadata) return;
+  for (const field of ['labels', 'annotations', 'finalizers', 'ownerReferences']) {
+    const value = metadata[field];
+    if (
+      value === null ||
+      (Array.isArray(value) && value.length === 0) ||
+      (isObject(value) && Object.keys(value).length === 0)
+    ) {
+      delete metadata[field];
+    }
+  }
+}
+
 /** Prepares a new object for storage; throws StatusError (422) when it is invalid. */
 export function prepareCreate(cluster: Cluster, resource: ResourceType, object: JsonObject): JsonObject {
   const prepared = clone(object);
@@ -84,6 +100,7 @@ export function prepareCreate(cluster: Cluster, resource: ResourceType, object: 
   else delete metadata.generation;
   if (!resource.namespaced) delete metadata.namespace;
   resetStatusOnCreate(resource, prepared);
+  dropEmptyMetadata(prepared);
   applyDefaults(resource.kind, prepared);
   const errors = validateObject(resource, prepared);
   if (errors.length > 0)
@@ -120,6 +137,7 @@ export function prepareUpdate(
     else metadata[field] = clone(oldMetadata[field]);
   }
   metadata.resourceVersion = oldMetadata.resourceVersion ?? null;
+  dropEmptyMetadata(prepared);
   applyDefaults(resource.kind, prepared);
   if (typeof metadata.generation === 'number' && !deepEqual(specPart(old), specPart(prepared))) {
     metadata.generation += 1;

@@ -15,6 +15,7 @@ import {
 import { dropUnknownFields, findUnknownFields } from '../known-fields.ts';
 import { MESSAGES } from '../messages.ts';
 import { groupVersionOf, type ResourceType } from '../resources.ts';
+import { checkAgainstSchema, pruneUnknown } from '../validation/custom-schema.ts';
 import { badRequest, forbidden, notFound } from './status-errors.ts';
 
 export interface WriteTarget {
@@ -50,7 +51,12 @@ export function walkOptions(target: WriteTarget): WalkOptions {
   const { resource, subresource } = target;
   const scope = resource.hasStatus ? (subresource === 'status' ? 'status' : 'main') : 'all';
   // Status writes through /scale touch only spec.replicas, which the main scope covers.
-  return { kind: resource.kind, custom: resource.custom === true, scope };
+  return {
+    kind: resource.kind,
+    custom: resource.custom === true,
+    scope,
+    ...(resource.schema ? { schema: resource.schema } : {}),
+  };
 }
 
 export const namespaceType = (cluster: Cluster) => cluster.registry.builtIn('Namespace');
@@ -126,9 +132,12 @@ export function parseBody(raw: string, yaml: boolean): JsonValue {
  */
 export function handleUnknownFields(target: WriteTarget, body: JsonObject, options: WriteOptions): void {
   const { kind, version } = target.resource;
-  if (target.resource.custom) return;
+  if (target.resource.custom && !target.resource.schema) return;
+  const unknownPaths = target.resource.schema
+    ? checkAgainstSchema(target.resource.schema, body).unknown
+    : findUnknownFields(kind, body).map((u) => u.decodePath);
   if (options.fieldValidation === 'Strict') {
-    const unknown = findUnknownFields(kind, body);
+    const unknown = unknownPaths.map((decodePath) => ({ decodePath }));
     if (unknown.length > 0) {
       const list = unknown.map((u) => `unknown field ${JSON.stringify(u.decodePath)}`).join(', ');
       throw badRequest(
@@ -136,5 +145,6 @@ export function handleUnknownFields(target: WriteTarget, body: JsonObject, optio
       );
     }
   }
-  dropUnknownFields(kind, body);
+  if (target.resource.schema) pruneUnknown(body, unknownPaths);
+  else dropUnknownFields(kind, body);
 }

@@ -122,7 +122,8 @@ export async function handleRequest(
       (method === 'POST' || method === 'PUT') &&
       bodyType &&
       bodyType !== 'application/json' &&
-      bodyType !== 'application/yaml'
+      bodyType !== 'application/yaml' &&
+      bodyType !== 'application/vnd.kubernetes.protobuf'
     ) {
       throw new StatusError({
         code: 415,

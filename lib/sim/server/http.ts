@@ -5,6 +5,7 @@ import { isObject, type JsonObject, type JsonValue } from '../json.ts';
 import { MESSAGES } from '../messages.ts';
 import { badRequest } from '../operations/status-errors.ts';
 import type { PatchType, WriteOptions } from '../operations/write.ts';
+import { decodeProtobufObject } from './protobuf.ts';
 
 export const PATCH_TYPES: Record<string, PatchType> = {
   'application/apply-patch+yaml': 'apply',
@@ -18,6 +19,25 @@ export async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+const PROTOBUF = 'application/vnd.kubernetes.protobuf';
+
+/** The object a create or update sends: JSON, or protobuf for the kinds protobuf.ts decodes (else 415). */
+export async function readObjectBody(request: IncomingMessage): Promise<JsonObject> {
+  const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  if (type !== PROTOBUF) return parseJsonObject(body.toString('utf8'));
+  const decoded = decodeProtobufObject(body);
+  if (!decoded)
+    throw new StatusError({
+      code: 415,
+      reason: 'UnsupportedMediaType',
+      message: MESSAGES.unsupportedBody(type),
+    });
+  return decoded;
 }
 
 export function parseJsonObject(raw: string): JsonObject {

@@ -1,18 +1,48 @@
 /** Resource requests: the verbs on a resource and its status and scale subresources. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StatusError } from '../errors.ts';
-import { getArray, getString, isObject } from '../json.ts';
+import { getArray, getString, isObject, type JsonObject } from '../json.ts';
 import { MESSAGES } from '../messages.ts';
 import { deleteCollection, deleteObject, parsePropagationPolicy } from '../operations/delete.ts';
 import { getObjectOrThrow, listObjects } from '../operations/read.ts';
 import { getScale, writeScale } from '../operations/scale.ts';
 import { methodNotAllowed } from '../operations/status-errors.ts';
 import { createObject, patchObject, updateObject } from '../operations/write.ts';
+import type { ResourceType } from '../resources.ts';
 import { parseFieldSelector, parseLabelSelector } from '../selectors.ts';
 import type { HandlerContext } from './handler.ts';
-import { notFoundPath, PATCH_TYPES, parseJsonObject, readBody, send, writeOptions } from './http.ts';
+import {
+  notFoundPath,
+  PATCH_TYPES,
+  parseJsonObject,
+  readBody,
+  readObjectBody,
+  send,
+  writeOptions,
+} from './http.ts';
 import type { RequestInfo } from './request-info.ts';
 import { buildTable, wantsTable } from './table.ts';
+
+/** Watch events as one-row Tables; like kube-apiserver, only the first carries the column definitions. */
+function tableRows(
+  context: HandlerContext,
+  resource: ResourceType,
+  url: URL,
+): (object: JsonObject) => JsonObject {
+  let first = true;
+  return (object) => {
+    const table = buildTable({
+      resource,
+      objects: [object],
+      resourceVersion: getString(object, ['metadata', 'resourceVersion']) ?? '',
+      now: context.cluster.clock().getTime(),
+      includeObject: url.searchParams.get('includeObject'),
+    });
+    if (!first) delete table.columnDefinitions;
+    first = false;
+    return table;
+  };
+}
 
 export async function serveResource(
   context: HandlerContext,
@@ -65,6 +95,7 @@ export async function serveResource(
           ...(resourceVersion ? { resourceVersion } : {}),
           ...(timeout ? { timeoutSeconds: Number(timeout) } : {}),
           matches: (object) => byLabel(object) && byField(object),
+          ...(wantsTable(request.headers.accept) ? { present: tableRows(context, resource, url) } : {}),
         },
         response,
       );
@@ -72,12 +103,7 @@ export async function serveResource(
     }
     case 'create': {
       if (subresource) throw methodNotAllowed('post', resource);
-      const result = createObject(
-        cluster,
-        target,
-        parseJsonObject(await readBody(request)),
-        writeOptions(url, request),
-      );
+      const result = createObject(cluster, target, await readObjectBody(request), writeOptions(url, request));
       send(response, 201, result.object);
       return 201;
     }
@@ -86,7 +112,7 @@ export async function serveResource(
         cluster,
         target,
         name ?? '',
-        parseJsonObject(await readBody(request)),
+        await readObjectBody(request),
         writeOptions(url, request),
       );
       send(response, 200, result.object);

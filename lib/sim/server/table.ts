@@ -154,6 +154,32 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Port(s)', type: 'string', cell: servicePorts },
   ],
   Namespace: [{ name: 'Status', type: 'string', cell: (n) => getString(n, ['status', 'phase']) ?? 'Active' }],
+  Node: [
+    {
+      name: 'Status',
+      type: 'string',
+      cell: (n) =>
+        getArray(n, ['status', 'conditions']).some(
+          (c) => isObject(c) && c.type === 'Ready' && c.status === 'True',
+        )
+          ? 'Ready'
+          : 'NotReady',
+    },
+    {
+      name: 'Roles',
+      type: 'string',
+      cell: (n) =>
+        Object.keys(getObject(n, ['metadata', 'labels']) ?? {})
+          .filter((l) => l.startsWith('node-role.kubernetes.io/'))
+          .map((l) => l.slice('node-role.kubernetes.io/'.length))
+          .join(',') || '<none>',
+    },
+    {
+      name: 'Version',
+      type: 'string',
+      cell: (n) => getString(n, ['status', 'nodeInfo', 'kubeletVersion']) ?? '',
+    },
+  ],
   PersistentVolumeClaim: [
     { name: 'Status', type: 'string', cell: (c) => getString(c, ['status', 'phase']) ?? 'Pending' },
     { name: 'Volume', type: 'string', cell: (c) => getString(c, ['spec', 'volumeName']) ?? '' },

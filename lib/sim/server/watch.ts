@@ -12,6 +12,8 @@ export interface WatchRequest {
   resourceVersion?: string;
   timeoutSeconds?: number;
   matches: (object: JsonObject) => boolean;
+  /** How each object goes on the wire (a Table row for kubectl); as is by default. */
+  present?: (object: JsonObject) => JsonObject;
 }
 
 function versionOf(object: JsonObject): number {
@@ -21,12 +23,19 @@ function versionOf(object: JsonObject): number {
 /** Keeps recent events so a watch that starts from a list's resourceVersion misses nothing. */
 export class WatchHub {
   private history: StoreEvent[] = [];
-  private readonly open = new Set<ServerResponse>();
+  /** Versions at or below this are no longer replayable (history trimmed or cleared). */
+  private forgottenUpTo = 0;
+  /** Open watches and how to finish each. */
+  private readonly open = new Map<ServerResponse, () => void>();
 
   constructor(private readonly store: ObjectStore) {
     store.subscribe((event) => {
       this.history.push(event);
-      if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT);
+      if (this.history.length > HISTORY_LIMIT) {
+        const dropped = this.history.splice(0, this.history.length - HISTORY_LIMIT);
+        const last = dropped[dropped.length - 1];
+        if (last) this.forgottenUpTo = versionOf(last.object);
+      }
     });
   }
 
@@ -39,8 +48,11 @@ export class WatchHub {
     response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
     // Clients wait for the headers before they count a watch as started, even when no event is due yet.
     response.flushHeaders();
-    const send = (type: string, object: JsonObject) =>
-      response.write(`${JSON.stringify({ type, object })}\n`);
+    const present = request.present ?? ((object: JsonObject) => object);
+    const send = (type: string, object: JsonObject) => {
+      const shown = type === 'ERROR' ? object : present(object);
+      if (!response.writableEnded) response.write(`${JSON.stringify({ type, object: shown })}\n`);
+    };
     const from =
       request.resourceVersion && request.resourceVersion !== '0'
         ? Number(request.resourceVersion)
@@ -48,6 +60,19 @@ export class WatchHub {
     if (from === undefined) {
       for (const object of this.store.list(request.resource, request.namespace))
         if (request.matches(object)) send('ADDED', object);
+    } else if (from < this.forgottenUpTo) {
+      // As etcd after compaction: the client must list again (informers do so on 410 Expired).
+      send('ERROR', {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: `too old resource version: ${from} (${this.forgottenUpTo})`,
+        reason: 'Expired',
+        code: 410,
+      });
+      response.end();
+      return;
     } else {
       for (const event of this.history)
         if (versionOf(event.object) > from && relevant(event)) send(event.type, event.object);
@@ -55,7 +80,6 @@ export class WatchHub {
     const unsubscribe = this.store.subscribe((event) => {
       if (relevant(event)) send(event.type, event.object);
     });
-    this.open.add(response);
     const finish = () => {
       unsubscribe();
       clearTimeout(timer);
@@ -64,14 +88,17 @@ export class WatchHub {
     };
     const timer = setTimeout(finish, (request.timeoutSeconds ?? 1800) * 1000);
     timer.unref();
+    this.open.set(response, finish);
     response.on('close', finish);
   }
 
   closeAll(): void {
-    for (const response of [...this.open]) response.end();
+    for (const finish of [...this.open.values()]) finish();
   }
 
   clearHistory(): void {
     this.history = [];
+    // Nothing recorded the objects a reset wiped, so even a watcher that was up to date must list again.
+    this.forgottenUpTo = Number(this.store.resourceVersion) + 1;
   }
 }

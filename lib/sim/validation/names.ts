@@ -9,8 +9,7 @@ const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 export function validateName(resource: ResourceType, name: string): FieldError[] {
-  if (!name)
-    return [{ type: 'Required', field: 'metadata.name', detail: 'name or generateName is required' }];
+  if (!name) return [{ type: 'Required', field: 'metadata.name', detail: MESSAGES.nameRequired }];
   if (resource.kind === 'Namespace') {
     if (!LABEL.test(name) || name.length > 63)
       return [

@@ -3,6 +3,7 @@ import { goLabelSelector, goScalar, goString, goStringMap } from '../go-format.t
 import { getArray, getObject, getPath, getString, type JsonObject } from '../json.ts';
 import { MESSAGES } from '../messages.ts';
 import type { ResourceType } from '../resources.ts';
+import { checkAgainstSchema } from './custom-schema.ts';
 import type { FieldError } from './field-errors.ts';
 import { validateName } from './names.ts';
 
@@ -21,7 +22,7 @@ function validateContainers(spec: JsonObject | undefined, field: string): FieldE
           type: 'Invalid',
           field: `${at}.ports[${portIndex}].containerPort`,
           value: goScalar(value ?? 0),
-          detail: 'must be between 1 and 65535, inclusive',
+          detail: MESSAGES.portRange,
         });
       }
     });
@@ -44,7 +45,7 @@ function validateWorkload(object: JsonObject, options: { selectorRequired: boole
       type: 'Invalid',
       field: 'spec.replicas',
       value: String(replicas),
-      detail: 'must be greater than or equal to 0',
+      detail: MESSAGES.notNegative,
     });
   }
   if (options.selectorRequired && !selector) errors.push({ type: 'Required', field: 'spec.selector' });
@@ -57,7 +58,7 @@ function validateWorkload(object: JsonObject, options: { selectorRequired: boole
       type: 'Invalid',
       field: 'spec.selector',
       value: goLabelSelector(selector),
-      detail: 'empty selector is invalid for deployment',
+      detail: MESSAGES.emptySelector,
     });
   }
   const labels = getObject(spec, ['template', 'metadata', 'labels']);
@@ -84,7 +85,7 @@ function validateService(object: JsonObject): FieldError[] {
       type: 'Unsupported',
       field: 'spec.type',
       value: goString(type),
-      detail: `supported values: ${SERVICE_TYPES.map(goString).join(', ')}`,
+      detail: MESSAGES.supportedValues(SERVICE_TYPES),
     });
     return errors;
   }
@@ -99,7 +100,7 @@ function validateService(object: JsonObject): FieldError[] {
         type: 'Invalid',
         field: `spec.ports[${index}].port`,
         value: goScalar(value ?? 0),
-        detail: 'must be between 1 and 65535, inclusive',
+        detail: MESSAGES.portRange,
       });
     }
     const nodePort = getPath(port, ['nodePort']);
@@ -107,14 +108,14 @@ function validateService(object: JsonObject): FieldError[] {
       errors.push({
         type: 'Forbidden',
         field: `spec.ports[${index}].nodePort`,
-        detail: "may not be used when `type` is 'ClusterIP'",
+        detail: MESSAGES.nodePortForClusterIP,
       });
     } else if (typeof nodePort === 'number' && nodePort !== 0 && (nodePort < 30000 || nodePort > 32767)) {
       errors.push({
         type: 'Invalid',
         field: `spec.ports[${index}].nodePort`,
         value: String(nodePort),
-        detail: 'provided port is not in the valid range. The range of valid ports is 30000-32767',
+        detail: MESSAGES.nodePortRange,
       });
     }
   });
@@ -129,7 +130,7 @@ function validateJob(object: JsonObject): FieldError[] {
       type: 'Unsupported',
       field: 'spec.template.spec.restartPolicy',
       value: goString(restart ?? ''),
-      detail: 'supported values: "OnFailure", "Never"',
+      detail: MESSAGES.supportedValues(['OnFailure', 'Never']),
     });
   }
   return errors;
@@ -145,8 +146,23 @@ const CREATE_VALIDATORS: Record<string, (object: JsonObject) => FieldError[]> = 
   Pod: (o) => validateContainers(getObject(o, ['spec']), 'spec'),
 };
 
+/** Type errors of a custom resource as the apiextensions validator words them. */
+function customTypeErrors(resource: ResourceType, object: JsonObject): FieldError[] {
+  if (!resource.schema) return [];
+  return checkAgainstSchema(resource.schema, object).typeErrors.map((e) => {
+    const actual = Array.isArray(e.value) ? 'array' : e.value === null ? 'null' : typeof e.value;
+    return {
+      type: 'Invalid',
+      field: e.path,
+      value: goString(actual),
+      detail: `${e.path} in body must be of type ${e.expected}: ${goString(actual)}`,
+    };
+  });
+}
+
 /** Field errors of an object about to be stored (create or update). */
 export function validateObject(resource: ResourceType, object: JsonObject): FieldError[] {
   const name = getString(object, ['metadata', 'name']) ?? '';
+  if (resource.custom) return [...validateName(resource, name), ...customTypeErrors(resource, object)];
   return [...validateName(resource, name), ...(CREATE_VALIDATORS[resource.kind]?.(object) ?? [])];
 }

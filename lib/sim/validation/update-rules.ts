@@ -36,8 +36,7 @@ const UPDATE_VALIDATORS: Record<string, (old: JsonObject, next: JsonObject) => F
       errors.push({
         type: 'Forbidden',
         field: 'spec',
-        detail:
-          "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+        detail: MESSAGES.statefulSetForbidden,
       });
     }
     return errors;
@@ -89,8 +88,7 @@ const UPDATE_VALIDATORS: Record<string, (old: JsonObject, next: JsonObject) => F
       {
         type: 'Forbidden',
         field: 'spec',
-        detail:
-          'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims',
+        detail: MESSAGES.claimSpecImmutable,
       },
     ];
   },
