@@ -3,6 +3,8 @@ const USAGE = `quayside — Helm's release model as a serverless service
 Usage: quayside <command> [flags]
 
 Commands:
+  template  render a chart locally and print it, as helm template does
+  sim       run the Kubernetes API simulator and write a kubeconfig for kubectl
   start     run the whole service on this machine (queue, store, cluster, worker)
   version   print the quayside version
 

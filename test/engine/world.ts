@@ -85,18 +85,18 @@ export function bumpedChart(name: string, version: string): ChartSource {
   return { kind: 'directory', path: dir };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read deep paths of live objects and assert on them.
+type LiveObject = Record<string, any>;
+
 /** GETs one object from the cluster, or undefined when absent. */
-export async function live(
-  connection: KubeConnection,
-  path: string,
-): Promise<Record<string, any> | undefined> {
+export async function live(connection: KubeConnection, path: string): Promise<LiveObject | undefined> {
   try {
     const response = await connection.send({
       method: 'GET',
       path,
       ref: { apiVersion: 'v1', kind: 'Object', name: path },
     });
-    return response.body as Record<string, any>;
+    return response.body as LiveObject;
   } catch (error) {
     if (error instanceof KubeNotFoundError) return undefined;
     throw error;
