@@ -7,6 +7,7 @@ export {
   RevisionNotFoundError,
   ValidationError,
 } from './errors.ts';
+export { HELM_INSTALL_ORDER } from './kinds.ts';
 export {
   CLUSTER_MAX,
   findReleaseIdProblems,

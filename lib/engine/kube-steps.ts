@@ -8,6 +8,7 @@ import {
   type ProgressEvent,
   waitForHealthy,
 } from '../kube/index.ts';
+import { type Deadlines, planDeadlines } from './deadline.ts';
 import { parseManifest } from './manifest.ts';
 import type { ActionOptions, EngineDeps, EngineProgress, RequestContext } from './types.ts';
 
@@ -29,6 +30,18 @@ export interface StepContext {
   /** Epoch ms by which kube work must stop, leaving time to record the outcome. */
   readonly workDeadline: number;
   readonly options: ActionOptions;
+}
+
+/** Connects to the release's cluster and plans the action's time budget. */
+export async function openSteps(input: {
+  deps: EngineDeps;
+  release: ReleaseId;
+  request: RequestContext;
+  options: ActionOptions;
+}): Promise<{ ctx: StepContext; deadlines: Deadlines }> {
+  const connection = await input.deps.connections.connect(input.release.cluster);
+  const deadlines = planDeadlines(input.deps, input.request, input.options.timeoutMs);
+  return { ctx: { ...input, connection, workDeadline: deadlines.work }, deadlines };
 }
 
 export function progress(

@@ -7,9 +7,8 @@ import {
   toIso,
 } from '../domain/index.ts';
 import { diffRevision } from '../kube/index.ts';
-import { planDeadlines } from './deadline.ts';
 import { NothingToRollBackError } from './errors.ts';
-import { applyAndWait, progress, runHooks, type StepContext, StepFailure } from './kube-steps.ts';
+import { applyAndWait, openSteps, progress, runHooks, StepFailure } from './kube-steps.ts';
 import { parseManifest } from './manifest.ts';
 import { duplicateResult, finishedEarlier, finishFailed, resultOf } from './record.ts';
 import type { ActionResult, EngineDeps, RequestContext, RollbackInput } from './types.ts';
@@ -40,16 +39,8 @@ export async function rollbackRelease(
   const latest = await deps.store.getRevision(input.release, head.latestRevision);
   const objects = parseManifest(target.body.manifest);
   const previous = parseManifest(latest.body.manifest);
-  const connection = await deps.connections.connect(input.release.cluster);
-  const deadlines = planDeadlines(deps, request, options.timeoutMs);
-  const ctx: StepContext = {
-    deps,
-    connection,
-    release: input.release,
-    request,
-    workDeadline: deadlines.work,
-    options,
-  };
+  const { ctx, deadlines } = await openSteps({ deps, release: input.release, request, options });
+  const { connection } = ctx;
 
   if (options.dryRun) {
     const diff = await diffRevision({

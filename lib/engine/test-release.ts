@@ -1,7 +1,6 @@
 import { type HookRecord, ReleaseNotFoundError, toIso } from '../domain/index.ts';
-import { planDeadlines } from './deadline.ts';
 import { EngineError } from './errors.ts';
-import { runHooks, type StepContext, StepFailure } from './kube-steps.ts';
+import { openSteps, runHooks, type StepContext, StepFailure } from './kube-steps.ts';
 import type { ActionOptions, EngineDeps, RequestContext } from './types.ts';
 
 export interface TestOutcome {
@@ -30,17 +29,8 @@ export async function testRelease(
     throw new EngineError(`release "${input.release.name}" has no deployed revision to test`);
   }
   const revision = await deps.store.getRevision(input.release, head.deployedRevision);
-  const connection = await deps.connections.connect(input.release.cluster);
   const options = { ...(input.options ?? {}), disableHooks: false };
-  const deadlines = planDeadlines(deps, request, options.timeoutMs);
-  const ctx: StepContext = {
-    deps,
-    connection,
-    release: input.release,
-    request,
-    workDeadline: deadlines.work,
-    options,
-  };
+  const { ctx } = await openSteps({ deps, release: input.release, request, options });
   const isTest = (hook: HookRecord) => hook.events.includes('test') || hook.events.includes('test-success');
   let tests: HookRecord[];
   let message = 'all tests passed';

@@ -1,7 +1,6 @@
 import { descriptions, type HookRecord, ReleaseNotFoundError, toIso } from '../domain/index.ts';
-import { planDeadlines } from './deadline.ts';
 import { EngineError } from './errors.ts';
-import { deleteManifestObjects, progress, runHooks, type StepContext, StepFailure } from './kube-steps.ts';
+import { deleteManifestObjects, openSteps, progress, runHooks, StepFailure } from './kube-steps.ts';
 import { parseManifest } from './manifest.ts';
 import { duplicateResult, finishedEarlier, finishFailed } from './record.ts';
 import type { ActionResult, EngineDeps, RequestContext, UninstallInput } from './types.ts';
@@ -28,16 +27,7 @@ export async function uninstallRelease(
     throw new EngineError(`release "${input.release.name}" is already uninstalled (history kept)`);
   }
   const latest = await deps.store.getRevision(input.release, head.latestRevision);
-  const connection = await deps.connections.connect(input.release.cluster);
-  const deadlines = planDeadlines(deps, request, options.timeoutMs);
-  const ctx: StepContext = {
-    deps,
-    connection,
-    release: input.release,
-    request,
-    workDeadline: deadlines.work,
-    options,
-  };
+  const { ctx, deadlines } = await openSteps({ deps, release: input.release, request, options });
 
   const begun = await deps.store.begin({
     release: input.release,

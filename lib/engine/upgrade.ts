@@ -13,11 +13,11 @@ import {
 } from '../domain/index.ts';
 import { diffRevision, type KubeObject } from '../kube/index.ts';
 import type { Lease, ReleaseSummary } from '../store/index.ts';
-import { planDeadlines } from './deadline.ts';
 import { ReleaseExistsError } from './errors.ts';
 import {
   applyAndWait,
   deleteManifestObjects,
+  openSteps,
   progress,
   runHooks,
   type StepContext,
@@ -72,16 +72,8 @@ export async function upgradeRelease(
   const action = prepared.isInstall ? 'install' : 'upgrade';
   const predicted = (prepared.head?.lastRevision ?? 0) + 1;
   let rendered = await render(deps, input, prepared, predicted);
-  const connection = await deps.connections.connect(input.release.cluster);
-  const deadlines = planDeadlines(deps, request, options.timeoutMs);
-  const ctx: StepContext = {
-    deps,
-    connection,
-    release: input.release,
-    request,
-    workDeadline: deadlines.work,
-    options,
-  };
+  const { ctx, deadlines } = await openSteps({ deps, release: input.release, request, options });
+  const { connection } = ctx;
 
   if (options.dryRun) {
     const diff = await diffRevision({

@@ -1,46 +1,12 @@
+import { HELM_INSTALL_ORDER } from '../domain/index.ts';
 import type { KubeObject } from './types.ts';
 
-// Helm's InstallOrder (pkg/release/util/kind_sorter.go), with CustomResourceDefinition and Namespace
-// moved to the front: every later object may be an instance of one or live in one.
+// Helm's InstallOrder with CustomResourceDefinition and Namespace moved to the front: every later
+// object may be an instance of one or live in one.
+const FIRST = ['CustomResourceDefinition', 'Namespace'];
 const INSTALL_ORDER: readonly string[] = [
-  'CustomResourceDefinition',
-  'Namespace',
-  'PriorityClass',
-  'NetworkPolicy',
-  'ResourceQuota',
-  'LimitRange',
-  'PodSecurityPolicy',
-  'PodDisruptionBudget',
-  'ServiceAccount',
-  'Secret',
-  'SecretList',
-  'ConfigMap',
-  'StorageClass',
-  'PersistentVolume',
-  'PersistentVolumeClaim',
-  'ClusterRole',
-  'ClusterRoleList',
-  'ClusterRoleBinding',
-  'ClusterRoleBindingList',
-  'Role',
-  'RoleList',
-  'RoleBinding',
-  'RoleBindingList',
-  'Service',
-  'DaemonSet',
-  'Pod',
-  'ReplicationController',
-  'ReplicaSet',
-  'Deployment',
-  'HorizontalPodAutoscaler',
-  'StatefulSet',
-  'Job',
-  'CronJob',
-  'IngressClass',
-  'Ingress',
-  'APIService',
-  'MutatingWebhookConfiguration',
-  'ValidatingWebhookConfiguration',
+  ...FIRST,
+  ...HELM_INSTALL_ORDER.filter((kind) => !FIRST.includes(kind)),
 ];
 
 const RANK = new Map(INSTALL_ORDER.map((kind, index) => [kind, index]));

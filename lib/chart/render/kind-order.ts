@@ -1,44 +1,7 @@
+import { HELM_INSTALL_ORDER } from '../../domain/index.ts';
+
 /** Helm's install order by kind (releaseutil InstallOrder). Unknown kinds go last, alphabetically. */
-export const INSTALL_ORDER: readonly string[] = [
-  'PriorityClass',
-  'Namespace',
-  'NetworkPolicy',
-  'ResourceQuota',
-  'LimitRange',
-  'PodSecurityPolicy',
-  'PodDisruptionBudget',
-  'ServiceAccount',
-  'Secret',
-  'SecretList',
-  'ConfigMap',
-  'StorageClass',
-  'PersistentVolume',
-  'PersistentVolumeClaim',
-  'CustomResourceDefinition',
-  'ClusterRole',
-  'ClusterRoleList',
-  'ClusterRoleBinding',
-  'ClusterRoleBindingList',
-  'Role',
-  'RoleList',
-  'RoleBinding',
-  'RoleBindingList',
-  'Service',
-  'DaemonSet',
-  'Pod',
-  'ReplicationController',
-  'ReplicaSet',
-  'Deployment',
-  'HorizontalPodAutoscaler',
-  'StatefulSet',
-  'Job',
-  'CronJob',
-  'IngressClass',
-  'Ingress',
-  'APIService',
-  'MutatingWebhookConfiguration',
-  'ValidatingWebhookConfiguration',
-];
+export const INSTALL_ORDER: readonly string[] = HELM_INSTALL_ORDER;
 
 const RANK = new Map(INSTALL_ORDER.map((kind, i) => [kind, i]));
 
