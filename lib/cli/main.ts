@@ -10,10 +10,6 @@ Commands:
 
 Run 'quayside <command> --help' for a command's flags.`;
 
-const START_PENDING =
-  'quayside start: the local stack (SQS queue, DynamoDB Local, Kubernetes simulator, worker) is not built yet.\n' +
-  'It arrives with the local-stack issue; until then run the tests with: npm test';
-
 /** Runs the CLI with the given arguments and returns the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const [command] = argv;
@@ -33,8 +29,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'sim':
       return (await import('./sim.ts')).runSimCommand(argv.slice(1));
     case 'start':
-      process.stderr.write(`${START_PENDING}\n`);
-      return 1;
+      return (await import('./start.ts')).runStartCommand(argv.slice(1));
     default:
       process.stderr.write(
         `Error: unknown command "${command}" for "quayside"\nRun 'quayside --help' for usage.\n`,

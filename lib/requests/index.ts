@@ -12,6 +12,7 @@ export { formatDuration, parseDuration } from './duration.ts';
 export { DurationSyntaxError, RequestError } from './errors.ts';
 export { messages as requestMessages, outcomeReasons } from './messages.ts';
 export { parseDeployRequest, parseQueueMessage } from './parse.ts';
+export { QUEUE_SETTINGS, retryDelaySeconds } from './queue-settings.ts';
 export {
   DEFAULT_HISTORY_MAX,
   DEFAULT_TIMEOUT,

@@ -1,0 +1,18 @@
+/**
+ * The request queue's settings: one definition for the CDK stack and the
+ * local stack, so the local redrive behaves as the deployed one does.
+ */
+export const QUEUE_SETTINGS = {
+  queueName: 'quayside-requests.fifo',
+  deadLetterQueueName: 'quayside-requests-dlq.fifo',
+  /** Longer than the worker's 15-minute function timeout, as SQS event sources require. */
+  visibilityTimeoutSeconds: 16 * 60,
+  /** Deliveries before a message that keeps failing is moved to the DLQ. */
+  maxReceiveCount: 5,
+  retentionSeconds: 14 * 24 * 3600,
+} as const;
+
+/** How long a message that should be retried waits before it is delivered again (grows with receives). */
+export function retryDelaySeconds(receiveCount: number): number {
+  return Math.min(60, 5 * 2 ** Math.max(0, receiveCount - 1));
+}

@@ -1,0 +1,48 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const bin = fileURLToPath(new URL('../../bin/quayside.js', import.meta.url));
+
+describe('quayside start', () => {
+  it('plays the stories through the queue with --demo, prints the history and exits 0', async () => {
+    const { stdout } = await run(process.execPath, [bin, 'start', '--demo'], { timeout: 120_000 });
+    expect(stdout).toContain('export QUAYSIDE_QUEUE_URL=http://127.0.0.1:');
+    expect(stdout).toMatch(/Release Failed .*kubernetes-bootcamp rev 3 .*(ErrImagePull|ImagePullBackOff)/);
+    expect(stdout).toMatch(/Release Rolled Back .*kubernetes-bootcamp rev 4 .*Rollback to 2/);
+    expect(stdout).toMatch(/3 +\S.*deployed +ghost-1\.24\.8 +1\.24\.8 +Rollback to 1/);
+    expect(stdout).toContain('The story played as expected.');
+  }, 150_000);
+
+  it('keeps its data in the data folder and stops cleanly on SIGTERM', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'quayside-start-')), 'data');
+    const child = spawn(process.execPath, [bin, 'start', '--data-dir', dataDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start within 60 s:\n${output}`)), 60_000);
+      child.stdout.on('data', () => {
+        if (output.includes('Press Ctrl-C to stop.')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    expect(output).toContain(`export KUBECONFIG=${join(dataDir, 'kubeconfig')}`);
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(output).toContain('Stopped.');
+    expect(output).toContain('store    DynamoDB Local');
+    expect(existsSync(join(dataDir, 'dynamodb', 'shared-local-instance.db'))).toBe(true);
+  }, 90_000);
+});
