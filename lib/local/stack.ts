@@ -15,7 +15,7 @@ import {
   StoreConfigError,
   startDynamoDbLocal,
 } from '../store/index.ts';
-import { createExecutor } from '../worker/index.ts';
+import { createExecutor, publishRecordingRejections } from '../worker/index.ts';
 import { type LocalQueue, startLocalQueue } from './queue.ts';
 import { type HeldMessage, startWorkerLoop } from './worker-loop.ts';
 
@@ -90,7 +90,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       client: queue.client,
       queueUrl: queue.queueUrl,
       execute,
-      publish: (event: StatusEvent) => options.events.publish([event]),
+      publish: publishRecordingRejections(store.store, (event: StatusEvent) =>
+        options.events.publish([event]),
+      ),
       clock,
       ...(options.onOutcome === undefined ? {} : { onOutcome: options.onOutcome }),
     });

@@ -28,6 +28,8 @@ export const bodyKey = (id: ReleaseId, revision: number, chunk: number): Key => 
 });
 
 export const requestKey = (requestId: string): Key => ({ pk: `Q#${requestId}`, sk: 'REQ' });
+/** Beside the request record: why the request was refused before it became a revision. */
+export const rejectionKey = (requestId: string): Key => ({ pk: `Q#${requestId}`, sk: 'REJECTED' });
 
 /** byNamespace index: all releases of a cluster, sorted by namespace then name. */
 export const clusterIndexPk = (cluster: string): string => `C#${cluster}`;

@@ -13,7 +13,7 @@ import type { StoreContext } from './context.ts';
 import type { StoreDriver } from './driver.ts';
 import { LeaseLostError, TransactionConflictError } from './errors.ts';
 import { finishOperation } from './finish.ts';
-import { ATTENTION_PK, headKey, pendingAttentionSk, requestKey, revisionKey } from './keys.ts';
+import { ATTENTION_PK, headKey, pendingAttentionSk, rejectionKey, requestKey, revisionKey } from './keys.ts';
 import { pruneHistory, purgeRelease } from './prune.ts';
 import {
   readAttention,
@@ -162,6 +162,34 @@ export class ReleaseStore {
       consistent: true,
     });
     return item === undefined ? {} : { revision: decodeRevisionMeta(release, item).meta };
+  }
+
+  /**
+   * Remembers that a request was refused before it became a revision, so that
+   * whoever sent it can find out why (`quayside … --queue-url` follows requests
+   * through the store). The reason must hold no values.
+   */
+  async recordRejection(input: { requestId: string; reason: string }): Promise<void> {
+    const now = this.ctx.clock.now();
+    await this.ctx.driver.transact([
+      {
+        type: 'put',
+        item: {
+          ...rejectionKey(input.requestId),
+          type: 'rejection',
+          reason: input.reason,
+          rejectedAt: new Date(now).toISOString(),
+          ttl: Math.floor(now / 1000) + this.ctx.requestTtlSeconds,
+        },
+      },
+    ]);
+  }
+
+  /** Why a request was refused, when it was. */
+  async findRejection(requestId: string): Promise<{ reason: string; rejectedAt: string } | undefined> {
+    const item = await this.ctx.driver.get(rejectionKey(requestId), { consistent: true });
+    if (item === undefined) return undefined;
+    return { reason: String(item.reason), rejectedAt: String(item.rejectedAt) };
   }
 
   /** The release's head, or undefined when the store has no such release. */

@@ -1,1 +1,2 @@
 export { createExecutor, type ExecutorOptions, toActionOptions, toChartSource } from './execute.ts';
+export { publishRecordingRejections } from './rejections.ts';

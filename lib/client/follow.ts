@@ -1,0 +1,57 @@
+import { isPending, type ReleaseId, type RevisionMeta } from '../domain/index.ts';
+import type { EngineClock } from '../engine/index.ts';
+import type { ReleaseStore } from '../store/index.ts';
+
+export type FollowUpdate =
+  | { readonly kind: 'queued'; readonly elapsedMs: number }
+  | { readonly kind: 'running'; readonly revision: RevisionMeta; readonly elapsedMs: number }
+  | { readonly kind: 'finished'; readonly revision: RevisionMeta | undefined; readonly elapsedMs: number }
+  | { readonly kind: 'rejected'; readonly reason: string; readonly elapsedMs: number }
+  | { readonly kind: 'gave-up'; readonly elapsedMs: number };
+
+/**
+ * Follows a queued request through the store until it ends: waiting in the
+ * queue, its revision pending, then final (or refused). Calls `onUpdate` on
+ * every change and returns the last update. Polls with backoff, 200 ms to 1 s.
+ */
+export async function followRequest(input: {
+  store: ReleaseStore;
+  release: ReleaseId;
+  requestId: string;
+  clock: EngineClock;
+  /** Epoch ms after which following stops (the request itself goes on). */
+  until: number;
+  onUpdate?: (update: FollowUpdate) => void;
+}): Promise<FollowUpdate> {
+  const started = input.clock.now();
+  let delay = 200;
+  let last = '';
+  for (;;) {
+    const update = await look(input, input.clock.now() - started);
+    const key = update.kind === 'running' ? `running:${update.revision.status}` : update.kind;
+    if (key !== last) input.onUpdate?.(update);
+    last = key;
+    if (update.kind === 'finished' || update.kind === 'rejected') return update;
+    if (input.clock.now() >= input.until) {
+      const gaveUp: FollowUpdate = { kind: 'gave-up', elapsedMs: input.clock.now() - started };
+      input.onUpdate?.(gaveUp);
+      return gaveUp;
+    }
+    await input.clock.sleep(delay);
+    delay = Math.min(1_000, delay * 1.5);
+  }
+}
+
+async function look(
+  input: { store: ReleaseStore; release: ReleaseId; requestId: string },
+  elapsedMs: number,
+): Promise<FollowUpdate> {
+  const rejection = await input.store.findRejection(input.requestId);
+  if (rejection !== undefined) return { kind: 'rejected', reason: rejection.reason, elapsedMs };
+  const found = await input.store.findRequest(input.release, input.requestId);
+  if (found === undefined) return { kind: 'queued', elapsedMs };
+  if (found.revision !== undefined && isPending(found.revision.status)) {
+    return { kind: 'running', revision: found.revision, elapsedMs };
+  }
+  return { kind: 'finished', revision: found.revision, elapsedMs };
+}

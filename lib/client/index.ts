@@ -1,0 +1,2 @@
+export { type FollowUpdate, followRequest } from './follow.ts';
+export { sendRequest } from './send.ts';
