@@ -86,7 +86,12 @@ export async function startCliWorld(): Promise<CliWorld> {
       const source: ChartSource = { kind: 'directory', path: chart };
       const request = { requestId: `seed-${++seeded}`, requestedBy: { principal: 'test', channel: 'ci' } };
       const head = await releases.getRelease(release);
-      const input = { release, chart: source, values: values ?? {}, options: { createNamespace: namespace !== 'default' } };
+      const input = {
+        release,
+        chart: source,
+        values: values ?? {},
+        options: { createNamespace: namespace !== 'default' },
+      };
       return head ? engine.upgrade(input, request) : engine.install(input, request);
     },
     stop: async () => {

@@ -10,6 +10,20 @@ describe('quayside CLI', () => {
   it('prints usage with --help and exits 0', async () => {
     const { stdout } = await run(process.execPath, [bin, '--help']);
     expect(stdout).toContain('Usage: quayside <command>');
+    for (const verb of [
+      'install',
+      'upgrade',
+      'rollback',
+      'uninstall',
+      'history',
+      'status',
+      'list',
+      'get',
+      'diff',
+      'test',
+    ]) {
+      expect(stdout).toMatch(new RegExp(`^  ${verb} `, 'm'));
+    }
   });
 
   it('names an unknown command and exits 2', async () => {
