@@ -31,8 +31,22 @@ describe('quayside release verbs in direct mode', () => {
     await world?.stop();
   });
 
-  it('installs and prints the status block helm prints', async () => {
-    const run = await world.cli(['install', 'shop', charts.guestbook, '-n', 'shop', '--create-namespace']);
+  it('installs, or upgrades with --install, and prints the status block helm prints', async () => {
+    const [run, upsert] = await Promise.all([
+      world.cli(['install', 'shop', charts.guestbook, '-n', 'shop', '--create-namespace']),
+      world.cli([
+        'upgrade',
+        'cart',
+        charts.myNginx,
+        '-i',
+        '-n',
+        'cart',
+        '--create-namespace',
+        '--wait=false',
+        '-o',
+        'json',
+      ]),
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.split('\n');
     expect(lines[0]).toBe('NAME: shop');
@@ -44,6 +58,13 @@ describe('quayside release verbs in direct mode', () => {
       'DESCRIPTION: Install complete',
       'TEST SUITE: None',
     ]);
+    expect(upsert.code, upsert.stderr).toBe(0);
+    expect(JSON.parse(upsert.stdout)).toMatchObject({
+      name: 'cart',
+      namespace: 'cart',
+      version: 1,
+      info: { status: 'deployed', description: 'Install complete' },
+    });
   });
 
   it('prints history as helm does in table, json and yaml', async () => {
@@ -113,7 +134,7 @@ describe('quayside release verbs in direct mode', () => {
     ]);
     expect(
       parse(yaml.stdout).map((r: { name: string; namespace: string }) => `${r.namespace}/${r.name}`),
-    ).toEqual(['default/blog', 'shop/shop']);
+    ).toEqual(['default/blog', 'cart/cart', 'shop/shop']);
   });
 
   it('prints the status of the latest or a given revision', async () => {
@@ -223,6 +244,9 @@ describe('quayside release verbs in direct mode', () => {
     // Without --keep-history nothing of `shop` is left.
     expect(
       JSON.parse(everything.stdout).map((r: { name: string; status: string }) => [r.name, r.status]),
-    ).toEqual([['blog', 'uninstalled']]);
+    ).toEqual([
+      ['blog', 'uninstalled'],
+      ['cart', 'deployed'],
+    ]);
   });
 });
