@@ -26,6 +26,14 @@ describe('quayside CLI', () => {
     }
   });
 
+  it("prints a release verb's flags, with where releases are kept by default", async () => {
+    const { stdout } = await run(process.execPath, [bin, 'upgrade', '--help'], {
+      env: { ...process.env, KUBECONFIG: '/nonexistent' },
+    });
+    expect(stdout).toContain('Usage: quayside upgrade NAME CHART [flags]');
+    expect(stdout).toContain('(default: $QUAYSIDE_STORE, else file://$HOME/.quayside/store)');
+  });
+
   it('names an unknown command and exits 2', async () => {
     const error = await run(process.execPath, [bin, 'frobnicate']).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 2 });
