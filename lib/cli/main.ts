@@ -1,14 +1,64 @@
+import type { CommandSpec } from './command.ts';
+
 const USAGE = `quayside — Helm's release model as a serverless service
 
 Usage: quayside <command> [flags]
 
-Commands:
-  template  render a chart locally and print it, as helm template does
-  sim       run the Kubernetes API simulator and write a kubeconfig for kubectl
-  start     run the whole service on this machine (queue, store, cluster, worker)
-  version   print the quayside version
+Release commands (as helm's):
+  install     install a chart as a new release
+  upgrade     upgrade a release to a chart (--install: install when missing)
+  rollback    roll a release back to an earlier revision
+  uninstall   delete a release's objects (--keep-history keeps its revisions)
+  history     print a release's revisions
+  status      print a release's status and notes
+  list        list releases
+  get         print a revision's values, manifest, notes, hooks, or all of them
+  diff        show what an upgrade or rollback would change, or how two revisions differ
+  test        run a release's test hooks
 
+Other commands:
+  template    render a chart locally and print it, as helm template does
+  sim         run the Kubernetes API simulator and write a kubeconfig for kubectl
+  start       run the whole service on this machine (queue, store, cluster, worker)
+  version     print the quayside version
+
+Releases are kept in --store (default $QUAYSIDE_STORE, else file://$HOME/.quayside/store);
+the cluster is a kube context of --kubeconfig (default $KUBECONFIG, else ~/.kube/config).
+Exit codes: 0 done, 1 the action or revision failed, 2 invalid input.
 Run 'quayside <command> --help' for a command's flags.`;
+
+/** The release verbs, loaded only when used so that `--help` and `version` start fast. */
+async function releaseCommand(name: string): Promise<CommandSpec | undefined> {
+  switch (name) {
+    case 'install':
+    case 'upgrade':
+    case 'rollback':
+    case 'uninstall':
+    case 'test': {
+      const m = await import('./release-actions.ts');
+      return {
+        install: m.installCommand,
+        upgrade: m.upgradeCommand,
+        rollback: m.rollbackCommand,
+        uninstall: m.uninstallCommand,
+        test: m.testCommand,
+      }[name];
+    }
+    case 'history':
+    case 'status':
+    case 'list':
+    case 'get': {
+      const m = await import('./release-reads.ts');
+      return { history: m.historyCommand, status: m.statusCommand, list: m.listCommand, get: m.getCommand }[
+        name
+      ];
+    }
+    case 'diff':
+      return (await import('./diff.ts')).diffCommand;
+    default:
+      return undefined;
+  }
+}
 
 /** Runs the CLI with the given arguments and returns the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -30,10 +80,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       return (await import('./sim.ts')).runSimCommand(argv.slice(1));
     case 'start':
       return (await import('./start.ts')).runStartCommand(argv.slice(1));
-    default:
-      process.stderr.write(
-        `Error: unknown command "${command}" for "quayside"\nRun 'quayside --help' for usage.\n`,
-      );
-      return 2;
   }
+  const spec = await releaseCommand(command);
+  if (spec) return (await import('./command.ts')).runCommand(spec, argv.slice(1));
+  process.stderr.write(
+    `Error: unknown command "${command}" for "quayside"\nRun 'quayside --help' for usage.\n`,
+  );
+  return 2;
 }

@@ -1,8 +1,6 @@
-import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
   ChartError,
-  type ChartSource,
   formatTemplateOutput,
   isValidReleaseName,
   loadChart,
@@ -12,6 +10,7 @@ import {
   renderChart,
   renderNameTemplate,
 } from '../chart/index.ts';
+import { chartSourceOf } from './chart-source.ts';
 
 const DEFAULT_RELEASE_NAME = 'release-name';
 const DEFAULT_NAMESPACE = 'default';
@@ -97,7 +96,7 @@ export async function runTemplateCommand(argv: string[]): Promise<number> {
       fileValues: flags['set-file'] ?? [],
     });
     // As in helm, values are read before the chart, so their errors come first.
-    const chart = await loadChart(await chartSource(chartRef, flags));
+    const chart = await loadChart(await chartSourceOf(chartRef, flags));
     const isUpgrade = flags['is-upgrade'] ?? false;
     const release = await renderChart({
       chart,
@@ -149,29 +148,4 @@ async function releaseNameAndChart(
   }
   if (!isValidReleaseName(name)) throw new ChartError(MESSAGES.invalidName(name));
   return { name, chartRef };
-}
-
-async function chartSource(
-  ref: string,
-  flags: { repo?: string; version?: string; username?: string; password?: string; 'plain-http'?: boolean },
-): Promise<ChartSource> {
-  const auth =
-    flags.username !== undefined && flags.password !== undefined
-      ? { username: flags.username, password: flags.password }
-      : undefined;
-  const version = flags.version ? { version: flags.version } : {};
-  if (ref.startsWith('oci://')) {
-    return {
-      kind: 'oci',
-      reference: ref,
-      plainHttp: flags['plain-http'] ?? false,
-      ...version,
-      ...(auth ? { auth } : {}),
-    };
-  }
-  if (flags.repo)
-    return { kind: 'repository', repoUrl: flags.repo, chart: ref, ...version, ...(auth ? { auth } : {}) };
-  const info = await stat(ref).catch(() => undefined);
-  if (info?.isDirectory()) return { kind: 'directory', path: ref };
-  return { kind: 'archive-file', path: ref };
 }

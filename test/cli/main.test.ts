@@ -10,6 +10,28 @@ describe('quayside CLI', () => {
   it('prints usage with --help and exits 0', async () => {
     const { stdout } = await run(process.execPath, [bin, '--help']);
     expect(stdout).toContain('Usage: quayside <command>');
+    for (const verb of [
+      'install',
+      'upgrade',
+      'rollback',
+      'uninstall',
+      'history',
+      'status',
+      'list',
+      'get',
+      'diff',
+      'test',
+    ]) {
+      expect(stdout).toMatch(new RegExp(`^  ${verb} `, 'm'));
+    }
+  });
+
+  it("prints a release verb's flags, with where releases are kept by default", async () => {
+    const { stdout } = await run(process.execPath, [bin, 'upgrade', '--help'], {
+      env: { ...process.env, KUBECONFIG: '/nonexistent' },
+    });
+    expect(stdout).toContain('Usage: quayside upgrade NAME CHART [flags]');
+    expect(stdout).toContain('(default: $QUAYSIDE_STORE, else file://$HOME/.quayside/store)');
   });
 
   it('names an unknown command and exits 2', async () => {

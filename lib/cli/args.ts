@@ -1,0 +1,193 @@
+import { parseArgs } from 'node:util';
+import { parseDuration } from '../requests/index.ts';
+import { CliUsageError } from './errors.ts';
+import { MESSAGES } from './messages.ts';
+
+/** Every flag the release verbs know, with helm's spelling. Each verb picks the ones it accepts. */
+export const FLAGS = {
+  namespace: { type: 'string', short: 'n' },
+  'create-namespace': { type: 'boolean' },
+  cluster: { type: 'string' },
+  kubeconfig: { type: 'string' },
+  store: { type: 'string' },
+  'queue-url': { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  wait: { type: 'boolean' },
+  timeout: { type: 'string' },
+  atomic: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  description: { type: 'string' },
+  'history-max': { type: 'string' },
+  values: { type: 'string', short: 'f', multiple: true },
+  set: { type: 'string', multiple: true },
+  'set-string': { type: 'string', multiple: true },
+  'set-json': { type: 'string', multiple: true },
+  'set-file': { type: 'string', multiple: true },
+  'reuse-values': { type: 'boolean' },
+  'reset-values': { type: 'boolean' },
+  'reset-then-reuse-values': { type: 'boolean' },
+  'cleanup-on-fail': { type: 'boolean' },
+  force: { type: 'boolean' },
+  'take-ownership': { type: 'boolean' },
+  'no-hooks': { type: 'boolean' },
+  version: { type: 'string' },
+  repo: { type: 'string' },
+  username: { type: 'string' },
+  password: { type: 'string' },
+  'plain-http': { type: 'boolean' },
+  install: { type: 'boolean', short: 'i' },
+  'keep-history': { type: 'boolean' },
+  max: { type: 'string' },
+  revision: { type: 'string' },
+  all: { type: 'boolean', short: 'a' },
+  'all-namespaces': { type: 'boolean', short: 'A' },
+  deployed: { type: 'boolean' },
+  failed: { type: 'boolean' },
+  pending: { type: 'boolean' },
+  uninstalled: { type: 'boolean' },
+  superseded: { type: 'boolean' },
+  uninstalling: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export type FlagName = keyof typeof FLAGS;
+export type Flags = {
+  -readonly [K in FlagName]?: (typeof FLAGS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof FLAGS)[K] extends { type: 'boolean' }
+      ? boolean
+      : string;
+};
+
+/** Flags every release verb takes. */
+export const COMMON_FLAGS: readonly FlagName[] = [
+  'namespace',
+  'cluster',
+  'kubeconfig',
+  'store',
+  'output',
+  'debug',
+  'help',
+];
+/** Flags that choose a chart and its values. */
+export const CHART_FLAGS: readonly FlagName[] = [
+  'values',
+  'set',
+  'set-string',
+  'set-json',
+  'set-file',
+  'version',
+  'repo',
+  'username',
+  'password',
+  'plain-http',
+];
+/** Flags that change how an action runs. */
+export const ACTION_FLAGS: readonly FlagName[] = [
+  'queue-url',
+  'create-namespace',
+  'wait',
+  'timeout',
+  'atomic',
+  'dry-run',
+  'description',
+  'history-max',
+  'reuse-values',
+  'reset-values',
+  'reset-then-reuse-values',
+  'cleanup-on-fail',
+  'force',
+  'take-ownership',
+  'no-hooks',
+];
+
+export interface ParsedCommand {
+  readonly flags: Flags;
+  readonly positionals: string[];
+}
+
+/**
+ * Parses `argv` accepting only `allowed` flags. Boolean flags also take Go's
+ * `--flag=true|false` form (`--wait=false`), as cobra does.
+ * @throws CliUsageError for an unknown flag or a missing flag value.
+ */
+export function parseCommand(
+  command: string,
+  argv: readonly string[],
+  allowed: readonly FlagName[],
+): ParsedCommand {
+  const options = Object.fromEntries(allowed.map((name) => [name, FLAGS[name]]));
+  const negated: string[] = [];
+  const args: string[] = [];
+  for (const arg of argv) {
+    const match = /^--([a-z-]+)=(true|false)$/.exec(arg);
+    const name = match?.[1] as FlagName | undefined;
+    if (match && name && allowed.includes(name) && FLAGS[name].type === 'boolean') {
+      if (match[2] === 'true') args.push(`--${name}`);
+      else negated.push(name);
+    } else {
+      args.push(arg);
+    }
+  }
+  try {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    const flags = values as Flags;
+    for (const name of negated) (flags as Record<string, unknown>)[name] = false;
+    return { flags, positionals };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // Node's parseArgs words this for programmers; say it as cobra does.
+    const unknown = /^Unknown option '([^']+)'/.exec(message)?.[1];
+    throw new CliUsageError(command, unknown ? MESSAGES.unknownFlag(unknown) : message);
+  }
+}
+
+export type OutputFormat = 'table' | 'json' | 'yaml';
+
+/** @throws CliUsageError for anything but table, json or yaml. */
+export function outputFormat(command: string, flags: Flags): OutputFormat {
+  const value = flags.output ?? 'table';
+  if (value === 'table' || value === 'json' || value === 'yaml') return value;
+  throw new CliUsageError(command, MESSAGES.badOutput(value));
+}
+
+/** A whole number flag, or undefined when absent. @throws CliUsageError */
+export function wholeNumber(command: string, flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new CliUsageError(command, MESSAGES.badNumber(flag, value));
+  return Number(value);
+}
+
+/** A revision number (1 or more), or undefined when absent. @throws CliUsageError */
+export function revisionNumber(command: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new CliUsageError(command, MESSAGES.badRevision(value));
+  return Number(value);
+}
+
+/** --timeout in milliseconds. @throws CliUsageError for a duration Go would reject. */
+export function timeoutMs(command: string, flags: Flags): number | undefined {
+  if (flags.timeout === undefined) return undefined;
+  try {
+    return parseDuration(flags.timeout);
+  } catch (error) {
+    throw new CliUsageError(
+      command,
+      `invalid argument "${flags.timeout}" for "--timeout": ${(error as Error).message}`,
+    );
+  }
+}
+
+/** Exactly the positionals `usage` names. @throws CliUsageError */
+export function expectArgs(
+  command: string,
+  positionals: string[],
+  min: number,
+  max: number,
+  usage: string,
+): void {
+  if (positionals.length < min || positionals.length > max)
+    throw new CliUsageError(command, MESSAGES.args(usage));
+}

@@ -1,0 +1,39 @@
+import { stat } from 'node:fs/promises';
+import type { ChartSource } from '../chart/index.ts';
+
+export interface ChartSourceFlags {
+  repo?: string;
+  version?: string;
+  username?: string;
+  password?: string;
+  'plain-http'?: boolean;
+}
+
+/**
+ * The ChartSource a chart argument names: `oci://…`, `NAME` with --repo URL, a directory,
+ * else a .tgz file (which loadChart reports as missing when it is not there).
+ */
+export async function chartSourceOf(ref: string, flags: ChartSourceFlags): Promise<ChartSource> {
+  const auth =
+    flags.username !== undefined && flags.password !== undefined
+      ? { username: flags.username, password: flags.password }
+      : undefined;
+  const version = flags.version ? { version: flags.version } : {};
+  if (ref.startsWith('oci://')) {
+    return {
+      kind: 'oci',
+      reference: ref,
+      plainHttp: flags['plain-http'] ?? false,
+      ...version,
+      ...(auth ? { auth } : {}),
+    };
+  }
+  if (flags.repo) {
+    // helm accepts `repo/name` with --repo too; the chart is the part after the slash.
+    const chart = ref.includes('/') ? ref.slice(ref.lastIndexOf('/') + 1) : ref;
+    return { kind: 'repository', repoUrl: flags.repo, chart, ...version, ...(auth ? { auth } : {}) };
+  }
+  const info = await stat(ref).catch(() => undefined);
+  if (info?.isDirectory()) return { kind: 'directory', path: ref };
+  return { kind: 'archive-file', path: ref };
+}

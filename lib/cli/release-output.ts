@@ -1,0 +1,117 @@
+import type { ChartRef, HookRecord, RevisionMeta } from '../domain/index.ts';
+import type { ReleaseStatusView } from '../engine/index.ts';
+import type { ReleaseSummary } from '../store/index.ts';
+import { formatAnsic, formatGoTime, formatTable } from './format.ts';
+
+/** `name-version`, as helm's formatChartname. */
+export function chartName(chart: ChartRef): string {
+  return `${chart.name}-${chart.version}`;
+}
+
+/** helm history -o json|yaml: one element per revision. */
+export function historyData(revisions: readonly RevisionMeta[]) {
+  return revisions.map((r) => ({
+    revision: r.revision,
+    updated: r.lastDeployed ?? r.finishedAt ?? r.startedAt,
+    status: r.status,
+    chart: chartName(r.chart),
+    app_version: r.chart.appVersion ?? '',
+    description: r.description,
+  }));
+}
+
+export function historyTable(revisions: readonly RevisionMeta[]): string {
+  return formatTable([
+    ['REVISION', 'UPDATED', 'STATUS', 'CHART', 'APP VERSION', 'DESCRIPTION'],
+    ...historyData(revisions).map((r) => [
+      r.revision,
+      formatAnsic(r.updated),
+      r.status,
+      r.chart,
+      r.app_version,
+      r.description,
+    ]),
+  ]);
+}
+
+/** helm list -o json|yaml: revision is a string there, as in helm. */
+export function listData(releases: readonly ReleaseSummary[]) {
+  return releases.map((r) => ({
+    name: r.release.name,
+    namespace: r.release.namespace,
+    revision: String(r.latestRevision),
+    updated: formatGoTime(r.updatedAt),
+    status: r.status,
+    chart: chartName(r.chart),
+    app_version: r.chart.appVersion ?? '',
+  }));
+}
+
+export function listTable(releases: readonly ReleaseSummary[]): string {
+  return formatTable([
+    ['NAME', 'NAMESPACE', 'REVISION', 'UPDATED', 'STATUS', 'CHART', 'APP VERSION'],
+    ...listData(releases).map((r) => [
+      r.name,
+      r.namespace,
+      r.revision,
+      r.updated,
+      r.status,
+      r.chart,
+      r.app_version,
+    ]),
+  ]);
+}
+
+/** helm status -o json|yaml: the release's info block (values and manifest are under `get`). */
+export function statusData(view: ReleaseStatusView) {
+  const { revision, summary } = view;
+  return {
+    name: revision.release.name,
+    info: {
+      first_deployed: summary.firstDeployed ?? revision.firstDeployed ?? '',
+      last_deployed: revision.lastDeployed ?? revision.finishedAt ?? revision.startedAt,
+      deleted: revision.status === 'uninstalled' ? (revision.finishedAt ?? '') : '',
+      description: revision.description,
+      status: revision.status,
+      notes: view.notes,
+    },
+    chart: {
+      name: revision.chart.name,
+      version: revision.chart.version,
+      app_version: revision.chart.appVersion ?? '',
+    },
+    version: revision.revision,
+    namespace: revision.release.namespace,
+  };
+}
+
+/** The status block helm prints after install, upgrade and for `status`. */
+export function statusText(view: ReleaseStatusView, tests?: readonly HookRecord[]): string {
+  const { revision } = view;
+  const lines = [`NAME: ${revision.release.name}`];
+  const deployed = revision.lastDeployed ?? revision.finishedAt;
+  if (deployed) lines.push(`LAST DEPLOYED: ${formatAnsic(deployed)}`);
+  lines.push(
+    `NAMESPACE: ${revision.release.namespace}`,
+    `STATUS: ${revision.status}`,
+    `REVISION: ${revision.revision}`,
+    `DESCRIPTION: ${revision.description}`,
+  );
+  const ran = (tests ?? []).filter((t) => t.lastRun?.startedAt);
+  if (ran.length === 0) lines.push('TEST SUITE: None');
+  for (const test of ran) {
+    lines.push(
+      `TEST SUITE:     ${test.name}`,
+      `Last Started:   ${formatAnsic(test.lastRun?.startedAt)}`,
+      `Last Completed: ${formatAnsic(test.lastRun?.completedAt)}`,
+      `Phase:          ${test.lastRun?.phase ?? ''}`,
+    );
+  }
+  if (view.notes.trim() !== '') lines.push('NOTES:', view.notes.trim());
+  return `${lines.join('\n')}\n`;
+}
+
+/** Hooks as `helm get hooks` prints them. */
+export function hooksText(hooks: readonly HookRecord[]): string {
+  return hooks.map((h) => `---\n# Source: ${h.path}\n${h.manifest.trimEnd()}\n`).join('');
+}

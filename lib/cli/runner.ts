@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+import type { Requester } from '../domain/index.ts';
+import {
+  type ActionResult,
+  type EngineClock,
+  type EngineProgress,
+  ReleaseEngine,
+  type RollbackInput,
+  type TestOutcome,
+  type UninstallInput,
+  type UpgradeInput,
+} from '../engine/index.ts';
+import { kubeconfigConnectionProvider } from '../kube/index.ts';
+import type { ReleaseStore } from '../store/index.ts';
+import { RunnerUnavailableError } from './errors.ts';
+import { MESSAGES } from './messages.ts';
+
+/**
+ * How the CLI performs the four changing actions. Direct mode runs the engine in this
+ * process, as helm does; queued mode (a QueuedRunner) sends a DeployRequest and follows it.
+ * Reads never go through a runner: they read the store in both modes.
+ */
+export interface ActionRunner {
+  install(input: UpgradeInput): Promise<ActionResult>;
+  upgrade(input: UpgradeInput): Promise<ActionResult>;
+  rollback(input: RollbackInput): Promise<ActionResult>;
+  uninstall(input: UninstallInput): Promise<ActionResult>;
+}
+
+export interface DirectRunnerOptions {
+  readonly store: ReleaseStore;
+  /** The kubeconfig whose contexts are the clusters. */
+  readonly kubeconfig: string;
+  readonly clock?: EngineClock;
+  readonly newRequestId?: () => string;
+  readonly requester?: Requester;
+  /** Each engine step as it happens (the CLI prints them with --debug). */
+  readonly onProgress?: (event: EngineProgress) => void;
+}
+
+const systemEngineClock: EngineClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+};
+
+/** Runs actions with a ReleaseEngine over the store and the kubeconfig's clusters. */
+export class DirectRunner implements ActionRunner {
+  readonly engine: ReleaseEngine;
+  readonly #options: DirectRunnerOptions;
+
+  constructor(options: DirectRunnerOptions) {
+    this.#options = options;
+    this.engine = new ReleaseEngine({
+      store: options.store,
+      connections: kubeconfigConnectionProvider({ file: options.kubeconfig }),
+      clock: options.clock ?? systemEngineClock,
+    });
+  }
+
+  install(input: UpgradeInput): Promise<ActionResult> {
+    return this.engine.install(input, this.request());
+  }
+
+  upgrade(input: UpgradeInput): Promise<ActionResult> {
+    return this.engine.upgrade(input, this.request());
+  }
+
+  rollback(input: RollbackInput): Promise<ActionResult> {
+    return this.engine.rollback(input, this.request());
+  }
+
+  uninstall(input: UninstallInput): Promise<ActionResult> {
+    return this.engine.uninstall(input, this.request());
+  }
+
+  /** `test` runs in this process in both modes: it changes no revision. */
+  test(input: UninstallInput): Promise<TestOutcome> {
+    return this.engine.test(input, this.request());
+  }
+
+  private request() {
+    const { onProgress } = this.#options;
+    return {
+      requestId: this.#options.newRequestId?.() ?? randomUUID(),
+      requestedBy: this.#options.requester ?? { principal: currentUser(), channel: 'cli' },
+      ...(onProgress ? { onProgress } : {}),
+    };
+  }
+}
+
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export interface RunnerChoice {
+  /** --queue-url, else $QUAYSIDE_QUEUE_URL: set means queued mode. */
+  readonly queueUrl?: string;
+  readonly direct: DirectRunnerOptions;
+}
+
+/**
+ * The seam between direct and queued mode: a queue URL selects the queued runner, none the direct one.
+ * @throws RunnerUnavailableError for a queue URL until the queued runner is plugged in here.
+ */
+export function createActionRunner(choice: RunnerChoice): ActionRunner {
+  if (choice.queueUrl !== undefined && choice.queueUrl !== '') {
+    throw new RunnerUnavailableError(MESSAGES.queuedUnavailable);
+  }
+  return new DirectRunner(choice.direct);
+}

@@ -1,0 +1,102 @@
+const COMMON = `Common flags:
+  -n, --namespace NS       release namespace (default: the kube context's, else "default")
+      --cluster CONTEXT    kube context that names the cluster (default: the current context)
+      --kubeconfig FILE    kubeconfig (default: $KUBECONFIG, else ~/.kube/config)
+      --store URL          release store: memory://, file://DIR, dynamodb://TABLE?endpoint=URL&region=R
+                           (default: $QUAYSIDE_STORE, else file://$HOME/.quayside/store)
+  -o, --output FORMAT      table, json or yaml (default table)
+      --debug              print each step and the stack of an error`;
+
+const VALUES = `Chart and values:
+  -f, --values FILE        values file (repeatable, comma-separated)
+      --set K=V            set values (also --set-string, --set-json, --set-file; repeatable)
+      --version V          chart version constraint (repository and OCI charts)
+      --repo URL           chart repository URL; CHART is then the chart's name
+      --username, --password, --plain-http   repository or registry access`;
+
+const ACTION = `Action:
+      --wait[=false]       wait until every object is ready (default true)
+      --timeout DURATION   time the whole action may take (default 5m0s)
+      --atomic             on failure, roll back to the last deployed revision
+      --dry-run            diff against the cluster; apply and record nothing
+      --description TEXT   the revision's description
+      --history-max N      revisions to keep (0: all)
+      --create-namespace   create the namespace when missing
+      --reuse-values, --reset-values, --reset-then-reuse-values   as helm upgrade
+      --cleanup-on-fail, --force, --take-ownership, --no-hooks      as helm
+      --queue-url URL      queued mode (also $QUAYSIDE_QUEUE_URL)`;
+
+/** Each release verb's --help. */
+export const USAGE = {
+  install: `Usage: quayside install NAME CHART [flags]
+
+Install CHART (a directory, a .tgz, oci://REF, or NAME with --repo URL) as release NAME.
+
+${VALUES}
+
+${ACTION}
+
+${COMMON}`,
+  upgrade: `Usage: quayside upgrade NAME CHART [flags]
+
+Upgrade release NAME to CHART. With -i/--install, install it when it does not exist.
+
+${VALUES}
+
+${ACTION}
+
+${COMMON}`,
+  rollback: `Usage: quayside rollback NAME [REVISION] [flags]
+
+Roll release NAME back to REVISION (default: the one before the current), as a new revision.
+
+${ACTION}
+
+${COMMON}`,
+  uninstall: `Usage: quayside uninstall NAME [--keep-history] [flags]
+
+Delete release NAME's objects; with --keep-history its revisions stay (status uninstalled).
+
+${ACTION}
+
+${COMMON}`,
+  history: `Usage: quayside history NAME [--max N] [flags]
+
+Print release NAME's revisions, oldest first (at most the newest --max, default 256).
+
+${COMMON}`,
+  status: `Usage: quayside status NAME [--revision N] [flags]
+
+Print release NAME's status: last deployed, namespace, status, revision, tests and notes.
+
+${COMMON}`,
+  list: `Usage: quayside list [flags]
+
+List releases. By default only deployed and failed ones; the flags below combine.
+
+  -A, --all-namespaces     releases of every namespace
+  -a, --all                every status
+      --deployed, --failed, --pending, --uninstalled, --superseded, --uninstalling
+
+${COMMON}`,
+  get: `Usage: quayside get values|manifest|notes|hooks|all NAME [--revision N] [flags]
+
+Print what a revision holds. 'get values --all' prints the computed values.
+
+${COMMON}`,
+  diff: `Usage: quayside diff upgrade NAME CHART [flags]
+       quayside diff rollback NAME [REVISION] [flags]
+       quayside diff revision NAME A B [flags]
+
+Show what an upgrade or rollback would change in the cluster (a server-side dry run; nothing is
+recorded), or how two stored revisions' manifests differ.
+
+${VALUES}
+
+${COMMON}`,
+  test: `Usage: quayside test NAME [flags]
+
+Run the deployed revision's test hooks and print each one's outcome. Exits 1 when a test fails.
+
+${COMMON}`,
+} as const;
