@@ -1,4 +1,4 @@
-import type { HookRecord, ObjectResult, ReleaseId } from '../domain/index.ts';
+import { type HookRecord, type ObjectResult, QuaysideError, type ReleaseId } from '../domain/index.ts';
 import {
   applyRevision,
   deleteObjects,
@@ -8,6 +8,7 @@ import {
   type ProgressEvent,
   waitForHealthy,
 } from '../kube/index.ts';
+import { StoreError } from '../store/index.ts';
 import { type Deadlines, planDeadlines } from './deadline.ts';
 import { parseManifest } from './manifest.ts';
 import type { ActionOptions, EngineDeps, EngineProgress, RequestContext } from './types.ts';
@@ -20,6 +21,22 @@ export class StepFailure extends Error {
   ) {
     super(reason);
   }
+}
+
+/**
+ * The step failure an error amounts to: a StepFailure as it is, or any other
+ * error quayside raised on purpose about the cluster or the chart (it names
+ * what failed, never values). Store errors and bugs are not step failures: they
+ * propagate, the lease runs out, and the redelivered request resumes.
+ */
+export function asStepFailure(
+  error: unknown,
+  objects: readonly ObjectResult[] = [],
+): StepFailure | undefined {
+  if (error instanceof StepFailure) return error;
+  if (error instanceof QuaysideError && !(error instanceof StoreError))
+    return new StepFailure(error.message, objects);
+  return undefined;
 }
 
 export interface StepContext {

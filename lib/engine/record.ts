@@ -1,5 +1,6 @@
 import type { Action, ObjectResult, ReleaseId, RevisionBody, RevisionMeta } from '../domain/index.ts';
 import { isPending, toIso } from '../domain/index.ts';
+import { KubeApiError } from '../kube/index.ts';
 import type { Lease } from '../store/index.ts';
 import type { StepContext } from './kube-steps.ts';
 import type { ActionResult, EngineDeps } from './types.ts';
@@ -73,15 +74,17 @@ export function duplicateResult(
 
 /** --create-namespace: the namespace is created outside the release, as Helm does, and never pruned. */
 export async function ensureNamespace(ctx: StepContext): Promise<void> {
-  const response = await ctx.connection.send({
-    method: 'POST',
-    path: '/api/v1/namespaces',
-    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ctx.release.namespace } },
-    ref: { apiVersion: 'v1', kind: 'Namespace', name: ctx.release.namespace },
-  });
-  if (response.status >= 300 && response.status !== 409) {
-    const message = (response.body as { message?: string } | undefined)?.message ?? `HTTP ${response.status}`;
-    throw new Error(`creating namespace "${ctx.release.namespace}" failed: ${message}`);
+  try {
+    await ctx.connection.send({
+      method: 'POST',
+      path: '/api/v1/namespaces',
+      body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ctx.release.namespace } },
+      ref: { apiVersion: 'v1', kind: 'Namespace', name: ctx.release.namespace },
+    });
+  } catch (error) {
+    // AlreadyExists: the namespace is there, which is all --create-namespace asks.
+    if (error instanceof KubeApiError && error.status === 409) return;
+    throw error;
   }
 }
 

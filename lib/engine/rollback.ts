@@ -8,7 +8,7 @@ import {
 } from '../domain/index.ts';
 import { diffRevision } from '../kube/index.ts';
 import { NothingToRollBackError } from './errors.ts';
-import { applyAndWait, openSteps, progress, runHooks, StepFailure } from './kube-steps.ts';
+import { applyAndWait, asStepFailure, openSteps, progress, runHooks } from './kube-steps.ts';
 import { parseManifest } from './manifest.ts';
 import { duplicateResult, finishedEarlier, finishFailed, resultOf } from './record.ts';
 import type { ActionResult, EngineDeps, RequestContext, RollbackInput } from './types.ts';
@@ -85,8 +85,9 @@ export async function rollbackRelease(
     hooks = await runHooks(ctx, hooks, 'pre-rollback');
     results = await applyAndWait(ctx, objects, previous);
     hooks = await runHooks(ctx, hooks, 'post-rollback');
-  } catch (error) {
-    if (!(error instanceof StepFailure)) throw error;
+  } catch (thrown) {
+    const error = asStepFailure(thrown);
+    if (error === undefined) throw thrown;
     return finishFailed(deps, {
       lease,
       description: descriptions.rollbackFailed(input.release.name, error.reason),

@@ -1,6 +1,13 @@
 import { descriptions, type HookRecord, ReleaseNotFoundError, toIso } from '../domain/index.ts';
 import { EngineError } from './errors.ts';
-import { deleteManifestObjects, openSteps, progress, runHooks, StepFailure } from './kube-steps.ts';
+import {
+  asStepFailure,
+  deleteManifestObjects,
+  openSteps,
+  progress,
+  runHooks,
+  StepFailure,
+} from './kube-steps.ts';
 import { parseManifest } from './manifest.ts';
 import { duplicateResult, finishedEarlier, finishFailed } from './record.ts';
 import type { ActionResult, EngineDeps, RequestContext, UninstallInput } from './types.ts';
@@ -49,8 +56,9 @@ export async function uninstallRelease(
     if (failed !== undefined)
       throw new StepFailure(`deleting ${failed.kind}/${failed.name} failed: ${failed.error}`, objects);
     hooks = await runHooks(ctx, hooks, 'post-delete');
-  } catch (error) {
-    if (!(error instanceof StepFailure)) throw error;
+  } catch (thrown) {
+    const error = asStepFailure(thrown);
+    if (error === undefined) throw thrown;
     return finishFailed(deps, {
       lease,
       description: descriptions.uninstallFailed(input.release.name, error.reason),

@@ -16,12 +16,12 @@ import type { Lease, ReleaseSummary } from '../store/index.ts';
 import { ReleaseExistsError } from './errors.ts';
 import {
   applyAndWait,
+  asStepFailure,
   deleteManifestObjects,
   openSteps,
   progress,
   runHooks,
   type StepContext,
-  StepFailure,
 } from './kube-steps.ts';
 import { joinManifests, parseManifest } from './manifest.ts';
 import { duplicateResult, ensureNamespace, finishedEarlier, finishFailed, resultOf } from './record.ts';
@@ -134,8 +134,9 @@ export async function upgradeRelease(
     hooks = await runHooks(ctx, hooks, pre as string);
     objects = await applyAndWait(ctx, objectsOf(rendered, prepared.isInstall), prepared.previousObjects);
     hooks = await runHooks(ctx, hooks, post as string);
-  } catch (error) {
-    if (!(error instanceof StepFailure)) throw error;
+  } catch (thrown) {
+    const error = asStepFailure(thrown);
+    if (error === undefined) throw thrown;
     return fail(deps, {
       ctx,
       input,

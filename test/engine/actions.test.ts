@@ -30,6 +30,20 @@ describe('engine actions on the simulator', () => {
     ).toBe('hello');
   });
 
+  it('installs with --create-namespace into a namespace that already exists', async () => {
+    const id = release('ns-exists');
+    const result = await world.engine.install(
+      {
+        release: id,
+        chart: exampleChart('kubernetes-bootcamp'),
+        values: { replicas: 1 },
+        options: { ...OPTIONS, createNamespace: true },
+      },
+      request(),
+    );
+    expect(result.status).toBe('deployed');
+  });
+
   it('fails the revision, keeping the previous one deployed, when a hook fails', async () => {
     const id = release('hook-fails');
     await world.engine.install({ release: id, chart: hooked, options: OPTIONS }, request());
