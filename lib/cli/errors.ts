@@ -15,6 +15,3 @@ export class CliUsageError extends CliError {
 
 /** No kube context to name the cluster by. */
 export class NoClusterError extends CliError {}
-
-/** An action asked through a runner that this build does not have (queued mode before it lands). */
-export class RunnerUnavailableError extends CliError {}

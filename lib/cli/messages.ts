@@ -20,7 +20,6 @@ export const MESSAGES = {
   args: (usage: string) => `wrong arguments; usage: ${usage}`,
   noCluster: (kubeconfig: string) =>
     `no kube context to use: "${kubeconfig}" has no current context or cannot be read`,
-  queuedUnavailable: 'queued mode (--queue-url / QUAYSIDE_QUEUE_URL) is not available in this build',
   getWhat: 'get needs one of: values, manifest, notes, hooks, all',
   diffWhat: 'diff needs one of: upgrade, rollback, revision',
 } as const;
@@ -35,6 +34,5 @@ export const HINTS = {
     `change it with: quayside upgrade ${name} CHART -n ${namespace}`,
   noCluster: 'pass --cluster CONTEXT and --kubeconfig FILE, or set KUBECONFIG',
   retry: 'another operation holds the release; try again when it has finished',
-  queued: 'unset QUAYSIDE_QUEUE_URL to run the action directly',
   debug: 'run again with --debug for details',
 } as const;

@@ -3,7 +3,7 @@ import { ReleaseNotFoundError, RevisionNotFoundError, ValidationError } from '..
 import { NothingToRollBackError, ReleaseExistsError } from '../engine/index.ts';
 import { DurationSyntaxError } from '../requests/index.ts';
 import { OperationInProgressError, StoreConfigError } from '../store/index.ts';
-import { CliUsageError, NoClusterError, RunnerUnavailableError } from './errors.ts';
+import { CliUsageError, NoClusterError } from './errors.ts';
 import { HINTS } from './messages.ts';
 
 export const EXIT = { ok: 0, failed: 1, invalid: 2 } as const;
@@ -33,7 +33,6 @@ export function reportOf(error: unknown, scope: ReportScope): ErrorReport {
   if (error instanceof ReleaseNotFoundError) return invalid(HINTS.listReleases(error.namespace));
   if (error instanceof RevisionNotFoundError) return invalid(HINTS.history(error.release, scope.namespace));
   if (error instanceof NoClusterError) return invalid(HINTS.noCluster);
-  if (error instanceof RunnerUnavailableError) return invalid(HINTS.queued);
   if (error instanceof ReleaseExistsError) return invalid();
   if (error instanceof NothingToRollBackError) return invalid();
   if (error instanceof ValidationError || error instanceof ChartError)

@@ -13,8 +13,7 @@ import {
 } from '../engine/index.ts';
 import { kubeconfigConnectionProvider } from '../kube/index.ts';
 import type { ReleaseStore } from '../store/index.ts';
-import { RunnerUnavailableError } from './errors.ts';
-import { MESSAGES } from './messages.ts';
+import { QueuedRunner } from './queued-runner.ts';
 
 /**
  * How the CLI performs the four changing actions. Direct mode runs the engine in this
@@ -103,13 +102,18 @@ export interface RunnerChoice {
   readonly direct: DirectRunnerOptions;
 }
 
-/**
- * The seam between direct and queued mode: a queue URL selects the queued runner, none the direct one.
- * @throws RunnerUnavailableError for a queue URL until the queued runner is plugged in here.
- */
+/** The seam between direct and queued mode: a queue URL selects the queued runner, none the direct one. */
 export function createActionRunner(choice: RunnerChoice): ActionRunner {
   if (choice.queueUrl !== undefined && choice.queueUrl !== '') {
-    throw new RunnerUnavailableError(MESSAGES.queuedUnavailable);
+    const { direct } = choice;
+    return new QueuedRunner({
+      queueUrl: choice.queueUrl,
+      store: direct.store,
+      clock: direct.clock ?? systemEngineClock,
+      requester: direct.requester ?? { principal: currentUser(), channel: 'cli' },
+      ...(direct.newRequestId === undefined ? {} : { newRequestId: direct.newRequestId }),
+      progress: (line) => process.stderr.write(`${line}\n`),
+    });
   }
   return new DirectRunner(choice.direct);
 }

@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { ChartSource } from '../chart/index.ts';
+import { type FollowUpdate, followRequest, sendRequest } from '../client/index.ts';
+import { type Action, type ReleaseId, type Requester, ValidationError } from '../domain/index.ts';
+import type {
+  ActionOptions,
+  ActionResult,
+  EngineClock,
+  RollbackInput,
+  UninstallInput,
+  UpgradeInput,
+} from '../engine/index.ts';
+import { formatDuration } from '../requests/index.ts';
+import type { ReleaseStore } from '../store/index.ts';
+import type { ActionRunner } from './runner.ts';
+
+export interface QueuedRunnerOptions {
+  readonly queueUrl: string;
+  /** The store the worker writes to: requests are followed through it. */
+  readonly store: ReleaseStore;
+  readonly clock: EngineClock;
+  readonly requester: Requester;
+  readonly newRequestId?: () => string;
+  /** Progress lines (stderr). */
+  readonly progress: (line: string) => void;
+  /** An SQS client; by default the SDK's, which honours AWS_ENDPOINT_URL_SQS, AWS_REGION and the credentials chain. */
+  readonly sqs?: SQSClient;
+}
+
+/** The request was refused by the worker; its reason names what is wrong. */
+export class RequestRejectedError extends ValidationError {
+  constructor(requestId: string, reason: string) {
+    super([{ field: 'request', message: `request ${requestId} was rejected: ${reason}` }]);
+    this.message = `request ${requestId} was rejected: ${reason}`;
+  }
+}
+
+/** The request is still queued or running when following stops; it goes on without us. */
+export class NoOutcomeYetError extends Error {}
+
+/**
+ * Queued mode: each action becomes a DeployRequest on the worker's FIFO queue,
+ * followed through the store until its revision is final (or it is refused).
+ */
+export class QueuedRunner implements ActionRunner {
+  constructor(private readonly options: QueuedRunnerOptions) {}
+
+  install(input: UpgradeInput): Promise<ActionResult> {
+    return this.change('install', input);
+  }
+
+  upgrade(input: UpgradeInput): Promise<ActionResult> {
+    return this.change('upgrade', input);
+  }
+
+  rollback(input: RollbackInput): Promise<ActionResult> {
+    return this.run('rollback', input.release, input.options ?? {}, { revision: input.revision ?? 0 });
+  }
+
+  uninstall(input: UninstallInput): Promise<ActionResult> {
+    return this.run('uninstall', input.release, input.options ?? {}, {});
+  }
+
+  private change(action: 'install' | 'upgrade', input: UpgradeInput): Promise<ActionResult> {
+    // Integers from --set are bigint; the request is JSON.
+    const values = JSON.parse(
+      JSON.stringify(input.values ?? {}, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)),
+    );
+    return this.run(action, input.release, input.options ?? {}, { chart: requestChart(input.chart), values });
+  }
+
+  private async run(
+    action: Action,
+    release: ReleaseId,
+    options: ActionOptions,
+    rest: Record<string, unknown>,
+  ): Promise<ActionResult> {
+    if (options.dryRun) {
+      throw new ValidationError([
+        { field: '--dry-run', message: 'a dry run needs no queue: run it without --queue-url' },
+      ]);
+    }
+    const requestId = this.options.newRequestId?.() ?? randomUUID();
+    const startedAt = this.options.clock.now();
+    const sqs = this.options.sqs ?? new SQSClient({});
+    try {
+      await sendRequest(sqs, this.options.queueUrl, {
+        version: 'v1',
+        requestId,
+        action,
+        release,
+        ...rest,
+        options: requestOptions(action, options),
+        requestedBy: this.options.requester,
+        requestedAt: new Date(startedAt).toISOString(),
+      });
+    } finally {
+      if (this.options.sqs === undefined) sqs.destroy();
+    }
+    this.options.progress(
+      `request ${requestId} queued for ${release.cluster}/${release.namespace}/${release.name}`,
+    );
+    const end = await this.follow(release, requestId, options.timeoutMs);
+    const result = this.resultOf(action, release, end, startedAt, requestId);
+    if (result.status !== 'failed' || !options.atomic) return result;
+    const rollback = await this.follow(release, `${requestId}:rollback`, options.timeoutMs);
+    return {
+      ...result,
+      rollback: this.resultOf('rollback', release, rollback, startedAt, `${requestId}:rollback`),
+    };
+  }
+
+  private follow(
+    release: ReleaseId,
+    requestId: string,
+    timeoutMs: number | undefined,
+  ): Promise<FollowUpdate> {
+    return followRequest({
+      store: this.options.store,
+      release,
+      requestId,
+      clock: this.options.clock,
+      // Time in the queue comes on top of the action's own timeout.
+      until: this.options.clock.now() + (timeoutMs ?? 300_000) + 120_000,
+      onUpdate: (update) => this.options.progress(describe(update)),
+    });
+  }
+
+  private resultOf(
+    action: Action,
+    release: ReleaseId,
+    end: FollowUpdate,
+    startedAt: number,
+    requestId: string,
+  ): ActionResult {
+    if (end.kind === 'rejected') throw new RequestRejectedError(requestId, end.reason);
+    if (end.kind !== 'finished') {
+      throw new NoOutcomeYetError(`request ${requestId} has no outcome yet; it is still queued or running`);
+    }
+    const meta = end.revision;
+    return {
+      release,
+      action,
+      status: meta?.status ?? (action === 'uninstall' ? 'uninstalled' : 'unknown'),
+      ...(meta === undefined ? {} : { revision: meta.revision, chart: meta.chart }),
+      description: meta?.description ?? (action === 'uninstall' ? 'Uninstallation complete' : ''),
+      objects: [],
+      startedAt: new Date(startedAt).toISOString(),
+      finishedAt: new Date(this.options.clock.now()).toISOString(),
+    };
+  }
+}
+
+/** Where the worker finds the chart. A local path only works when the worker shares this disk (the local stack). */
+function requestChart(chart: ChartSource): Record<string, unknown> {
+  switch (chart.kind) {
+    case 'directory':
+    case 'archive-file':
+      return { path: chart.path };
+    case 'archive-base64':
+      return { inline: chart.data };
+    case 'repository':
+      return {
+        repo: chart.repoUrl,
+        name: chart.chart,
+        ...(chart.version === undefined ? {} : { version: chart.version }),
+      };
+    case 'oci':
+      return { oci: chart.reference, ...(chart.version === undefined ? {} : { version: chart.version }) };
+  }
+}
+
+/** The request's options: only what was set, so the worker's defaults and checks apply as for any producer. */
+function requestOptions(action: Action, o: ActionOptions): Record<string, unknown> {
+  const changing = action === 'install' || action === 'upgrade';
+  const entries: Array<[string, unknown]> = [
+    ['wait', o.wait],
+    ['timeout', o.timeoutMs === undefined ? undefined : formatDuration(o.timeoutMs)],
+    ['atomic', action === 'uninstall' ? undefined : o.atomic || undefined],
+    ['cleanupOnFail', changing ? o.cleanupOnFail || undefined : undefined],
+    ['reuseValues', action === 'upgrade' ? o.reuseValues || undefined : undefined],
+    ['resetValues', action === 'upgrade' ? o.resetValues || undefined : undefined],
+    ['resetThenReuseValues', action === 'upgrade' ? o.resetThenReuseValues || undefined : undefined],
+    ['description', o.description],
+    ['historyMax', action === 'uninstall' ? undefined : o.historyMax],
+    ['force', action === 'uninstall' ? undefined : o.force || undefined],
+    ['keepHistory', action === 'uninstall' ? o.keepHistory || undefined : undefined],
+    ['createNamespace', changing ? o.createNamespace || undefined : undefined],
+    ['takeOwnership', changing ? o.takeOwnership || undefined : undefined],
+    ['disableHooks', o.disableHooks || undefined],
+    ['install', action === 'upgrade' ? o.install || undefined : undefined],
+  ];
+  return Object.fromEntries(entries.filter(([, value]) => value !== undefined));
+}
+
+function describe(update: FollowUpdate): string {
+  const elapsed = `${(update.elapsedMs / 1000).toFixed(1)} s`;
+  switch (update.kind) {
+    case 'queued':
+      return `  waiting in the queue (${elapsed})`;
+    case 'running':
+    case 'finished':
+      return update.revision === undefined
+        ? `  done (${elapsed})`
+        : `  revision ${update.revision.revision} ${update.revision.status}: ${update.revision.description} (${elapsed})`;
+    case 'rejected':
+      return `  rejected (${elapsed})`;
+    case 'gave-up':
+      return `  no outcome after ${elapsed}`;
+  }
+}

@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryPublisher } from '../../lib/events/index.ts';
+import { type LocalStack, startLocalStack } from '../../lib/local/index.ts';
+import { type CliRun, charts, repoRoot } from './cli-world.ts';
+
+describe('the CLI in queued mode, against the local stack', () => {
+  let stack: LocalStack;
+  let env: Record<string, string>;
+  const events = new MemoryPublisher();
+
+  const cli = (args: readonly string[]): Promise<CliRun> =>
+    new Promise((done) => {
+      execFile(
+        process.execPath,
+        ['bin/quayside.js', ...args],
+        { env, cwd: repoRoot },
+        (error, stdout, stderr) => {
+          const code = error ? ((error as { code?: number }).code ?? 1) : 0;
+          done({ code: typeof code === 'number' ? code : 1, stdout, stderr });
+        },
+      );
+    });
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ dataDir: '', ephemeral: true, events, log: () => {}, rolloutStepMs: 20 });
+    env = {
+      ...(process.env as Record<string, string>),
+      QUAYSIDE_QUEUE_URL: stack.queueUrl,
+      QUAYSIDE_STORE: stack.storeUrl,
+      KUBECONFIG: stack.kubeconfigPath,
+      AWS_ENDPOINT_URL_SQS: stack.sqsEndpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'quayside',
+      AWS_SECRET_ACCESS_KEY: 'quayside',
+    };
+  }, 60_000);
+  afterAll(() => stack.stop());
+
+  it('sends install and upgrade through the queue and follows them to deployed, with progress on stderr', async () => {
+    const install = await cli(['install', 'web', charts.bootcamp, '--set', 'replicas=1', '--timeout', '30s']);
+    expect(install.code, install.stderr).toBe(0);
+    expect(install.stderr).toMatch(/request \S+ queued for quayside-sim\/default\/web/);
+    expect(install.stderr).toMatch(/revision 1 deployed: Install complete \(\d+\.\d s\)/);
+    const failed = await cli([
+      'upgrade',
+      'web',
+      charts.bootcamp,
+      '--set',
+      'image=example/nonexistent:1',
+      '--atomic',
+      '--timeout',
+      '30s',
+    ]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/revision 2 failed: Upgrade "web" failed: .*nonexistent/);
+    expect(failed.stderr).toMatch(/revision 3 deployed: Rollback to 1/);
+    const history = await cli(['history', 'web', '-o', 'json']);
+    expect(JSON.parse(history.stdout).map((r: { status: string }) => r.status)).toEqual([
+      'superseded',
+      'failed',
+      'deployed',
+    ]);
+  }, 90_000);
+
+  it("exits 2 with the worker's reason when the request is rejected", async () => {
+    const rejected = await cli(['rollback', 'nobody', '1']);
+    expect(rejected.code).toBe(2);
+    expect(rejected.stderr).toMatch(/was rejected: .*release "nobody" not found/);
+  }, 60_000);
+});
