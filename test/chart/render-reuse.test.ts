@@ -72,3 +72,35 @@ describe('rendering a chart again', () => {
     expect([first.manifests[0]?.name, second.manifests[0]?.name]).toEqual(['first', 'first']);
   });
 });
+
+describe('reading manifest heads', () => {
+  async function heads(manifest: string): Promise<Array<{ kind?: string; name?: string }>> {
+    const release = await renderChart({
+      chart: makeChart({ 'templates/m.yaml': manifest }),
+      values: {},
+      release: RELEASE,
+    });
+    return release.manifests.map((m) => ({ kind: m.kind, name: m.name }));
+  }
+
+  it('reads an ordinary head as written', async () => {
+    expect(await heads('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n')).toEqual([
+      { kind: 'ConfigMap', name: 'plain' },
+    ]);
+  });
+
+  it("reads heads as Helm's YAML-to-JSON conversion does: YAML 1.1 booleans, numbers, field names in other case", async () => {
+    expect(await heads('apiVersion: v1\nKind: ConfigMap\nmetadata:\n  name: n\n')).toEqual([
+      { kind: 'ConfigMap', name: 'false' },
+    ]);
+    expect(await heads('apiVersion: v1\nkind: 5\nmetadata:\n  NAME: 12\n')).toEqual([
+      { kind: '5', name: '12' },
+    ]);
+  });
+
+  it('fails like Helm on a value JSON cannot hold, even outside the head', async () => {
+    await expect(heads('apiVersion: v1\nkind: ConfigMap\ndata:\n  x: .nan\n')).rejects.toThrow(
+      'json: unsupported value: NaN',
+    );
+  });
+});

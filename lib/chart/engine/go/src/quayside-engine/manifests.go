@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	yamlv2 "gopkg.in/yaml.v2"
 	"sigs.k8s.io/yaml"
 )
 
@@ -48,6 +49,14 @@ func splitAndParse(name, content string) ([]manifestDocument, string) {
 			continue
 		}
 		d = strings.TrimSpace(d)
+		var tree interface{}
+		if yamlv2.Unmarshal([]byte(d), &tree) == nil {
+			if doc, ok := readPlainHead(tree); ok {
+				doc.Content = d
+				docs = append(docs, doc)
+				continue
+			}
+		}
 		var head simpleHead
 		if err := yaml.Unmarshal([]byte(d), &head); err != nil {
 			return nil, fmt.Sprintf("YAML parse error on %s: %s", name, err)
