@@ -103,4 +103,10 @@ describe('reading manifest heads', () => {
       'json: unsupported value: NaN',
     );
   });
+
+  it("splits rendered files into documents on Helm's separator rules", async () => {
+    const text = 'kind: A\n---\nkind: B\n \t\n---kind: C\n--- \r\nkind: D\n---\n';
+    const kinds = (await heads(text)).map((h) => h.kind).sort();
+    expect(kinds).toEqual(['A', 'B', 'C', 'D']);
+  });
 });
