@@ -86,14 +86,23 @@ func tplFunc(parent *template.Template, included map[string]int, strict bool) fu
 	}
 }
 
+// renderFuncs are the functions bound to one render of the set t.
+func (e engine) renderFuncs(t *template.Template) template.FuncMap {
+	included := make(map[string]int)
+	return template.FuncMap{
+		"include": includeFunc(t, included),
+		"tpl":     tplFunc(t, included, e.strict),
+	}
+}
+
 func (e engine) funcMap(t *template.Template) template.FuncMap {
 	f := make(template.FuncMap, len(sharedFuncs)+4)
 	for k, v := range sharedFuncs {
 		f[k] = v
 	}
-	included := make(map[string]int)
-	f["include"] = includeFunc(t, included)
-	f["tpl"] = tplFunc(t, included, e.strict)
+	for k, v := range e.renderFuncs(t) {
+		f[k] = v
+	}
 	f["required"] = func(warn string, val interface{}) (interface{}, error) {
 		if val == nil {
 			return val, errors.New(warnWrap(warn))
@@ -108,9 +117,34 @@ func (e engine) funcMap(t *template.Template) template.FuncMap {
 	return f
 }
 
-// render parses every template into one set (deepest charts first, so a
-// parent's define replaces a subchart's of the same name) and executes each
-// file that is not a partial.
+// parsedTemplates is shared by all renders of this engine instance.
+var parsedTemplates templateCache
+
+// parse returns the chart's templates parsed into one set (deepest charts
+// first, so a parent's define replaces a subchart's of the same name), from
+// the cache when the same texts were parsed before.
+func (e engine) parse(tpls map[string]renderable) (*template.Template, *engineError) {
+	keys := sortTemplates(tpls)
+	sources := make([]templateSource, len(keys))
+	for i, name := range keys {
+		sources[i] = templateSource{name: name, data: tpls[name].tpl}
+	}
+	if cached := parsedTemplates.lookup(e.strict, sources); cached != nil {
+		return cached.tmpl, nil
+	}
+	t := template.New("gotpl")
+	t.Option(missingKeyOption(e.strict))
+	t.Funcs(e.funcMap(t))
+	for _, s := range sources {
+		if _, err := t.New(s.name).Parse(s.data); err != nil {
+			return nil, &engineError{Kind: "parse", Message: cleanupParseError(s.name, err).Error(), Template: s.name}
+		}
+	}
+	parsedTemplates.store(&parsedSet{strict: e.strict, sources: sources, tmpl: t})
+	return t, nil
+}
+
+// render executes each template file that is not a partial.
 func (e engine) render(tpls map[string]renderable) (rendered map[string]string, rerr *engineError) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -118,16 +152,13 @@ func (e engine) render(tpls map[string]renderable) (rendered map[string]string, 
 			rerr = &engineError{Kind: "render", Message: fmt.Sprintf("rendering template failed: %v", r)}
 		}
 	}()
-	t := template.New("gotpl")
-	t.Option(missingKeyOption(e.strict))
-	t.Funcs(e.funcMap(t))
-
-	keys := sortTemplates(tpls)
-	for _, name := range keys {
-		if _, err := t.New(name).Parse(tpls[name].tpl); err != nil {
-			return nil, &engineError{Kind: "parse", Message: cleanupParseError(name, err).Error(), Template: name}
-		}
+	t, perr := e.parse(tpls)
+	if perr != nil {
+		return nil, perr
 	}
+	// A fresh include depth count per render: a panic may leave the last one unbalanced.
+	t.Funcs(e.renderFuncs(t))
+	keys := sortTemplates(tpls)
 	rendered = make(map[string]string, len(keys))
 	for _, name := range keys {
 		if strings.HasPrefix(path.Base(name), "_") {

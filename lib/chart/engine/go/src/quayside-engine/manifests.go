@@ -3,14 +3,11 @@ package main
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
+	yamlv2 "gopkg.in/yaml.v2"
 	"sigs.k8s.io/yaml"
 )
-
-// manifestSeparator is the document separator Helm splits rendered files on.
-var manifestSeparator = regexp.MustCompile("(?:^|\\s*\n)---\\s*")
 
 // manifestDocument is one YAML document of a rendered file and the fields of
 // its head that sorting and hook detection need.
@@ -43,11 +40,19 @@ func isManifestFile(name, content string) bool {
 
 func splitAndParse(name, content string) ([]manifestDocument, string) {
 	docs := []manifestDocument{}
-	for _, d := range manifestSeparator.Split(strings.TrimSpace(content), -1) {
+	for _, d := range splitManifests(strings.TrimSpace(content)) {
 		if d == "" {
 			continue
 		}
 		d = strings.TrimSpace(d)
+		var tree interface{}
+		if yamlv2.Unmarshal([]byte(d), &tree) == nil {
+			if doc, ok := readPlainHead(tree); ok {
+				doc.Content = d
+				docs = append(docs, doc)
+				continue
+			}
+		}
 		var head simpleHead
 		if err := yaml.Unmarshal([]byte(d), &head); err != nil {
 			return nil, fmt.Sprintf("YAML parse error on %s: %s", name, err)

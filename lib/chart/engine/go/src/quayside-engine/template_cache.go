@@ -1,0 +1,65 @@
+package main
+
+import "text/template"
+
+// templateCacheSize bounds how many charts' parsed templates stay in memory.
+// A Lambda container usually renders one or a few charts again and again.
+const templateCacheSize = 4
+
+// templateSource is one template file as it was parsed.
+type templateSource struct {
+	name string
+	data string
+}
+
+// parsedSet is a chart's templates parsed into one set, in Helm's parse order.
+// Executing a parsed template does not change it, so a set serves any number
+// of renders; the functions bound to a render (include, tpl) are set again
+// before each one.
+type parsedSet struct {
+	strict  bool
+	sources []templateSource
+	tmpl    *template.Template
+}
+
+// templateCache keeps the most recently used parsed sets, newest first.
+// Helm parses every template on every render; reusing an identical parse
+// gives the same result, since parsing depends only on the template texts,
+// their order and the missing-key option. Lookups compare the full texts, so
+// a changed chart can never reuse a stale parse. The engine renders one
+// request at a time (JavaScript calls it synchronously), so no locking.
+type templateCache struct {
+	sets []*parsedSet
+}
+
+func (c *templateCache) lookup(strict bool, sources []templateSource) *parsedSet {
+	for i, s := range c.sets {
+		if s.strict != strict || !sameSources(s.sources, sources) {
+			continue
+		}
+		copy(c.sets[1:i+1], c.sets[:i])
+		c.sets[0] = s
+		return s
+	}
+	return nil
+}
+
+func (c *templateCache) store(s *parsedSet) {
+	if len(c.sets) < templateCacheSize {
+		c.sets = append(c.sets, nil)
+	}
+	copy(c.sets[1:], c.sets[:len(c.sets)-1])
+	c.sets[0] = s
+}
+
+func sameSources(a, b []templateSource) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
