@@ -199,6 +199,8 @@ function describe(update: FollowUpdate): string {
   switch (update.kind) {
     case 'queued':
       return `  waiting in the queue (${elapsed})`;
+    case 'step':
+      return `    ${update.message} (${elapsed})`;
     case 'running':
     case 'finished':
       return update.revision === undefined

@@ -4,6 +4,8 @@ import type { ReleaseStore } from '../store/index.ts';
 
 export type FollowUpdate =
   | { readonly kind: 'queued'; readonly elapsedMs: number }
+  /** A step the worker reported (an object applied, a wait, a hook), at `at` (epoch ms). */
+  | { readonly kind: 'step'; readonly message: string; readonly at: number; readonly elapsedMs: number }
   | { readonly kind: 'running'; readonly revision: RevisionMeta; readonly elapsedMs: number }
   | { readonly kind: 'finished'; readonly revision: RevisionMeta | undefined; readonly elapsedMs: number }
   | { readonly kind: 'rejected'; readonly reason: string; readonly elapsedMs: number }
@@ -11,8 +13,9 @@ export type FollowUpdate =
 
 /**
  * Follows a queued request through the store until it ends: waiting in the
- * queue, its revision pending, then final (or refused). Calls `onUpdate` on
- * every change and returns the last update. Polls with backoff, 200 ms to 1 s.
+ * queue, each step the worker reports, its revision pending, then final (or
+ * refused). Calls `onUpdate` on every change and returns the last update.
+ * Polls with backoff, 200 ms to 1 s.
  */
 export async function followRequest(input: {
   store: ReleaseStore;
@@ -26,7 +29,19 @@ export async function followRequest(input: {
   const started = input.clock.now();
   let delay = 200;
   let last = '';
+  const shown = new Set<string>();
   for (;;) {
+    for (const line of await input.store.readProgress(input.requestId)) {
+      const key = `${line.at}|${line.message}`;
+      if (shown.has(key)) continue;
+      shown.add(key);
+      input.onUpdate?.({
+        kind: 'step',
+        message: line.message,
+        at: line.at,
+        elapsedMs: input.clock.now() - started,
+      });
+    }
     const update = await look(input, input.clock.now() - started);
     const key = update.kind === 'running' ? `running:${update.revision.status}` : update.kind;
     if (key !== last) input.onUpdate?.(update);

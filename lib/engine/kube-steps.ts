@@ -188,6 +188,9 @@ export async function runHooks(
   return hooks.map((hook) => ran.get(hook.path + hook.name) ?? hook);
 }
 
+/** A kube event as a line a person follows: the object first, when there is one. */
 function describeKube(event: ProgressEvent): string {
-  return event.message;
+  if (event.ref === undefined) return event.message;
+  const object = `${event.ref.kind.toLowerCase()}/${event.ref.name}`;
+  return event.message.includes(event.ref.name) ? event.message : `${object}: ${event.message}`;
 }

@@ -15,7 +15,7 @@ import {
   StoreConfigError,
   startDynamoDbLocal,
 } from '../store/index.ts';
-import { createExecutor, publishRecordingRejections } from '../worker/index.ts';
+import { createExecutor, ProgressRecorder, publishRecordingRejections } from '../worker/index.ts';
 import { type LocalQueue, startLocalQueue } from './queue.ts';
 import { type HeldMessage, startWorkerLoop } from './worker-loop.ts';
 
@@ -84,6 +84,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       engine,
       publisher: options.events,
       allowLocalCharts: true,
+      progress: new ProgressRecorder(store.store),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
     const loop = startWorkerLoop({

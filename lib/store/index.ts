@@ -25,7 +25,12 @@ export {
 export { FileDriver } from './file.ts';
 export { MemoryDriver } from './memory.ts';
 export { openDriver, STORE_URL_FORMS } from './open.ts';
-export { DEFAULT_HISTORY_MAX, ReleaseStore, type ReleaseStoreOptions } from './release-store.ts';
+export {
+  DEFAULT_HISTORY_MAX,
+  type ProgressLine,
+  ReleaseStore,
+  type ReleaseStoreOptions,
+} from './release-store.ts';
 export type {
   AttentionEntry,
   BeginInput,

@@ -30,6 +30,8 @@ export const bodyKey = (id: ReleaseId, revision: number, chunk: number): Key => 
 export const requestKey = (requestId: string): Key => ({ pk: `Q#${requestId}`, sk: 'REQ' });
 /** Beside the request record: why the request was refused before it became a revision. */
 export const rejectionKey = (requestId: string): Key => ({ pk: `Q#${requestId}`, sk: 'REJECTED' });
+/** Beside the request record: the latest steps of its run, for senders following it. */
+export const progressKey = (requestId: string): Key => ({ pk: `Q#${requestId}`, sk: 'PROGRESS' });
 
 /** byNamespace index: all releases of a cluster, sorted by namespace then name. */
 export const clusterIndexPk = (cluster: string): string => `C#${cluster}`;

@@ -13,7 +13,15 @@ import type { StoreContext } from './context.ts';
 import type { StoreDriver } from './driver.ts';
 import { LeaseLostError, TransactionConflictError } from './errors.ts';
 import { finishOperation } from './finish.ts';
-import { ATTENTION_PK, headKey, pendingAttentionSk, rejectionKey, requestKey, revisionKey } from './keys.ts';
+import {
+  ATTENTION_PK,
+  headKey,
+  pendingAttentionSk,
+  progressKey,
+  rejectionKey,
+  requestKey,
+  revisionKey,
+} from './keys.ts';
 import { pruneHistory, purgeRelease } from './prune.ts';
 import {
   readAttention,
@@ -42,6 +50,13 @@ export interface ReleaseStoreOptions {
   readonly historyMax?: number;
   readonly chunkBytes?: number;
   readonly requestTtlSeconds?: number;
+}
+
+/** One line of what a worker is doing for a request. */
+export interface ProgressLine {
+  /** Epoch ms. */
+  readonly at: number;
+  readonly message: string;
 }
 
 export const DEFAULT_HISTORY_MAX = 10;
@@ -183,6 +198,36 @@ export class ReleaseStore {
         },
       },
     ]);
+  }
+
+  /**
+   * Replaces the recent progress lines of a request's run (what the worker is
+   * doing: steps and objects, never values), for senders following it.
+   */
+  async recordProgress(requestId: string, lines: readonly ProgressLine[]): Promise<void> {
+    const now = this.ctx.clock.now();
+    await this.ctx.driver.transact([
+      {
+        type: 'put',
+        item: {
+          ...progressKey(requestId),
+          type: 'progress',
+          lines: lines.map((line) => ({ at: line.at, message: line.message })),
+          ttl: Math.floor(now / 1000) + this.ctx.requestTtlSeconds,
+        },
+      },
+    ]);
+  }
+
+  /** The recent progress lines of a request's run, oldest first (empty when none were recorded). */
+  async readProgress(requestId: string): Promise<ProgressLine[]> {
+    const item = await this.ctx.driver.get(progressKey(requestId), { consistent: true });
+    const lines = item?.lines;
+    if (!Array.isArray(lines)) return [];
+    return lines.flatMap((line) => {
+      const { at, message } = (line ?? {}) as { at?: unknown; message?: unknown };
+      return typeof at === 'number' && typeof message === 'string' ? [{ at, message }] : [];
+    });
   }
 
   /** Why a request was refused, when it was. */

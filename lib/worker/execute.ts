@@ -17,6 +17,7 @@ import {
   type ChartSource as RequestChartSource,
   type RequestOptions,
 } from '../requests/index.ts';
+import type { ProgressRecorder } from './progress.ts';
 
 export interface ExecutorOptions {
   readonly engine: ReleaseEngine;
@@ -26,6 +27,8 @@ export interface ExecutorOptions {
   /** Epoch ms by which every action must be recorded (Lambda: the invocation's deadline less a margin). */
   readonly hardDeadline?: () => number | undefined;
   readonly onProgress?: (request: DeployRequest, event: EngineProgress) => void;
+  /** Where each run's progress lines are written for senders following their request. */
+  readonly progress?: ProgressRecorder;
 }
 
 /**
@@ -42,12 +45,15 @@ export function createExecutor(
       requestId: request.requestId,
       requestedBy: request.requestedBy,
       ...(hardDeadline === undefined ? {} : { hardDeadline }),
-      ...(options.onProgress === undefined
-        ? {}
-        : { onProgress: (event) => options.onProgress?.(request, event) }),
+      onProgress: (event) => {
+        options.progress?.note(request.requestId, event);
+        options.onProgress?.(request, event);
+      },
     };
     const actionOptions = toActionOptions(request.options);
-    const result = await run(options, request, actionOptions, context);
+    const result = await run(options, request, actionOptions, context).finally(() =>
+      options.progress?.flush(request.requestId),
+    );
     if (!result.duplicate) await options.publisher.publish(eventsOf(request, result));
     return {
       status: result.rollback?.status === 'deployed' ? 'failed' : result.status,

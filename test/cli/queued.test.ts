@@ -42,6 +42,9 @@ describe('the CLI in queued mode, against the local stack', () => {
     expect(install.code, install.stderr).toBe(0);
     expect(install.stderr).toMatch(/request \S+ queued for quayside-sim\/default\/web/);
     expect(install.stderr).toMatch(/revision 1 deployed: Install complete \(\d+\.\d s\)/);
+    // Each step and object as the worker reports it.
+    expect(install.stderr).toMatch(/^ {4}applying \d+ objects \(\d+\.\d s\)$/m);
+    expect(install.stderr).toMatch(/^ {4}.*deployment\/web.* \(\d+\.\d s\)$/m);
     const failed = await cli([
       'upgrade',
       'web',

@@ -1,0 +1,53 @@
+import type { EngineProgress } from '../engine/index.ts';
+import type { ProgressLine, ReleaseStore } from '../store/index.ts';
+
+/** Lines kept per request: enough to follow a run, small enough for one item. */
+const MAX_LINES = 40;
+/** At most one write per request this often: a rollout's wait loop must not turn into a write per poll. */
+const WRITE_EVERY_MS = 500;
+
+/**
+ * Writes a request's recent progress lines to the store, throttled, so that a
+ * sender following the request sees each step and object as it happens.
+ * Progress is best effort: a failed write never fails the request.
+ */
+export class ProgressRecorder {
+  private readonly lines = new Map<string, ProgressLine[]>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly writes = new Set<Promise<void>>();
+
+  constructor(private readonly store: ReleaseStore) {}
+
+  note(requestId: string, event: EngineProgress): void {
+    const lines = this.lines.get(requestId) ?? [];
+    lines.push({ at: event.at, message: event.message });
+    if (lines.length > MAX_LINES) lines.splice(0, lines.length - MAX_LINES);
+    this.lines.set(requestId, lines);
+    if (!this.timers.has(requestId)) {
+      this.timers.set(
+        requestId,
+        setTimeout(() => this.write(requestId), WRITE_EVERY_MS),
+      );
+    }
+  }
+
+  /** Writes what is left for the request and forgets it. */
+  async flush(requestId: string): Promise<void> {
+    const timer = this.timers.get(requestId);
+    if (timer !== undefined) clearTimeout(timer);
+    this.write(requestId);
+    this.lines.delete(requestId);
+    await Promise.all(this.writes);
+  }
+
+  private write(requestId: string): void {
+    this.timers.delete(requestId);
+    const lines = this.lines.get(requestId);
+    if (lines === undefined || lines.length === 0) return;
+    const write = this.store
+      .recordProgress(requestId, [...lines])
+      .catch(() => {})
+      .finally(() => this.writes.delete(write));
+    this.writes.add(write);
+  }
+}
