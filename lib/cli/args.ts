@@ -37,6 +37,7 @@ export const FLAGS = {
   'plain-http': { type: 'boolean' },
   install: { type: 'boolean', short: 'i' },
   'keep-history': { type: 'boolean' },
+  'no-follow': { type: 'boolean' },
   max: { type: 'string' },
   revision: { type: 'string' },
   all: { type: 'boolean', short: 'a' },
@@ -86,6 +87,7 @@ export const CHART_FLAGS: readonly FlagName[] = [
 /** Flags that change how an action runs. */
 export const ACTION_FLAGS: readonly FlagName[] = [
   'queue-url',
+  'no-follow',
   'create-namespace',
   'wait',
   'timeout',

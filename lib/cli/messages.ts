@@ -3,6 +3,7 @@ export const MESSAGES = {
   upgraded: (name: string) => `Release "${name}" has been upgraded. Happy Helming!`,
   installingNow: (name: string) => `Release "${name}" does not exist. Installing it now.`,
   rolledBack: 'Rollback was a success! Happy Helming!',
+  noFollowNeedsQueue: '--no-follow needs queued mode: give --queue-url or set QUAYSIDE_QUEUE_URL',
   uninstalled: (name: string) => `release "${name}" uninstalled`,
   uninstalledKept: (name: string) =>
     `release "${name}" uninstalled; its history is kept (see: quayside history ${name})`,

@@ -26,6 +26,8 @@ export interface QueuedRunnerOptions {
   readonly progress: (line: string) => void;
   /** An SQS client; by default the SDK's, which honours AWS_ENDPOINT_URL_SQS, AWS_REGION and the credentials chain. */
   readonly sqs?: SQSClient;
+  /** false: return as soon as the request is on the queue (its result carries only the request id). */
+  readonly follow?: boolean;
 }
 
 /** The request was refused by the worker; its reason names what is wrong. */
@@ -101,6 +103,20 @@ export class QueuedRunner implements ActionRunner {
     this.options.progress(
       `request ${requestId} queued for ${release.cluster}/${release.namespace}/${release.name}`,
     );
+    if (this.options.follow === false) {
+      const at = new Date(this.options.clock.now()).toISOString();
+      const description = `queued as request ${requestId}`;
+      return {
+        release,
+        action,
+        status: 'unknown',
+        description,
+        objects: [],
+        requestId,
+        startedAt: at,
+        finishedAt: at,
+      };
+    }
     const end = await this.follow(release, requestId, options.timeoutMs);
     const result = this.resultOf(action, release, end, startedAt, requestId);
     if (result.status !== 'failed' || !options.atomic) return result;

@@ -6,6 +6,7 @@ import { ACTION_FLAGS, CHART_FLAGS, COMMON_FLAGS, expectArgs, revisionNumber } f
 import { type CommandInput, type CommandSpec, print } from './command.ts';
 import { releaseOf } from './context.ts';
 import { diffText } from './diff.ts';
+import { CliUsageError } from './errors.ts';
 import { encodeData } from './format.ts';
 import { HINTS, MESSAGES } from './messages.ts';
 import { statusData, statusText } from './release-output.ts';
@@ -22,9 +23,17 @@ function directOptions({ target, store, flags }: CommandInput): DirectRunnerOpti
 }
 
 /** The runner for this invocation: queued when a queue URL is given, direct otherwise. */
-export function runnerFor(input: CommandInput): ActionRunner {
+export function runnerFor(input: CommandInput, command: string): ActionRunner {
   const queueUrl = input.flags['queue-url'] ?? process.env.QUAYSIDE_QUEUE_URL;
-  return createActionRunner({ ...(queueUrl ? { queueUrl } : {}), direct: directOptions(input) });
+  const noFollow = input.flags['no-follow'] === true;
+  if (noFollow && !queueUrl) {
+    throw new CliUsageError(command, MESSAGES.noFollowNeedsQueue);
+  }
+  return createActionRunner({
+    ...(queueUrl ? { queueUrl } : {}),
+    follow: !noFollow,
+    direct: directOptions(input),
+  });
 }
 
 export const installCommand: CommandSpec = {
@@ -38,7 +47,7 @@ export const installCommand: CommandSpec = {
     const values = valuesOf(input.flags);
     const chart = await chartOf(chartRef, input.flags);
     const options = actionOptionsOf('install', input.flags);
-    const result = await runnerFor(input).install({ release, chart, values, options });
+    const result = await runnerFor(input, 'install').install({ release, chart, values, options });
     return reportResult(input, result, []);
   },
 };
@@ -54,7 +63,7 @@ export const upgradeCommand: CommandSpec = {
     const values = valuesOf(input.flags);
     const chart = await chartOf(chartRef, input.flags);
     const options = actionOptionsOf('upgrade', input.flags);
-    const result = await runnerFor(input).upgrade({ release, chart, values, options });
+    const result = await runnerFor(input, 'upgrade').upgrade({ release, chart, values, options });
     const lead = result.action === 'install' ? MESSAGES.installingNow(name) : MESSAGES.upgraded(name);
     return reportResult(input, result, [lead]);
   },
@@ -70,7 +79,11 @@ export const rollbackCommand: CommandSpec = {
     const release = releaseOf(input.target, name);
     const revision = revisionNumber('rollback', revisionText);
     const options = actionOptionsOf('rollback', input.flags);
-    const result = await runnerFor(input).rollback({ release, ...(revision ? { revision } : {}), options });
+    const result = await runnerFor(input, 'rollback').rollback({
+      release,
+      ...(revision ? { revision } : {}),
+      options,
+    });
     return reportResult(input, result, [MESSAGES.rolledBack], { statusBlock: false });
   },
 };
@@ -84,7 +97,7 @@ export const uninstallCommand: CommandSpec = {
     const name = input.positionals[0] as string;
     const release = releaseOf(input.target, name);
     const options = actionOptionsOf('uninstall', input.flags);
-    const result = await runnerFor(input).uninstall({ release, options });
+    const result = await runnerFor(input, 'uninstall').uninstall({ release, options });
     const done = input.flags['keep-history'] ? MESSAGES.uninstalledKept(name) : MESSAGES.uninstalled(name);
     return reportResult(input, result, [done], { statusBlock: false });
   },
@@ -117,6 +130,11 @@ async function reportResult(
   { statusBlock = true } = {},
 ): Promise<number> {
   const { output, store, target } = input;
+  // --no-follow: the request is on the queue; its id is what the caller follows it by.
+  if (input.flags['no-follow'] === true && result.requestId !== undefined) {
+    print(result.requestId);
+    return EXIT.ok;
+  }
   if (result.status === 'dry-run') {
     print(
       output === 'table'

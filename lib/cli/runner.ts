@@ -99,6 +99,8 @@ function currentUser(): string {
 export interface RunnerChoice {
   /** --queue-url, else $QUAYSIDE_QUEUE_URL: set means queued mode. */
   readonly queueUrl?: string;
+  /** Queued mode only: return once the request is on the queue (--no-follow). */
+  readonly follow?: boolean;
   readonly direct: DirectRunnerOptions;
 }
 
@@ -113,6 +115,7 @@ export function createActionRunner(choice: RunnerChoice): ActionRunner {
       requester: direct.requester ?? { principal: currentUser(), channel: 'cli' },
       ...(direct.newRequestId === undefined ? {} : { newRequestId: direct.newRequestId }),
       progress: (line) => process.stderr.write(`${line}\n`),
+      follow: choice.follow ?? true,
     });
   }
   return new DirectRunner(choice.direct);

@@ -24,7 +24,8 @@ const ACTION = `Action:
       --create-namespace   create the namespace when missing
       --reuse-values, --reset-values, --reset-then-reuse-values   as helm upgrade
       --cleanup-on-fail, --force, --take-ownership, --no-hooks      as helm
-      --queue-url URL      queued mode (also $QUAYSIDE_QUEUE_URL)`;
+      --queue-url URL      queued mode (also $QUAYSIDE_QUEUE_URL): send a DeployRequest and follow it
+      --no-follow          queued mode: print the request id once it is on the queue, and return`;
 
 /** Each release verb's --help. */
 export const USAGE = {

@@ -112,6 +112,8 @@ export interface ActionResult {
   readonly objects: readonly ObjectResult[];
   /** The request had already run; nothing was done again. */
   readonly duplicate?: boolean;
+  /** The request this result answers, where the caller did not choose it (queued mode). */
+  readonly requestId?: string;
   /** With atomic: the automatic rollback that followed the failure. */
   readonly rollback?: ActionResult;
   /** With dry-run: the server-side diff. */

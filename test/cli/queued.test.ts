@@ -64,6 +64,36 @@ describe('the CLI in queued mode, against the local stack', () => {
       'failed',
       'deployed',
     ]);
+    const rollback = await cli(['rollback', 'web', '1']);
+    expect(rollback.code, rollback.stderr).toBe(0);
+    expect(rollback.stderr).toMatch(/revision 4 deployed: Rollback to 1/);
+    const uninstall = await cli(['uninstall', 'web']);
+    expect(uninstall.code, uninstall.stderr).toBe(0);
+    expect((await cli(['status', 'web'])).code).toBe(2);
+  }, 90_000);
+
+  it('returns the request id at once with --no-follow, and refuses --no-follow without a queue', async () => {
+    const queued = await cli(['install', 'later', charts.bootcamp, '--set', 'replicas=1', '--no-follow']);
+    expect(queued.code, queued.stderr).toBe(0);
+    const requestId = queued.stdout.trim();
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const status = async () => (await cli(['status', 'later', '-o', 'json'])).stdout;
+    for (let i = 0; i < 60 && !(await status()).includes('"deployed"'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(await status()).toContain('"deployed"');
+    const { QUAYSIDE_QUEUE_URL: _queue, ...directEnv } = env;
+    const direct = await new Promise<CliRun>((done) => {
+      execFile(
+        process.execPath,
+        ['bin/quayside.js', 'rollback', 'later', '--no-follow'],
+        { env: directEnv, cwd: repoRoot },
+        (error, stdout, stderr) =>
+          done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+    expect(direct.code).toBe(2);
+    expect(direct.stderr).toContain('--no-follow needs queued mode');
   }, 90_000);
 
   it("exits 2 with the worker's reason when the request is rejected", async () => {
