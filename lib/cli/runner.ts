@@ -11,7 +11,7 @@ import {
   type UninstallInput,
   type UpgradeInput,
 } from '../engine/index.ts';
-import { kubeconfigConnectionProvider } from '../kube/index.ts';
+import { kubeconfigConnectionProvider, systemClock } from '../kube/index.ts';
 import type { ReleaseStore } from '../store/index.ts';
 import { QueuedRunner } from './queued-runner.ts';
 
@@ -38,11 +38,6 @@ export interface DirectRunnerOptions {
   readonly onProgress?: (event: EngineProgress) => void;
 }
 
-const systemEngineClock: EngineClock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
-};
-
 /** Runs actions with a ReleaseEngine over the store and the kubeconfig's clusters. */
 export class DirectRunner implements ActionRunner {
   readonly engine: ReleaseEngine;
@@ -53,7 +48,7 @@ export class DirectRunner implements ActionRunner {
     this.engine = new ReleaseEngine({
       store: options.store,
       connections: kubeconfigConnectionProvider({ file: options.kubeconfig }),
-      clock: options.clock ?? systemEngineClock,
+      clock: options.clock ?? systemClock,
     });
   }
 
@@ -111,7 +106,7 @@ export function createActionRunner(choice: RunnerChoice): ActionRunner {
     return new QueuedRunner({
       queueUrl: choice.queueUrl,
       store: direct.store,
-      clock: direct.clock ?? systemEngineClock,
+      clock: direct.clock ?? systemClock,
       requester: direct.requester ?? { principal: currentUser(), channel: 'cli' },
       ...(direct.newRequestId === undefined ? {} : { newRequestId: direct.newRequestId }),
       progress: (line) => process.stderr.write(`${line}\n`),

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { KubeConfig } from '@kubernetes/client-node';
-import { type EngineClock, type EngineProgress, ReleaseEngine } from '../engine/index.ts';
+import { type EngineProgress, ReleaseEngine } from '../engine/index.ts';
 import type { EventPublisher, StatusEvent } from '../events/index.ts';
-import { kubeconfigConnectionProvider } from '../kube/index.ts';
+import { systemClock as clock, kubeconfigConnectionProvider } from '../kube/index.ts';
 import type { DeployRequest, MessageOutcome, QueueMessage } from '../requests/index.ts';
 import { type Simulator, startSimulator } from '../sim/index.ts';
 import {
@@ -50,11 +50,6 @@ export interface LocalStack {
   readonly store: ReleaseStore;
   stop(): Promise<void>;
 }
-
-const clock: EngineClock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
-};
 
 /**
  * The whole service on this machine: an SQS-API queue with its DLQ, DynamoDB

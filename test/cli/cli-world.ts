@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import type { ChartSource, Values } from '../../lib/chart/index.ts';
 import { type ActionResult, ReleaseEngine } from '../../lib/engine/index.ts';
-import { kubeconfigConnectionProvider } from '../../lib/kube/index.ts';
+import { kubeconfigConnectionProvider, systemClock } from '../../lib/kube/index.ts';
 import { type Simulator, startSimulator } from '../../lib/sim/index.ts';
 import { FileDriver, ReleaseStore } from '../../lib/store/index.ts';
 
@@ -60,7 +60,7 @@ export async function startCliWorld(): Promise<CliWorld> {
   const engine = new ReleaseEngine({
     store: releases,
     connections: kubeconfigConnectionProvider({ file: kubeconfig }),
-    clock: { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms))) },
+    clock: systemClock,
     poll: { initialMs: 20, maxMs: 100 },
   });
   let seeded = 0;

@@ -9,6 +9,7 @@ import {
   type KubeConnection,
   KubeNotFoundError,
   kubeconfigConnectionProvider,
+  systemClock,
 } from '../../lib/kube/index.ts';
 import { type Simulator, startSimulator } from '../../lib/sim/index.ts';
 import { MemoryDriver, ReleaseStore, type StoreDriver } from '../../lib/store/index.ts';
@@ -16,10 +17,8 @@ import { MemoryDriver, ReleaseStore, type StoreDriver } from '../../lib/store/in
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const CLUSTER = 'quayside-sim';
 
-export const realClock: EngineClock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms))),
-};
+/** Real time, sleeping for real: the clock the worker runs on. */
+export const realClock: EngineClock = systemClock;
 
 /** A simulator, a store and an engine wired as the worker wires them, with fast polling. */
 export interface World {
