@@ -107,7 +107,8 @@ export async function readRevision(
   return store.getRevision(release, revision ?? summary.latestRevision);
 }
 
-async function requireRelease(store: ReleaseStore, release: ReleaseId): Promise<ReleaseSummary> {
+/** The release's head. @throws ReleaseNotFoundError when the store has no such release. */
+export async function requireRelease(store: ReleaseStore, release: ReleaseId): Promise<ReleaseSummary> {
   const summary = await store.getRelease(release);
   if (summary === undefined) throw new ReleaseNotFoundError(release);
   return summary;

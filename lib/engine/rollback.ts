@@ -2,7 +2,6 @@ import {
   descriptions,
   type HookRecord,
   type ObjectResult,
-  ReleaseNotFoundError,
   RevisionNotFoundError,
   toIso,
 } from '../domain/index.ts';
@@ -10,6 +9,7 @@ import { diffRevision } from '../kube/index.ts';
 import { NothingToRollBackError } from './errors.ts';
 import { applyAndWait, asStepFailure, openSteps, progress, runHooks } from './kube-steps.ts';
 import { parseManifest } from './manifest.ts';
+import { requireRelease } from './reads.ts';
 import { duplicateResult, finishedEarlier, finishFailed, resultOf } from './record.ts';
 import type { ActionResult, EngineDeps, RequestContext, RollbackInput } from './types.ts';
 
@@ -29,8 +29,7 @@ export async function rollbackRelease(
   const earlier = await finishedEarlier(deps, input.release, request.requestId);
   if (earlier !== undefined)
     return duplicateResult(input.release, 'rollback', earlier.revision, startedAt, deps);
-  const head = await deps.store.getRelease(input.release);
-  if (head === undefined) throw new ReleaseNotFoundError(input.release);
+  const head = await requireRelease(deps.store, input.release);
   const targetNumber = input.revision && input.revision > 0 ? input.revision : head.latestRevision - 1;
   if (targetNumber < 1) throw new NothingToRollBackError(input.release.name);
   if (targetNumber > head.lastRevision)

@@ -1,6 +1,7 @@
-import { type HookRecord, ReleaseNotFoundError, toIso } from '../domain/index.ts';
+import { type HookRecord, toIso } from '../domain/index.ts';
 import { EngineError } from './errors.ts';
 import { openSteps, runHooks, type StepContext, StepFailure } from './kube-steps.ts';
+import { requireRelease } from './reads.ts';
 import type { ActionOptions, EngineDeps, RequestContext } from './types.ts';
 
 export interface TestOutcome {
@@ -23,8 +24,7 @@ export async function testRelease(
   request: RequestContext,
 ): Promise<TestOutcome> {
   const startedAt = deps.clock.now();
-  const head = await deps.store.getRelease(input.release);
-  if (head === undefined) throw new ReleaseNotFoundError(input.release);
+  const head = await requireRelease(deps.store, input.release);
   if (head.deployedRevision === undefined) {
     throw new EngineError(`release "${input.release.name}" has no deployed revision to test`);
   }

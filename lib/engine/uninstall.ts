@@ -1,4 +1,4 @@
-import { descriptions, type HookRecord, ReleaseNotFoundError, toIso } from '../domain/index.ts';
+import { descriptions, type HookRecord, toIso } from '../domain/index.ts';
 import { EngineError } from './errors.ts';
 import {
   asStepFailure,
@@ -9,6 +9,7 @@ import {
   StepFailure,
 } from './kube-steps.ts';
 import { parseManifest } from './manifest.ts';
+import { requireRelease } from './reads.ts';
 import { duplicateResult, finishedEarlier, finishFailed } from './record.ts';
 import type { ActionResult, EngineDeps, RequestContext, UninstallInput } from './types.ts';
 
@@ -28,8 +29,7 @@ export async function uninstallRelease(
   const earlier = await finishedEarlier(deps, input.release, request.requestId);
   if (earlier !== undefined)
     return duplicateResult(input.release, 'uninstall', earlier.revision, startedAt, deps);
-  const head = await deps.store.getRelease(input.release);
-  if (head === undefined) throw new ReleaseNotFoundError(input.release);
+  const head = await requireRelease(deps.store, input.release);
   if (head.status === 'uninstalled' && options.keepHistory) {
     throw new EngineError(`release "${input.release.name}" is already uninstalled (history kept)`);
   }
