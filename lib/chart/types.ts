@@ -108,6 +108,12 @@ export interface RenderInput {
   includeCrds?: boolean;
   /** Render NOTES.txt of subcharts too. */
   subNotes?: boolean;
+  /**
+   * Also run Helm's own code paths beside the engine's shortcuts (direct toYaml,
+   * plain manifest heads) and fail with an EngineError on any difference. Slower;
+   * the test suite turns it on for every render through QUAYSIDE_VERIFY_ENGINE_SHORTCUTS=1.
+   */
+  verifyShortcuts?: boolean;
 }
 
 export interface RenderedManifest {

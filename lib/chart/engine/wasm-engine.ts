@@ -31,6 +31,8 @@ export interface EngineRequest {
   };
   strict: boolean;
   splitManifests: boolean;
+  /** Run Helm's own code paths beside the engine's shortcuts and fail on any difference (tests). */
+  verifyShortcuts?: boolean;
 }
 
 export interface EngineDocument {
@@ -52,6 +54,8 @@ export interface EngineFile {
 export interface EngineResponse {
   files?: Record<string, EngineFile>;
   error?: { kind: 'parse' | 'execute' | 'render' | 'internal'; message: string; template?: string };
+  /** How often each shortcut was taken; only when the request set verifyShortcuts. */
+  shortcuts?: { toYaml: number; heads: number };
 }
 
 type RenderFunction = (request: string) => string;

@@ -98,6 +98,7 @@ function buildRequest(
     },
     strict: false,
     splitManifests: true,
+    verifyShortcuts: input.verifyShortcuts ?? process.env.QUAYSIDE_VERIFY_ENGINE_SHORTCUTS === '1',
   };
   addScope(request, chart, values, chart.metadata.name, true);
   return request;

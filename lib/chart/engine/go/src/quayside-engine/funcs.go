@@ -45,7 +45,7 @@ func baseFuncMap() template.FuncMap {
 }
 
 func toYAML(v interface{}) string {
-	data, err := yaml.Marshal(v)
+	data, err := marshalYAML(v)
 	if err != nil {
 		return ""
 	}
@@ -53,7 +53,7 @@ func toYAML(v interface{}) string {
 }
 
 func mustToYAML(v interface{}) (string, error) {
-	data, err := yaml.Marshal(v)
+	data, err := marshalYAML(v)
 	if err != nil {
 		return "", err
 	}

@@ -45,25 +45,41 @@ func splitAndParse(name, content string) ([]manifestDocument, string) {
 			continue
 		}
 		d = strings.TrimSpace(d)
-		var tree interface{}
-		if yamlv2.Unmarshal([]byte(d), &tree) == nil {
-			if doc, ok := readPlainHead(tree); ok {
-				doc.Content = d
-				docs = append(docs, doc)
-				continue
+		doc, ok := readFastHead(d)
+		if ok && shortcutCheck.enabled {
+			verifyHead(d, doc)
+		}
+		if !ok {
+			var err error
+			if doc, err = readHelmHead(d); err != nil {
+				return nil, fmt.Sprintf("YAML parse error on %s: %s", name, err)
 			}
 		}
-		var head simpleHead
-		if err := yaml.Unmarshal([]byte(d), &head); err != nil {
-			return nil, fmt.Sprintf("YAML parse error on %s: %s", name, err)
-		}
-		doc := manifestDocument{Content: d, APIVersion: head.Version, Kind: head.Kind}
-		if head.Metadata != nil {
-			doc.HasMetadata = true
-			doc.Name = head.Metadata.Name
-			doc.Annotations = head.Metadata.Annotations
-		}
+		doc.Content = d
 		docs = append(docs, doc)
 	}
 	return docs, ""
+}
+
+// readHelmHead reads a document's head the way Helm does (yaml.v2 through
+// sigs.k8s.io/yaml), taking the shortcut of readPlainHead where it gives the
+// same result.
+func readHelmHead(d string) (manifestDocument, error) {
+	var tree interface{}
+	if yamlv2.Unmarshal([]byte(d), &tree) == nil {
+		if doc, ok := readPlainHead(tree); ok {
+			return doc, nil
+		}
+	}
+	var head simpleHead
+	if err := yaml.Unmarshal([]byte(d), &head); err != nil {
+		return manifestDocument{}, err
+	}
+	doc := manifestDocument{APIVersion: head.Version, Kind: head.Kind}
+	if head.Metadata != nil {
+		doc.HasMetadata = true
+		doc.Name = head.Metadata.Name
+		doc.Annotations = head.Metadata.Annotations
+	}
+	return doc, nil
 }

@@ -20,6 +20,9 @@ type request struct {
 	// SplitManifests asks for each rendered file to be split into YAML
 	// documents whose heads are parsed here, with the same YAML library Helm uses.
 	SplitManifests bool `json:"splitManifests"`
+	// VerifyShortcuts runs Helm's own paths beside the engine's shortcuts
+	// and fails on any difference (see verify.go).
+	VerifyShortcuts bool `json:"verifyShortcuts"`
 }
 
 type templateInput struct {
@@ -59,6 +62,8 @@ type capsInput struct {
 type response struct {
 	Files map[string]renderedFile `json:"files,omitempty"`
 	Error *engineError            `json:"error,omitempty"`
+	// Shortcuts counts the shortcuts taken, when the request asked to verify them.
+	Shortcuts *shortcutCounts `json:"shortcuts,omitempty"`
 }
 
 type renderedFile struct {
@@ -106,6 +111,7 @@ func handleRequest(raw []byte) response {
 		}
 		tpls[t.Name] = renderable{tpl: t.Data, vals: scopes[t.Scope], basePath: req.Scopes[t.Scope].BasePath}
 	}
+	shortcutCheck.enabled, shortcutCheck.mismatch, shortcutCheck.taken = req.VerifyShortcuts, "", shortcutCounts{}
 	rendered, rerr := engine{strict: req.Strict}.render(tpls)
 	if rerr != nil {
 		return response{Error: rerr}
@@ -118,6 +124,13 @@ func handleRequest(raw []byte) response {
 			f.Documents, f.ParseError = splitAndParse(name, content)
 		}
 		out[name] = f
+	}
+	if shortcutCheck.mismatch != "" {
+		return failure("internal", "engine shortcut differs from Helm: "+shortcutCheck.mismatch, "")
+	}
+	if req.VerifyShortcuts {
+		counts := shortcutCheck.taken
+		return response{Files: out, Shortcuts: &counts}
 	}
 	return response{Files: out}
 }
