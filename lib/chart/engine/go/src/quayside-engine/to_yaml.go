@@ -21,12 +21,18 @@ import (
 // yaml.v2's reader that the JSON text can reach: a key written longer than
 // 1024 characters and nesting deeper than 10000 (both far beyond the bounds
 // used here). Either way the tree is
-// marshalled by yaml.v2, so the output bytes are the same.
+// written the way yaml.v2 writes it: by yaml_emit.go when every scalar is a
+// one-line plain scalar, by yaml.v2's encoder otherwise. Output bytes are the
+// same either way.
 
 // marshalYAML is sigs.k8s.io/yaml.Marshal, by the direct tree when it can.
 func marshalYAML(v interface{}) ([]byte, error) {
 	if tree, ok := yamlTree(v, 0); ok {
-		data, err := yamlv2.Marshal(tree)
+		data, written := emitYAML(tree)
+		var err error
+		if !written {
+			data, err = yamlv2.Marshal(tree)
+		}
 		if shortcutCheck.enabled {
 			verifyToYAML(v, data, err)
 		}

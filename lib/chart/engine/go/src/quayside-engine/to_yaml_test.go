@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 	"math/rand"
@@ -43,9 +42,18 @@ var trickyStrings = []string{
 	"very long string that goes on and on and on and on and on and on and on and on and on and on and on and on",
 }
 
+// ordinaryStrings are what values usually hold; most take the direct writer.
+var ordinaryStrings = []string{"app", "500m", "256Mi", "nginx:1.25", "http://h:80/x", "a b c", "var0", "var10",
+	"var9", "a1b", "a01", "a1", "A", "B", "z", "_x", "x_y", "example.com/app", "key=value", "a+b", "1.2.3", "v1",
+	"0f9c8b7a", "2001", "2001-12", "1:20", "12:30:45", "e5", "E5", "0b101", "-x", "x-", "x:", "Yes", "NO", "Null",
+	"a #b", "a# b", "a  b", strings.Repeat("word ", 15) + "end", strings.Repeat("w", 90), "x@y", "~x", "x~"}
+
 func randomString(r *rand.Rand) string {
-	if r.Intn(3) == 0 {
+	switch r.Intn(4) {
+	case 0:
 		return trickyStrings[r.Intn(len(trickyStrings))]
+	case 1, 2:
+		return ordinaryStrings[r.Intn(len(ordinaryStrings))]
 	}
 	alphabet := []rune("ab -:#'\"\n\t\\/.{}[],&*!|>%@`0123456789eE+_~é\u0085\u2028\x7f\x00")
 	n := r.Intn(12)
@@ -85,18 +93,21 @@ func sameAsHelm(v interface{}, got []byte, gotErr error) bool {
 
 func TestMarshalYAMLMatchesHelm(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
-	direct := 0
+	direct, written := 0, 0
 	for i := 0; i < 200000; i++ {
 		v := randomValue(r, 0)
 		if got, gotErr := marshalYAML(v); !sameAsHelm(v, got, gotErr) {
 			want, wantErr := yaml.Marshal(v)
 			t.Fatalf("value %#v:\nHelm's path: %q %v\ndirect: %q %v", v, want, wantErr, got, gotErr)
 		}
-		if _, ok := yamlTree(v, 0); ok {
+		if tree, ok := yamlTree(v, 0); ok {
 			direct++
+			if _, ok := emitYAML(tree); ok {
+				written++
+			}
 		}
 	}
-	t.Logf("%d of 200000 values took the direct tree", direct)
+	t.Logf("of 200000 values %d took the direct tree, %d of them the direct writer", direct, written)
 }
 
 func TestMarshalYAMLLimits(t *testing.T) {
