@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { EngineError } from '../errors.ts';
@@ -60,6 +61,12 @@ export interface EngineResponse {
 
 type RenderFunction = (request: string) => string;
 
+/** A live Go instance and the template digests it was last given. */
+interface Engine {
+  render: RenderFunction;
+  heldTemplates: Set<string>;
+}
+
 // The project's TypeScript lib has no DOM types, so the little of the
 // WebAssembly API used here is declared locally.
 interface WasmInstance {
@@ -80,7 +87,7 @@ const WASM_EXEC_URL = new URL('./wasm_exec.js', import.meta.url);
 
 // One Go runtime per process (per warm Lambda container): starting it costs
 // ~100 ms, a render afterwards a few ms.
-let enginePromise: Promise<RenderFunction> | undefined;
+let enginePromise: Promise<Engine> | undefined;
 
 /**
  * V8 optimizes a WebAssembly function once it has run "enough" (a budget of
@@ -95,7 +102,7 @@ let enginePromise: Promise<RenderFunction> | undefined;
  */
 const WASM_TIERING_BUDGET = 1_000_000_000;
 
-async function startEngine(): Promise<RenderFunction> {
+async function startEngine(): Promise<Engine> {
   setFlagsFromString(`--wasm-tiering-budget=${WASM_TIERING_BUDGET}`);
   // wasm_exec.js is Go's own loader; it defines globalThis.Go when evaluated.
   await import(WASM_EXEC_URL.href);
@@ -111,7 +118,7 @@ async function startEngine(): Promise<RenderFunction> {
   });
   const render = (globalThis as unknown as { quaysideEngineRender?: RenderFunction }).quaysideEngineRender;
   if (typeof render !== 'function') throw new EngineError(ENGINE_MESSAGES.noRenderFunction);
-  return render;
+  return { render, heldTemplates: new Set() };
 }
 
 /** Loads the engine now (it loads on first render otherwise). Resolves when it is ready. */
@@ -119,7 +126,7 @@ export async function warmEngine(): Promise<void> {
   await getEngine();
 }
 
-async function getEngine(): Promise<RenderFunction> {
+async function getEngine(): Promise<Engine> {
   if (!enginePromise) {
     enginePromise = startEngine().catch((error: unknown) => {
       enginePromise = undefined;
@@ -131,15 +138,56 @@ async function getEngine(): Promise<RenderFunction> {
   return enginePromise;
 }
 
-/** Renders a chart tree in the WebAssembly engine. Throws EngineError if the engine cannot run. */
+/**
+ * Renders a chart tree in the WebAssembly engine. Throws EngineError if the engine cannot run.
+ *
+ * The engine keeps the templates of its last few requests under a digest of
+ * them; rendering the same templates again sends the digest instead of the
+ * texts (decoding them took a tenth of a warm render). Should the engine no
+ * longer hold them, it says so and the texts are sent.
+ */
 export async function runEngine(request: EngineRequest): Promise<EngineResponse> {
-  const render = await getEngine();
-  const raw = render(JSON.stringify(request));
+  const engine = await getEngine();
+  const templatesKey = digestTemplates(request.templates);
+  if (engine.heldTemplates.has(templatesKey)) {
+    const response = call(engine, { ...request, templates: [], templatesKey });
+    if (response.error?.kind !== 'templates-unknown') return response as EngineResponse;
+    engine.heldTemplates.delete(templatesKey);
+  }
+  const response = call(engine, { ...request, templatesKey });
+  if (response.error?.kind === 'templates-unknown') throw new EngineError(response.error.message);
+  if (!response.error) {
+    if (engine.heldTemplates.size >= HELD_TEMPLATE_KEYS) engine.heldTemplates.clear();
+    engine.heldTemplates.add(templatesKey);
+  }
+  return response as EngineResponse;
+}
+
+/** What the engine answers; "templates-unknown" only when a request sent a digest without texts. */
+type RawResponse = Omit<EngineResponse, 'error'> & {
+  error?: {
+    kind: NonNullable<EngineResponse['error']>['kind'] | 'templates-unknown';
+    message: string;
+    template?: string;
+  };
+};
+
+/** How many template digests to remember; the engine itself keeps the last four sets. */
+const HELD_TEMPLATE_KEYS = 16;
+
+function call(engine: Engine, request: EngineRequest & { templatesKey: string }): RawResponse {
+  const raw = engine.render(JSON.stringify(request));
   try {
-    return JSON.parse(raw) as EngineResponse;
+    return JSON.parse(raw) as RawResponse;
   } catch (error) {
     throw new EngineError(ENGINE_MESSAGES.badResponse, { cause: error });
   }
+}
+
+function digestTemplates(templates: EngineRequest['templates']): string {
+  const hash = createHash('sha256');
+  for (const t of templates) hash.update(`${t.name}\0${t.scope}\0${t.data.length}\0`).update(t.data);
+  return hash.digest('base64');
 }
 
 /**

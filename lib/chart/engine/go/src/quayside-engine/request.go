@@ -12,11 +12,14 @@ import (
 // their own number rule (see decodeValues) so integers from --set stay int64
 // while numbers from YAML files become float64, as they do in Helm.
 type request struct {
-	Templates    []templateInput `json:"templates"`
-	Scopes       []scopeInput    `json:"scopes"`
-	Release      releaseInput    `json:"release"`
-	Capabilities capsInput       `json:"capabilities"`
-	Strict       bool            `json:"strict"`
+	Templates []templateInput `json:"templates"`
+	// TemplatesKey names the template set; with no templates sent, the set
+	// kept under this key from an earlier request is used (template_cache.go).
+	TemplatesKey string       `json:"templatesKey"`
+	Scopes       []scopeInput `json:"scopes"`
+	Release      releaseInput `json:"release"`
+	Capabilities capsInput    `json:"capabilities"`
+	Strict       bool         `json:"strict"`
 	// SplitManifests asks for each rendered file to be split into YAML
 	// documents whose heads are parsed here, with the same YAML library Helm uses.
 	SplitManifests bool `json:"splitManifests"`
@@ -104,8 +107,14 @@ func handleRequest(raw []byte) response {
 	if err != nil {
 		return failure("internal", err.Error(), "")
 	}
-	tpls := make(map[string]renderable, len(req.Templates))
-	for _, t := range req.Templates {
+	templates := req.Templates
+	if len(templates) == 0 && req.TemplatesKey != "" {
+		if templates = heldTemplates.get(req.TemplatesKey); templates == nil {
+			return failure("templates-unknown", "the engine does not hold templates "+req.TemplatesKey, "")
+		}
+	}
+	tpls := make(map[string]renderable, len(templates))
+	for _, t := range templates {
 		if t.Scope < 0 || t.Scope >= len(scopes) {
 			return failure("internal", fmt.Sprintf("template %s names an unknown scope", t.Name), "")
 		}
@@ -116,6 +125,7 @@ func handleRequest(raw []byte) response {
 	if rerr != nil {
 		return response{Error: rerr}
 	}
+	heldTemplates.keep(req.TemplatesKey, templates)
 	out := make(map[string]renderedFile, len(rendered))
 	for name, content := range rendered {
 		f := renderedFile{Content: content}

@@ -63,3 +63,38 @@ func sameSources(a, b []templateSource) bool {
 	}
 	return true
 }
+
+// keptTemplates holds the template inputs of the most recent requests under
+// the key the caller gave them, so that a caller rendering the same chart
+// again can send the key instead of every template text (decoding the texts
+// from JSON was a tenth of a warm render). The caller's key is a digest of
+// names, texts and scopes; a key not held here is answered with the error
+// kind "templates-unknown" and the caller sends the texts again.
+type keptTemplates struct {
+	keys   []string
+	inputs [][]templateInput
+}
+
+func (k *keptTemplates) get(key string) []templateInput {
+	for i, held := range k.keys {
+		if held == key {
+			return k.inputs[i]
+		}
+	}
+	return nil
+}
+
+func (k *keptTemplates) keep(key string, inputs []templateInput) {
+	if key == "" || k.get(key) != nil {
+		return
+	}
+	if len(k.keys) < templateCacheSize {
+		k.keys = append(k.keys, "")
+		k.inputs = append(k.inputs, nil)
+	}
+	copy(k.keys[1:], k.keys[:len(k.keys)-1])
+	copy(k.inputs[1:], k.inputs[:len(k.inputs)-1])
+	k.keys[0], k.inputs[0] = key, inputs
+}
+
+var heldTemplates keptTemplates
