@@ -20,6 +20,11 @@ describe('the committed template engine', () => {
       });
     }, 300_000);
 
+    it("passes its Go tests: the shortcuts against Helm's paths on generated inputs", () => {
+      const run = spawnSync('bash', [join(ENGINE_DIR, 'gotest.sh'), '-count=1'], { encoding: 'utf8' });
+      expect(run.status, run.stdout + run.stderr).toBe(0);
+    }, 300_000);
+
     it("ships the installed Go's wasm_exec.js unchanged", () => {
       const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
       const installed = readFileSync(join(goroot, 'misc', 'wasm', 'wasm_exec.js'));
