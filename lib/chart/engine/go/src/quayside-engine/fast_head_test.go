@@ -25,6 +25,20 @@ func checkFastHead(t *testing.T, d string) bool {
 	return true
 }
 
+// checkTreeHead fails when the yaml.v2-tree reading of a head (readHelmHead
+// with readPlainHead) differs from Helm's path.
+func checkTreeHead(t *testing.T, d string) {
+	t.Helper()
+	got, gotErr := readHelmHead(d)
+	want, wantErr := helmHead(d)
+	if (gotErr == nil) != (wantErr == nil) || gotErr != nil && gotErr.Error() != wantErr.Error() {
+		t.Fatalf("errors differ: tree path %v, Helm %v, document:\n%s", gotErr, wantErr, d)
+	}
+	if gotErr == nil && !sameHead(got, want) {
+		t.Fatalf("heads differ:\ntree path %#v\nHelm %#v\ndocument:\n%s", got, want, d)
+	}
+}
+
 const sampleManifest = `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -188,7 +202,7 @@ func mutate(r *rand.Rand, d string) string {
 func TestFastHeadMatchesHelm(t *testing.T) {
 	r := rand.New(rand.NewSource(2))
 	accepted := 0
-	const runs = 300000
+	const runs = 200000
 	bases := []string{strings.TrimSpace(strings.TrimSuffix(sampleManifest, "---unused\n")), strings.TrimSpace(sampleConfigMap)}
 	for i := 0; i < runs; i++ {
 		var d string
@@ -200,6 +214,7 @@ func TestFastHeadMatchesHelm(t *testing.T) {
 		if checkFastHead(t, d) {
 			accepted++
 		}
+		checkTreeHead(t, d)
 	}
 	t.Logf("fast reader took %d of %d documents", accepted, runs)
 }
@@ -214,6 +229,7 @@ func FuzzFastHead(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, d string) {
 		checkFastHead(t, strings.TrimSpace(d))
+		checkTreeHead(t, strings.TrimSpace(d))
 	})
 }
 

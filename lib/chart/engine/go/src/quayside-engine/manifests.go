@@ -68,6 +68,9 @@ func readHelmHead(d string) (manifestDocument, error) {
 	var tree interface{}
 	if yamlv2.Unmarshal([]byte(d), &tree) == nil {
 		if doc, ok := readPlainHead(tree); ok {
+			if shortcutCheck.enabled {
+				verifyHead(d, doc)
+			}
 			return doc, nil
 		}
 	}
