@@ -31,6 +31,11 @@ func checkTreeHead(t *testing.T, d string) {
 	t.Helper()
 	got, gotErr := readHelmHead(d)
 	want, wantErr := helmHead(d)
+	// Helm's error for a map with several unusable keys names whichever one
+	// Go's map order reaches first, so its text can vary between runs.
+	for i := 0; i < 50 && gotErr != nil && wantErr != nil && gotErr.Error() != wantErr.Error(); i++ {
+		_, wantErr = helmHead(d)
+	}
 	if (gotErr == nil) != (wantErr == nil) || gotErr != nil && gotErr.Error() != wantErr.Error() {
 		t.Fatalf("errors differ: tree path %v, Helm %v, document:\n%s", gotErr, wantErr, d)
 	}
