@@ -1,8 +1,11 @@
 /** Injected failures for tests: latency, error rates per verb, dropped connections; seeded so runs repeat. */
 import type { FaultSpec } from './types.ts';
 
-/** mulberry32: a tiny deterministic PRNG; good enough to spread faults, and repeatable from a seed. */
-function random(seed: number): () => number {
+/**
+ * mulberry32: a tiny deterministic PRNG; good enough to spread faults, and repeatable from a seed.
+ * Tests use it too, so that generated inputs are the same on every run.
+ */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -24,7 +27,7 @@ export class FaultInjector {
 
   set(spec: FaultSpec): void {
     this.spec = spec;
-    this.next = spec.seed === undefined ? Math.random : random(spec.seed);
+    this.next = spec.seed === undefined ? Math.random : seededRandom(spec.seed);
   }
 
   clear(): void {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type EngineResponse, encodeGoValues, runEngine } from '../../lib/chart/engine/wasm-engine.ts';
 import { type Chart, ManifestParseError, renderChart } from '../../lib/chart/index.ts';
+import { seededRandom } from '../../lib/sim/faults.ts';
 
 // The engine takes two shortcuts past Helm's code: toYaml builds yaml.v2's
 // tree directly, and plainly written manifests have their heads read without
@@ -44,18 +45,6 @@ async function renderVerified(
     splitManifests: true,
     verifyShortcuts: true,
   });
-}
-
-/** A small deterministic generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const KEYS = [
@@ -366,7 +355,7 @@ describe('engine shortcuts against Helm paths', () => {
   });
 
   it('read the same heads as Helm, or refuse the same documents, for 1500 generated documents', async () => {
-    const next = random(20261123);
+    const next = seededRandom(20261123);
     let taken = 0;
     let refused = 0;
     for (let i = 0; i < 1500; i++) {
@@ -382,7 +371,7 @@ describe('engine shortcuts against Helm paths', () => {
   });
 
   it('give the same toYaml output as Helm for 600 generated values', async () => {
-    const next = random(7);
+    const next = seededRandom(7);
     let taken = 0;
     for (let i = 0; i < 600; i++) {
       const value = randomValue(next);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deployRequestSchema } from '../../lib/requests/index.ts';
+import { seededRandom } from '../../lib/sim/faults.ts';
 import { compileSchemaFile, readJsonFolder } from '../fixtures/json-schema.ts';
 
 const jsonSchema = compileSchemaFile('events/schemas/deploy-request.v1.schema.json');
@@ -63,17 +64,6 @@ const POOL: unknown[] = [
   { keepHistory: true },
   { timeout: '2m' },
 ];
-
-/** A small seeded generator (mulberry32), so that every run checks the same documents. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIELDS = [
   ['version'],
@@ -153,7 +143,7 @@ describe('the DeployRequest schemas under mutation', () => {
   });
 
   it('agree on 2,000 samples with two or three random changes', () => {
-    const next = random(20261123);
+    const next = seededRandom(20261123);
     function* multiples() {
       for (let i = 0; i < 2000; i += 1) {
         let document: unknown = samples[i % samples.length];

@@ -141,6 +141,21 @@ func (p *fastParser) skipIgnorable() {
 	}
 }
 
+// nextLine moves to the next line that is not blank or a comment and tells
+// how it stands to a collection at column col: at col, its text (more true);
+// less indented or none left, the collection ends (more false, ok true); more
+// indented, something the fast reader does not take (ok false).
+func (p *fastParser) nextLine(col int) (text string, more, ok bool) {
+	p.skipIgnorable()
+	if p.i >= len(p.lines) || p.lines[p.i].indent < col {
+		return "", false, true
+	}
+	if p.lines[p.i].indent > col {
+		return "", false, false
+	}
+	return p.content(p.lines[p.i]), true, true
+}
+
 // mapping parses a block mapping whose keys sit at column col.
 func (p *fastParser) mapping(col, depth, collect int) (fastValue, bool) {
 	v := fastValue{kind: 'm'}
@@ -148,18 +163,10 @@ func (p *fastParser) mapping(col, depth, collect int) (fastValue, bool) {
 		return v, false
 	}
 	for {
-		p.skipIgnorable()
-		if p.i >= len(p.lines) {
-			return v, true
+		text, more, ok := p.nextLine(col)
+		if !more {
+			return v, ok
 		}
-		line := p.lines[p.i]
-		if line.indent < col {
-			return v, true
-		}
-		if line.indent > col {
-			return v, false
-		}
-		text := p.content(line)
 		key, rest, ok := splitKey(text)
 		if !ok {
 			return v, false
@@ -240,18 +247,10 @@ func (p *fastParser) sequence(col, depth int) (fastValue, bool) {
 		return v, false
 	}
 	for {
-		p.skipIgnorable()
-		if p.i >= len(p.lines) {
-			return v, true
+		text, more, ok := p.nextLine(col)
+		if !more {
+			return v, ok
 		}
-		line := p.lines[p.i]
-		if line.indent < col {
-			return v, true
-		}
-		if line.indent > col {
-			return v, false
-		}
-		text := p.content(line)
 		if !isEntryIndicator(text) {
 			return v, true // the mapping this sequence is a value of goes on
 		}
@@ -697,28 +696,17 @@ func (p *fastParser) blockScalar(text string, col int) (fastValue, bool) {
 // headFromFast reads the head from the parsed top-level mapping with the
 // rules of readPlainHead.
 func headFromFast(top fastValue) (head manifestDocument, ok bool) {
-	var apiVersion, kind, metadata *fastValue
-	for i := range top.entries {
-		e := &top.entries[i]
-		switch e.key {
-		case "apiVersion":
-			apiVersion = &e.value
-		case "kind":
-			kind = &e.value
-		case "metadata":
-			metadata = &e.value
-		default:
-			if foldsToOtherThan(e.key, "apiVersion", "kind", "metadata") {
-				return head, false
-			}
-		}
-	}
-	if head.APIVersion, ok = fastString(apiVersion); !ok {
+	fields, ok := fieldsOf(&top, "apiVersion", "kind", "metadata")
+	if !ok {
 		return head, false
 	}
-	if head.Kind, ok = fastString(kind); !ok {
+	if head.APIVersion, ok = fastString(fields[0]); !ok {
 		return head, false
 	}
+	if head.Kind, ok = fastString(fields[1]); !ok {
+		return head, false
+	}
+	metadata := fields[2]
 	if metadata == nil || metadata.kind == 'n' {
 		return head, true
 	}
@@ -726,23 +714,13 @@ func headFromFast(top fastValue) (head manifestDocument, ok bool) {
 		return head, false
 	}
 	head.HasMetadata = true
-	var name, annotations *fastValue
-	for i := range metadata.entries {
-		e := &metadata.entries[i]
-		switch e.key {
-		case "name":
-			name = &e.value
-		case "annotations":
-			annotations = &e.value
-		default:
-			if foldsToOtherThan(e.key, "name", "annotations") {
-				return head, false
-			}
-		}
-	}
-	if head.Name, ok = fastString(name); !ok {
+	if fields, ok = fieldsOf(metadata, "name", "annotations"); !ok {
 		return head, false
 	}
+	if head.Name, ok = fastString(fields[0]); !ok {
+		return head, false
+	}
+	annotations := fields[1]
 	if annotations == nil || annotations.kind == 'n' {
 		return head, true
 	}
@@ -757,6 +735,26 @@ func headFromFast(top fastValue) (head manifestDocument, ok bool) {
 		head.Annotations[e.key] = e.value.str
 	}
 	return head, true
+}
+
+// fieldsOf finds the values of the named keys in a parsed mapping, the last
+// of each winning as in yaml.v2; ok is false when another key equals one of
+// the names but for case, which encoding/json would match.
+func fieldsOf(m *fastValue, names ...string) (found []*fastValue, ok bool) {
+	found = make([]*fastValue, len(names))
+	for i := range m.entries {
+		e := &m.entries[i]
+		matched := false
+		for n, name := range names {
+			if e.key == name {
+				found[n], matched = &e.value, true
+			}
+		}
+		if !matched && foldsToOtherThan(e.key, names...) {
+			return nil, false
+		}
+	}
+	return found, true
 }
 
 // fastString is a head field's value: a string or nothing.

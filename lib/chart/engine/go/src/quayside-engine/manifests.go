@@ -74,6 +74,12 @@ func readHelmHead(d string) (manifestDocument, error) {
 			return doc, nil
 		}
 	}
+	return helmHead(d)
+}
+
+// helmHead reads a document's head exactly as Helm does: sigs.k8s.io/yaml
+// into the head struct.
+func helmHead(d string) (manifestDocument, error) {
 	var head simpleHead
 	if err := yaml.Unmarshal([]byte(d), &head); err != nil {
 		return manifestDocument{}, err

@@ -55,22 +55,6 @@ func verifyToYAML(v interface{}, got []byte, gotErr error) {
 	recordMismatch("toYaml shortcut gave %q, Helm's path %q", got, want)
 }
 
-// helmHead reads a document's head exactly as Helm does: sigs.k8s.io/yaml
-// into the head struct.
-func helmHead(d string) (manifestDocument, error) {
-	var head simpleHead
-	if err := yaml.Unmarshal([]byte(d), &head); err != nil {
-		return manifestDocument{}, err
-	}
-	doc := manifestDocument{APIVersion: head.Version, Kind: head.Kind}
-	if head.Metadata != nil {
-		doc.HasMetadata = true
-		doc.Name = head.Metadata.Name
-		doc.Annotations = head.Metadata.Annotations
-	}
-	return doc, nil
-}
-
 // verifyHead compares a head read by a shortcut with Helm's reading.
 func verifyHead(d string, got manifestDocument) {
 	shortcutCheck.taken.Heads++
