@@ -61,6 +61,10 @@ describe('rendering a chart again', () => {
     }
   });
 
+  it('renders a chart without templates again and again', async () => {
+    for (let i = 0; i < 3; i++) expect(await manifestNames(makeChart({}, 'empty'))).toEqual([]);
+  });
+
   it('does not let a define made inside tpl in one render reach the next render', async () => {
     const values = { text: '{{ define "reuse.name" }}from-tpl{{ end }}' };
     const withTpl = makeChart({

@@ -204,6 +204,54 @@ describe('renderChart', () => {
     );
   });
 
+  it.each([
+    [
+      'draft-04 (id, boolean exclusive limits)',
+      {
+        $schema: 'http://json-schema.org/draft-04/schema#',
+        id: 'http://example.com/port',
+        properties: { port: { type: 'integer', minimum: 1, maximum: 65535, exclusiveMaximum: true } },
+      },
+    ],
+    [
+      'draft-06',
+      {
+        $schema: 'http://json-schema.org/draft-06/schema#',
+        $id: 'http://example.com/port',
+        properties: { port: { type: 'integer', minimum: 1, exclusiveMaximum: 65535 } },
+      },
+    ],
+    [
+      'draft-07',
+      {
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        properties: { port: { type: 'integer', minimum: 1, exclusiveMaximum: 65535 } },
+      },
+    ],
+    ['no $schema', { properties: { port: { type: 'integer', minimum: 1, exclusiveMaximum: 65535 } } }],
+    [
+      '2020-12',
+      {
+        $schema: 'https://json-schema.org/draft/2020-12/schema',
+        properties: { port: { type: 'integer', minimum: 1, exclusiveMaximum: 65535 } },
+      },
+    ],
+  ])('validates values against a %s schema', async (_, schema) => {
+    const chart = {
+      metadata: { apiVersion: 'v2', name: 'port', version: '1.0.0' },
+      values: { port: 80 },
+      schema,
+      files: [],
+      templates: [],
+      dependencies: [],
+    } as unknown as Chart;
+    const release = { name: 'p', namespace: 'default', revision: 1, isInstall: true, isUpgrade: false };
+    await expect(renderChart({ chart, values: { port: 65534 }, release })).resolves.toBeDefined();
+    await expect(renderChart({ chart, values: { port: 65535 }, release })).rejects.toThrow(
+      "values don't meet the specifications of the schema(s) in the following chart(s):\nport:\n- at '/port': must be < 65535 but found 65535\n",
+    );
+  });
+
   it('does not change the loaded chart, so it can be rendered again', async () => {
     const chart = await loadShop();
     const before = JSON.stringify(chart.metadata);

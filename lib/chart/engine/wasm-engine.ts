@@ -150,7 +150,7 @@ export async function runEngine(request: EngineRequest): Promise<EngineResponse>
   const engine = await getEngine();
   const templatesKey = digestTemplates(request.templates);
   if (engine.heldTemplates.has(templatesKey)) {
-    const response = call(engine, { ...request, templates: [], templatesKey });
+    const response = call(engine, { ...request, templates: undefined, templatesKey });
     if (response.error?.kind !== 'templates-unknown') return response as EngineResponse;
     engine.heldTemplates.delete(templatesKey);
   }
@@ -175,7 +175,13 @@ type RawResponse = Omit<EngineResponse, 'error'> & {
 /** How many template digests to remember; the engine itself keeps the last four sets. */
 const HELD_TEMPLATE_KEYS = 16;
 
-function call(engine: Engine, request: EngineRequest & { templatesKey: string }): RawResponse {
+/** A request as sent: without `templates` (left out of the JSON) the engine uses those kept under templatesKey. */
+type SentRequest = Omit<EngineRequest, 'templates'> & {
+  templates: EngineRequest['templates'] | undefined;
+  templatesKey: string;
+};
+
+function call(engine: Engine, request: SentRequest): RawResponse {
   const raw = engine.render(JSON.stringify(request));
   try {
     return JSON.parse(raw) as RawResponse;

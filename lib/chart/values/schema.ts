@@ -1,12 +1,17 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import draft06MetaSchema from 'ajv/dist/refs/json-schema-draft-06.json' with { type: 'json' };
+import ajvDraft04 from 'ajv-draft-04';
 import { SchemaValidationError } from '../errors.ts';
 import { SCHEMA_MESSAGES } from '../messages.ts';
 import type { Chart, Values } from '../types.ts';
 import { isTable } from './table.ts';
 
-type Validator = Ajv | Ajv2019 | Ajv2020;
+// ajv-draft-04 is CommonJS whose exports object is the class itself.
+const AjvDraft04 = ajvDraft04 as unknown as typeof ajvDraft04.default;
+
+type Validator = Ajv | Ajv2019 | Ajv2020 | InstanceType<typeof AjvDraft04>;
 
 // Helm's validator ignores keywords and formats it does not know, so strict
 // mode is off and unknown formats pass.
@@ -17,18 +22,30 @@ const OPTIONS = {
   validateFormats: false,
   verbose: true,
 } as const;
-let validators: { draft7: Validator; draft2019: Validator; draft2020: Validator } | undefined;
+let validators: Record<'draft4' | 'draft7' | 'draft2019' | 'draft2020', Validator> | undefined;
 const compiled = new WeakMap<object, ValidateFunction>();
 
+/**
+ * The validator for the dialect a schema names in $schema, as Helm's
+ * validator picks it: draft-04 (ajv-draft-04: `id`, boolean exclusive
+ * limits), draft-06 and draft-07 (ajv's draft-07 class, which takes draft-06
+ * once its meta-schema is added), 2019-09 and 2020-12; draft-07 when none is named.
+ */
 function validatorFor(schema: Record<string, unknown>): Validator {
-  validators ??= {
-    draft7: new Ajv(OPTIONS),
-    draft2019: new Ajv2019(OPTIONS),
-    draft2020: new Ajv2020(OPTIONS),
-  };
+  if (!validators) {
+    const draft7 = new Ajv(OPTIONS);
+    draft7.addMetaSchema(draft06MetaSchema);
+    validators = {
+      draft4: new AjvDraft04(OPTIONS),
+      draft7,
+      draft2019: new Ajv2019(OPTIONS),
+      draft2020: new Ajv2020(OPTIONS),
+    };
+  }
   const dialect = typeof schema.$schema === 'string' ? schema.$schema : '';
   if (dialect.includes('2020-12')) return validators.draft2020;
   if (dialect.includes('2019-09')) return validators.draft2019;
+  if (dialect.includes('draft-04')) return validators.draft4;
   return validators.draft7;
 }
 

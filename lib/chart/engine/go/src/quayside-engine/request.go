@@ -13,8 +13,9 @@ import (
 // while numbers from YAML files become float64, as they do in Helm.
 type request struct {
 	Templates []templateInput `json:"templates"`
-	// TemplatesKey names the template set; with no templates sent, the set
-	// kept under this key from an earlier request is used (template_cache.go).
+	// TemplatesKey names the template set; when the request has no
+	// "templates" field, the set kept under this key from an earlier request
+	// is used (template_cache.go).
 	TemplatesKey string       `json:"templatesKey"`
 	Scopes       []scopeInput `json:"scopes"`
 	Release      releaseInput `json:"release"`
@@ -108,7 +109,9 @@ func handleRequest(raw []byte) response {
 		return failure("internal", err.Error(), "")
 	}
 	templates := req.Templates
-	if len(templates) == 0 && req.TemplatesKey != "" {
+	// No "templates" at all (not an empty list, which a chart without
+	// templates sends) asks for the set kept under the key.
+	if templates == nil && req.TemplatesKey != "" {
 		if templates = heldTemplates.get(req.TemplatesKey); templates == nil {
 			return failure("templates-unknown", "the engine does not hold templates "+req.TemplatesKey, "")
 		}
