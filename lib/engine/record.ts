@@ -92,6 +92,23 @@ export async function ensureNamespace(ctx: StepContext): Promise<void> {
  * What a redelivered request did already, when it ran to an end; undefined for
  * a new request or one whose run died part way (it resumes through the lease).
  */
+/**
+ * The answer for a request this release already finished (a redelivery), or
+ * undefined when it is new or its revision is still pending.
+ */
+export async function answerIfFinished(
+  deps: EngineDeps,
+  release: ReleaseId,
+  action: Action,
+  requestId: string,
+  startedAt: number,
+): Promise<ActionResult | undefined> {
+  const earlier = await finishedEarlier(deps, release, requestId);
+  return earlier === undefined
+    ? undefined
+    : duplicateResult(release, action, earlier.revision, startedAt, deps);
+}
+
 export async function finishedEarlier(
   deps: EngineDeps,
   release: ReleaseId,

@@ -10,7 +10,7 @@ import { NothingToRollBackError } from './errors.ts';
 import { applyAndWait, asStepFailure, openSteps, progress, runHooks } from './kube-steps.ts';
 import { parseManifest } from './manifest.ts';
 import { requireRelease } from './reads.ts';
-import { duplicateResult, finishedEarlier, finishFailed, resultOf } from './record.ts';
+import { answerIfFinished, duplicateResult, finishFailed, resultOf } from './record.ts';
 import type { ActionResult, EngineDeps, RequestContext, RollbackInput } from './types.ts';
 
 /**
@@ -26,9 +26,8 @@ export async function rollbackRelease(
 ): Promise<ActionResult> {
   const startedAt = deps.clock.now();
   const options = input.options ?? {};
-  const earlier = await finishedEarlier(deps, input.release, request.requestId);
-  if (earlier !== undefined)
-    return duplicateResult(input.release, 'rollback', earlier.revision, startedAt, deps);
+  const answered = await answerIfFinished(deps, input.release, 'rollback', request.requestId, startedAt);
+  if (answered) return answered;
   const head = await requireRelease(deps.store, input.release);
   const targetNumber = input.revision && input.revision > 0 ? input.revision : head.latestRevision - 1;
   if (targetNumber < 1) throw new NothingToRollBackError(input.release.name);

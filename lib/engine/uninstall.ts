@@ -10,7 +10,7 @@ import {
 } from './kube-steps.ts';
 import { parseManifest } from './manifest.ts';
 import { requireRelease } from './reads.ts';
-import { duplicateResult, finishedEarlier, finishFailed } from './record.ts';
+import { answerIfFinished, duplicateResult, finishFailed } from './record.ts';
 import type { ActionResult, EngineDeps, RequestContext, UninstallInput } from './types.ts';
 
 /**
@@ -26,9 +26,8 @@ export async function uninstallRelease(
 ): Promise<ActionResult> {
   const startedAt = deps.clock.now();
   const options = input.options ?? {};
-  const earlier = await finishedEarlier(deps, input.release, request.requestId);
-  if (earlier !== undefined)
-    return duplicateResult(input.release, 'uninstall', earlier.revision, startedAt, deps);
+  const answered = await answerIfFinished(deps, input.release, 'uninstall', request.requestId, startedAt);
+  if (answered) return answered;
   const head = await requireRelease(deps.store, input.release);
   if (head.status === 'uninstalled' && options.keepHistory) {
     throw new EngineError(`release "${input.release.name}" is already uninstalled (history kept)`);
