@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyRevision, diffRevision, type KubeConnection } from '../../lib/kube/index.ts';
-import { startSimulator } from '../../lib/sim/index.ts';
-import { connect, inAMinute, manifest, readLive } from './sim-helpers.ts';
+import { inAMinute, manifest, readLive, useSimulatedCluster } from './sim-helpers.ts';
 
-type Simulator = Awaited<ReturnType<typeof startSimulator>>;
 const release = { name: 'nginx', namespace: 'default' };
 const cm = (name: string, mode: string) =>
   manifest(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  mode: ${mode}\n`)[0]!;
 
 describe('diffing a revision against the cluster', () => {
-  let sim: Simulator;
   let connection: KubeConnection;
-  beforeAll(async () => {
-    sim = await startSimulator({ rolloutStepMs: 30 });
-    ({ connection } = await connect(sim.kubeconfig));
-  });
-  afterAll(async () => {
-    connection?.close();
-    await sim?.stop();
+  useSimulatedCluster({ rolloutStepMs: 30 }, (_, connected) => {
+    connection = connected;
   });
 
   it('shows per object what applying would do, as a clean YAML diff, without changing anything', async () => {

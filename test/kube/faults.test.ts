@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyRevision, type KubeConnection } from '../../lib/kube/index.ts';
-import { startSimulator } from '../../lib/sim/index.ts';
-import { connect, fastClock, inAMinute, manifest, readLive } from './sim-helpers.ts';
-
-type Simulator = Awaited<ReturnType<typeof startSimulator>>;
+import type { Simulator } from '../../lib/sim/index.ts';
+import { fastClock, inAMinute, manifest, readLive, useSimulatedCluster } from './sim-helpers.ts';
 
 const objects = Array.from(
   { length: 12 },
@@ -14,13 +12,9 @@ const objects = Array.from(
 describe('applying through an unreliable API server', () => {
   let sim: Simulator;
   let connection: KubeConnection;
-  beforeAll(async () => {
-    sim = await startSimulator({ rolloutStepMs: 30 });
-    ({ connection } = await connect(sim.kubeconfig));
-  });
-  afterAll(async () => {
-    connection?.close();
-    await sim?.stop();
+  useSimulatedCluster({ rolloutStepMs: 30 }, (started, connected) => {
+    sim = started;
+    connection = connected;
   });
 
   it('completes when 30% of calls fail with 503 or 429, retrying each failure', async () => {

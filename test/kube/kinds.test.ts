@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   applyRevision,
   diffRevision,
@@ -6,21 +6,13 @@ import {
   KubeImmutableFieldError,
   waitForHealthy,
 } from '../../lib/kube/index.ts';
-import { startSimulator } from '../../lib/sim/index.ts';
-import { connect, inAMinute, manifest } from './sim-helpers.ts';
+import { inAMinute, manifest, useSimulatedCluster } from './sim-helpers.ts';
 
-type Simulator = Awaited<ReturnType<typeof startSimulator>>;
-let sim: Simulator;
 let connection: KubeConnection;
 const release = { name: 'kinds', namespace: 'default' };
 
-beforeAll(async () => {
-  sim = await startSimulator({ rolloutStepMs: 30 });
-  ({ connection } = await connect(sim.kubeconfig));
-});
-afterAll(async () => {
-  connection?.close();
-  await sim?.stop();
+useSimulatedCluster({ rolloutStepMs: 30 }, (_, connected) => {
+  connection = connected;
 });
 
 const everyKind = manifest(`

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   applyRevision,
   deleteObjects,
@@ -11,21 +11,16 @@ import {
   kubeconfigConnectionProvider,
   waitForHealthy,
 } from '../../lib/kube/index.ts';
-import { startSimulator } from '../../lib/sim/index.ts';
-import { applyAs, connect, fastClock, inAMinute, manifest, readLive } from './sim-helpers.ts';
+import type { Simulator } from '../../lib/sim/index.ts';
+import { applyAs, fastClock, inAMinute, manifest, readLive, useSimulatedCluster } from './sim-helpers.ts';
 
-type Simulator = Awaited<ReturnType<typeof startSimulator>>;
 let sim: Simulator;
 let connection: KubeConnection;
 const release = { name: 'shop', namespace: 'default' };
 
-beforeAll(async () => {
-  sim = await startSimulator({ rolloutStepMs: 30 });
-  ({ connection } = await connect(sim.kubeconfig));
-});
-afterAll(async () => {
-  connection?.close();
-  await sim?.stop();
+useSimulatedCluster({ rolloutStepMs: 30 }, (started, connected) => {
+  sim = started;
+  connection = connected;
 });
 beforeEach(() => sim.reset());
 

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import {
   type ConnectionProvider,
@@ -6,6 +7,7 @@ import {
   kubeconfigConnectionProvider,
 } from '../../lib/kube/index.ts';
 import type { Clock } from '../../lib/kube/types.ts';
+import { type Simulator, type SimulatorOptions, startSimulator } from '../../lib/sim/index.ts';
 
 /** Objects from a multi-document YAML manifest, as the chart part hands them over. */
 export function manifest(text: string): KubeObject[] {
@@ -74,3 +76,24 @@ export async function applyAs(
 }
 
 export const inAMinute = () => Date.now() + 60_000;
+
+/**
+ * Starts a simulator and a connection to it before the tests of the current
+ * file or describe block, hands both to `use`, and stops them afterwards.
+ */
+export function useSimulatedCluster(
+  options: SimulatorOptions,
+  use: (sim: Simulator, connection: KubeConnection) => void,
+): void {
+  let sim: Simulator | undefined;
+  let connection: KubeConnection | undefined;
+  beforeAll(async () => {
+    sim = await startSimulator(options);
+    ({ connection } = await connect(sim.kubeconfig));
+    use(sim, connection);
+  });
+  afterAll(async () => {
+    connection?.close();
+    await sim?.stop();
+  });
+}

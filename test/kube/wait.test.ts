@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   applyRevision,
   type KubeConnection,
   KubeWaitTimeoutError,
   waitForHealthy,
 } from '../../lib/kube/index.ts';
-import { startSimulator } from '../../lib/sim/index.ts';
-import { connect, inAMinute, manifest } from './sim-helpers.ts';
+import type { Simulator } from '../../lib/sim/index.ts';
+import { inAMinute, manifest, useSimulatedCluster } from './sim-helpers.ts';
 
-type Simulator = Awaited<ReturnType<typeof startSimulator>>;
 const release = { name: 'boot', namespace: 'default' };
 const poll = { initialMs: 20, maxMs: 200 };
 
@@ -36,15 +35,11 @@ const settings = manifest(
 )[0]!;
 
 describe('waiting for a revision to become healthy', () => {
-  let sim: Simulator;
+  let _sim: Simulator;
   let connection: KubeConnection;
-  beforeAll(async () => {
-    sim = await startSimulator({ rolloutStepMs: 30 });
-    ({ connection } = await connect(sim.kubeconfig));
-  });
-  afterAll(async () => {
-    connection?.close();
-    await sim?.stop();
+  useSimulatedCluster({ rolloutStepMs: 30 }, (started, connected) => {
+    _sim = started;
+    connection = connected;
   });
 
   it('returns ready once a rollout completes', async () => {
@@ -133,16 +128,12 @@ describe('waiting for a revision to become healthy', () => {
 });
 
 describe('waiting past the deadline', () => {
-  let sim: Simulator;
+  let _sim: Simulator;
   let connection: KubeConnection;
-  beforeAll(async () => {
-    // Rollout steps of a minute: nothing becomes available within the test's short deadline.
-    sim = await startSimulator({ rolloutStepMs: 60_000 });
-    ({ connection } = await connect(sim.kubeconfig));
-  });
-  afterAll(async () => {
-    connection?.close();
-    await sim?.stop();
+  // Rollout steps of a minute: nothing becomes available within the test's short deadline.
+  useSimulatedCluster({ rolloutStepMs: 60_000 }, (started, connected) => {
+    _sim = started;
+    connection = connected;
   });
 
   it('names every object not ready and why, and only those', async () => {
