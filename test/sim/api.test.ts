@@ -1,4 +1,3 @@
-import { request } from 'node:https';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -21,28 +20,9 @@ afterAll(async () => {
   await harness.sim.stop();
 });
 
-function rawGet(path: string, token?: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const url = new URL(path, harness.sim.url);
-    const req = request(
-      url,
-      { ca: harness.sim.caPem, headers: token ? { authorization: `Bearer ${token}` } : {} },
-      (res) => {
-        let body = '';
-        res.on('data', (chunk) => {
-          body += chunk;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 describe('simulator API server', () => {
   it('serves HTTPS with a certificate signed by the CA in its kubeconfig', async () => {
-    const response = await rawGet('/version', harness.sim.token);
+    const response = await rawRequest(harness, { method: 'GET', path: '/version' });
     expect(response.status).toBe(200);
     expect(JSON.parse(response.body)).toMatchObject({ major: '1' });
     expect(harness.sim.kubeconfig).toContain('certificate-authority-data');
@@ -50,13 +30,13 @@ describe('simulator API server', () => {
   });
 
   it('refuses requests without the bearer token with a 401 Status', async () => {
-    const response = await rawGet('/api/v1/namespaces', 'wrong');
+    const response = await rawRequest(harness, { method: 'GET', path: '/api/v1/namespaces', token: 'wrong' });
     expect(response.status).toBe(401);
     expect(JSON.parse(response.body)).toMatchObject({ kind: 'Status', reason: 'Unauthorized', code: 401 });
   });
 
   it('describes its groups and resources through discovery', async () => {
-    const groups = JSON.parse((await rawGet('/apis', harness.sim.token)).body);
+    const groups = JSON.parse((await rawRequest(harness, { method: 'GET', path: '/apis' })).body);
     expect(groups.groups.map((g: { name: string }) => g.name)).toEqual(
       expect.arrayContaining([
         'apps',
@@ -68,14 +48,14 @@ describe('simulator API server', () => {
         'autoscaling',
       ]),
     );
-    const apps = JSON.parse((await rawGet('/apis/apps/v1', harness.sim.token)).body);
+    const apps = JSON.parse((await rawRequest(harness, { method: 'GET', path: '/apis/apps/v1' })).body);
     expect(apps.resources).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ name: 'deployments', kind: 'Deployment', namespaced: true }),
         expect.objectContaining({ name: 'deployments/status' }),
       ]),
     );
-    const core = JSON.parse((await rawGet('/api/v1', harness.sim.token)).body);
+    const core = JSON.parse((await rawRequest(harness, { method: 'GET', path: '/api/v1' })).body);
     expect(core.resources.map((r: { name: string }) => r.name)).toEqual(
       expect.arrayContaining([
         'namespaces',
@@ -469,26 +449,10 @@ describe('simulator API server', () => {
   it('answers kubectl-style Table requests with the columns kubectl prints', async () => {
     await createNamespace(harness, 'table');
     await apply(harness, deployment('web', 'table'), 'test');
-    const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(
-        new URL('/apis/apps/v1/namespaces/table/deployments', harness.sim.url),
-        {
-          ca: harness.sim.caPem,
-          headers: {
-            authorization: `Bearer ${harness.sim.token}`,
-            accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
-          },
-        },
-        (res) => {
-          let body = '';
-          res.on('data', (chunk) => {
-            body += chunk;
-          });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        },
-      );
-      req.on('error', reject);
-      req.end();
+    const response = await rawRequest(harness, {
+      method: 'GET',
+      path: '/apis/apps/v1/namespaces/table/deployments',
+      accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
     });
     const table = JSON.parse(response.body);
     expect(table.kind).toBe('Table');

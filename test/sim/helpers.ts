@@ -144,17 +144,28 @@ export function deployment(
  * A request that bypasses client-node's typed serializers, which drop fields their models do
  * not know; needed to send the server exactly what a YAML file says.
  */
+/** Options of a raw request; `token` replaces the harness's bearer token, null sends none. */
+interface RawRequestOptions {
+  method: string;
+  path: string;
+  body?: string | Buffer;
+  contentType?: string;
+  accept?: string;
+  token?: string | null;
+}
+
 export function rawRequest(
   harness: SimHarness,
-  options: { method: string; path: string; body?: string; contentType?: string; accept?: string },
+  options: RawRequestOptions & { body?: string },
 ): Promise<{ status: number; body: string }> {
   return rawRequestBytes(harness, options);
 }
 
 export function rawRequestBytes(
   harness: SimHarness,
-  options: { method: string; path: string; body?: string | Buffer; contentType?: string; accept?: string },
+  options: RawRequestOptions,
 ): Promise<{ status: number; body: string }> {
+  const token = options.token === undefined ? harness.sim.token : options.token;
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       new URL(options.path, harness.sim.url),
@@ -162,7 +173,7 @@ export function rawRequestBytes(
         method: options.method,
         ca: harness.sim.caPem,
         headers: {
-          authorization: `Bearer ${harness.sim.token}`,
+          ...(token === null ? {} : { authorization: `Bearer ${token}` }),
           ...(options.contentType ? { 'content-type': options.contentType } : {}),
           ...(options.accept ? { accept: options.accept } : {}),
         },
