@@ -1,4 +1,4 @@
-import { type ClientOptions, createKubeClient, type KubeClient } from './client.ts';
+import { clientFor, type KubeClient } from './client.ts';
 import type { KubeConnection } from './connection.ts';
 import { KubeDeadlineError, KubeError, KubeImmutableFieldError } from './errors.ts';
 import { evaluateHealth } from './health.ts';
@@ -89,15 +89,7 @@ class ApplyRun {
   readonly clock: Clock;
   constructor(readonly input: ApplyRevisionInput) {
     this.clock = input.clock ?? systemClock;
-    const options: ClientOptions = {
-      connection: input.connection,
-      clock: this.clock,
-      deadline: input.deadline,
-    };
-    if (input.random) options.random = input.random;
-    if (input.retryPolicy) options.retryPolicy = input.retryPolicy;
-    if (input.onProgress) options.onProgress = input.onProgress;
-    this.client = createKubeClient(options);
+    this.client = clientFor({ ...input, clock: this.clock });
   }
 
   /** Places the object and checks that this release may write it; returns it with its live state. */

@@ -3,7 +3,7 @@ import { KubeNotFoundError, KubeUnknownKindError } from './errors.ts';
 import { PROGRESS } from './messages.ts';
 import { FIELD_MANAGER } from './ownership.ts';
 import { type RetryPolicy, withRetry } from './retry.ts';
-import type { Clock, KubeObject, ObjectRef, ProgressListener } from './types.ts';
+import { type Clock, type KubeObject, type ObjectRef, type ProgressListener, systemClock } from './types.ts';
 
 export interface ClientOptions {
   connection: KubeConnection;
@@ -39,6 +39,22 @@ export interface KubeClient {
   }): Promise<KubeObject[]>;
   /** Forgets what discovery said about a group-version, e.g. after a CRD for it was applied. */
   forget(apiVersion: string): void;
+}
+
+/**
+ * The client for one operation's input: its connection and deadline, its clock (the system's when
+ * it has none) and whatever retry settings and progress listener it carries.
+ */
+export function clientFor(input: Omit<ClientOptions, 'clock'> & { clock?: Clock }): KubeClient {
+  const options: ClientOptions = {
+    connection: input.connection,
+    clock: input.clock ?? systemClock,
+    deadline: input.deadline,
+  };
+  if (input.random) options.random = input.random;
+  if (input.retryPolicy) options.retryPolicy = input.retryPolicy;
+  if (input.onProgress) options.onProgress = input.onProgress;
+  return createKubeClient(options);
 }
 
 export function createKubeClient(options: ClientOptions): KubeClient {

@@ -1,35 +1,15 @@
-import { type ClientOptions, createKubeClient, type KubeClient } from './client.ts';
-import type { KubeConnection } from './connection.ts';
+import type { ApplyRevisionInput } from './apply.ts';
+import { clientFor, type KubeClient } from './client.ts';
 import { KubeError, KubeImmutableFieldError, KubeUnknownKindError } from './errors.ts';
 import { unifiedDiff } from './normalize.ts';
 import { sortForInstall, sortForUninstall } from './order.ts';
 import { assertMayOwn, isKept, isManagedByQuayside, isOwnedBy, markOwned } from './ownership.ts';
-import { mapConcurrently, type NamespacePolicy, placeObject } from './placement.ts';
+import { mapConcurrently, placeObject } from './placement.ts';
 import { identityOf, refOf } from './refs.ts';
-import type { RetryPolicy } from './retry.ts';
-import {
-  type Clock,
-  type KubeObject,
-  type ObjectRef,
-  type ProgressListener,
-  type ReleaseRef,
-  systemClock,
-} from './types.ts';
+import type { KubeObject, ObjectRef, ReleaseRef } from './types.ts';
 
-export interface DiffRevisionInput {
-  connection: KubeConnection;
-  objects: readonly KubeObject[];
-  previousObjects?: readonly KubeObject[];
-  release: ReleaseRef;
-  force?: boolean;
-  takeOwnership?: boolean;
-  allowNamespaces?: NamespacePolicy;
-  deadline: number;
-  clock?: Clock;
-  random?: () => number;
-  retryPolicy?: RetryPolicy;
-  onProgress?: ProgressListener;
-}
+/** What applying would take; a diff does not run objects concurrently, so no `concurrency`. */
+export type DiffRevisionInput = Omit<ApplyRevisionInput, 'concurrency'>;
 
 /** What applying would do to one object. `recreate`: an immutable field changed and force is on. */
 export type DiffAction = 'create' | 'update' | 'unchanged' | 'recreate' | 'delete' | 'keep' | 'failed';
@@ -132,15 +112,7 @@ async function diffPruned(client: KubeClient, release: ReleaseRef, object: KubeO
  * managedFields, status and other server-set metadata.
  */
 export async function diffRevision(input: DiffRevisionInput): Promise<DiffResult> {
-  const options: ClientOptions = {
-    connection: input.connection,
-    clock: input.clock ?? systemClock,
-    deadline: input.deadline,
-  };
-  if (input.random) options.random = input.random;
-  if (input.retryPolicy) options.retryPolicy = input.retryPolicy;
-  if (input.onProgress) options.onProgress = input.onProgress;
-  const client = createKubeClient(options);
+  const client = clientFor(input);
   const ordered = sortForInstall(input.objects);
   const defined = new Set(
     ordered

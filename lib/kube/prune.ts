@@ -1,4 +1,4 @@
-import { type ClientOptions, createKubeClient, type KubeClient } from './client.ts';
+import { clientFor, type KubeClient } from './client.ts';
 import type { KubeConnection } from './connection.ts';
 import { KubeError, KubeUnknownKindError } from './errors.ts';
 import { MESSAGES, PROGRESS } from './messages.ts';
@@ -7,14 +7,7 @@ import { isKept, isOwnedBy, ownerOf } from './ownership.ts';
 import { mapConcurrently } from './placement.ts';
 import { identityOf, refOf } from './refs.ts';
 import type { RetryPolicy } from './retry.ts';
-import {
-  type Clock,
-  type KubeObject,
-  type ObjectResult,
-  type ProgressListener,
-  type ReleaseRef,
-  systemClock,
-} from './types.ts';
+import type { Clock, KubeObject, ObjectResult, ProgressListener, ReleaseRef } from './types.ts';
 
 const DELETE_CONCURRENCY = 8;
 
@@ -112,13 +105,5 @@ export interface DeleteObjectsInput {
  * (action `unchanged` with the reason in `detail`); objects already gone count as deleted.
  */
 export async function deleteObjects(input: DeleteObjectsInput): Promise<ObjectResult[]> {
-  const options: ClientOptions = {
-    connection: input.connection,
-    clock: input.clock ?? systemClock,
-    deadline: input.deadline,
-  };
-  if (input.random) options.random = input.random;
-  if (input.retryPolicy) options.retryPolicy = input.retryPolicy;
-  if (input.onProgress) options.onProgress = input.onProgress;
-  return deleteInOrder(createKubeClient(options), input.objects, input.release, input.onProgress, 'delete');
+  return deleteInOrder(clientFor(input), input.objects, input.release, input.onProgress, 'delete');
 }

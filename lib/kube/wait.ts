@@ -1,4 +1,4 @@
-import { type ClientOptions, createKubeClient, type KubeClient } from './client.ts';
+import { clientFor, type KubeClient } from './client.ts';
 import type { KubeConnection } from './connection.ts';
 import { KubeWaitFailedError, KubeWaitTimeoutError } from './errors.ts';
 import {
@@ -107,11 +107,7 @@ async function place(
 export async function waitForHealthy(input: WaitInput): Promise<WaitOutcome> {
   const clock = input.clock ?? systemClock;
   const poll = input.poll ?? DEFAULT_POLL;
-  const options: ClientOptions = { connection: input.connection, clock, deadline: input.deadline };
-  if (input.random) options.random = input.random;
-  if (input.retryPolicy) options.retryPolicy = input.retryPolicy;
-  if (input.onProgress) options.onProgress = input.onProgress;
-  const client = createKubeClient(options);
+  const client = clientFor({ ...input, clock });
 
   const refs = await mapConcurrently(input.objects, WAIT_CONCURRENCY, (o) =>
     place(client, o, input.namespace),
