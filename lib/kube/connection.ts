@@ -1,8 +1,12 @@
-import { Agent, request as httpsRequest, type RequestOptions } from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import { Agent, request as httpsRequest } from 'node:https';
 import { classifyResponse, classifyTransportError } from './classify.ts';
-import { KubeConnectionError } from './errors.ts';
-import { MESSAGES } from './messages.ts';
+import {
+  type ClusterEndpoint,
+  type Credentials,
+  type LoadOptions,
+  loadKubeconfig,
+  resolveContext,
+} from './kubeconfig.ts';
 import type { ObjectRef } from './types.ts';
 
 /** One HTTP call to the API server. `ref` is what the call is about, for error messages. */
@@ -63,6 +67,12 @@ function queryString(query: KubeRequest['query']): string {
   return text ? `?${text}` : '';
 }
 
+interface RawResponse {
+  status: number;
+  text: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
 function parseBody(text: string): unknown {
   if (text === '') return undefined;
   try {
@@ -72,46 +82,40 @@ function parseBody(text: string): unknown {
   }
 }
 
-/** A connection that speaks HTTPS to the cluster of a loaded KubeConfig's current context. */
-export function connectionFromKubeConfig(
-  config: KubeConfig,
-  cluster = config.getCurrentContext(),
-): KubeConnection {
-  const server = config.getCurrentCluster()?.server;
-  if (!server) throw new KubeConnectionError(MESSAGES.notConnected(cluster));
-  const base = new URL(server);
-  let agent: Agent | undefined;
+/**
+ * A connection that speaks HTTPS to one API server. Credentials are asked for per
+ * request, so that expiring tokens are renewed; a 401 makes the source fetch them
+ * again and the request is tried once more, as client-go does.
+ */
+export function connectionFromEndpoint(endpoint: ClusterEndpoint): KubeConnection {
+  const base = new URL(endpoint.server);
+  const cluster = endpoint.name;
+  let agent: { agent: Agent; cert: string | undefined; key: string | undefined } | undefined;
 
-  // client-node resolves TLS material and credentials (tokens, client certs, exec plugins such as
-  // EKS' aws-iam-authenticator); it is asked per request so that expiring tokens are refreshed.
-  async function options(): Promise<RequestOptions> {
-    const opts: RequestOptions = {};
-    await config.applyToHTTPSOptions(opts);
-    if (!agent) {
-      agent = new Agent({
-        keepAlive: true,
-        ca: opts.ca,
-        cert: opts.cert,
-        key: opts.key,
-        ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
-        ...(opts.servername ? { servername: opts.servername } : {}),
-      });
-    }
-    return { headers: opts.headers ?? {}, agent, ...(opts.auth ? { auth: opts.auth } : {}) };
+  // One keep-alive agent per connection; rebuilt only when a plugin hands out a new client certificate.
+  function agentFor(credentials: Credentials): Agent {
+    const cert = credentials.cert ?? endpoint.tls.cert;
+    const key = credentials.key ?? endpoint.tls.key;
+    if (agent !== undefined && agent.cert === cert && agent.key === key) return agent.agent;
+    agent?.agent.destroy();
+    const created = new Agent({
+      keepAlive: true,
+      ...(endpoint.tls.ca === undefined ? {} : { ca: endpoint.tls.ca }),
+      ...(cert === undefined ? {} : { cert }),
+      ...(key === undefined ? {} : { key }),
+      ...(endpoint.tls.insecure ? { rejectUnauthorized: false } : {}),
+      ...(endpoint.tls.servername ? { servername: endpoint.tls.servername } : {}),
+    });
+    agent = { agent: created, cert, key };
+    return created;
   }
 
-  async function send(req: KubeRequest): Promise<KubeResponse> {
-    const opts = await options();
+  async function attempt(req: KubeRequest, credentials: Credentials): Promise<RawResponse> {
     const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    for (const [key, value] of Object.entries(opts.headers ?? {})) headers[key] = String(value);
+    const headers: Record<string, string> = { Accept: 'application/json', ...credentials.headers };
     if (payload !== undefined) headers['Content-Type'] = req.contentType ?? 'application/json';
     const prefix = base.pathname.replace(/\/$/, '');
-    const response = await new Promise<{
-      status: number;
-      text: string;
-      headers: Record<string, string | string[] | undefined>;
-    }>((resolve, reject) => {
+    return new Promise<RawResponse>((resolve, reject) => {
       const call = httpsRequest(
         {
           protocol: base.protocol,
@@ -120,8 +124,7 @@ export function connectionFromKubeConfig(
           path: `${prefix}${req.path}${queryString(req.query)}`,
           method: req.method,
           headers,
-          agent: opts.agent,
-          ...(opts.auth ? { auth: opts.auth } : {}),
+          agent: agentFor(credentials),
           timeout: REQUEST_TIMEOUT_MS,
         },
         (res) => {
@@ -145,6 +148,14 @@ export function connectionFromKubeConfig(
     }).catch((error: unknown) => {
       throw classifyTransportError(req.ref, error);
     });
+  }
+
+  async function send(req: KubeRequest): Promise<KubeResponse> {
+    let response = await attempt(req, await endpoint.credentials.get());
+    if (response.status === 401) {
+      endpoint.credentials.refresh();
+      response = await attempt(req, await endpoint.credentials.get());
+    }
     const body = parseBody(response.text);
     if (response.status < 200 || response.status > 299) {
       throw classifyResponse(req.ref, { status: response.status, body, headers: response.headers });
@@ -171,36 +182,29 @@ export function connectionFromKubeConfig(
     send,
     discover,
     discoveryCache: new Map(),
-    close: () => agent?.destroy(),
+    close: () => agent?.agent.destroy(),
   };
 }
 
 /**
- * Connections from a kubeconfig (a file, or its YAML text), one per context: the cluster name given
- * to `connect` is a context name, or '' for the kubeconfig's current (or the given default) context.
- * Connections and their discovery caches live as long as the provider. `connect` rejects with
- * KubeConnectionError for a context the kubeconfig does not have.
+ * Connections from a kubeconfig (a file, its YAML text, or kubectl's default: $KUBECONFIG, else
+ * ~/.kube/config), one per context: the cluster name given to `connect` is a context name, or '' for
+ * the given default context, else the kubeconfig's current one. Connections and their discovery
+ * caches live as long as the provider. `connect` rejects with KubeConnectionError for a context the
+ * kubeconfig does not have, or credentials it may not use (exec plugins unless `allowExec`).
  */
-export function kubeconfigConnectionProvider(source: {
-  file?: string;
-  yaml?: string;
-  context?: string;
-}): ConnectionProvider {
+export function kubeconfigConnectionProvider(
+  source: { file?: string; yaml?: string; context?: string } & LoadOptions,
+): ConnectionProvider {
   // Promises are cached so that concurrent first requests for a cluster share one connection.
   const connections = new Map<string, Promise<KubeConnection>>();
 
   async function open(cluster: string): Promise<KubeConnection> {
-    // Loaded on first connect, not at import: client-node is most of this part's cold start
-    // (about a second), and actions such as history never touch a cluster.
-    const { KubeConfig } = await import('@kubernetes/client-node');
-    const config = new KubeConfig();
-    if (source.yaml !== undefined) config.loadFromString(source.yaml);
-    else if (source.file !== undefined) config.loadFromFile(source.file);
-    else config.loadFromDefault();
-    const context = cluster || source.context || config.getCurrentContext();
-    if (!config.getContextObject(context)) throw new KubeConnectionError(MESSAGES.notConnected(context));
-    config.setCurrentContext(context);
-    return connectionFromKubeConfig(config, context);
+    const config = loadKubeconfig(source);
+    const endpoint = resolveContext(config, cluster || source.context, {
+      allowExec: source.allowExec ?? true,
+    });
+    return connectionFromEndpoint(endpoint);
   }
 
   return {

@@ -2,8 +2,10 @@ export { type ApplyOutcome, type ApplyRevisionInput, applyRevision } from './app
 export {
   type ApiResource,
   type ConnectionProvider,
-  connectionFromKubeConfig,
+  connectionFromEndpoint,
   type KubeConnection,
+  type KubeRequest,
+  type KubeResponse,
   kubeconfigConnectionProvider,
 } from './connection.ts';
 export {
@@ -38,6 +40,16 @@ export {
   type StatusCause,
 } from './errors.ts';
 export { evaluateHealth, type Health, type HealthState } from './health.ts';
+export {
+  type ClusterEndpoint,
+  type CredentialSource,
+  type Credentials,
+  type EndpointTls,
+  type Kubeconfig,
+  loadKubeconfig,
+  parseKubeconfig,
+  resolveContext,
+} from './kubeconfig.ts';
 export { sortForInstall, sortForUninstall } from './order.ts';
 export {
   FIELD_MANAGER,

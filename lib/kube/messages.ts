@@ -59,3 +59,24 @@ export const PROGRESS = {
   owner: (release: string, namespace: string) => `release "${release}" in namespace "${namespace}"`,
   noOwner: 'no release',
 } as const;
+
+/** What is wrong with a kubeconfig, or with using it here. */
+export const KUBECONFIG_MESSAGES = {
+  unreadable: (source: string, detail: string) => `cannot read kubeconfig ${source}: ${detail}`,
+  invalid: (source: string, field: string, detail: string) =>
+    `kubeconfig ${source} is invalid at ${field || 'its top level'}: ${detail}`,
+  noCurrentContext: 'the kubeconfig sets no current-context; name a context',
+  noContext: (context: string) => `the kubeconfig has no context "${context}"`,
+  noCluster: (context: string, cluster: string) =>
+    `context "${context}" names cluster "${cluster}", which the kubeconfig does not define`,
+  noUser: (context: string, user: string) =>
+    `context "${context}" names user "${user}", which the kubeconfig does not define`,
+  authProvider: (context: string, provider: string) =>
+    `context "${context}" uses the legacy auth-provider "${provider}", which quayside does not run; use an exec credential plugin (as kubectl 1.26+ requires) or a token`,
+  execRefused: (context: string) =>
+    `context "${context}" authenticates with an exec credential plugin, which this worker does not run (nothing may be executed in Lambda); register the cluster as an EKS cluster or use a token or client certificate`,
+  execFailed: (context: string, command: string, detail: string) =>
+    `the credential plugin "${command}" of context "${context}" failed: ${detail}`,
+  execOutput: (context: string, command: string) =>
+    `the credential plugin "${command}" of context "${context}" printed no ExecCredential with a token or client certificate`,
+} as const;

@@ -2,10 +2,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { KubeConfig } from '@kubernetes/client-node';
 import { type EngineProgress, ReleaseEngine } from '../engine/index.ts';
 import type { EventPublisher, StatusEvent } from '../events/index.ts';
-import { systemClock as clock, kubeconfigConnectionProvider } from '../kube/index.ts';
+import {
+  systemClock as clock,
+  kubeconfigConnectionProvider,
+  loadKubeconfig,
+  resolveContext,
+} from '../kube/index.ts';
 import type { DeployRequest, MessageOutcome, QueueMessage } from '../requests/index.ts';
 import { type Simulator, startSimulator } from '../sim/index.ts';
 import {
@@ -162,9 +166,7 @@ async function openLocalCluster(
   stops: Array<() => Promise<void>>,
 ) {
   if (options.kubeconfig !== undefined) {
-    const config = new KubeConfig();
-    config.loadFromFile(options.kubeconfig);
-    const context = config.getCurrentContext();
+    const context = resolveContext(loadKubeconfig({ file: options.kubeconfig }), undefined).name;
     return {
       kubeconfigPath: resolve(options.kubeconfig),
       context,
