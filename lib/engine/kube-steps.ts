@@ -1,4 +1,10 @@
-import { type HookRecord, type ObjectResult, QuaysideError, type ReleaseId } from '../domain/index.ts';
+import {
+  formatReleaseId,
+  type HookRecord,
+  type ObjectResult,
+  QuaysideError,
+  type ReleaseId,
+} from '../domain/index.ts';
 import {
   applyRevision,
   deleteObjects,
@@ -8,7 +14,7 @@ import {
   type ProgressEvent,
   waitForHealthy,
 } from '../kube/index.ts';
-import { StoreError } from '../store/index.ts';
+import { type Lease, LeaseLostError, StoreError } from '../store/index.ts';
 import { type Deadlines, planDeadlines } from './deadline.ts';
 import { parseManifest } from './manifest.ts';
 import type { ActionOptions, EngineDeps, EngineProgress, RequestContext } from './types.ts';
@@ -47,6 +53,8 @@ export interface StepContext {
   /** Epoch ms by which kube work must stop, leaving time to record the outcome. */
   readonly workDeadline: number;
   readonly options: ActionOptions;
+  /** The lease the steps run under, once taken: they stop as soon as it can no longer be trusted. */
+  readonly held: { lease?: Lease; signal?: AbortSignal };
 }
 
 /** Connects to the release's cluster and plans the action's time budget. */
@@ -58,15 +66,39 @@ export async function openSteps(input: {
 }): Promise<{ ctx: StepContext; deadlines: Deadlines }> {
   const connection = await input.deps.connections.connect(input.release.cluster);
   const deadlines = planDeadlines(input.deps, input.request, input.options.timeoutMs);
-  return { ctx: { ...input, connection, workDeadline: deadlines.work }, deadlines };
+  return { ctx: { ...input, connection, workDeadline: deadlines.work, held: {} }, deadlines };
 }
 
+/**
+ * Runs the steps that follow taking the lease. The store keeps the lease alive
+ * meanwhile; afterwards (finished, failed or thrown) it stops renewing it, so a
+ * run that gave up frees the release within one short lease.
+ */
+export async function underLease<T>(ctx: StepContext, lease: Lease, run: () => Promise<T>): Promise<T> {
+  ctx.held.lease = lease;
+  const signal = ctx.deps.store.leaseSignal(lease);
+  if (signal !== undefined) ctx.held.signal = signal;
+  try {
+    return await run();
+  } finally {
+    await ctx.deps.store.stopRenewing(lease);
+  }
+}
+
+/**
+ * Reports a step; every step reports as it goes, so this is also where a run
+ * that lost its lease stops.
+ * @throws LeaseLostError once the lease can no longer be trusted to be this run's.
+ */
 export function progress(
   ctx: StepContext,
   step: EngineProgress['step'],
   message: string,
   kube?: ProgressEvent,
 ): void {
+  if (ctx.held.signal?.aborted && ctx.held.lease !== undefined) {
+    throw new LeaseLostError({ release: formatReleaseId(ctx.release), owner: ctx.held.lease.owner });
+  }
   ctx.request.onProgress?.({
     at: ctx.deps.clock.now(),
     step,

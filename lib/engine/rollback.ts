@@ -7,7 +7,7 @@ import {
 } from '../domain/index.ts';
 import { diffRevision } from '../kube/index.ts';
 import { NothingToRollBackError } from './errors.ts';
-import { applyAndWait, asStepFailure, openSteps, progress, runHooks } from './kube-steps.ts';
+import { applyAndWait, asStepFailure, openSteps, progress, runHooks, underLease } from './kube-steps.ts';
 import { parseManifest } from './manifest.ts';
 import { requireRelease } from './reads.ts';
 import { answerIfFinished, duplicateResult, finishFailed, resultOf } from './record.ts';
@@ -73,33 +73,36 @@ export async function rollbackRelease(
     ...(options.description === undefined ? {} : { description: options.description }),
     body: { ...target.body, objects: [] },
     leaseExpiresAt: deadlines.lease,
+    renewUntil: deadlines.renewUntil,
   });
   if (begun.kind === 'duplicate')
     return duplicateResult(input.release, 'rollback', begun.revision, startedAt, deps);
   const { lease } = begun;
-  let hooks: HookRecord[] = [...target.body.hooks];
-  let results: ObjectResult[] = [];
-  try {
-    hooks = await runHooks(ctx, hooks, 'pre-rollback');
-    results = await applyAndWait(ctx, objects, previous);
-    hooks = await runHooks(ctx, hooks, 'post-rollback');
-  } catch (thrown) {
-    const error = asStepFailure(thrown);
-    if (error === undefined) throw thrown;
-    return finishFailed(deps, {
+  return underLease(ctx, lease, async () => {
+    let hooks: HookRecord[] = [...target.body.hooks];
+    let results: ObjectResult[] = [];
+    try {
+      hooks = await runHooks(ctx, hooks, 'pre-rollback');
+      results = await applyAndWait(ctx, objects, previous);
+      hooks = await runHooks(ctx, hooks, 'post-rollback');
+    } catch (thrown) {
+      const error = asStepFailure(thrown);
+      if (error === undefined) throw thrown;
+      return finishFailed(deps, {
+        lease,
+        description: descriptions.rollbackFailed(input.release.name, error.reason),
+        body: { ...target.body, hooks, objects: error.objects },
+        startedAt,
+        reason: error.reason,
+      });
+    }
+    const meta = await deps.store.finish({
       lease,
-      description: descriptions.rollbackFailed(input.release.name, error.reason),
-      body: { ...target.body, hooks, objects: error.objects },
-      startedAt,
-      reason: error.reason,
+      status: 'deployed',
+      description: options.description ?? descriptions.rollbackComplete(targetNumber),
+      body: { ...target.body, hooks, objects: results },
+      ...(options.historyMax === undefined ? {} : { historyMax: options.historyMax }),
     });
-  }
-  const meta = await deps.store.finish({
-    lease,
-    status: 'deployed',
-    description: options.description ?? descriptions.rollbackComplete(targetNumber),
-    body: { ...target.body, hooks, objects: results },
-    ...(options.historyMax === undefined ? {} : { historyMax: options.historyMax }),
+    return resultOf({ meta, objects: results, startedAt, deps, previousRevision: lease.deployedAtStart });
   });
-  return resultOf({ meta, objects: results, startedAt, deps, previousRevision: lease.deployedAtStart });
 }

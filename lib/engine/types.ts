@@ -30,8 +30,8 @@ export interface EngineDeps {
   readonly kubeVersion?: string;
   /** Time kept back from the deadline to record the outcome and release the lease. */
   readonly finalizeMarginMs?: number;
-  /** How long past the deadline the lease lasts, so a crashed run is recoverable soon after. */
-  readonly leaseMarginMs?: number;
+  /** How long a lease lasts unless renewed (it is renewed while the action runs); default 30 s. */
+  readonly leaseTtlMs?: number;
 }
 
 /** Helm's options, with Helm's meaning. */

@@ -7,6 +7,7 @@ import {
   progress,
   runHooks,
   StepFailure,
+  underLease,
 } from './kube-steps.ts';
 import { parseManifest } from './manifest.ts';
 import { requireRelease } from './reads.ts';
@@ -42,51 +43,54 @@ export async function uninstallRelease(
     requestedBy: request.requestedBy,
     chart: latest.chart,
     leaseExpiresAt: deadlines.lease,
+    renewUntil: deadlines.renewUntil,
   });
   if (begun.kind === 'duplicate')
     return duplicateResult(input.release, 'uninstall', begun.revision, startedAt, deps);
   const { lease } = begun;
-  let hooks: HookRecord[] = [...latest.body.hooks];
-  let objects = latest.body.objects;
-  try {
-    hooks = await runHooks(ctx, hooks, 'pre-delete');
-    objects = await deleteManifestObjects(ctx, parseManifest(latest.body.manifest));
-    const failed = objects.find((o) => o.action === 'failed');
-    if (failed !== undefined)
-      throw new StepFailure(`deleting ${failed.kind}/${failed.name} failed: ${failed.error}`, objects);
-    hooks = await runHooks(ctx, hooks, 'post-delete');
-  } catch (thrown) {
-    const error = asStepFailure(thrown);
-    if (error === undefined) throw thrown;
-    return finishFailed(deps, {
-      lease,
-      description: descriptions.uninstallFailed(input.release.name, error.reason),
-      body: { ...latest.body, hooks, objects: error.objects },
-      startedAt,
-      reason: error.reason,
-    });
-  }
-  const description = descriptions.uninstallComplete();
-  if (options.keepHistory) {
-    await deps.store.finish({
-      lease,
+  return underLease(ctx, lease, async () => {
+    let hooks: HookRecord[] = [...latest.body.hooks];
+    let objects = latest.body.objects;
+    try {
+      hooks = await runHooks(ctx, hooks, 'pre-delete');
+      objects = await deleteManifestObjects(ctx, parseManifest(latest.body.manifest));
+      const failed = objects.find((o) => o.action === 'failed');
+      if (failed !== undefined)
+        throw new StepFailure(`deleting ${failed.kind}/${failed.name} failed: ${failed.error}`, objects);
+      hooks = await runHooks(ctx, hooks, 'post-delete');
+    } catch (thrown) {
+      const error = asStepFailure(thrown);
+      if (error === undefined) throw thrown;
+      return finishFailed(deps, {
+        lease,
+        description: descriptions.uninstallFailed(input.release.name, error.reason),
+        body: { ...latest.body, hooks, objects: error.objects },
+        startedAt,
+        reason: error.reason,
+      });
+    }
+    const description = descriptions.uninstallComplete();
+    if (options.keepHistory) {
+      await deps.store.finish({
+        lease,
+        status: 'uninstalled',
+        description,
+        body: { ...latest.body, hooks, objects },
+      });
+    } else {
+      progress(ctx, 'record', 'deleting the release history');
+      await deps.store.purge(lease);
+    }
+    return {
+      release: input.release,
+      action: 'uninstall',
       status: 'uninstalled',
+      revision: lease.revision,
       description,
-      body: { ...latest.body, hooks, objects },
-    });
-  } else {
-    progress(ctx, 'record', 'deleting the release history');
-    await deps.store.purge(lease);
-  }
-  return {
-    release: input.release,
-    action: 'uninstall',
-    status: 'uninstalled',
-    revision: lease.revision,
-    description,
-    chart: latest.chart,
-    objects,
-    startedAt: toIso(startedAt),
-    finishedAt: toIso(deps.clock.now()),
-  };
+      chart: latest.chart,
+      objects,
+      startedAt: toIso(startedAt),
+      finishedAt: toIso(deps.clock.now()),
+    };
+  });
 }

@@ -22,6 +22,7 @@ import {
   progress,
   runHooks,
   type StepContext,
+  underLease,
 } from './kube-steps.ts';
 import { joinManifests, parseManifest } from './manifest.ts';
 import { duplicateResult, ensureNamespace, finishedEarlier, finishFailed, resultOf } from './record.ts';
@@ -111,54 +112,59 @@ export async function upgradeRelease(
     chart: chartRef(rendered),
     ...(options.description === undefined ? {} : { description: options.description }),
     leaseExpiresAt: deadlines.lease,
+    renewUntil: deadlines.renewUntil,
   });
   if (begun.kind === 'duplicate') {
     return settleDuplicate(deps, { input, request, meta: begun.revision, startedAt, action });
   }
   const lease = begun.lease;
-  if (lease.revision !== predicted) rendered = await render(deps, input, prepared, lease.revision);
+  return underLease(ctx, lease, async () => {
+    if (lease.revision !== predicted) rendered = await render(deps, input, prepared, lease.revision);
 
-  const body: RevisionBody = {
-    config: prepared.config,
-    values: rendered.computedValues,
-    manifest: joinManifests(rendered.manifests),
-    notes: rendered.notes,
-    hooks: rendered.hooks,
-    objects: [],
-  };
-  const [pre, post] = prepared.isInstall ? ['pre-install', 'post-install'] : ['pre-upgrade', 'post-upgrade'];
-  let hooks: HookRecord[] = [...body.hooks];
-  let objects: ObjectResult[] = [];
-  try {
-    if (options.createNamespace) await ensureNamespace(ctx);
-    hooks = await runHooks(ctx, hooks, pre as string);
-    objects = await applyAndWait(ctx, objectsOf(rendered, prepared.isInstall), prepared.previousObjects);
-    hooks = await runHooks(ctx, hooks, post as string);
-  } catch (thrown) {
-    const error = asStepFailure(thrown);
-    if (error === undefined) throw thrown;
-    return fail(deps, {
-      ctx,
-      input,
+    const body: RevisionBody = {
+      config: prepared.config,
+      values: rendered.computedValues,
+      manifest: joinManifests(rendered.manifests),
+      notes: rendered.notes,
+      hooks: rendered.hooks,
+      objects: [],
+    };
+    const [pre, post] = prepared.isInstall
+      ? ['pre-install', 'post-install']
+      : ['pre-upgrade', 'post-upgrade'];
+    let hooks: HookRecord[] = [...body.hooks];
+    let objects: ObjectResult[] = [];
+    try {
+      if (options.createNamespace) await ensureNamespace(ctx);
+      hooks = await runHooks(ctx, hooks, pre as string);
+      objects = await applyAndWait(ctx, objectsOf(rendered, prepared.isInstall), prepared.previousObjects);
+      hooks = await runHooks(ctx, hooks, post as string);
+    } catch (thrown) {
+      const error = asStepFailure(thrown);
+      if (error === undefined) throw thrown;
+      return fail(deps, {
+        ctx,
+        input,
+        lease,
+        body: { ...body, hooks, objects: error.objects },
+        reason: error.reason,
+        prepared,
+        startedAt,
+        rendered,
+      });
+    }
+    progress(ctx, 'record', `recording revision ${lease.revision} as deployed`);
+    const meta = await deps.store.finish({
       lease,
-      body: { ...body, hooks, objects: error.objects },
-      reason: error.reason,
-      prepared,
-      startedAt,
-      rendered,
+      status: 'deployed',
+      description:
+        options.description ??
+        (prepared.isInstall ? descriptions.installComplete() : descriptions.upgradeComplete()),
+      body: { ...body, hooks, objects },
+      ...(options.historyMax === undefined ? {} : { historyMax: options.historyMax }),
     });
-  }
-  progress(ctx, 'record', `recording revision ${lease.revision} as deployed`);
-  const meta = await deps.store.finish({
-    lease,
-    status: 'deployed',
-    description:
-      options.description ??
-      (prepared.isInstall ? descriptions.installComplete() : descriptions.upgradeComplete()),
-    body: { ...body, hooks, objects },
-    ...(options.historyMax === undefined ? {} : { historyMax: options.historyMax }),
+    return resultOf({ meta, objects, startedAt, deps, previousRevision: lease.deployedAtStart });
   });
-  return resultOf({ meta, objects, startedAt, deps, previousRevision: lease.deployedAtStart });
 }
 
 async function prepare(

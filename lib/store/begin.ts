@@ -3,6 +3,7 @@ import {
   descriptions,
   formatReleaseId,
   isPending,
+  type ReleaseId,
   ReleaseNotFoundError,
   type ReleaseStatus,
   type RevisionMeta,
@@ -119,6 +120,7 @@ async function findPreviousRun(
       set: {
         leaseOwner: owner,
         leaseExpiresAt: input.leaseExpiresAt,
+        ...(input.renewUntil === undefined ? {} : { leaseDeadline: input.renewUntil }),
         gsi2pk: ATTENTION_PK,
         gsi2sk: pendingAttentionSk(input.release, input.leaseExpiresAt),
       },
@@ -148,6 +150,8 @@ function inProgress(input: BeginInput, head: HeadItem): OperationInProgressError
     owner: head.leaseOwner ?? 'unknown',
     requestId: head.leaseRequestId ?? 'unknown',
     expiresAt: toIso(head.leaseExpiresAt ?? 0),
+    ...(head.leaseRevision === undefined ? {} : { revision: head.leaseRevision }),
+    ...(head.leaseDeadline === undefined ? {} : { deadline: head.leaseDeadline }),
   });
 }
 
@@ -161,7 +165,7 @@ interface StartInput {
 async function startOperation(ctx: StoreContext, start: StartInput): Promise<BeginResult> {
   const { input, head, now } = start;
   const ops: WriteOp[] = [];
-  const interrupted = await interruptExpired(ctx, start, ops);
+  const interrupted = await interruptExpired(ctx, { release: input.release, head, now }, ops);
   const { meta: revision, bodyChunks } =
     input.action === 'uninstall' ? await uninstallTarget(ctx, start, ops) : newRevision(ctx, start, ops);
   ops.push({
@@ -208,6 +212,7 @@ async function startOperation(ctx: StoreContext, start: StartInput): Promise<Beg
       leaseOwner: start.owner,
       leaseRequestId: input.requestId,
       leaseExpiresAt: input.leaseExpiresAt,
+      ...(input.renewUntil === undefined ? {} : { leaseDeadline: input.renewUntil }),
       leaseRevision: revision.revision,
       leaseAction: input.action,
       leaseBodyChunks: bodyChunks,
@@ -216,7 +221,10 @@ async function startOperation(ctx: StoreContext, start: StartInput): Promise<Beg
       gsi2pk: ATTENTION_PK,
       gsi2sk: pendingAttentionSk(input.release, input.leaseExpiresAt),
     }),
-    ...(revision.chart.appVersion === undefined ? { remove: ['appVersion'] } : {}),
+    remove: [
+      ...(revision.chart.appVersion === undefined ? ['appVersion'] : []),
+      ...(input.renewUntil === undefined ? ['leaseDeadline'] : []),
+    ],
     condition: headCondition,
   });
   await ctx.driver.transact(ops);
@@ -241,16 +249,16 @@ interface TargetRevision {
 }
 
 /** Marks the revision of an expired lease failed, so that nothing stays pending forever. */
-async function interruptExpired(
+export async function interruptExpired(
   ctx: StoreContext,
-  start: StartInput,
+  expired: { release: ReleaseId; head: HeadItem | undefined; now: number },
   ops: WriteOp[],
 ): Promise<RevisionMeta | undefined> {
-  const { head, input, now } = start;
+  const { head, release, now } = expired;
   if (head?.leaseOwner === undefined || head.leaseRevision === undefined) return undefined;
-  const item = await ctx.driver.get(revisionKey(input.release, head.leaseRevision), { consistent: true });
+  const item = await ctx.driver.get(revisionKey(release, head.leaseRevision), { consistent: true });
   if (item === undefined) return undefined;
-  const decoded = decodeRevisionMeta(input.release, item);
+  const decoded = decodeRevisionMeta(release, item);
   if (!isPending(decoded.meta.status)) return undefined;
   const failed: RevisionMeta = {
     ...decoded.meta,

@@ -30,22 +30,42 @@ export class TransactionConflictError extends StoreError {
 export class OperationInProgressError extends StoreError {
   readonly owner: string;
   readonly requestId: string;
+  /** When the lease runs out unless its holder renews it (ISO 8601). */
   readonly expiresAt: string;
   readonly release: string;
+  /** The revision the holder works on. */
+  readonly revision: number | undefined;
+  /** Epoch ms by which the holder will have finished at the latest, when it said. */
+  readonly deadline: number | undefined;
 
-  constructor(input: { release: string; owner: string; requestId: string; expiresAt: string }) {
+  constructor(input: {
+    release: string;
+    owner: string;
+    requestId: string;
+    expiresAt: string;
+    revision?: number;
+    deadline?: number;
+  }) {
     super(
-      `another operation (request ${input.requestId}, worker ${input.owner}) is in progress on release "${input.release}" until ${input.expiresAt}`,
+      input.revision === undefined
+        ? `another operation (request ${input.requestId}, worker ${input.owner}) is in progress on release "${input.release}" until ${input.expiresAt}`
+        : `waiting for revision ${input.revision} of release "${input.release}" (held by request ${input.requestId})`,
       { retryable: true },
     );
     this.owner = input.owner;
     this.requestId = input.requestId;
     this.expiresAt = input.expiresAt;
     this.release = input.release;
+    this.revision = input.revision;
+    this.deadline = input.deadline;
   }
 }
 
-/** The caller no longer holds the lease it is writing under (it expired and was taken over). */
+/**
+ * The caller no longer holds the lease it is writing under (it expired and was taken over).
+ * Retryable: whoever took the lease over finishes or marks the revision, and the request, sent
+ * again, finds out what became of it.
+ */
 export class LeaseLostError extends StoreError {
   readonly release: string;
   readonly owner: string;
@@ -53,6 +73,7 @@ export class LeaseLostError extends StoreError {
   constructor(input: { release: string; owner: string }) {
     super(
       `the lease on release "${input.release}" held by ${input.owner} was lost before the operation finished`,
+      { retryable: true },
     );
     this.release = input.release;
     this.owner = input.owner;

@@ -24,6 +24,7 @@ const headSchema = z.object({
   leaseOwner: z.string().optional(),
   leaseRequestId: z.string().optional(),
   leaseExpiresAt: z.number().optional(),
+  leaseDeadline: z.number().optional(),
   leaseRevision: z.number().int().optional(),
   leaseAction: z.enum(ACTIONS).optional(),
   leaseBodyChunks: z.number().int().optional(),
@@ -63,6 +64,8 @@ export function summarizeHead(head: HeadItem): ReleaseSummary {
             owner: head.leaseOwner,
             requestId: head.leaseRequestId ?? '',
             expiresAt: head.leaseExpiresAt ?? 0,
+            revision: head.leaseRevision,
+            deadline: head.leaseDeadline,
           },
   });
 }
@@ -71,6 +74,7 @@ export const LEASE_ATTRIBUTES = [
   'leaseOwner',
   'leaseRequestId',
   'leaseExpiresAt',
+  'leaseDeadline',
   'leaseRevision',
   'leaseAction',
   'leaseBodyChunks',

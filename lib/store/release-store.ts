@@ -13,6 +13,7 @@ import type { StoreContext } from './context.ts';
 import type { StoreDriver } from './driver.ts';
 import { LeaseLostError, TransactionConflictError } from './errors.ts';
 import { finishOperation } from './finish.ts';
+import { interruptRelease } from './interrupt.ts';
 import {
   ATTENTION_PK,
   headKey,
@@ -22,6 +23,7 @@ import {
   requestKey,
   revisionKey,
 } from './keys.ts';
+import { LeaseKeeper } from './lease-keeper.ts';
 import { pruneHistory, purgeRelease } from './prune.ts';
 import {
   readAttention,
@@ -73,6 +75,8 @@ const MAX_BODY_BYTES = 3.5 * 1024 * 1024;
 export class ReleaseStore {
   private readonly ctx: StoreContext;
   private readonly ids: IdGenerator;
+  /** Heartbeats of the leases this process holds, by owner token. */
+  private readonly keepers = new Map<string, LeaseKeeper>();
 
   constructor(driver: StoreDriver, options: ReleaseStoreOptions = {}) {
     this.ctx = {
@@ -97,8 +101,44 @@ export class ReleaseStore {
    * @throws RequestIdReusedError when the request id belongs to another release.
    * @throws ReleaseNotFoundError for an uninstall of an unknown release.
    */
-  begin(input: BeginInput): Promise<BeginResult> {
-    return beginOperation(this.ctx, input, this.ids());
+  async begin(input: BeginInput): Promise<BeginResult> {
+    const begun = await beginOperation(this.ctx, input, this.ids());
+    if (begun.kind !== 'duplicate' && input.renewUntil !== undefined) {
+      const { lease } = begun;
+      this.keepers.set(
+        lease.owner,
+        new LeaseKeeper({
+          lease,
+          ttlMs: Math.max(1, input.leaseExpiresAt - this.ctx.clock.now()),
+          renewUntil: input.renewUntil,
+          clock: this.ctx.clock,
+          renew: async (held, expiresAt) => {
+            await this.renewLease(held, expiresAt);
+          },
+          isLost: (error) => error instanceof LeaseLostError,
+        }),
+      );
+    }
+    return begun;
+  }
+
+  /**
+   * Aborted when a lease begun with `renewUntil` can no longer be trusted to be
+   * the caller's (it ran out unrenewed, or was taken over): stop writing.
+   */
+  leaseSignal(lease: Lease): AbortSignal | undefined {
+    return this.keepers.get(lease.owner)?.signal;
+  }
+
+  /**
+   * Stops keeping a lease alive without releasing it: the operation gave up, so
+   * the lease lapses within its short TTL and a redelivery can carry on.
+   * Idempotent; finish and purge do it themselves.
+   */
+  async stopRenewing(lease: Lease): Promise<void> {
+    const keeper = this.keepers.get(lease.owner);
+    this.keepers.delete(lease.owner);
+    await keeper?.stop();
   }
 
   /**
@@ -107,6 +147,7 @@ export class ReleaseStore {
    * @throws LeaseLostError when the lease was taken over.
    */
   async finish(input: FinishInput): Promise<RevisionMeta> {
+    await this.stopRenewing(input.lease);
     const meta = await finishOperation(this.ctx, input);
     if (meta.status === 'deployed') {
       await pruneHistory(this.ctx, input.lease.release, input.historyMax ?? this.ctx.historyMax);
@@ -119,6 +160,7 @@ export class ReleaseStore {
    * @throws LeaseLostError when the lease was taken over.
    */
   async purge(lease: Lease): Promise<void> {
+    await this.stopRenewing(lease);
     try {
       await purgeRelease(this.ctx, lease);
     } catch (error) {
@@ -154,6 +196,15 @@ export class ReleaseStore {
       throw error;
     }
     return { ...lease, expiresAt };
+  }
+
+  /**
+   * Ends an operation whose holder died (its lease ran out): its pending revision
+   * is recorded failed as interrupted and the lease released. Returns that
+   * revision, or undefined when the release holds no expired lease.
+   */
+  interrupt(release: ReleaseId): Promise<RevisionMeta | undefined> {
+    return interruptRelease(this.ctx, release);
   }
 
   /** Deletes the oldest revisions beyond `historyMax` (never the deployed one). */

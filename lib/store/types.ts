@@ -37,7 +37,15 @@ export interface ReleaseSummary {
   readonly updatedAt: string;
   readonly firstDeployed?: string;
   readonly deployedRevision?: number;
-  readonly lease?: { readonly owner: string; readonly requestId: string; readonly expiresAt: number };
+  readonly lease?: {
+    readonly owner: string;
+    readonly requestId: string;
+    readonly expiresAt: number;
+    /** The revision the holder works on. */
+    readonly revision?: number;
+    /** When the holder will have finished at the latest. */
+    readonly deadline?: number;
+  };
 }
 
 export interface BeginInput {
@@ -52,8 +60,14 @@ export interface BeginInput {
   readonly rollbackTo?: number;
   /** Stored with the pending revision (a rollback's copied body, for example). */
   readonly body?: RevisionBody;
-  /** Epoch milliseconds: the operation's deadline plus a margin. */
+  /** Epoch milliseconds: when the lease runs out unless it is renewed. */
   readonly leaseExpiresAt: number;
+  /**
+   * Epoch milliseconds: the operation will have finished by then. When given, the store keeps the
+   * lease alive (renewing it before it runs out) until then and no longer, so that a holder that
+   * dies frees the release within one short lease; waiters are told this deadline.
+   */
+  readonly renewUntil?: number;
 }
 
 export type BeginResult =

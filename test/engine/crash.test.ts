@@ -25,7 +25,7 @@ describe('the engine under crashes, redelivery and concurrency', () => {
       connections: plan ? plan.connections(connections) : connections,
       clock,
       poll: { initialMs: 20, maxMs: 100 },
-      leaseMarginMs: 1_000,
+      leaseTtlMs: 1_000,
     });
   }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ManualClock,
   QuaysideError,
@@ -184,6 +184,147 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
       expect(error).toBeInstanceOf(OperationInProgressError);
       expect(error).toMatchObject({ requestId: 'first', expiresAt: new Date(expiry).toISOString() });
       expect((error as Error).message).toContain('request first');
+    });
+
+    describe('heartbeat leases (real time, 600 ms leases)', () => {
+      const TTL = 600;
+      const openLive = async () => {
+        const driver = await makeDriver();
+        return new ReleaseStore(driver);
+      };
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+      it('keeps the short lease of a live holder renewed past its first expiry, and tells waiters which revision they wait for', async () => {
+        const store = await openLive();
+        const release = uniqueRelease();
+        const now = Date.now();
+        const begun = await store.begin(
+          beginInput({
+            release,
+            requestId: 'holder',
+            action: 'install',
+            leaseExpiresAt: now + TTL,
+            renewUntil: now + 60_000,
+          }),
+        );
+        if (begun.kind !== 'started') throw new Error('expected started');
+        await sleep(TTL * 2.5);
+        const error = await store
+          .begin(beginInput({ release, requestId: 'waiter' }))
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(OperationInProgressError);
+        expect(error).toMatchObject({ requestId: 'holder', revision: 1 });
+        expect((error as Error).message).toBe(
+          `waiting for revision 1 of release "${release.cluster}/${release.namespace}/${release.name}" (held by request holder)`,
+        );
+        expect(store.leaseSignal(begun.lease)?.aborted).toBe(false);
+        await store.finish({
+          lease: begun.lease,
+          status: 'deployed',
+          description: 'Install complete',
+          body: body(),
+        });
+        expect((await store.getRelease(release))?.lease).toBeUndefined();
+      });
+
+      it('lets the lease of a dead holder lapse within one lease, and the next request marks its revision interrupted', async () => {
+        const store = await openLive();
+        const release = uniqueRelease();
+        const now = Date.now();
+        const begun = await store.begin(
+          beginInput({
+            release,
+            requestId: 'dies',
+            action: 'install',
+            leaseExpiresAt: now + TTL,
+            renewUntil: now + 60_000,
+          }),
+        );
+        if (begun.kind !== 'started') throw new Error('expected started');
+        // The holder's process dies: nothing renews the lease any more.
+        await store.stopRenewing(begun.lease);
+        await sleep(TTL + 100);
+        const next = await store.begin(
+          beginInput({ release, requestId: 'next', action: 'install', leaseExpiresAt: Date.now() + TTL }),
+        );
+        if (next.kind !== 'started') throw new Error('expected started');
+        expect(next.interrupted).toMatchObject({ revision: 1, status: 'failed' });
+        expect(next.revision.revision).toBe(2);
+      });
+
+      it('stops renewing at the deadline of the holder, so a stuck holder cannot keep the release forever', async () => {
+        const store = await openLive();
+        const release = uniqueRelease();
+        const now = Date.now();
+        const begun = await store.begin(
+          beginInput({
+            release,
+            requestId: 'stuck',
+            action: 'install',
+            leaseExpiresAt: now + TTL,
+            renewUntil: now + TTL,
+          }),
+        );
+        if (begun.kind !== 'started') throw new Error('expected started');
+        await sleep(TTL * 2 + 200);
+        expect(await store.interrupt(release)).toMatchObject({ revision: 1, status: 'failed' });
+        await expect(
+          store.finish({ lease: begun.lease, status: 'deployed', description: 'Install complete' }),
+        ).rejects.toBeInstanceOf(LeaseLostError);
+      });
+
+      it('aborts the signal of a holder when another holder took the lease over', async () => {
+        const store = await openLive();
+        const release = uniqueRelease();
+        const now = Date.now();
+        const begun = await store.begin(
+          beginInput({
+            release,
+            requestId: 'slow',
+            action: 'install',
+            leaseExpiresAt: now + TTL,
+            renewUntil: now + 60_000,
+          }),
+        );
+        if (begun.kind !== 'started') throw new Error('expected started');
+        // Another process sees the lease as expired (its clock, a long pause of ours) and takes it.
+        const other = new ReleaseStore(store.driver, { clock: { now: () => Date.now() + 10 * MINUTE } });
+        await other.begin(
+          beginInput({
+            release,
+            requestId: 'taker',
+            action: 'install',
+            leaseExpiresAt: Date.now() + 20 * MINUTE,
+          }),
+        );
+        const signal = store.leaseSignal(begun.lease);
+        await vi.waitFor(() => expect(signal?.aborted).toBe(true), { timeout: TTL * 3 });
+        await store.stopRenewing(begun.lease);
+      });
+    });
+
+    it('interrupts an expired operation for the sweeper, and leaves a live one alone', async () => {
+      const { store, clock } = await open();
+      const release = uniqueRelease();
+      await deploy(store, { release, requestId: 'a', clock, action: 'install' });
+      await store.begin(beginInput({ release, requestId: 'killed', leaseExpiresAt: clock.now() + MINUTE }));
+      expect(await store.interrupt(release)).toBeUndefined();
+      clock.advance(2 * MINUTE);
+      const interrupted = await store.interrupt(release);
+      expect(interrupted).toMatchObject({ revision: 2, status: 'failed' });
+      expect(interrupted?.description).toMatch(/^Upgrade interrupted/);
+      const head = await store.getRelease(release);
+      expect(head).toMatchObject({ status: 'failed', deployedRevision: 1, latestRevision: 2 });
+      expect(head?.lease).toBeUndefined();
+      expect(await store.interrupt(release)).toBeUndefined();
+      expect(await store.needingAttention()).toContainEqual(
+        expect.objectContaining({ release, reason: 'failed' }),
+      );
+      // The release carries on: the next upgrade is revision 3.
+      const next = await store.begin(
+        beginInput({ release, requestId: 'after', leaseExpiresAt: clock.now() + MINUTE }),
+      );
+      expect(next.kind === 'started' && next.revision.revision).toBe(3);
     });
 
     it('takes over an expired lease and marks the interrupted revision failed', async () => {
