@@ -5,11 +5,20 @@
 export class QuaysideError extends Error {
   /** Whether trying the same operation again later may succeed. */
   readonly retryable: boolean;
+  /** For a retryable error: epoch ms before which trying again is pointless, when known. */
+  readonly retryAt: number | undefined;
+  /** For a retryable error: epoch ms by which whatever blocks it will be gone, when known. */
+  readonly busyUntil: number | undefined;
 
-  constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+  constructor(
+    message: string,
+    options: { cause?: unknown; retryable?: boolean; retryAt?: number; busyUntil?: number } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.retryable = options.retryable ?? false;
+    this.retryAt = options.retryAt;
+    this.busyUntil = options.busyUntil;
   }
 }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACTIONS, RELEASE_STATUSES } from '../domain/index.ts';
 import { InvalidStatusEventError } from './errors.ts';
 import {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { KubeConnectionError } from './errors.ts';
 import { execCredentials } from './exec-credentials.ts';
 import { KUBECONFIG_MESSAGES } from './messages.ts';

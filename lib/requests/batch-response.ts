@@ -8,11 +8,11 @@ export interface SqsBatchResponse {
   readonly batchItemFailures: { readonly itemIdentifier: string }[];
 }
 
-/** Returns the messages to retry to the queue; done and rejected ones are deleted. */
+/** Returns the messages to retry (or to dead-letter) to the queue; done and rejected ones are deleted. */
 export function toBatchResponse(outcomes: readonly MessageOutcome[]): SqsBatchResponse {
   return {
     batchItemFailures: outcomes
-      .filter((outcome) => outcome.outcome === 'retry')
+      .filter((outcome) => outcome.outcome === 'retry' || outcome.outcome === 'dead-letter')
       .map((outcome) => ({ itemIdentifier: outcome.messageId })),
   };
 }

@@ -1,7 +1,9 @@
 import { type Clock, formatReleaseId, QuaysideError, ValidationError } from '../domain/index.ts';
 import { buildRejectionEvent, type RejectionEventInput, type StatusEvent } from '../events/index.ts';
+import { parseDuration } from './duration.ts';
 import { outcomeReasons } from './messages.ts';
 import { parseQueueMessage } from './parse.ts';
+import { retryDelaySeconds } from './queue-settings.ts';
 import type { DeployRequest, ExecutionResult, ParseResult } from './types.ts';
 
 /** One message as the queue delivered it. */
@@ -14,7 +16,15 @@ export interface QueueMessage {
   readonly groupId?: string;
 }
 
-export type Outcome = 'done' | 'retry' | 'rejected';
+/**
+ * - `done`: ran to an end (deployed, failed, dry run…); delete it.
+ * - `rejected`: can never succeed as sent; a `Request Rejected` event was published; delete it.
+ * - `retry`: try again after `retryAfterSeconds` (the group's later messages wait with it).
+ * - `dead-letter`: gave up on a message that kept failing for no known reason; a `Request Rejected`
+ *   event was published and the message is returned at once, so the queue's redrive policy moves it
+ *   to the dead-letter queue, where it can be inspected and redriven once the cause is fixed.
+ */
+export type Outcome = 'done' | 'retry' | 'rejected' | 'dead-letter';
 
 export interface MessageOutcome {
   readonly messageId: string;
@@ -23,6 +33,10 @@ export interface MessageOutcome {
   readonly reason?: string;
   /** What the engine reported, for `done`. */
   readonly result?: ExecutionResult;
+  /** For `retry` and `dead-letter`: when the message should be delivered again. */
+  readonly retryAfterSeconds?: number;
+  /** The request, once parsed (for logs and metrics: id, action, release; it holds values, never log it whole). */
+  readonly request?: DeployRequest;
 }
 
 export interface BatchDependencies {
@@ -35,22 +49,37 @@ export interface BatchDependencies {
   /** Publishes one status event (here: only `Request Rejected`). */
   publish(event: StatusEvent): Promise<void>;
   readonly clock: Clock;
-  /** Receives after which an unexpected error gives up instead of retrying. Default 5. */
+  /** Waits; needed (with `deadline`) to retry in the same invocation. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Receives after which an unexpected error gives up: the queue's maxReceiveCount. Default 5. */
   readonly maxReceives?: number;
   /** Groups run at once. Default 4. */
   readonly concurrency?: number;
   /**
-   * No message is started at or after this time (epoch ms, by `clock`); those left are retried.
-   * In Lambda: the invocation's deadline minus the longest an action may take, so that a message
-   * is never cut off half-way by the function timeout.
+   * Epoch ms (by `clock`) by which every action must have finished: in Lambda, the invocation's end
+   * less a margin. A message starts only when its whole timeout fits before it (those that do not
+   * are returned unstarted), and a retryable error (a release held by a live operation, the store
+   * unavailable for a moment) is tried again in this invocation while the message's timeout still
+   * fits, so that waiting does not use up the message's receives.
    */
-  readonly startDeadline?: number;
+  readonly deadline?: number;
+  /** The longest one action may take here; a request asking for more is rejected. */
+  readonly maxActionMs?: number;
   /** Told of each error quayside did not raise on purpose (a bug), so that the caller can log it. */
   onUnexpectedError?(error: unknown, message: QueueMessage): void;
+  /** Told when a request waits to be tried again in this invocation, and why (never quotes input). */
+  onWaiting?(request: DeployRequest, reason: string): void;
 }
 
 export const DEFAULT_MAX_RECEIVES = 5;
 export const DEFAULT_BATCH_CONCURRENCY = 4;
+/** A message returned unstarted or held back comes back this soon: it did nothing wrong. */
+const NOT_STARTED_DELAY_SECONDS = 1;
+/** In-process retries look again at least this often and wait at most this long between looks. */
+const MIN_WAIT_MS = 250;
+const MAX_WAIT_MS = 5_000;
+/** The longest a message is put back for: SQS's visibility timeout limit is 12 hours. */
+const MAX_RETRY_DELAY_SECONDS = 12 * 3600;
 
 /**
  * Parses and runs a batch of queue messages, returning one outcome per message in input order:
@@ -107,11 +136,13 @@ async function handleMessage({ message, parsed, heldBack, deps }: HandleInput): 
   const reject = (
     input: Omit<RejectionEventInput, 'startedAt' | 'finishedAt' | 'messageId'>,
     reason: string,
+    outcome: 'rejected' | 'dead-letter' = 'rejected',
   ) =>
     publishRejection({
       deps,
       messageId,
       reason,
+      outcome,
       event: { ...input, messageId, startedAt, finishedAt: deps.clock.now() },
     });
 
@@ -120,11 +151,6 @@ async function handleMessage({ message, parsed, heldBack, deps }: HandleInput): 
     const { problems, requestId, action, release } = parsed;
     return reject({ problems, requestId, action, release }, outcomeReasons.invalid(problems));
   }
-  if (heldBack) return { messageId, outcome: 'retry', reason: outcomeReasons.heldBack };
-  if (deps.startDeadline !== undefined && startedAt >= deps.startDeadline) {
-    return { messageId, outcome: 'retry', reason: outcomeReasons.outOfTime };
-  }
-
   const { request } = parsed;
   const identity = {
     requestId: request.requestId,
@@ -132,33 +158,78 @@ async function handleMessage({ message, parsed, heldBack, deps }: HandleInput): 
     release: request.release,
     requestedBy: request.requestedBy,
   };
-  try {
-    const result = await deps.execute(request);
-    return { messageId, outcome: 'done', result };
-  } catch (error) {
-    if (error instanceof QuaysideError) {
-      if (error.retryable) return { messageId, outcome: 'retry', reason: error.message };
-      const problems = error instanceof ValidationError ? error.problems : undefined;
-      return reject({ ...identity, problems, error }, error.message);
-    }
-    deps.onUnexpectedError?.(error, message);
-    const type = error instanceof Error ? error.name : typeof error;
-    const maxReceives = deps.maxReceives ?? DEFAULT_MAX_RECEIVES;
-    if (message.receiveCount < maxReceives) {
-      return {
-        messageId,
-        outcome: 'retry',
-        reason: outcomeReasons.unexpected(type, message.receiveCount, maxReceives),
-      };
-    }
-    return reject({ ...identity, error }, outcomeReasons.gaveUp(type, message.receiveCount));
+  const timeoutMs = parseDuration(request.options.timeout);
+  if (deps.maxActionMs !== undefined && timeoutMs > deps.maxActionMs) {
+    const problems = [{ field: 'options.timeout', message: outcomeReasons.timeoutTooLong(deps.maxActionMs) }];
+    return reject({ ...identity, problems }, outcomeReasons.invalid(problems));
   }
+  const later = (reason: string, seconds = NOT_STARTED_DELAY_SECONDS): MessageOutcome => ({
+    messageId,
+    outcome: 'retry',
+    reason,
+    retryAfterSeconds: seconds,
+    request,
+  });
+  if (heldBack) return later(outcomeReasons.heldBack);
+  const fits = (waitMs: number) =>
+    deps.deadline === undefined || deps.clock.now() + waitMs + timeoutMs <= deps.deadline;
+  if (!fits(0)) return later(outcomeReasons.outOfTime);
+
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await deps.execute(request);
+      return { messageId, outcome: 'done', result, request };
+    } catch (error) {
+      if (error instanceof QuaysideError && error.retryable) {
+        const waitMs = inProcessWait(error, attempt, deps.clock.now());
+        if (deps.deadline !== undefined && deps.sleep !== undefined && fits(waitMs)) {
+          deps.onWaiting?.(request, error.message);
+          await deps.sleep(waitMs);
+          continue;
+        }
+        return later(error.message, queueDelaySeconds(error, message.receiveCount, deps.clock.now()));
+      }
+      if (error instanceof QuaysideError) {
+        const problems = error instanceof ValidationError ? error.problems : undefined;
+        return reject({ ...identity, problems, error }, error.message);
+      }
+      deps.onUnexpectedError?.(error, message);
+      const type = error instanceof Error ? error.name : typeof error;
+      const maxReceives = deps.maxReceives ?? DEFAULT_MAX_RECEIVES;
+      if (message.receiveCount < maxReceives) {
+        return later(
+          outcomeReasons.unexpected(type, message.receiveCount, maxReceives),
+          retryDelaySeconds(message.receiveCount),
+        );
+      }
+      return reject({ ...identity, error }, outcomeReasons.gaveUp(type, message.receiveCount), 'dead-letter');
+    }
+  }
+}
+
+/** How long to wait before trying a retryable error again in this invocation. */
+function inProcessWait(error: QuaysideError, attempt: number, now: number): number {
+  const backoff = Math.min(MAX_WAIT_MS, 500 * 2 ** (attempt - 1));
+  const hinted = error.retryAt === undefined ? backoff : error.retryAt - now;
+  return Math.max(MIN_WAIT_MS, Math.min(MAX_WAIT_MS, backoff, hinted));
+}
+
+/**
+ * When a message that could not be retried in this invocation comes back: once whatever blocks it
+ * is gone (a holder's deadline), else after the growing delay; so a message waiting for something
+ * else uses up one receive per wait, not one per poll.
+ */
+function queueDelaySeconds(error: QuaysideError, receiveCount: number, now: number): number {
+  const until = error.busyUntil ?? error.retryAt;
+  if (until === undefined) return retryDelaySeconds(receiveCount);
+  return Math.max(1, Math.min(MAX_RETRY_DELAY_SECONDS, Math.ceil((until - now) / 1000) + 1));
 }
 
 async function publishRejection(input: {
   deps: BatchDependencies;
   messageId: string;
   reason: string;
+  outcome: 'rejected' | 'dead-letter';
   event: RejectionEventInput;
 }): Promise<MessageOutcome> {
   try {
@@ -171,9 +242,15 @@ async function publishRejection(input: {
       messageId: input.messageId,
       outcome: 'retry',
       reason: outcomeReasons.rejectionNotPublished(type),
+      retryAfterSeconds: NOT_STARTED_DELAY_SECONDS,
     };
   }
-  return { messageId: input.messageId, outcome: 'rejected', reason: input.reason };
+  return {
+    messageId: input.messageId,
+    outcome: input.outcome,
+    reason: input.reason,
+    ...(input.outcome === 'dead-letter' ? { retryAfterSeconds: 0 } : {}),
+  };
 }
 
 async function runWithConcurrency<T>(

@@ -1,3 +1,5 @@
+import { formatDuration } from './duration.ts';
+
 /**
  * Every text a producer sees when quayside refuses a request. None of them quotes the
  * offending input: requests carry values, and values may hold secrets (DESIGN.md, invariant 6).
@@ -49,6 +51,8 @@ export const outcomeReasons = {
   unexpected: (type: string, receiveCount: number, maxReceives: number) =>
     `unexpected ${type} (receive ${receiveCount} of ${maxReceives})`,
   gaveUp: (type: string, receiveCount: number) =>
-    `unexpected ${type} on receive ${receiveCount}; giving up so that it does not retry forever`,
+    `unexpected ${type} on receive ${receiveCount}; giving up so that it does not retry forever: the request stays in the dead-letter queue (quayside dlq list, quayside dlq redrive)`,
+  timeoutTooLong: (maxMs: number) =>
+    `is longer than this worker can give one action (${formatDuration(maxMs)}, its function timeout less a margin); ask for less`,
   rejectionNotPublished: (type: string) => `the rejection could not be published (${type}); retrying`,
 } as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACTIONS, type Action, findReleaseIdProblems, type ReleaseId } from '../domain/index.ts';
 import { parseDuration } from './duration.ts';
 import { DurationSyntaxError } from './errors.ts';

@@ -87,4 +87,8 @@ export interface ExecutionResult {
   readonly status: ReleaseStatus | 'dry-run';
   readonly revision?: number;
   readonly description: string;
+  /** With atomic: the failure was followed by an automatic rollback that deployed. */
+  readonly rolledBack?: boolean;
+  /** How long the action took, rollback included. */
+  readonly durationMs?: number;
 }

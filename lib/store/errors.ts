@@ -50,7 +50,11 @@ export class OperationInProgressError extends StoreError {
       input.revision === undefined
         ? `another operation (request ${input.requestId}, worker ${input.owner}) is in progress on release "${input.release}" until ${input.expiresAt}`
         : `waiting for revision ${input.revision} of release "${input.release}" (held by request ${input.requestId})`,
-      { retryable: true },
+      {
+        retryable: true,
+        retryAt: Date.parse(input.expiresAt),
+        ...(input.deadline === undefined ? {} : { busyUntil: input.deadline }),
+      },
     );
     this.owner = input.owner;
     this.requestId = input.requestId;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACTIONS, RELEASE_STATUSES, type ReleaseId } from '../domain/index.ts';
 import { describeIssues, dropUndefined } from './codec.ts';
 import type { Item } from './driver.ts';

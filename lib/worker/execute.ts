@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { type ChartSource, parseValueFlags, type Values } from '../chart/index.ts';
-import { ValidationError } from '../domain/index.ts';
+import { formatReleaseId, ValidationError } from '../domain/index.ts';
 import {
   type ActionOptions,
   type ActionResult,
@@ -17,6 +17,7 @@ import {
   type ChartSource as RequestChartSource,
   type RequestOptions,
 } from '../requests/index.ts';
+import { OperationInProgressError } from '../store/index.ts';
 import type { ProgressRecorder } from './progress.ts';
 
 export interface ExecutorOptions {
@@ -40,6 +41,7 @@ export function createExecutor(
   options: ExecutorOptions,
 ): (request: DeployRequest) => Promise<ExecutionResult> {
   return async (request) => {
+    await assertReleaseFree(options.engine, request);
     const hardDeadline = options.hardDeadline?.();
     const context: RequestContext = {
       requestId: request.requestId,
@@ -55,12 +57,34 @@ export function createExecutor(
       options.progress?.flush(request.requestId),
     );
     if (!result.duplicate) await options.publisher.publish(eventsOf(request, result));
+    const finished = Date.parse(result.rollback?.finishedAt ?? result.finishedAt);
     return {
       status: result.rollback?.status === 'deployed' ? 'failed' : result.status,
       ...(result.revision === undefined ? {} : { revision: result.revision }),
       description: result.description,
+      ...(result.rollback?.status === 'deployed' ? { rolledBack: true } : {}),
+      durationMs: Math.max(0, finished - Date.parse(result.startedAt)),
     };
   };
+}
+
+/**
+ * A release held by another live operation is waited for without loading or rendering anything
+ * (the engine would find out too, but only after rendering the chart).
+ * @throws OperationInProgressError naming the revision and request the release is held for.
+ */
+async function assertReleaseFree(engine: ReleaseEngine, request: DeployRequest): Promise<void> {
+  const { store, clock } = engine.deps;
+  const lease = (await store.getRelease(request.release))?.lease;
+  if (lease === undefined || lease.expiresAt <= clock.now()) return;
+  throw new OperationInProgressError({
+    release: formatReleaseId(request.release),
+    owner: lease.owner,
+    requestId: lease.requestId,
+    expiresAt: new Date(lease.expiresAt).toISOString(),
+    ...(lease.revision === undefined ? {} : { revision: lease.revision }),
+    ...(lease.deadline === undefined ? {} : { deadline: lease.deadline }),
+  });
 }
 
 function run(

@@ -1,3 +1,23 @@
 export { createExecutor, type ExecutorOptions, toActionOptions, toChartSource } from './execute.ts';
 export { ProgressRecorder } from './progress.ts';
 export { publishRecordingRejections } from './rejections.ts';
+export {
+  createSweeper,
+  createWorker,
+  readWorkerConfig,
+  sqsVisibility,
+  type Worker,
+  type WorkerConfig,
+  WorkerConfigError,
+  type WorkerHooks,
+} from './service.ts';
+export {
+  HELD_VISIBILITY_SECONDS,
+  INVOCATION_MARGIN_MS,
+  processSqsBatch,
+  type SqsBatchInput,
+  type SqsRecord,
+  toQueueMessage,
+  type VisibilityPort,
+} from './sqs-batch.ts';
+export { type SweepResult, sweepExpiredLeases } from './sweep.ts';

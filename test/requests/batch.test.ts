@@ -61,7 +61,8 @@ const throwing = (error: unknown) => () => {
 describe('processing a batch of queue messages', () => {
   it('runs a valid request and reports it done, leaving status events to the engine', async () => {
     const { outcomes, events, executed } = await run([message('m1', body('r1'))]);
-    expect(outcomes).toEqual([{ messageId: 'm1', outcome: 'done', result: deployed }]);
+    expect(outcomes).toMatchObject([{ messageId: 'm1', outcome: 'done', result: deployed }]);
+    expect(outcomes[0]?.request?.requestId).toBe('r1');
     expect(executed).toEqual(['r1']);
     expect(events).toEqual([]);
   });
@@ -103,16 +104,97 @@ describe('processing a batch of queue messages', () => {
     expect(events[0]?.detail.release).toEqual({ cluster: 'local', namespace: 'tools', name: 'blog' });
   });
 
-  it('retries when the release is busy with a live operation, publishing nothing', async () => {
+  it("retries when the release is busy with a live operation, publishing nothing, after the holder's deadline", async () => {
     const busy = new OperationInProgressError({
       release: 'local/tools/blog',
       owner: 'worker-1',
       requestId: 'r0',
-      expiresAt: '2026-11-23T12:05:00Z',
+      expiresAt: '2026-11-23T12:00:30Z',
+      revision: 4,
+      deadline: Date.UTC(2026, 10, 23, 12, 10),
     });
     const { outcomes, events } = await run([message('m1', body('r1'))], throwing(busy));
-    expect(outcomes).toEqual([{ messageId: 'm1', outcome: 'retry', reason: busy.message }]);
+    // Ten minutes until the holder must have finished: one receive for the whole wait, not one per poll.
+    expect(outcomes).toMatchObject([
+      { messageId: 'm1', outcome: 'retry', reason: busy.message, retryAfterSeconds: 601 },
+    ]);
+    expect(busy.message).toBe('waiting for revision 4 of release "local/tools/blog" (held by request r0)');
     expect(events).toEqual([]);
+  });
+
+  it('waits in the same invocation for a release held by a live operation, saying so, while its timeout still fits', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 23, 12));
+    let attempts = 0;
+    const slept: number[] = [];
+    const waiting: string[] = [];
+    const busy = () =>
+      new OperationInProgressError({
+        release: 'local/tools/blog',
+        owner: 'worker-1',
+        requestId: 'r0',
+        expiresAt: new Date(clock.now() + 30_000).toISOString(),
+        revision: 4,
+        deadline: clock.now() + 60_000,
+      });
+    const { outcomes } = await run(
+      [message('m1', body('r1'))],
+      () => {
+        attempts += 1;
+        if (attempts < 3) throw busy();
+        return deployed;
+      },
+      {
+        clock,
+        deadline: clock.now() + 15 * 60_000,
+        sleep: async (ms) => {
+          slept.push(ms);
+          clock.advance(ms);
+        },
+        onWaiting: (_request, reason) => waiting.push(reason),
+      },
+    );
+    expect(outcomes[0]?.outcome).toBe('done');
+    expect(slept).toEqual([500, 1000]);
+    expect(waiting).toEqual([
+      'waiting for revision 4 of release "local/tools/blog" (held by request r0)',
+      'waiting for revision 4 of release "local/tools/blog" (held by request r0)',
+    ]);
+  });
+
+  it('returns a waiting message to the queue once its timeout would no longer fit this invocation', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 10, 23, 12));
+    const { outcomes, executed } = await run(
+      [message('m1', body('r1'))],
+      () => {
+        throw new QuaysideError('the store is unavailable', { retryable: true });
+      },
+      {
+        clock,
+        deadline: clock.now() + 5 * 60_000 + 2_000,
+        sleep: async (ms) => clock.advance(ms),
+      },
+    );
+    expect(executed).toEqual(['r1', 'r1', 'r1']);
+    expect(outcomes).toMatchObject([
+      { outcome: 'retry', reason: 'the store is unavailable', retryAfterSeconds: 5 },
+    ]);
+  });
+
+  it('rejects a request asking for more time than the worker can give one action', async () => {
+    const { outcomes, events, executed } = await run(
+      [message('m1', body('r1', 'blog', { options: { timeout: '20m' } }))],
+      () => deployed,
+      { maxActionMs: 14 * 60_000 + 30_000 },
+    );
+    expect(executed).toEqual([]);
+    expect(outcomes[0]?.outcome).toBe('rejected');
+    expect(events[0]?.detail.problems).toEqual([
+      {
+        field: 'options.timeout',
+        message:
+          'is longer than this worker can give one action (14m30s, its function timeout less a margin); ask for less',
+      },
+    ]);
   });
 
   it.each([
@@ -142,7 +224,7 @@ describe('processing a batch of queue messages', () => {
     expect(events[0]?.detail.problems).toEqual(problems);
   });
 
-  it('retries an unexpected error until the last receive, then rejects it with an event so it never loops', async () => {
+  it('retries an unexpected error until the last receive, then leaves it to the dead-letter queue with one event', async () => {
     const bug = new TypeError('x is undefined');
     const seen: unknown[] = [];
     const onUnexpectedError = (error: unknown) => seen.push(error);
@@ -150,15 +232,21 @@ describe('processing a batch of queue messages', () => {
       maxReceives: 5,
       onUnexpectedError,
     });
-    expect(early.outcomes).toEqual([
-      { messageId: 'm1', outcome: 'retry', reason: 'unexpected TypeError (receive 4 of 5)' },
+    expect(early.outcomes).toMatchObject([
+      {
+        messageId: 'm1',
+        outcome: 'retry',
+        reason: 'unexpected TypeError (receive 4 of 5)',
+        retryAfterSeconds: 40,
+      },
     ]);
     expect(early.events).toEqual([]);
     const last = await run([message('m1', body('r1'), 5)], throwing(bug), {
       maxReceives: 5,
       onUnexpectedError,
     });
-    expect(last.outcomes[0]?.outcome).toBe('rejected');
+    expect(last.outcomes[0]).toMatchObject({ outcome: 'dead-letter', retryAfterSeconds: 0 });
+    expect(toBatchResponse(last.outcomes)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
     expect(last.events).toHaveLength(1);
     expect(last.events[0]?.detail.error).toEqual({
       type: 'TypeError',
@@ -269,9 +357,10 @@ describe('processing a batch of queue messages', () => {
     ]);
   });
 
-  it('starts no message after the start deadline, retrying those left and holding their groups back', async () => {
+  it('starts a message only when its whole timeout fits before the deadline, returning those left', async () => {
     const clock = new ManualClock(Date.UTC(2026, 10, 23, 12));
-    const deadline = clock.now() + 60_000;
+    // Each request may take its default 5 minutes; this invocation has 6.
+    const deadline = clock.now() + 6 * 60_000;
     const { outcomes, executed } = await run(
       [
         message('a1', body('a1', 'blog')),
@@ -282,7 +371,7 @@ describe('processing a batch of queue messages', () => {
         clock.advance(45_000);
         return deployed;
       },
-      { clock, startDeadline: deadline },
+      { clock, deadline },
     );
     expect(executed).toEqual(['a1', 'a2']);
     expect(outcomes.map((o) => [o.outcome, o.reason])).toEqual([

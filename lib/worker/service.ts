@@ -1,0 +1,211 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ChangeMessageVisibilityBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { secretKubeconfigConnections } from '../clusters/index.ts';
+import { ValidationError } from '../domain/index.ts';
+import { ReleaseEngine } from '../engine/index.ts';
+import { EventBridgePublisher, type StatusEvent } from '../events/index.ts';
+import { type ConnectionProvider, kubeconfigConnectionProvider, systemClock } from '../kube/index.ts';
+import { type DeployRequest, QUEUE_SETTINGS } from '../requests/index.ts';
+import { DynamoDbDriver, ReleaseStore } from '../store/index.ts';
+import { createExecutor } from './execute.ts';
+import { ProgressRecorder } from './progress.ts';
+import { publishRecordingRejections } from './rejections.ts';
+import { INVOCATION_MARGIN_MS, processSqsBatch, type SqsRecord, type VisibilityPort } from './sqs-batch.ts';
+import { type SweepResult, sweepExpiredLeases } from './sweep.ts';
+
+/** The worker's settings, from its environment (the CDK stack and the local stack set them). */
+export interface WorkerConfig {
+  /** QUAYSIDE_TABLE: the release table. */
+  readonly table: string;
+  /** QUAYSIDE_EVENT_BUS: the EventBridge bus status events go to. */
+  readonly eventBus: string;
+  /** QUAYSIDE_QUEUE_URL: the request queue (to set when a returned message comes back). */
+  readonly queueUrl: string;
+  /** QUAYSIDE_KUBECONFIG_SECRET: a Secrets Manager secret holding a kubeconfig; its contexts are the clusters. */
+  readonly kubeconfigSecret?: string;
+  /** QUAYSIDE_KUBECONFIG: a kubeconfig file (the local stack). */
+  readonly kubeconfigFile?: string;
+  /** QUAYSIDE_CHART_ROOT: the one folder `chart.path` may name (the local stack); unset, paths are refused. */
+  readonly chartRoot?: string;
+  /** QUAYSIDE_FUNCTION_TIMEOUT_SECONDS: the function timeout, so too-long requests are refused up front. */
+  readonly functionTimeoutSeconds?: number;
+  /** QUAYSIDE_MAX_RECEIVES: the queue's maxReceiveCount (default the stack's, 5). */
+  readonly maxReceives: number;
+  /** QUAYSIDE_GROUP_CONCURRENCY: message groups of one batch run at once (default 10). */
+  readonly groupConcurrency: number;
+}
+
+/** The worker is missing settings, or has wrong ones. */
+export class WorkerConfigError extends ValidationError {}
+
+/**
+ * Reads the worker's settings from an environment.
+ * @throws WorkerConfigError naming every variable that is missing or wrong.
+ */
+export function readWorkerConfig(env: Readonly<Record<string, string | undefined>>): WorkerConfig {
+  const problems: { field: string; message: string }[] = [];
+  const required = (name: string) => {
+    const value = env[name]?.trim();
+    if (!value) problems.push({ field: name, message: 'is required' });
+    return value ?? '';
+  };
+  const count = (name: string, fallback: number) => {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1)
+      problems.push({ field: name, message: 'must be a positive integer' });
+    return value;
+  };
+  const config: WorkerConfig = {
+    table: required('QUAYSIDE_TABLE'),
+    eventBus: required('QUAYSIDE_EVENT_BUS'),
+    queueUrl: required('QUAYSIDE_QUEUE_URL'),
+    ...(env.QUAYSIDE_KUBECONFIG_SECRET ? { kubeconfigSecret: env.QUAYSIDE_KUBECONFIG_SECRET } : {}),
+    ...(env.QUAYSIDE_KUBECONFIG ? { kubeconfigFile: env.QUAYSIDE_KUBECONFIG } : {}),
+    ...(env.QUAYSIDE_CHART_ROOT ? { chartRoot: env.QUAYSIDE_CHART_ROOT } : {}),
+    ...(env.QUAYSIDE_FUNCTION_TIMEOUT_SECONDS
+      ? { functionTimeoutSeconds: count('QUAYSIDE_FUNCTION_TIMEOUT_SECONDS', 900) }
+      : {}),
+    maxReceives: count('QUAYSIDE_MAX_RECEIVES', QUEUE_SETTINGS.maxReceiveCount),
+    groupConcurrency: count('QUAYSIDE_GROUP_CONCURRENCY', 10),
+  };
+  if (config.kubeconfigSecret === undefined && config.kubeconfigFile === undefined) {
+    problems.push({
+      field: 'QUAYSIDE_KUBECONFIG_SECRET',
+      message:
+        'is required (or QUAYSIDE_KUBECONFIG, a kubeconfig file): the worker has no way to reach a cluster',
+    });
+  }
+  if (problems.length > 0) throw new WorkerConfigError(problems);
+  return config;
+}
+
+/** What the worker reports to the handler around each batch, for logs and metrics. */
+export interface WorkerHooks {
+  onUnexpectedError?(error: unknown): void;
+  onWaiting?(request: DeployRequest, reason: string): void;
+  onVisibilityError?(error: unknown): void;
+  onEvent?(event: StatusEvent): void;
+  /** Wraps each AWS SDK client the worker makes (tracing). */
+  instrument?<T>(client: T): T;
+}
+
+export interface Worker {
+  readonly store: ReleaseStore;
+  /** Runs one SQS batch to Lambda's partial batch response. */
+  handle(records: readonly SqsRecord[], remainingMs: () => number): ReturnType<typeof processSqsBatch>;
+}
+
+/**
+ * The deploy worker, wired from its settings: DynamoDB store, EventBridge publisher, cluster
+ * connections, the engine. Built once per container; the SDK clients take region, credentials
+ * and endpoints (AWS_ENDPOINT_URL_* for the local stack) from the environment.
+ */
+export function createWorker(config: WorkerConfig, hooks: WorkerHooks = {}): Worker {
+  const clock = systemClock;
+  const wrap = <T>(client: T): T => hooks.instrument?.(client) ?? client;
+  const store = new ReleaseStore(
+    new DynamoDbDriver({ tableName: config.table, client: wrap(new DynamoDBClient({})) }),
+  );
+  const bus = new EventBridgePublisher({ client: wrap(new EventBridgeClient({})), busName: config.eventBus });
+  const publisher = {
+    publish: async (events: readonly StatusEvent[]) => {
+      await bus.publish(events);
+      for (const event of events) hooks.onEvent?.(event);
+    },
+  };
+  const engine = new ReleaseEngine({ store, connections: connectionsFor(config, wrap), clock });
+  const progress = new ProgressRecorder(store);
+  const sqs = wrap(new SQSClient({}));
+  const timeoutMs =
+    config.functionTimeoutSeconds === undefined ? undefined : config.functionTimeoutSeconds * 1000;
+  let deadline: number | undefined;
+  const execute = createExecutor({
+    engine,
+    publisher,
+    ...(config.chartRoot === undefined ? {} : { allowLocalCharts: true }),
+    hardDeadline: () => deadline,
+    progress,
+  });
+  return {
+    store,
+    handle: (records, remainingMs) => {
+      deadline = clock.now() + remainingMs() - INVOCATION_MARGIN_MS;
+      return processSqsBatch({
+        records,
+        remainingMs,
+        visibility: sqsVisibility(sqs, config.queueUrl),
+        ...(hooks.onVisibilityError === undefined ? {} : { onVisibilityError: hooks.onVisibilityError }),
+        batch: {
+          execute,
+          publish: publishRecordingRejections(store, (event) => publisher.publish([event])),
+          clock,
+          sleep: clock.sleep,
+          maxReceives: config.maxReceives,
+          concurrency: config.groupConcurrency,
+          ...(timeoutMs === undefined ? {} : { maxActionMs: timeoutMs - INVOCATION_MARGIN_MS }),
+          onUnexpectedError: (error) => hooks.onUnexpectedError?.(error),
+          onWaiting: (request, reason) => {
+            progress.note(request.requestId, { at: clock.now(), step: 'lease', message: reason });
+            hooks.onWaiting?.(request, reason);
+          },
+        },
+      });
+    },
+  };
+}
+
+function connectionsFor(config: WorkerConfig, wrap: <T>(client: T) => T): ConnectionProvider {
+  if (config.kubeconfigFile !== undefined) {
+    return kubeconfigConnectionProvider({ file: config.kubeconfigFile, allowExec: false });
+  }
+  return secretKubeconfigConnections({
+    client: wrap(new SecretsManagerClient({})),
+    secretId: config.kubeconfigSecret as string,
+    clock: systemClock,
+  });
+}
+
+/** The sweeper: the store and the bus, from QUAYSIDE_TABLE and QUAYSIDE_EVENT_BUS. */
+export function createSweeper(
+  env: Readonly<Record<string, string | undefined>>,
+  hooks: Pick<WorkerHooks, 'instrument'> = {},
+): () => Promise<SweepResult> {
+  const problems = ['QUAYSIDE_TABLE', 'QUAYSIDE_EVENT_BUS']
+    .filter((name) => !env[name]?.trim())
+    .map((field) => ({ field, message: 'is required' }));
+  if (problems.length > 0) throw new WorkerConfigError(problems);
+  const wrap = <T>(client: T): T => hooks.instrument?.(client) ?? client;
+  const store = new ReleaseStore(
+    new DynamoDbDriver({ tableName: env.QUAYSIDE_TABLE as string, client: wrap(new DynamoDBClient({})) }),
+  );
+  const publisher = new EventBridgePublisher({
+    client: wrap(new EventBridgeClient({})),
+    busName: env.QUAYSIDE_EVENT_BUS as string,
+  });
+  return () => sweepExpiredLeases({ store, publisher, clock: systemClock });
+}
+
+/** SQS visibility changes, ten at a time (ChangeMessageVisibilityBatch's limit). */
+export function sqsVisibility(client: SQSClient, queueUrl: string): VisibilityPort {
+  return {
+    async change(entries) {
+      for (let i = 0; i < entries.length; i += 10) {
+        const slice = entries.slice(i, i + 10);
+        await client.send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: slice.map((entry, j) => ({
+              Id: String(i + j),
+              ReceiptHandle: entry.receiptHandle,
+              VisibilityTimeout: entry.seconds,
+            })),
+          }),
+        );
+      }
+    },
+  };
+}
