@@ -8,7 +8,7 @@ import { createSweeper } from '../../lib/worker/index.ts';
 
 const logger = new Logger({ serviceName: 'quayside-sweeper' });
 const metrics = new Metrics({ namespace: 'quayside', serviceName: 'quayside-sweeper' });
-const sweep = createSweeper(process.env);
+const sweep = await createSweeper(process.env);
 
 /** Every few minutes (an EventBridge schedule): end operations whose worker died. */
 async function handle(): Promise<SweepResult> {

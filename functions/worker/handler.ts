@@ -1,7 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
@@ -13,7 +12,7 @@ import { createWorker, readWorkerConfig } from '../../lib/worker/index.ts';
 const logger = new Logger({ serviceName: 'quayside-worker' });
 const metrics = new Metrics({ namespace: 'quayside', serviceName: 'quayside-worker' });
 const tracer = new Tracer({ serviceName: 'quayside-worker' });
-const worker = createWorker(readWorkerConfig(process.env), {
+const worker = await createWorker(readWorkerConfig(process.env), {
   onUnexpectedError: (error) => logger.error('unexpected error', { error }),
   onWaiting: (request, reason) => logger.info(reason, keysOf(request)),
   onVisibilityError: (error) => logger.warn('could not change message visibility', { error }),
@@ -80,7 +79,7 @@ function keysOf(request: {
   return { requestId: request.requestId, action: request.action, release: `${cluster}/${namespace}/${name}` };
 }
 
+// Metrics are published per message (each with its cluster and action), so no end-of-invocation flush.
 export const handler = middy(handle)
   .use(captureLambdaHandler(tracer, { captureResponse: false }))
-  .use(injectLambdaContext(logger, { logEvent: false }))
-  .use(logMetrics(metrics, { throwOnEmptyMetrics: false }));
+  .use(injectLambdaContext(logger, { logEvent: false }));

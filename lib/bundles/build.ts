@@ -61,6 +61,7 @@ async function buildOne(root: string, name: FunctionName, force: boolean): Promi
   const result = await build({
     ...ESBUILD_SETTINGS,
     mainFields: [...ESBUILD_SETTINGS.mainFields],
+    external: [...ESBUILD_SETTINGS.external],
     banner: { js: ESBUILD_SETTINGS.banner },
     entryPoints: [FUNCTIONS[name].entry],
     absWorkingDir: root,

@@ -1,3 +1,11 @@
 /** The deployable artifacts: how the Lambda bundles are made, for the CDK stack and the local stack alike. */
 export { type BundleInfo, buildFunctionBundles, bundleDir } from './build.ts';
-export { BUNDLE_ASSETS, BUNDLE_FILE, ESBUILD_SETTINGS, FUNCTIONS, type FunctionName } from './settings.ts';
+export {
+  BUNDLE_ASSETS,
+  BUNDLE_FILE,
+  ESBUILD_SETTINGS,
+  FUNCTIONS,
+  type FunctionName,
+  SWEEP_EVERY_MINUTES,
+  WORKER_EVENT_SOURCE,
+} from './settings.ts';

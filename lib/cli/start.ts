@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import { type StatusEvent, StreamPublisher } from '../events/index.ts';
 import { playDemo } from '../local/demo.ts';
 import { startLocalStack } from '../local/index.ts';
-import type { MessageOutcome } from '../requests/index.ts';
 
 const HELP = `Run the whole quayside service on this machine.
 
@@ -15,9 +14,12 @@ Usage: quayside start [--ephemeral] [--data-dir DIR] [--kubeconfig FILE] [--demo
                      ($KUBECONFIG does the same)
   --demo             play the blog story through the queue, print its history and exit (implies --ephemeral)
 
-It starts an SQS-API queue with its dead-letter queue, DynamoDB Local (the file store without Java),
-the Kubernetes simulator, and the worker, and prints every status event as it happens.
-Ctrl-C stops it cleanly: the request in hand is finished and queued ones are kept for the next start.`;
+It runs the service as it is deployed: the request FIFO queue and its dead-letter queue (a durable
+SQS-API server), DynamoDB Local (the file store without Java), an EventBridge endpoint that prints
+every status event, the Kubernetes simulator, and the worker and sweeper Lambda bundles (built when
+their sources changed) behind a local SQS event source mapping. Function logs go to DIR/logs/.
+Ctrl-C stops it cleanly: invocations in hand are finished; queued requests stay queued (the queue
+survives even kill -9).`;
 
 /** `quayside start`; resolves with the exit code once the stack has stopped. */
 export async function runStartCommand(argv: string[]): Promise<number> {
@@ -33,31 +35,34 @@ export async function runStartCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const demo = flags.demo ?? false;
-  const waiters = new Map<string, (outcome: MessageOutcome) => void>();
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const events = new StreamPublisher({ stream: process.stdout, format: 'human' });
   const kubeconfig = flags.kubeconfig ?? process.env.KUBECONFIG;
+  const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
   const stack = await startLocalStack({
+    projectRoot,
     dataDir: flags['data-dir'] ?? '.quayside',
     ephemeral: demo || (flags.ephemeral ?? false),
     ...(kubeconfig === undefined || kubeconfig === '' ? {} : { kubeconfig }),
     events: { publish: (list: readonly StatusEvent[]) => events.publish(list) },
     log: (line) => process.stderr.write(`${line}\n`),
     ...(demo ? { rolloutStepMs: 300 } : {}),
-    onOutcome: (outcome, message) => {
-      const requestId = requestIdOf(message.body);
-      if (requestId !== undefined) waiters.get(requestId)?.(outcome);
-      if (outcome.outcome !== 'done')
-        say(
-          `  request ${requestId ?? message.messageId}: ${outcome.outcome}${outcome.reason ? ` (${outcome.reason})` : ''}`,
-        );
+    onInvoke: (records, result) => {
+      if (!result.ok) say(`  worker invocation failed (${result.kind}): ${result.error.errorMessage}`);
+      const failures = result.ok
+        ? (result.result as { batchItemFailures?: unknown[] } | null)?.batchItemFailures
+        : [];
+      if (result.ok && (failures?.length ?? 0) > 0)
+        say(`  ${failures?.length} of ${records.length} request(s) returned to the queue to be retried`);
     },
   });
   say('quayside is running on this machine');
   say(`  queue    ${stack.queueUrl}`);
+  say(`  DLQ      ${stack.deadLetterQueueUrl}`);
   say(`  store    ${stack.storeDescription}`);
   say(`  cluster  ${stack.clusterDescription}`);
-  say('  events   printed below as they happen\n');
+  say(`  events   ${stack.eventBridgeEndpoint}, printed below as they happen`);
+  say(`  logs     ${stack.logDir}\n`);
   say('From another terminal:');
   say(`  export QUAYSIDE_QUEUE_URL=${stack.queueUrl}`);
   say(`  export QUAYSIDE_STORE='${stack.storeUrl}'`);
@@ -69,12 +74,7 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   if (demo) {
     const examplesDir = fileURLToPath(new URL('../../examples', import.meta.url));
     try {
-      const ok = await playDemo({
-        stack,
-        examplesDir,
-        print: say,
-        outcomeOf: (requestId) => new Promise((resolve) => waiters.set(requestId, resolve)),
-      });
+      const ok = await playDemo({ stack, examplesDir, print: say });
       say(ok ? '\nThe story played as expected.' : '\nThe story did not play as expected.');
       return ok ? 0 : 1;
     } finally {
@@ -85,7 +85,7 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   say('\nPress Ctrl-C to stop.');
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
-      say(`\n${signal}: finishing the request in hand, then stopping (press Ctrl-C again to stop at once).`);
+      say(`\n${signal}: finishing the requests in hand, then stopping (press Ctrl-C again to stop at once).`);
       process.once('SIGINT', () => process.exit(130));
       resolve();
     };
@@ -109,13 +109,4 @@ function parse(argv: string[]) {
     },
     allowPositionals: false,
   }).values;
-}
-
-function requestIdOf(body: string): string | undefined {
-  try {
-    const id = (JSON.parse(body) as { requestId?: unknown }).requestId;
-    return typeof id === 'string' ? id : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -5,7 +5,10 @@ export class ClusterError extends QuaysideError {}
 
 /** How a cluster is to be reached is wrong or unreadable (a secret, a registry entry). */
 export class ClusterConfigError extends ClusterError {
-  constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+  constructor(
+    message: string,
+    options: { cause?: unknown; retryable?: boolean; serviceFault?: boolean } = {},
+  ) {
     super(message, options);
   }
 }

@@ -43,10 +43,11 @@ export function secretKubeconfigConnections(input: {
         cause: error,
         // A missing secret or a refused read stays so until someone fixes it; anything else may pass.
         retryable: !PERMANENT_SECRET_ERRORS.has(name),
+        serviceFault: true,
       });
     }
     if (text === undefined || text.trim() === '') {
-      throw new ClusterConfigError(CLUSTER_MESSAGES.secretEmpty(input.secretId));
+      throw new ClusterConfigError(CLUSTER_MESSAGES.secretEmpty(input.secretId), { serviceFault: true });
     }
     const now = input.clock.now();
     // The same text keeps the same provider, and so its open connections and discovery caches.

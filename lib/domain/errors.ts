@@ -9,16 +9,30 @@ export class QuaysideError extends Error {
   readonly retryAt: number | undefined;
   /** For a retryable error: epoch ms by which whatever blocks it will be gone, when known. */
   readonly busyUntil: number | undefined;
+  /**
+   * Not retryable, yet not the request's fault either: the service is misconfigured or broken (a
+   * missing table, a refused secret, a damaged item). A queued request that meets it is kept, not
+   * rejected: it is tried again and, if the fault stays, left in the dead-letter queue to be
+   * redriven once the service is fixed.
+   */
+  readonly serviceFault: boolean;
 
   constructor(
     message: string,
-    options: { cause?: unknown; retryable?: boolean; retryAt?: number; busyUntil?: number } = {},
+    options: {
+      cause?: unknown;
+      retryable?: boolean;
+      retryAt?: number;
+      busyUntil?: number;
+      serviceFault?: boolean;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.retryable = options.retryable ?? false;
     this.retryAt = options.retryAt;
     this.busyUntil = options.busyUntil;
+    this.serviceFault = options.serviceFault ?? false;
   }
 }
 

@@ -2,20 +2,18 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { followRequest } from '../client/index.ts';
 import type { ReleaseId, RevisionMeta } from '../domain/index.ts';
 import { formatReleaseId } from '../domain/index.ts';
 import { readHistory } from '../engine/index.ts';
-import type { MessageOutcome } from '../requests/index.ts';
-import { LOCAL_SQS_CREDENTIALS } from './queue.ts';
-import type { LocalStack } from './stack.ts';
+import { systemClock } from '../kube/index.ts';
+import { LOCAL_CREDENTIALS, type LocalStack } from './stack.ts';
 
-/** What the demo needs from the running stack: where to send, and how to hear back. */
+/** What the demo needs from the running stack: where to send, and where to print. */
 export interface DemoContext {
   readonly stack: LocalStack;
   readonly examplesDir: string;
   readonly print: (line: string) => void;
-  /** Resolves with the outcome of the request with this id once the worker settles it. */
-  readonly outcomeOf: (requestId: string) => Promise<MessageOutcome>;
 }
 
 interface Step {
@@ -47,7 +45,7 @@ export async function playDemo(ctx: DemoContext): Promise<boolean> {
   const sqs = new SQSClient({
     endpoint: ctx.stack.sqsEndpoint,
     region: 'us-east-1',
-    credentials: LOCAL_SQS_CREDENTIALS,
+    credentials: LOCAL_CREDENTIALS,
   });
   const run = Date.now().toString(36);
   const timeout = { timeout: '1m' };
@@ -107,7 +105,6 @@ export async function playDemo(ctx: DemoContext): Promise<boolean> {
       const requestId = `demo-${run}-${index + 1}`;
       ctx.print(`\n▶ ${step.title}`);
       const started = Date.now();
-      const waiting = ctx.outcomeOf(requestId);
       await sqs.send(
         new SendMessageCommand({
           QueueUrl: ctx.stack.queueUrl,
@@ -123,19 +120,29 @@ export async function playDemo(ctx: DemoContext): Promise<boolean> {
           }),
         }),
       );
-      const outcome = await waiting;
-      const history = await readHistory(ctx.stack.store, step.release);
+      // Followed through the store, as `quayside … --queue-url` follows a request.
+      const follow = (id: string) =>
+        followRequest({
+          store: ctx.stack.store,
+          release: step.release,
+          requestId: id,
+          clock: systemClock,
+          until: Date.now() + 120_000,
+        });
+      const outcome = await follow(requestId);
+      if (step.rollback !== undefined) await follow(`${requestId}:rollback`);
+      const history = await readHistory(ctx.stack.store, step.release).catch(() => []);
       const mine = history.find((r) => r.requestId === requestId);
       const rollback = history.find((r) => r.requestId === `${requestId}:rollback`);
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       let good =
-        outcome.outcome === 'done' &&
+        outcome.kind === 'finished' &&
         mine?.status === step.expect.status &&
         step.expect.description.test(mine.description);
       if (step.rollback !== undefined)
         good &&= rollback?.status === 'deployed' && step.rollback.test(rollback.description);
       ctx.print(
-        `  ${good ? '✓' : '✗'} revision ${mine?.revision ?? '-'} ${mine?.status ?? outcome.outcome} (${seconds} s)`,
+        `  ${good ? '✓' : '✗'} revision ${mine?.revision ?? '-'} ${mine?.status ?? outcome.kind} (${seconds} s)`,
       );
       if (rollback !== undefined)
         ctx.print(
@@ -143,12 +150,12 @@ export async function playDemo(ctx: DemoContext): Promise<boolean> {
         );
       ok &&= good;
     }
+    const historyOf = (id: ReleaseId) => readHistory(ctx.stack.store, id).catch(() => []);
     for (const release of [bootcamp, blog]) {
       ctx.print(`\n$ quayside history ${release.name} -n ${release.namespace}`);
-      ctx.print(formatHistory(await readHistory(ctx.stack.store, release)));
+      ctx.print(formatHistory(await historyOf(release)));
     }
-    const statuses = async (id: ReleaseId) =>
-      (await readHistory(ctx.stack.store, id)).map((r) => r.status).join();
+    const statuses = async (id: ReleaseId) => (await historyOf(id)).map((r) => r.status).join();
     ok &&= (await statuses(blog)) === 'superseded,superseded,deployed';
     ok &&= (await statuses(bootcamp)) === 'superseded,superseded,failed,deployed';
     return ok;

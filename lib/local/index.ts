@@ -1,3 +1,14 @@
-export { LOCAL_SQS_CREDENTIALS, type LocalQueue, startLocalQueue } from './queue.ts';
-export { LOCAL_TABLE, type LocalStack, type LocalStackOptions, startLocalStack } from './stack.ts';
-export { type HeldMessage, startWorkerLoop, type WorkerLoop, type WorkerLoopOptions } from './worker-loop.ts';
+export { type BusEvent, type PutEventsStub, startPutEventsStub } from './event-bus.ts';
+export { type EventSource, type SqsEventRecord, startEventSource, toSqsEventRecord } from './event-source.ts';
+export { type InvokeResult, type LocalFunction, startLocalFunction } from './lambda-runtime.ts';
+export { LocalStackError } from './messages.ts';
+export { createRequestQueues, type RequestQueues } from './queues.ts';
+export { type LocalSqs, localQueueUrl, startLocalSqs } from './sqs/index.ts';
+export {
+  LOCAL_CREDENTIALS,
+  LOCAL_EVENT_BUS,
+  LOCAL_TABLE,
+  type LocalStack,
+  type LocalStackOptions,
+  startLocalStack,
+} from './stack.ts';

@@ -1,16 +1,21 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { type EngineProgress, ReleaseEngine } from '../engine/index.ts';
-import type { EventPublisher, StatusEvent } from '../events/index.ts';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  type BundleInfo,
+  buildFunctionBundles,
+  FUNCTIONS,
+  SWEEP_EVERY_MINUTES,
+  WORKER_EVENT_SOURCE,
+} from '../bundles/index.ts';
+import { type EventPublisher, parseStatusEvent } from '../events/index.ts';
 import {
   systemClock as clock,
   kubeconfigConnectionProvider,
   loadKubeconfig,
   resolveContext,
 } from '../kube/index.ts';
-import type { DeployRequest, MessageOutcome, QueueMessage } from '../requests/index.ts';
 import { type Simulator, startSimulator } from '../sim/index.ts';
 import {
   type DynamoDbLocal,
@@ -19,18 +24,26 @@ import {
   StoreConfigError,
   startDynamoDbLocal,
 } from '../store/index.ts';
-import { createExecutor, ProgressRecorder, publishRecordingRejections } from '../worker/index.ts';
-import { type LocalQueue, startLocalQueue } from './queue.ts';
-import { type HeldMessage, startWorkerLoop } from './worker-loop.ts';
+import { type BusEvent, startPutEventsStub } from './event-bus.ts';
+import { type EventSource, type SqsEventRecord, startEventSource } from './event-source.ts';
+import { type InvokeResult, type LocalFunction, startLocalFunction } from './lambda-runtime.ts';
+import { LOCAL_MESSAGES, LocalStackError } from './messages.ts';
+import { createRequestQueues } from './queues.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION, startLocalSqs } from './sqs/index.ts';
+import { watchStore } from './store-watch.ts';
 
 export const LOCAL_TABLE = 'quayside-releases';
-const QUEUE_STATE = 'queue.json';
+export const LOCAL_EVENT_BUS = 'quayside';
+/** Credentials the local services accept (they check none). */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'quayside', secretAccessKey: 'quayside' } as const;
 
 export interface LocalStackOptions {
   /** Where data is kept between runs (default `.quayside`). */
   readonly dataDir: string;
-  /** Keep nothing: data lives in memory and temp folders only. */
+  /** Keep nothing: data lives in temp folders only. */
   readonly ephemeral: boolean;
+  /** The project's root: where the function sources are and the bundles are built. */
+  readonly projectRoot: string;
   /** A real cluster's kubeconfig instead of the simulator. */
   readonly kubeconfig?: string;
   /** Where status events go as they happen. */
@@ -39,77 +52,120 @@ export interface LocalStackOptions {
   readonly log: (line: string) => void;
   /** Simulator rollout step (ms); the simulator's default when absent. */
   readonly rolloutStepMs?: number;
-  readonly onOutcome?: (outcome: MessageOutcome, message: QueueMessage) => void;
-  readonly onProgress?: (request: DeployRequest, event: EngineProgress) => void;
+  /** Told of each worker invocation and how it ended. */
+  readonly onInvoke?: (records: readonly SqsEventRecord[], result: InvokeResult) => void;
+  /** How often the sweeper runs (ms); the stack's schedule by default. */
+  readonly sweepEveryMs?: number;
 }
 
 export interface LocalStack {
   readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
   readonly sqsEndpoint: string;
+  readonly eventBridgeEndpoint: string;
   readonly storeUrl: string;
   readonly storeDescription: string;
   readonly kubeconfigPath: string;
   readonly cluster: string;
   readonly clusterDescription: string;
   readonly store: ReleaseStore;
+  readonly bundles: readonly BundleInfo[];
+  /** The worker, as Lambda runs it (for chaos tests: its environments' pids). */
+  readonly worker: LocalFunction;
+  readonly logDir: string;
   stop(): Promise<void>;
 }
 
+type Stops = Array<() => Promise<void>>;
+
 /**
- * The whole service on this machine: an SQS-API queue with its DLQ, DynamoDB
- * Local (or the file store without Java), the Kubernetes simulator (or a real
- * cluster), and the worker loop running the same core as the Lambda worker.
- * Stopping finishes the batch in hand and keeps queued requests for next time.
+ * The whole service on this machine, run as it is deployed: the request FIFO queue and its DLQ (a
+ * durable SQS-API server), DynamoDB Local (or the file store without Java), an EventBridge
+ * PutEvents endpoint that prints each event, the Kubernetes simulator (or a real cluster), and the
+ * worker and sweeper bundles `cdk deploy` would upload, run in Lambda-like environments behind a
+ * local SQS event source mapping and schedule. Stopping finishes the invocations in hand; queued
+ * requests stay in the queue for the next start.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const dataDir = options.ephemeral
     ? mkdtempSync(join(tmpdir(), 'quayside-local-'))
     : resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const stops: Array<() => Promise<void>> = [];
+  const logDir = join(dataDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const stops: Stops = [];
   try {
+    const bundles = await buildFunctionBundles(options.projectRoot);
+    options.log(LOCAL_MESSAGES.bundles(bundles));
     const store = await openLocalStore(options, dataDir, stops);
     const cluster = await openLocalCluster(options, dataDir, stops);
-    const queue = await startLocalQueue();
-    stops.push(() => queue.stop());
-    await restoreQueue(queue, dataDir, options);
+    const queues = await openQueues(options, dataDir, stops);
+    const bus = await startPutEventsStub(undefined, (event) => void printEvent(options, event));
+    stops.push(() => bus.close());
 
-    const engine = new ReleaseEngine({
-      store: store.store,
-      connections: kubeconfigConnectionProvider({ file: cluster.kubeconfigPath }),
-      clock,
-    });
-    const execute = createExecutor({
-      engine,
-      publisher: options.events,
-      allowLocalCharts: true,
-      progress: new ProgressRecorder(store.store),
-      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
-    });
-    const loop = startWorkerLoop({
-      client: queue.client,
-      queueUrl: queue.queueUrl,
-      execute,
-      publish: publishRecordingRejections(store.store, (event: StatusEvent) =>
-        options.events.publish([event]),
-      ),
-      clock,
-      ...(options.onOutcome === undefined ? {} : { onOutcome: options.onOutcome }),
-    });
-    const stopLoop = async () => {
-      await loop.stop();
-      if (!options.ephemeral) await saveQueue(queue, dataDir, loop.heldForRetry(), options);
+    const environment: Record<string, string> = {
+      ...store.environment,
+      QUAYSIDE_EVENT_BUS: LOCAL_EVENT_BUS,
+      QUAYSIDE_QUEUE_URL: queues.queueUrl,
+      QUAYSIDE_KUBECONFIG: cluster.kubeconfigPath,
+      QUAYSIDE_CHART_ROOT: '/',
+      QUAYSIDE_FUNCTION_TIMEOUT_SECONDS: String(FUNCTIONS.worker.timeoutSeconds),
+      AWS_ENDPOINT_URL_SQS: queues.endpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
+      // No X-Ray daemon here: the Tracer is off, as it is in a function without active tracing.
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
     };
-    stops.push(stopLoop);
+    const functionOf = (name: 'worker' | 'sweeper', bundle: string, maxConcurrency: number) => {
+      const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
+      stops.push(() => new Promise<void>((done) => log.end(done)));
+      const fn = startLocalFunction({
+        name: `quayside-${name}`,
+        bundle,
+        sandboxScript: join(options.projectRoot, 'lib', 'local', 'lambda-sandbox.mjs'),
+        environment,
+        timeoutMs: FUNCTIONS[name].timeoutSeconds * 1000,
+        memoryMb: FUNCTIONS[name].memoryMb,
+        maxConcurrency,
+        region: LOCAL_REGION,
+        onLog: (line) => log.write(`${line}\n`),
+      });
+      stops.push(() => fn.close());
+      return fn;
+    };
+    const bundleOf = (name: string) => bundles.find((b) => b.name === name)?.file as string;
+    const worker = functionOf('worker', bundleOf('worker'), WORKER_EVENT_SOURCE.maxConcurrency);
+    const sweeper = functionOf('sweeper', bundleOf('sweeper'), 1);
+
+    const source = startEventSource({
+      client: queues.client,
+      queueUrl: queues.queueUrl,
+      queueArn: queues.queueArn,
+      fn: worker,
+      batchSize: WORKER_EVENT_SOURCE.batchSize,
+      maxConcurrency: WORKER_EVENT_SOURCE.maxConcurrency,
+      region: LOCAL_REGION,
+      ...(options.onInvoke === undefined ? {} : { onInvoke: options.onInvoke }),
+      onError: (error) => options.log(LOCAL_MESSAGES.queueError(error)),
+    });
+    stops.push(() => source.stop());
+    stops.push(scheduleSweeper(sweeper, options));
+    stops.push(watchStoreHealth(store.store, source, options));
+
     return {
-      queueUrl: queue.queueUrl,
-      sqsEndpoint: queue.endpoint,
+      queueUrl: queues.queueUrl,
+      deadLetterQueueUrl: queues.deadLetterQueueUrl,
+      sqsEndpoint: queues.endpoint,
+      eventBridgeEndpoint: bus.endpoint,
       storeUrl: store.url,
       storeDescription: store.description,
       kubeconfigPath: cluster.kubeconfigPath,
       cluster: cluster.context,
       clusterDescription: cluster.description,
       store: store.store,
+      bundles,
+      worker,
+      logDir,
       stop: () => stopAll(stops, options.ephemeral ? dataDir : undefined),
     };
   } catch (error) {
@@ -118,17 +174,32 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-async function stopAll(stops: Array<() => Promise<void>>, removeDir: string | undefined): Promise<void> {
+async function stopAll(stops: Stops, removeDir: string | undefined): Promise<void> {
   for (const stop of stops.reverse()) await stop();
   stops.length = 0;
   if (removeDir !== undefined) rmSync(removeDir, { recursive: true, force: true });
 }
 
-async function openLocalStore(
-  options: LocalStackOptions,
-  dataDir: string,
-  stops: Array<() => Promise<void>>,
-) {
+async function printEvent(options: LocalStackOptions, event: BusEvent): Promise<void> {
+  try {
+    const parsed = parseStatusEvent({
+      version: '0',
+      id: event.id,
+      account: LOCAL_ACCOUNT,
+      region: LOCAL_REGION,
+      resources: [],
+      source: event.source,
+      'detail-type': event.detailType,
+      time: event.time,
+      detail: event.detail,
+    });
+    await options.events.publish([parsed]);
+  } catch (error) {
+    options.log(LOCAL_MESSAGES.badEvent(event.detailType, error));
+  }
+}
+
+async function openLocalStore(options: LocalStackOptions, dataDir: string, stops: Stops) {
   let dynamo: DynamoDbLocal | undefined;
   try {
     // DynamoDB Local needs its -dbPath folder to exist.
@@ -136,20 +207,22 @@ async function openLocalStore(
     dynamo = await startDynamoDbLocal(options.ephemeral ? {} : { dataDir: join(dataDir, 'dynamodb') });
   } catch (error) {
     if (!(error instanceof StoreConfigError)) throw error;
-    options.log(
-      `DynamoDB Local could not start (${error.message.split('\n')[0]}); using the file store instead.`,
-    );
+    options.log(LOCAL_MESSAGES.noDynamo(error.message.split('\n')[0] ?? ''));
   }
   if (dynamo !== undefined) {
     const running = dynamo;
     stops.push(() => running.stop());
-    const url = `dynamodb://${LOCAL_TABLE}?endpoint=${encodeURIComponent(running.endpoint)}&region=us-east-1&create=true`;
+    const url = `dynamodb://${LOCAL_TABLE}?endpoint=${encodeURIComponent(running.endpoint)}&region=${LOCAL_REGION}&create=true`;
     const driver = await openDriver(url);
     stops.push(async () => driver.close?.());
     return {
       url,
       store: new ReleaseStore(driver),
       description: `DynamoDB Local at ${running.endpoint}, table ${LOCAL_TABLE}`,
+      environment: { QUAYSIDE_TABLE: LOCAL_TABLE, AWS_ENDPOINT_URL_DYNAMODB: running.endpoint } as Record<
+        string,
+        string
+      >,
     };
   }
   const url = `file://${join(dataDir, 'store')}`;
@@ -157,20 +230,33 @@ async function openLocalStore(
     url,
     store: new ReleaseStore(await openDriver(url)),
     description: `the file store in ${join(dataDir, 'store')}`,
+    environment: { QUAYSIDE_STORE: url } as Record<string, string>,
   };
 }
 
-async function openLocalCluster(
-  options: LocalStackOptions,
-  dataDir: string,
-  stops: Array<() => Promise<void>>,
-) {
+async function openLocalCluster(options: LocalStackOptions, dataDir: string, stops: Stops) {
   if (options.kubeconfig !== undefined) {
-    const context = resolveContext(loadKubeconfig({ file: options.kubeconfig }), undefined).name;
+    const kubeconfigPath = resolve(options.kubeconfig);
+    // A stale kubeconfig or a dead endpoint is said now, not on the first install.
+    const context = resolveContext(loadKubeconfig({ file: kubeconfigPath }), undefined).name;
+    const connection = await kubeconfigConnectionProvider({ file: kubeconfigPath }).connect(context);
+    try {
+      await connection.send({
+        method: 'GET',
+        path: '/version',
+        ref: { apiVersion: 'v1', kind: 'Version', name: '' },
+      });
+    } catch (error) {
+      throw new LocalStackError(
+        LOCAL_MESSAGES.clusterUnreachable(context, kubeconfigPath, (error as Error).message),
+      );
+    } finally {
+      connection.close();
+    }
     return {
-      kubeconfigPath: resolve(options.kubeconfig),
+      kubeconfigPath,
       context,
-      description: `the cluster of context "${context}" in ${options.kubeconfig}`,
+      description: `the cluster of context "${context}" in ${kubeconfigPath}`,
     };
   }
   const kubeconfigPath = join(dataDir, 'kubeconfig');
@@ -183,15 +269,39 @@ async function openLocalCluster(
   return { kubeconfigPath, context: 'quayside-sim', description: `the Kubernetes simulator at ${sim.url}` };
 }
 
-/** Sends again the requests that were queued when the stack last stopped. */
-async function restoreQueue(queue: LocalQueue, dataDir: string, options: LocalStackOptions): Promise<void> {
-  const file = join(dataDir, QUEUE_STATE);
+/** The request queue and its DLQ, with the deployed settings, in the durable local SQS. */
+async function openQueues(options: LocalStackOptions, dataDir: string, stops: Stops) {
+  const sqs = await startLocalSqs({ clock, ...(options.ephemeral ? {} : { dataDir: join(dataDir, 'sqs') }) });
+  stops.push(() => sqs.close());
+  const client = new SQSClient({
+    endpoint: sqs.endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  stops.push(async () => client.destroy());
+  const queues = await createRequestQueues(client);
+  await migrateSavedQueue(client, queues.queueUrl, dataDir, options);
+  return { endpoint: sqs.endpoint, client, ...queues };
+}
+
+/** Earlier versions kept queued requests in queue.json on a clean stop; they go into the durable queue once. */
+async function migrateSavedQueue(
+  client: SQSClient,
+  queueUrl: string,
+  dataDir: string,
+  options: LocalStackOptions,
+) {
+  const file = join(dataDir, 'queue.json');
   if (options.ephemeral || !existsSync(file)) return;
-  const held = JSON.parse(readFileSync(file, 'utf8')) as HeldMessage[];
+  const held = JSON.parse(readFileSync(file, 'utf8')) as {
+    body: string;
+    groupId: string;
+    deduplicationId: string;
+  }[];
   for (const message of held) {
-    await queue.client.send(
+    await client.send(
       new SendMessageCommand({
-        QueueUrl: queue.queueUrl,
+        QueueUrl: queueUrl,
         MessageBody: message.body,
         MessageGroupId: message.groupId,
         MessageDeduplicationId: message.deduplicationId,
@@ -199,42 +309,55 @@ async function restoreQueue(queue: LocalQueue, dataDir: string, options: LocalSt
     );
   }
   rmSync(file);
-  if (held.length > 0) options.log(`Re-queued ${held.length} request(s) left from the last run.`);
+  options.log(LOCAL_MESSAGES.migrated(held.length));
 }
 
-/** Keeps what is still queued (and what waits for a retry), since the local queue lives in memory. */
-async function saveQueue(
-  queue: LocalQueue,
-  dataDir: string,
-  held: HeldMessage[],
-  options: LocalStackOptions,
-): Promise<void> {
-  const kept = new Map(held.map((m) => [m.deduplicationId, m]));
-  for (;;) {
-    const received = await queue.client.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queue.queueUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 0,
-        MessageSystemAttributeNames: ['MessageGroupId', 'MessageDeduplicationId'],
-      }),
-    );
-    const messages = received.Messages ?? [];
-    if (messages.length === 0) break;
-    for (const m of messages) {
-      const id = m.Attributes?.MessageDeduplicationId ?? m.MessageId ?? '';
-      kept.set(id, {
-        body: m.Body ?? '',
-        groupId: m.Attributes?.MessageGroupId ?? 'default',
-        deduplicationId: id,
-      });
-      // A FIFO queue holds back a group's later messages while an earlier one is in flight: take it out.
-      await queue.client.send(
-        new DeleteMessageCommand({ QueueUrl: queue.queueUrl, ReceiptHandle: m.ReceiptHandle }),
-      );
-    }
-  }
-  if (kept.size === 0) return;
-  writeFileSync(join(dataDir, QUEUE_STATE), JSON.stringify([...kept.values()], null, 2));
-  options.log(`Kept ${kept.size} queued request(s) in ${join(dataDir, QUEUE_STATE)} for the next start.`);
+/** The sweeper on its schedule, invoked with the event EventBridge Scheduler would send. */
+function scheduleSweeper(sweeper: LocalFunction, options: LocalStackOptions): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(
+    () => {
+      running = sweeper
+        .invoke({
+          version: '0',
+          id: `local-sweep-${Date.now()}`,
+          'detail-type': 'Scheduled Event',
+          source: 'aws.events',
+          account: LOCAL_ACCOUNT,
+          time: new Date().toISOString(),
+          region: LOCAL_REGION,
+          resources: [`arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT}:rule/quayside-sweeper`],
+          detail: {},
+        })
+        .then((result) => {
+          const swept = result.ok ? (result.result as { interrupted?: unknown[] } | null) : null;
+          if (!result.ok) options.log(LOCAL_MESSAGES.sweeperFailed(result.error.errorMessage));
+          else if ((swept?.interrupted?.length ?? 0) > 0)
+            options.log(LOCAL_MESSAGES.swept(swept?.interrupted?.length ?? 0));
+        });
+    },
+    options.sweepEveryMs ?? SWEEP_EVERY_MINUTES * 60_000,
+  );
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
+
+/** While the store does not answer, the worker is paused (and said so), so requests wait instead of failing. */
+function watchStoreHealth(store: ReleaseStore, source: EventSource, options: LocalStackOptions) {
+  return watchStore({
+    check: async () => {
+      await store.getRelease({ cluster: 'health', namespace: 'health', name: 'health' });
+    },
+    onDown: (error) => {
+      source.pause();
+      options.log(LOCAL_MESSAGES.storeDown(error));
+    },
+    onUp: () => {
+      source.resume();
+      options.log(LOCAL_MESSAGES.storeUp);
+    },
+  });
 }

@@ -133,18 +133,20 @@ interface HandleInput {
 async function handleMessage({ message, parsed, heldBack, deps }: HandleInput): Promise<MessageOutcome> {
   const startedAt = deps.clock.now();
   const { messageId } = message;
-  const reject = (
+  const reject = async (
     input: Omit<RejectionEventInput, 'startedAt' | 'finishedAt' | 'messageId'>,
     reason: string,
     outcome: 'rejected' | 'dead-letter' = 'rejected',
-  ) =>
-    publishRejection({
+  ): Promise<MessageOutcome> => {
+    const settled = await publishRejection({
       deps,
       messageId,
       reason,
       outcome,
       event: { ...input, messageId, startedAt, finishedAt: deps.clock.now() },
     });
+    return parsed.ok ? { ...settled, request: parsed.request } : settled;
+  };
 
   // Invalid input changes nothing, so it is refused at once even behind a held-back message.
   if (!parsed.ok) {
@@ -189,11 +191,12 @@ async function handleMessage({ message, parsed, heldBack, deps }: HandleInput): 
         }
         return later(error.message, queueDelaySeconds(error, message.receiveCount, deps.clock.now()));
       }
-      if (error instanceof QuaysideError) {
+      if (error instanceof QuaysideError && !error.serviceFault) {
         const problems = error instanceof ValidationError ? error.problems : undefined;
         return reject({ ...identity, problems, error }, error.message);
       }
-      deps.onUnexpectedError?.(error, message);
+      // A bug, or a service fault: not the request's fault; kept until the receives run out.
+      if (!(error instanceof QuaysideError)) deps.onUnexpectedError?.(error, message);
       const type = error instanceof Error ? error.name : typeof error;
       const maxReceives = deps.maxReceives ?? DEFAULT_MAX_RECEIVES;
       if (message.receiveCount < maxReceives) {

@@ -5,8 +5,17 @@
 export const QUEUE_SETTINGS = {
   queueName: 'quayside-requests.fifo',
   deadLetterQueueName: 'quayside-requests-dlq.fifo',
-  /** Longer than the worker's 15-minute function timeout, as SQS event sources require. */
+  /**
+   * Longer than the worker's 15-minute function timeout, as SQS event sources require. The worker
+   * keeps the messages it holds at a one-minute visibility, renewed while it works, so a crashed
+   * worker's messages are back within a minute rather than after this.
+   */
   visibilityTimeoutSeconds: 16 * 60,
+  /**
+   * On, because EventBridge Scheduler can only target FIFO queues that have it; every producer
+   * still sets its own deduplication id (the request id), which takes precedence.
+   */
+  contentBasedDeduplication: true,
   /** Deliveries before a message that keeps failing is moved to the DLQ. */
   maxReceiveCount: 5,
   retentionSeconds: 14 * 24 * 3600,

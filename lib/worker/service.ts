@@ -8,7 +8,7 @@ import { ReleaseEngine } from '../engine/index.ts';
 import { EventBridgePublisher, type StatusEvent } from '../events/index.ts';
 import { type ConnectionProvider, kubeconfigConnectionProvider, systemClock } from '../kube/index.ts';
 import { type DeployRequest, QUEUE_SETTINGS } from '../requests/index.ts';
-import { DynamoDbDriver, ReleaseStore } from '../store/index.ts';
+import { DynamoDbDriver, openDriver, ReleaseStore } from '../store/index.ts';
 import { createExecutor } from './execute.ts';
 import { ProgressRecorder } from './progress.ts';
 import { publishRecordingRejections } from './rejections.ts';
@@ -17,8 +17,10 @@ import { type SweepResult, sweepExpiredLeases } from './sweep.ts';
 
 /** The worker's settings, from its environment (the CDK stack and the local stack set them). */
 export interface WorkerConfig {
-  /** QUAYSIDE_TABLE: the release table. */
-  readonly table: string;
+  /** QUAYSIDE_TABLE: the release table (DynamoDB). */
+  readonly table?: string;
+  /** QUAYSIDE_STORE: a store URL instead of a table (the local stack without Java: file://DIR). */
+  readonly storeUrl?: string;
   /** QUAYSIDE_EVENT_BUS: the EventBridge bus status events go to. */
   readonly eventBus: string;
   /** QUAYSIDE_QUEUE_URL: the request queue (to set when a returned message comes back). */
@@ -59,8 +61,9 @@ export function readWorkerConfig(env: Readonly<Record<string, string | undefined
       problems.push({ field: name, message: 'must be a positive integer' });
     return value;
   };
+  const store = storeSettings(env, problems);
   const config: WorkerConfig = {
-    table: required('QUAYSIDE_TABLE'),
+    ...store,
     eventBus: required('QUAYSIDE_EVENT_BUS'),
     queueUrl: required('QUAYSIDE_QUEUE_URL'),
     ...(env.QUAYSIDE_KUBECONFIG_SECRET ? { kubeconfigSecret: env.QUAYSIDE_KUBECONFIG_SECRET } : {}),
@@ -81,6 +84,30 @@ export function readWorkerConfig(env: Readonly<Record<string, string | undefined
   }
   if (problems.length > 0) throw new WorkerConfigError(problems);
   return config;
+}
+
+function storeSettings(
+  env: Readonly<Record<string, string | undefined>>,
+  problems: { field: string; message: string }[],
+): { table?: string; storeUrl?: string } {
+  const table = env.QUAYSIDE_TABLE?.trim();
+  const storeUrl = env.QUAYSIDE_STORE?.trim();
+  if (table) return { table };
+  if (storeUrl) return { storeUrl };
+  problems.push({ field: 'QUAYSIDE_TABLE', message: 'is required (or QUAYSIDE_STORE, a store URL)' });
+  return {};
+}
+
+async function openStore(
+  settings: { table?: string; storeUrl?: string },
+  wrap: <T>(client: T) => T,
+): Promise<ReleaseStore> {
+  if (settings.table !== undefined) {
+    return new ReleaseStore(
+      new DynamoDbDriver({ tableName: settings.table, client: wrap(new DynamoDBClient({})) }),
+    );
+  }
+  return new ReleaseStore(await openDriver(settings.storeUrl as string));
 }
 
 /** What the worker reports to the handler around each batch, for logs and metrics. */
@@ -104,12 +131,10 @@ export interface Worker {
  * connections, the engine. Built once per container; the SDK clients take region, credentials
  * and endpoints (AWS_ENDPOINT_URL_* for the local stack) from the environment.
  */
-export function createWorker(config: WorkerConfig, hooks: WorkerHooks = {}): Worker {
+export async function createWorker(config: WorkerConfig, hooks: WorkerHooks = {}): Promise<Worker> {
   const clock = systemClock;
   const wrap = <T>(client: T): T => hooks.instrument?.(client) ?? client;
-  const store = new ReleaseStore(
-    new DynamoDbDriver({ tableName: config.table, client: wrap(new DynamoDBClient({})) }),
-  );
+  const store = await openStore(config, wrap);
   const bus = new EventBridgePublisher({ client: wrap(new EventBridgeClient({})), busName: config.eventBus });
   const publisher = {
     publish: async (events: readonly StatusEvent[]) => {
@@ -170,18 +195,16 @@ function connectionsFor(config: WorkerConfig, wrap: <T>(client: T) => T): Connec
 }
 
 /** The sweeper: the store and the bus, from QUAYSIDE_TABLE and QUAYSIDE_EVENT_BUS. */
-export function createSweeper(
+export async function createSweeper(
   env: Readonly<Record<string, string | undefined>>,
   hooks: Pick<WorkerHooks, 'instrument'> = {},
-): () => Promise<SweepResult> {
-  const problems = ['QUAYSIDE_TABLE', 'QUAYSIDE_EVENT_BUS']
-    .filter((name) => !env[name]?.trim())
-    .map((field) => ({ field, message: 'is required' }));
+): Promise<() => Promise<SweepResult>> {
+  const problems: { field: string; message: string }[] = [];
+  const settings = storeSettings(env, problems);
+  if (!env.QUAYSIDE_EVENT_BUS?.trim()) problems.push({ field: 'QUAYSIDE_EVENT_BUS', message: 'is required' });
   if (problems.length > 0) throw new WorkerConfigError(problems);
   const wrap = <T>(client: T): T => hooks.instrument?.(client) ?? client;
-  const store = new ReleaseStore(
-    new DynamoDbDriver({ tableName: env.QUAYSIDE_TABLE as string, client: wrap(new DynamoDBClient({})) }),
-  );
+  const store = await openStore(settings, wrap);
   const publisher = new EventBridgePublisher({
     client: wrap(new EventBridgeClient({})),
     busName: env.QUAYSIDE_EVENT_BUS as string,

@@ -23,7 +23,14 @@ describe('the CLI in queued mode, against the local stack', () => {
     });
 
   beforeAll(async () => {
-    stack = await startLocalStack({ dataDir: '', ephemeral: true, events, log: () => {}, rolloutStepMs: 20 });
+    stack = await startLocalStack({
+      dataDir: '',
+      ephemeral: true,
+      projectRoot: repoRoot,
+      events,
+      log: () => {},
+      rolloutStepMs: 20,
+    });
     env = {
       ...(process.env as Record<string, string>),
       QUAYSIDE_QUEUE_URL: stack.queueUrl,

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FollowUpdate, followRequest, sendRequest } from '../../lib/client/index.ts';
 import { ValidationError } from '../../lib/domain/index.ts';
 import { MemoryPublisher } from '../../lib/events/index.ts';
-import { LOCAL_SQS_CREDENTIALS, type LocalStack, startLocalStack } from '../../lib/local/index.ts';
-import { exampleChart, realClock } from '../engine/world.ts';
+import { LOCAL_CREDENTIALS, type LocalStack, startLocalStack } from '../../lib/local/index.ts';
+import { exampleChart, realClock, repoRoot } from '../engine/world.ts';
 
 describe('sending a request to the queue and following it through the store', () => {
   let stack: LocalStack;
@@ -12,11 +12,18 @@ describe('sending a request to the queue and following it through the store', ()
   const events = new MemoryPublisher();
 
   beforeAll(async () => {
-    stack = await startLocalStack({ dataDir: '', ephemeral: true, events, log: () => {}, rolloutStepMs: 20 });
+    stack = await startLocalStack({
+      dataDir: '',
+      ephemeral: true,
+      projectRoot: repoRoot,
+      events,
+      log: () => {},
+      rolloutStepMs: 20,
+    });
     sqs = new SQSClient({
       endpoint: stack.sqsEndpoint,
       region: 'us-east-1',
-      credentials: LOCAL_SQS_CREDENTIALS,
+      credentials: LOCAL_CREDENTIALS,
     });
   }, 60_000);
   afterAll(async () => {

@@ -1,4 +1,6 @@
 import type { TestProject } from 'vitest/node';
+import { fileURLToPath } from 'node:url';
+import { buildFunctionBundles } from '../../lib/bundles/index.ts';
 import { startDynamoDbLocal } from '../../lib/store/dynamodb-local.ts';
 
 declare module 'vitest' {
@@ -13,6 +15,8 @@ declare module 'vitest' {
  * addresses to the test files through `provide`.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The Lambda bundles the local stack runs are built once, before any test file starts a stack.
+  await buildFunctionBundles(fileURLToPath(new URL('../..', import.meta.url)));
   const dynamo = await startDynamoDbLocal();
   project.provide('dynamoEndpoint', dynamo.endpoint);
   return async () => {

@@ -1,0 +1,29 @@
+import type { BundleInfo } from '../bundles/index.ts';
+
+const reason = (error: unknown) => (error instanceof Error ? error.message.split('\n')[0] : String(error));
+
+/** Every line the local stack says to the person running it, in one place. */
+export const LOCAL_MESSAGES = {
+  bundles: (bundles: readonly BundleInfo[]) =>
+    `Lambda bundles (as deployed): ${bundles
+      .map((b) => `${b.name} ${(b.bytes / 1024 / 1024).toFixed(2)} MB ${b.built ? 'built' : 'unchanged'}`)
+      .join(', ')}`,
+  noDynamo: (detail: string) => `DynamoDB Local could not start (${detail}); using the file store instead.`,
+  clusterUnreachable: (context: string, file: string, detail: string) =>
+    `the cluster of context "${context}" in ${file} does not answer: ${detail}`,
+  queueError: (error: unknown) =>
+    `the worker's event source cannot read the queue: ${reason(error)}; retrying`,
+  badEvent: (detailType: string, error: unknown) =>
+    `an event "${detailType}" is not a valid status event: ${reason(error)}`,
+  migrated: (count: number) => `Moved ${count} request(s) kept by an earlier version into the queue.`,
+  sweeperFailed: (detail: string) => `the sweeper failed: ${detail}`,
+  swept: (count: number) => `the sweeper recorded ${count} interrupted operation(s) as failed`,
+  storeDown: (error: unknown) =>
+    `the store does not answer (${reason(error)}): the worker is paused; queued requests wait and nothing is dead-lettered for it`,
+  storeUp: 'the store answers again: the worker carries on',
+} as const;
+
+/** The local stack cannot start as asked. */
+export class LocalStackError extends Error {
+  override readonly name = 'LocalStackError';
+}

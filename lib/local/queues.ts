@@ -1,0 +1,41 @@
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { QUEUE_SETTINGS } from '../requests/index.ts';
+
+export interface RequestQueues {
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly deadLetterQueueUrl: string;
+}
+
+/** The request FIFO queue and its dead-letter queue, with the settings the CDK stack gives them. */
+export async function createRequestQueues(client: SQSClient): Promise<RequestQueues> {
+  const arnOf = async (url: string | undefined) =>
+    (await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] })))
+      .Attributes?.QueueArn as string;
+  const dlq = await client.send(
+    new CreateQueueCommand({
+      QueueName: QUEUE_SETTINGS.deadLetterQueueName,
+      Attributes: { FifoQueue: 'true', MessageRetentionPeriod: String(QUEUE_SETTINGS.retentionSeconds) },
+    }),
+  );
+  const main = await client.send(
+    new CreateQueueCommand({
+      QueueName: QUEUE_SETTINGS.queueName,
+      Attributes: {
+        FifoQueue: 'true',
+        ContentBasedDeduplication: String(QUEUE_SETTINGS.contentBasedDeduplication),
+        VisibilityTimeout: String(QUEUE_SETTINGS.visibilityTimeoutSeconds),
+        MessageRetentionPeriod: String(QUEUE_SETTINGS.retentionSeconds),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: await arnOf(dlq.QueueUrl),
+          maxReceiveCount: QUEUE_SETTINGS.maxReceiveCount,
+        }),
+      },
+    }),
+  );
+  return {
+    queueUrl: main.QueueUrl as string,
+    queueArn: await arnOf(main.QueueUrl),
+    deadLetterQueueUrl: dlq.QueueUrl as string,
+  };
+}
