@@ -1,7 +1,19 @@
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { QuaysideStack } from './stack.ts';
 
-// `npm run synth` writes the CloudFormation template to cdk.out/ with no AWS account or network.
+// `npm run synth` writes the CloudFormation template to cdk.out/ with no AWS account or network:
+// the functions are bundled by the local esbuild. Settings come from CDK context (`-c key=value`
+// or cdk.json): kubeconfigSecret, workerMaxConcurrency.
 const app = new App({ outdir: process.env.CDK_OUTDIR ?? 'cdk.out' });
-new QuaysideStack(app, 'Quayside');
+const context = (key: string): string | undefined => app.node.tryGetContext(key) ?? undefined;
+new QuaysideStack(app, 'Quayside', {
+  description: 'quayside: Helm releases as a serverless service',
+  ...(context('kubeconfigSecret') === undefined ? {} : { kubeconfigSecret: context('kubeconfigSecret') }),
+  ...(context('workerMaxConcurrency') === undefined
+    ? {}
+    : { workerMaxConcurrency: Number(context('workerMaxConcurrency')) }),
+});
+// Every AwsSolutions rule runs at synth; an unacknowledged finding fails it.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();

@@ -1,13 +1,39 @@
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { describe, expect, it } from 'vitest';
-import { QuaysideStack } from '../../cdk/stack.ts';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Vpc } from 'aws-cdk-lib/aws-ec2';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { QuaysideStack, type QuaysideStackProps } from '../../cdk/stack.ts';
+import { buildFunctionBundles, FUNCTIONS } from '../../lib/bundles/index.ts';
+import { QUEUE_SETTINGS } from '../../lib/requests/index.ts';
 import { releaseTableDefinition } from '../../lib/store/dynamodb-table.ts';
+import { repoRoot } from '../engine/world.ts';
+
+/** A stack whose functions are not bundled (CDK skips bundling for stacks not listed): for settings only. */
+function unbundled(props: QuaysideStackProps = {}) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new QuaysideStack(app, 'Test', props);
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 
 describe('the CDK stack', () => {
-  const template = Template.fromStack(new QuaysideStack(new App(), 'Test'));
+  const { template } = unbundled();
+  const resources = template.toJSON().Resources as Record<string, Resource>;
+  const ofType = (type: string) => Object.values(resources).filter((r) => r.Type === type);
+  const functionNamed = (name: 'worker' | 'sweeper') =>
+    ofType('AWS::Lambda::Function').find(
+      (f) => f.Properties.Description === FUNCTIONS[name].description,
+    ) as Resource;
 
-  it('creates the release table with the keys, indexes and TTL the store uses', () => {
+  it('creates the release table with the keys, indexes and TTL the store uses, kept with the stack deleted', () => {
     const definition = releaseTableDefinition('releases');
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       KeySchema: definition.KeySchema,
@@ -19,15 +45,211 @@ describe('the CDK stack', () => {
         Projection: { ProjectionType: 'ALL' },
       })),
     });
+    const [table] = ofType('AWS::DynamoDB::GlobalTable');
+    expect(table?.DeletionPolicy).toBe('Retain');
+    expect((table?.Properties.Replicas as Record<string, unknown>[] | undefined)?.[0]).toMatchObject({
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
   });
 
-  it('keeps the history when the stack is deleted, with point-in-time recovery on', () => {
-    const tables = template.findResources('AWS::DynamoDB::GlobalTable');
-    const [table] = Object.values(tables);
-    expect(table?.DeletionPolicy).toBe('Retain');
-    expect(table?.Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({
-      PointInTimeRecoveryEnabled: true,
+  it('creates the FIFO request queue (content-based dedup for Scheduler) redriving to a FIFO DLQ after five receives', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: QUEUE_SETTINGS.queueName,
+      FifoQueue: true,
+      ContentBasedDeduplication: true,
+      VisibilityTimeout: QUEUE_SETTINGS.visibilityTimeoutSeconds,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
+      SqsManagedSseEnabled: true,
     });
-    expect(table?.Properties.Replicas[0].DeletionProtectionEnabled).toBe(true);
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: QUEUE_SETTINGS.deadLetterQueueName,
+      FifoQueue: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    // A visibility timeout longer than the function timeout, as SQS event sources require.
+    expect(QUEUE_SETTINGS.visibilityTimeoutSeconds).toBeGreaterThan(FUNCTIONS.worker.timeoutSeconds);
+    // Both queues refuse anything but TLS.
+    const policies = ofType('AWS::SQS::QueuePolicy');
+    expect(policies).toHaveLength(2);
+    for (const policy of policies) {
+      expect(JSON.stringify(policy.Properties)).toContain('"aws:SecureTransport":"false"');
+    }
+  });
+
+  it('runs the worker on Node 24 and arm64, ESM, traced, JSON logs, behind an SQS event source with partial batch responses', () => {
+    const worker = functionNamed('worker');
+    expect(worker.Properties).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: FUNCTIONS.worker.memoryMb,
+      Timeout: 900,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: { LogFormat: 'JSON' },
+    });
+    expect(Object.keys((worker.Properties.Environment as { Variables: object }).Variables).sort()).toEqual([
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_SERVICE_NAME',
+      'QUAYSIDE_EVENT_BUS',
+      'QUAYSIDE_FUNCTION_TIMEOUT_SECONDS',
+      'QUAYSIDE_QUEUE_URL',
+      'QUAYSIDE_TABLE',
+    ]);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+  });
+
+  it('creates the quayside event bus with an archive of its status events', () => {
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'quayside' });
+    template.hasResourceProperties('AWS::Events::Archive', {
+      EventPattern: { source: ['quayside'] },
+      RetentionDays: 365,
+    });
+  });
+
+  it('runs the sweeper every two minutes', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(2 minutes)',
+      Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 2 } })],
+    });
+    expect(functionNamed('sweeper').Properties).toMatchObject({ Runtime: 'nodejs24.x', Timeout: 60 });
+  });
+
+  it('alarms on the DLQ, worker errors and throttles, old requests and interrupted releases', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map((a) => a.Properties.MetricName);
+    expect(alarms.sort()).toEqual([
+      'ApproximateAgeOfOldestMessage',
+      'ApproximateNumberOfMessagesVisible',
+      'Errors',
+      'InterruptedReleases',
+      'Throttles',
+    ]);
+  });
+
+  it('grants each function only what it calls: no wildcard action, no index wildcard, no managed policy', () => {
+    const statements = ofType('AWS::IAM::Policy').flatMap(
+      (p) =>
+        (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] })
+          .Statement,
+    );
+    for (const statement of statements) {
+      const actions = [statement.Action].flat();
+      expect(
+        actions.every((a) => !a.endsWith(':*') && a !== '*'),
+        JSON.stringify(actions),
+      ).toBe(true);
+      expect(JSON.stringify(statement.Resource)).not.toContain('/index/*');
+      // Only actions without resource-level permissions (X-Ray) may name every resource.
+      if (JSON.stringify(statement.Resource) === '"*"') {
+        expect(actions.every((a) => a.startsWith('xray:'))).toBe(true);
+      }
+    }
+    for (const role of ofType('AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    const workerActions = statements.flatMap((s) => [s.Action].flat());
+    for (const action of [
+      'sqs:ReceiveMessage',
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'events:PutEvents',
+      'dynamodb:Query',
+    ]) {
+      expect(workerActions).toContain(action);
+    }
+  });
+
+  it('reads the kubeconfig secret it is given, and only that secret', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:quayside/clusters-AbCdEf';
+    const { template: withSecret } = unbundled({ kubeconfigSecret: arn });
+    withSecret.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ QUAYSIDE_KUBECONFIG_SECRET: arn }) },
+    });
+    withSecret.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+            Resource: arn,
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('places the functions in a VPC, encrypts with a customer key and notifies a topic when asked', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    // A table encrypted with a customer key needs a stack bound to its account and region.
+    const env = { account: '111122223333', region: 'eu-west-1' };
+    const holder = new Stack(app, 'Holder', { env });
+    const key = new Key(holder, 'Key');
+    const topic = new Topic(holder, 'Topic');
+    const stack = new QuaysideStack(app, 'Private', {
+      env,
+      vpc: Vpc.fromVpcAttributes(holder, 'Imported', {
+        vpcId: 'vpc-1234',
+        availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+        privateSubnetIds: ['subnet-1', 'subnet-2'],
+      }),
+      encryptionKey: key,
+      alarmTopic: topic,
+    });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      VpcConfig: { SubnetIds: ['subnet-1', 'subnet-2'] },
+      KmsKeyArn: Match.anyValue(),
+    });
+    t.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: true, KmsMasterKeyId: Match.anyValue() });
+    t.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+    });
+    t.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [Match.anyValue()] });
+  });
+
+  describe('synthesized with cdk-nag and real bundling', () => {
+    let outdir: string;
+    let app: App;
+
+    beforeAll(() => {
+      outdir = mkdtempSync(join(tmpdir(), 'quayside-synth-'));
+      app = new App({ outdir });
+      new QuaysideStack(app, 'Quayside');
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+      app.synth();
+    }, 120_000);
+
+    it('passes every AwsSolutions check, and fails the synth on a finding nobody acknowledged', () => {
+      const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
+      expect(report.pluginReports).toEqual([]);
+      const bad = new App({
+        outdir: mkdtempSync(join(tmpdir(), 'quayside-synth-bad-')),
+        context: { 'aws:cdk:bundling-stacks': [] },
+      });
+      const stack = new QuaysideStack(bad, 'Quayside');
+      new Queue(stack, 'Plain');
+      Validations.of(bad).addPlugins(new AwsSolutionsChecks(bad));
+      expect(() => bad.synth()).toThrow(/AwsSolutions-SQS3|The SQS queue is not used as a dead-letter queue/);
+    });
+
+    it('uploads byte for byte the bundles the local stack runs', async () => {
+      const assets = JSON.parse(readFileSync(join(outdir, 'Quayside.assets.json'), 'utf8')) as {
+        files: Record<string, { source: { path: string; packaging?: string } }>;
+      };
+      const uploaded = Object.values(assets.files)
+        .filter((f) => f.source.packaging === 'zip')
+        .map((f) => readFileSync(join(outdir, f.source.path, 'index.mjs')));
+      const local = await buildFunctionBundles(repoRoot);
+      for (const bundle of local) {
+        const bytes = readFileSync(bundle.file);
+        expect(
+          uploaded.some((u) => u.equals(bytes)),
+          `${bundle.name} differs from its CDK asset`,
+        ).toBe(true);
+      }
+      expect(uploaded).toHaveLength(local.length);
+    });
   });
 });

@@ -1,5 +1,5 @@
-import type { TestProject } from 'vitest/node';
 import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
 import { buildFunctionBundles } from '../../lib/bundles/index.ts';
 import { startDynamoDbLocal } from '../../lib/store/dynamodb-local.ts';
 
