@@ -1,2 +1,9 @@
+export {
+  DeadLetterQueueError,
+  type DeadRequest,
+  deadLetterQueueOf,
+  listDeadRequests,
+  redriveDeadRequests,
+} from './dlq.ts';
 export { type FollowUpdate, followRequest } from './follow.ts';
 export { sendRequest } from './send.ts';
