@@ -21,6 +21,7 @@ const cases: Record<string, () => Promise<void>> = {
   chart: script('chart-render.ts'),
   sim: script('sim-startup.ts'),
   apply: script('apply.ts'),
+  lambda: script('lambda.ts'),
 };
 
 const wanted = process.argv.slice(2);

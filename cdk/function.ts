@@ -8,7 +8,7 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BUNDLE_ASSETS, ESBUILD_SETTINGS, FUNCTIONS, type FunctionName } from '../lib/bundles/index.ts';
+import { ESBUILD_SETTINGS, FUNCTIONS, type FunctionName } from '../lib/bundles/index.ts';
 
 /** The project's root: function entries and the lock file are found from here, whatever the working folder. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -104,7 +104,7 @@ export class QuaysideFunction extends Construct {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (inputDir: string, outputDir: string) =>
-            BUNDLE_ASSETS.map((asset) => `cp "${inputDir}/${asset}" "${outputDir}/"`),
+            settings.assets.map((asset) => `cp "${inputDir}/${asset}" "${outputDir}/"`),
         },
       },
     });

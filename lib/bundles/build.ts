@@ -9,7 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { BUNDLE_ASSETS, BUNDLE_FILE, ESBUILD_SETTINGS, FUNCTIONS, type FunctionName } from './settings.ts';
+import { BUNDLE_FILE, ESBUILD_SETTINGS, FUNCTIONS, type FunctionName } from './settings.ts';
 
 /** What a built bundle was made from: each input file's digest, so staleness is one pass of hashing. */
 interface BuildStamp {
@@ -70,8 +70,9 @@ async function buildOne(root: string, name: FunctionName, force: boolean): Promi
     metafile: true,
     logLevel: 'warning',
   });
-  for (const asset of BUNDLE_ASSETS) copyFileSync(join(root, asset), join(staging, basename(asset)));
-  const inputs = [...Object.keys(result.metafile.inputs), ...BUNDLE_ASSETS];
+  const assets = FUNCTIONS[name].assets;
+  for (const asset of assets) copyFileSync(join(root, asset), join(staging, basename(asset)));
+  const inputs = [...Object.keys(result.metafile.inputs), ...assets];
   const stamp: BuildStamp = { settings: settingsDigest(), inputs: digests(root, inputs) };
   writeFileSync(join(staging, STAMP_FILE), JSON.stringify(stamp));
   // Swapped in whole, so a process starting meanwhile never loads half a bundle.
@@ -104,7 +105,5 @@ function digests(root: string, paths: readonly string[]): Record<string, string>
 }
 
 function settingsDigest(): string {
-  return createHash('sha256')
-    .update(JSON.stringify({ ESBUILD_SETTINGS, FUNCTIONS, BUNDLE_ASSETS }))
-    .digest('hex');
+  return createHash('sha256').update(JSON.stringify({ ESBUILD_SETTINGS, FUNCTIONS })).digest('hex');
 }

@@ -4,6 +4,9 @@
  * for byte the one `cdk deploy` uploads (a test checks it).
  */
 
+/** The chart engine: a bundle that renders carries it beside its code (it is loaded relative to the bundle). */
+export const ENGINE_ASSETS = ['lib/chart/engine/engine.wasm', 'lib/chart/engine/wasm_exec.js'] as const;
+
 /**
  * The functions, by name: their entry (relative to the project root), what they are for, and how
  * they run (the same in the CDK stack and in the local stack's Lambda emulation).
@@ -17,12 +20,14 @@ export const FUNCTIONS = {
     // Measured by `npm run bench -- lambda` (peak RSS of a worker rendering and applying the 51-object
     // chart); Lambda gives CPU in proportion to memory, and a render is CPU-bound.
     memoryMb: 1024,
+    assets: ENGINE_ASSETS,
   },
   sweeper: {
     entry: 'functions/sweeper/handler.ts',
     description: 'quayside: records operations whose worker died as interrupted',
     timeoutSeconds: 60,
     memoryMb: 256,
+    assets: [],
   },
 } as const;
 
@@ -41,9 +46,6 @@ export const WORKER_EVENT_SOURCE = {
 export const SWEEP_EVERY_MINUTES = 2;
 
 export type FunctionName = keyof typeof FUNCTIONS;
-
-/** Files every bundle carries beside its code: the chart engine, loaded relative to the bundle. */
-export const BUNDLE_ASSETS = ['lib/chart/engine/engine.wasm', 'lib/chart/engine/wasm_exec.js'] as const;
 
 /** The bundle's file name (ESM). */
 export const BUNDLE_FILE = 'index.mjs';

@@ -25,8 +25,12 @@ describe('quayside start', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
+    let errors = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      errors += chunk.toString();
     });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no start within 60 s:\n${output}`)), 60_000);
@@ -39,8 +43,10 @@ describe('quayside start', () => {
     });
     expect(output).toContain(`export KUBECONFIG=${join(dataDir, 'kubeconfig')}`);
     child.kill('SIGTERM');
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    expect(code).toBe(0);
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+      child.once('exit', (c, s) => resolve([c, s])),
+    );
+    expect({ code, signal }, `${output}\n${errors}`).toEqual({ code: 0, signal: null });
     expect(output).toContain('Stopped.');
     expect(output).toContain('store    DynamoDB Local');
     expect(existsSync(join(dataDir, 'dynamodb', 'shared-local-instance.db'))).toBe(true);
