@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-/** An SQS-API endpoint to check: the local stack's own, or the npm `local-aws-sqs` emulator beside it. */
+/** An SQS-API endpoint to check. */
 export interface SqsEndpoint {
   readonly endpoint: string;
   stop(): Promise<void>;
