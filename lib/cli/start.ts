@@ -39,23 +39,30 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   const events = new StreamPublisher({ stream: process.stdout, format: 'human' });
   const kubeconfig = flags.kubeconfig ?? process.env.KUBECONFIG;
   const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
-  const stack = await startLocalStack({
-    projectRoot,
-    dataDir: flags['data-dir'] ?? '.quayside',
-    ephemeral: demo || (flags.ephemeral ?? false),
-    ...(kubeconfig === undefined || kubeconfig === '' ? {} : { kubeconfig }),
-    events: { publish: (list: readonly StatusEvent[]) => events.publish(list) },
-    log: (line) => process.stderr.write(`${line}\n`),
-    ...(demo ? { rolloutStepMs: 300 } : {}),
-    onInvoke: (records, result) => {
-      if (!result.ok) say(`  worker invocation failed (${result.kind}): ${result.error.errorMessage}`);
-      const failures = result.ok
-        ? (result.result as { batchItemFailures?: unknown[] } | null)?.batchItemFailures
-        : [];
-      if (result.ok && (failures?.length ?? 0) > 0)
-        say(`  ${failures?.length} of ${records.length} request(s) returned to the queue to be retried`);
-    },
-  });
+  let stack: Awaited<ReturnType<typeof startLocalStack>>;
+  try {
+    stack = await startLocalStack({
+      projectRoot,
+      dataDir: flags['data-dir'] ?? '.quayside',
+      ephemeral: demo || (flags.ephemeral ?? false),
+      ...(kubeconfig === undefined || kubeconfig === '' ? {} : { kubeconfig }),
+      events: { publish: (list: readonly StatusEvent[]) => events.publish(list) },
+      log: (line) => process.stderr.write(`${line}\n`),
+      ...(demo ? { rolloutStepMs: 300 } : {}),
+      onInvoke: (records, result) => {
+        if (!result.ok) say(`  worker invocation failed (${result.kind}): ${result.error.errorMessage}`);
+        const failures = result.ok
+          ? (result.result as { batchItemFailures?: unknown[] } | null)?.batchItemFailures
+          : [];
+        if (result.ok && (failures?.length ?? 0) > 0)
+          say(`  ${failures?.length} of ${records.length} request(s) returned to the queue to be retried`);
+      },
+    });
+  } catch (error) {
+    // Said plainly: a dead cluster endpoint, a port in use, a broken data folder.
+    process.stderr.write(`Error: the local stack could not start: ${(error as Error).message}\n`);
+    return 1;
+  }
   say('quayside is running on this machine');
   say(`  queue    ${stack.queueUrl}`);
   say(`  DLQ      ${stack.deadLetterQueueUrl}`);

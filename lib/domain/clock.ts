@@ -8,17 +8,50 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** A clock tests move by hand. */
-export class ManualClock implements Clock {
+/** Runs something later. Passed in beside the clock, so that tests decide when "later" is. */
+export interface Timers {
+  /** Calls `run` after `ms`; the timer never keeps a process alive on its own. */
+  schedule(run: () => void, ms: number): { cancel(): void };
+}
+
+export const systemTimers: Timers = {
+  schedule(run, ms) {
+    const timer = setTimeout(run, Math.max(0, ms));
+    timer.unref();
+    return { cancel: () => clearTimeout(timer) };
+  },
+};
+
+/** A clock tests move by hand; its timers fire as it is moved past them. */
+export class ManualClock implements Clock, Timers {
+  private pending: { at: number; run: () => void; cancelled: boolean }[] = [];
+
   constructor(private time = Date.UTC(2026, 0, 1)) {}
   now(): number {
     return this.time;
   }
   advance(ms: number): void {
-    this.time += ms;
+    this.set(this.time + ms);
   }
   set(ms: number): void {
+    // Timers due on the way fire in time order, each seeing the clock at its own time.
+    for (;;) {
+      const due = this.pending.filter((t) => !t.cancelled && t.at <= ms).sort((a, b) => a.at - b.at)[0];
+      if (due === undefined) break;
+      this.pending = this.pending.filter((t) => t !== due);
+      this.time = Math.max(this.time, due.at);
+      due.run();
+    }
     this.time = ms;
+  }
+  schedule(run: () => void, ms: number): { cancel(): void } {
+    const timer = { at: this.time + Math.max(0, ms), run, cancelled: false };
+    this.pending.push(timer);
+    return {
+      cancel: () => {
+        timer.cancelled = true;
+      },
+    };
   }
 }
 

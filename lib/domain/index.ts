@@ -1,4 +1,13 @@
-export { type Clock, type IdGenerator, ManualClock, randomId, systemClock, toIso } from './clock.ts';
+export {
+  type Clock,
+  type IdGenerator,
+  ManualClock,
+  randomId,
+  systemClock,
+  systemTimers,
+  type Timers,
+  toIso,
+} from './clock.ts';
 export { descriptions } from './descriptions.ts';
 export {
   type FieldProblem,

@@ -21,6 +21,10 @@ export const LOCAL_MESSAGES = {
   storeDown: (error: unknown) =>
     `the store does not answer (${reason(error)}): the worker is paused; queued requests wait and nothing is dead-lettered for it`,
   storeUp: 'the store answers again: the worker carries on',
+  dynamoRestarting: (inMemory: boolean) =>
+    `DynamoDB Local stopped unexpectedly; starting it again on the same port${inMemory ? ' (--ephemeral: its data is gone)' : ''}`,
+  dynamoRestartFailed: (attempt: number, error: unknown) =>
+    `DynamoDB Local did not start again (attempt ${attempt}): ${reason(error)}; trying again`,
 } as const;
 
 /** The local stack cannot start as asked. */

@@ -72,6 +72,8 @@ export interface LocalStack {
   readonly bundles: readonly BundleInfo[];
   /** The worker, as Lambda runs it (for chaos tests: its environments' pids). */
   readonly worker: LocalFunction;
+  /** DynamoDB Local's process id, when the stack runs it (chaos tests kill it; the stack restarts it). */
+  dynamoPid(): number | undefined;
   readonly logDir: string;
   stop(): Promise<void>;
 }
@@ -165,6 +167,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       store: store.store,
       bundles,
       worker,
+      dynamoPid: store.dynamoPid,
       logDir,
       stop: () => stopAll(stops, options.ephemeral ? dataDir : undefined),
     };
@@ -210,14 +213,20 @@ async function openLocalStore(options: LocalStackOptions, dataDir: string, stops
     options.log(LOCAL_MESSAGES.noDynamo(error.message.split('\n')[0] ?? ''));
   }
   if (dynamo !== undefined) {
+    const supervised = superviseDynamo(
+      dynamo,
+      options,
+      options.ephemeral ? undefined : join(dataDir, 'dynamodb'),
+    );
+    stops.push(supervised.stop);
     const running = dynamo;
-    stops.push(() => running.stop());
     const url = `dynamodb://${LOCAL_TABLE}?endpoint=${encodeURIComponent(running.endpoint)}&region=${LOCAL_REGION}&create=true`;
     const driver = await openDriver(url);
     stops.push(async () => driver.close?.());
     return {
       url,
       store: new ReleaseStore(driver),
+      dynamoPid: supervised.pid,
       description: `DynamoDB Local at ${running.endpoint}, table ${LOCAL_TABLE}`,
       environment: { QUAYSIDE_TABLE: LOCAL_TABLE, AWS_ENDPOINT_URL_DYNAMODB: running.endpoint } as Record<
         string,
@@ -229,8 +238,46 @@ async function openLocalStore(options: LocalStackOptions, dataDir: string, stops
   return {
     url,
     store: new ReleaseStore(await openDriver(url)),
+    dynamoPid: () => undefined,
     description: `the file store in ${join(dataDir, 'store')}`,
     environment: { QUAYSIDE_STORE: url } as Record<string, string>,
+  };
+}
+
+/**
+ * Restarts DynamoDB Local, on the same port and data, when it dies while the stack runs, as a
+ * managed service comes back; meanwhile the store watch has paused the worker. Returns the stop.
+ */
+function superviseDynamo(first: DynamoDbLocal, options: LocalStackOptions, dataDir: string | undefined) {
+  let current = first;
+  let stopping = false;
+  const watch = async () => {
+    for (;;) {
+      await current.exited;
+      if (stopping) return;
+      options.log(LOCAL_MESSAGES.dynamoRestarting(dataDir === undefined));
+      for (let attempt = 1; !stopping; attempt++) {
+        try {
+          current = await startDynamoDbLocal({
+            port: first.port,
+            ...(dataDir === undefined ? {} : { dataDir }),
+          });
+          break;
+        } catch (error) {
+          options.log(LOCAL_MESSAGES.dynamoRestartFailed(attempt, error));
+          await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * 2 ** attempt)));
+        }
+      }
+    }
+  };
+  const watching = watch();
+  return {
+    pid: () => current.pid,
+    stop: async () => {
+      stopping = true;
+      await current.stop();
+      await watching;
+    },
   };
 }
 

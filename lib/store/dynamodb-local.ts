@@ -6,6 +6,11 @@ import { StoreConfigError } from './errors.ts';
 export interface DynamoDbLocal {
   /** `http://127.0.0.1:PORT` */
   readonly endpoint: string;
+  readonly port: number;
+  /** The Java process's id (chaos tests kill it). */
+  readonly pid: number | undefined;
+  /** Resolves when the process ends, for whatever reason (stop included). */
+  readonly exited: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -72,6 +77,9 @@ export async function startDynamoDbLocal(
   }
   return {
     endpoint,
+    port,
+    pid: child.pid,
+    exited: exited.then(() => {}),
     stop: async () => {
       if (child.exitCode !== null) return;
       const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));

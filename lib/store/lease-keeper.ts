@@ -1,4 +1,4 @@
-import type { Clock } from '../domain/index.ts';
+import type { Clock, Timers } from '../domain/index.ts';
 import type { Lease } from './types.ts';
 
 /**
@@ -12,7 +12,7 @@ import type { Lease } from './types.ts';
  */
 export class LeaseKeeper {
   private readonly controller = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: { cancel(): void } | undefined;
   private inFlight: Promise<void> | undefined;
   private stopped = false;
   private expiresAt: number;
@@ -23,6 +23,7 @@ export class LeaseKeeper {
       ttlMs: number;
       renewUntil: number;
       clock: Clock;
+      timers: Timers;
       /** Moves the lease's expiry; rejects with LeaseLostError when it was taken over. */
       renew: (lease: Lease, expiresAt: number) => Promise<void>;
       isLost: (error: unknown) => boolean;
@@ -40,15 +41,19 @@ export class LeaseKeeper {
   /** Stops renewing and waits for a renewal in flight, so that a finishing write does not race it. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer?.cancel();
     await this.inFlight;
   }
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
-    // Unreferenced: a CLI process must not wait for the next heartbeat to exit.
-    this.timer = setTimeout(() => this.beat(), Math.max(10, delayMs));
-    this.timer.unref();
+    // System timers are unreferenced: a CLI process must not wait for the next heartbeat to exit.
+    this.timer = this.input.timers.schedule(() => this.beat(), Math.max(10, delayMs));
+  }
+
+  /** Resolves once a renewal in flight (if any) has settled: tests moving a manual clock wait on it. */
+  async settled(): Promise<void> {
+    await this.inFlight;
   }
 
   private beat(): void {

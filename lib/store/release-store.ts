@@ -6,6 +6,8 @@ import {
   type RevisionMeta,
   randomId,
   systemClock,
+  systemTimers,
+  type Timers,
 } from '../domain/index.ts';
 import { beginOperation, RequestIdReusedError } from './begin.ts';
 import { DEFAULT_CHUNK_BYTES, decodeRevisionMeta } from './codec.ts';
@@ -46,6 +48,8 @@ import type {
 
 export interface ReleaseStoreOptions {
   readonly clock?: Clock;
+  /** When lease heartbeats run; real timers by default. */
+  readonly timers?: Timers;
   /** Makes lease owner tokens. */
   readonly ids?: IdGenerator;
   /** Revisions kept after a success unless the operation says otherwise; 0 keeps all. Helm's default is 10. */
@@ -77,6 +81,7 @@ export class ReleaseStore {
   private readonly ids: IdGenerator;
   /** Heartbeats of the leases this process holds, by owner token. */
   private readonly keepers = new Map<string, LeaseKeeper>();
+  private readonly timers: Timers;
 
   constructor(driver: StoreDriver, options: ReleaseStoreOptions = {}) {
     this.ctx = {
@@ -89,6 +94,7 @@ export class ReleaseStore {
       maxConflictRetries: 8,
     };
     this.ids = options.ids ?? randomId;
+    this.timers = options.timers ?? systemTimers;
   }
 
   get driver(): StoreDriver {
@@ -112,6 +118,7 @@ export class ReleaseStore {
           ttlMs: Math.max(1, input.leaseExpiresAt - this.ctx.clock.now()),
           renewUntil: input.renewUntil,
           clock: this.ctx.clock,
+          timers: this.timers,
           renew: async (held, expiresAt) => {
             await this.renewLease(held, expiresAt);
           },
@@ -128,6 +135,11 @@ export class ReleaseStore {
    */
   leaseSignal(lease: Lease): AbortSignal | undefined {
     return this.keepers.get(lease.owner)?.signal;
+  }
+
+  /** Resolves once every lease renewal in flight has settled (tests that move a manual clock). */
+  async renewalsSettled(): Promise<void> {
+    await Promise.all([...this.keepers.values()].map((keeper) => keeper.settled()));
   }
 
   /**

@@ -48,9 +48,9 @@ export const INVOCATION_MARGIN_MS = 20_000;
  * visibility is renewed every third of it. The queue's own visibility timeout must exceed the
  * function timeout (SQS event sources require it), which alone would keep a crashed worker's
  * messages — and every later message of their groups — away for over 15 minutes; with the
- * heartbeat they are back within a minute of the crash.
+ * heartbeat they are back within 30 s of the crash, when the lease of the release has lapsed too.
  */
-export const HELD_VISIBILITY_SECONDS = 60;
+export const HELD_VISIBILITY_SECONDS = 30;
 
 /**
  * Runs an SQS FIFO batch through processBatch and answers with Lambda's partial

@@ -25,7 +25,6 @@ describe('the engine under crashes, redelivery and concurrency', () => {
       connections: plan ? plan.connections(connections) : connections,
       clock,
       poll: { initialMs: 20, maxMs: 100 },
-      leaseTtlMs: 1_000,
     });
   }
 

@@ -40,7 +40,6 @@ export async function startWorld(
     connections,
     clock: realClock,
     poll: { initialMs: 20, maxMs: 100 },
-    leaseTtlMs: 1_000,
   });
   const connection = await connections.connect(CLUSTER);
   return {

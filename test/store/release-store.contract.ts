@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ManualClock,
   QuaysideError,
@@ -186,34 +186,40 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
       expect((error as Error).message).toContain('request first');
     });
 
-    describe('heartbeat leases (real time, 600 ms leases)', () => {
-      const TTL = 600;
-      const openLive = async () => {
+    describe('heartbeat leases (30 s leases on a clock moved by hand)', () => {
+      const TTL = 30_000;
+      async function openTimed() {
+        const clock = new ManualClock(T0);
         const driver = await makeDriver();
-        return new ReleaseStore(driver);
-      };
-      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+        return { clock, store: new ReleaseStore(driver, { clock, timers: clock }) };
+      }
+      /** Moves the clock in heartbeat-sized steps, letting each renewal finish before the next. */
+      async function pass(clock: ManualClock, store: ReleaseStore, ms: number) {
+        for (let moved = 0; moved < ms; moved += TTL / 3) {
+          clock.advance(Math.min(TTL / 3, ms - moved));
+          await store.renewalsSettled();
+        }
+      }
 
       it('keeps the short lease of a live holder renewed past its first expiry, and tells waiters which revision they wait for', async () => {
-        const store = await openLive();
+        const { clock, store } = await openTimed();
         const release = uniqueRelease();
-        const now = Date.now();
         const begun = await store.begin(
           beginInput({
             release,
             requestId: 'holder',
             action: 'install',
-            leaseExpiresAt: now + TTL,
-            renewUntil: now + 60_000,
+            leaseExpiresAt: clock.now() + TTL,
+            renewUntil: clock.now() + 10 * MINUTE,
           }),
         );
         if (begun.kind !== 'started') throw new Error('expected started');
-        await sleep(TTL * 2.5);
+        await pass(clock, store, 2 * MINUTE);
         const error = await store
           .begin(beginInput({ release, requestId: 'waiter' }))
           .catch((e: unknown) => e);
         expect(error).toBeInstanceOf(OperationInProgressError);
-        expect(error).toMatchObject({ requestId: 'holder', revision: 1 });
+        expect(error).toMatchObject({ requestId: 'holder', revision: 1, deadline: T0 + 10 * MINUTE });
         expect((error as Error).message).toBe(
           `waiting for revision 1 of release "${release.cluster}/${release.namespace}/${release.name}" (held by request holder)`,
         );
@@ -228,24 +234,24 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
       });
 
       it('lets the lease of a dead holder lapse within one lease, and the next request marks its revision interrupted', async () => {
-        const store = await openLive();
+        const { clock, store } = await openTimed();
         const release = uniqueRelease();
-        const now = Date.now();
         const begun = await store.begin(
           beginInput({
             release,
             requestId: 'dies',
             action: 'install',
-            leaseExpiresAt: now + TTL,
-            renewUntil: now + 60_000,
+            leaseExpiresAt: clock.now() + TTL,
+            renewUntil: clock.now() + 10 * MINUTE,
           }),
         );
         if (begun.kind !== 'started') throw new Error('expected started');
+        await pass(clock, store, 20_000);
         // The holder's process dies: nothing renews the lease any more.
         await store.stopRenewing(begun.lease);
-        await sleep(TTL + 100);
+        clock.advance(TTL + 1);
         const next = await store.begin(
-          beginInput({ release, requestId: 'next', action: 'install', leaseExpiresAt: Date.now() + TTL }),
+          beginInput({ release, requestId: 'next', action: 'install', leaseExpiresAt: clock.now() + TTL }),
         );
         if (next.kind !== 'started') throw new Error('expected started');
         expect(next.interrupted).toMatchObject({ revision: 1, status: 'failed' });
@@ -253,20 +259,19 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
       });
 
       it('stops renewing at the deadline of the holder, so a stuck holder cannot keep the release forever', async () => {
-        const store = await openLive();
+        const { clock, store } = await openTimed();
         const release = uniqueRelease();
-        const now = Date.now();
         const begun = await store.begin(
           beginInput({
             release,
             requestId: 'stuck',
             action: 'install',
-            leaseExpiresAt: now + TTL,
-            renewUntil: now + TTL,
+            leaseExpiresAt: clock.now() + TTL,
+            renewUntil: clock.now() + TTL,
           }),
         );
         if (begun.kind !== 'started') throw new Error('expected started');
-        await sleep(TTL * 2 + 200);
+        await pass(clock, store, 3 * TTL);
         expect(await store.interrupt(release)).toMatchObject({ revision: 1, status: 'failed' });
         await expect(
           store.finish({ lease: begun.lease, status: 'deployed', description: 'Install complete' }),
@@ -274,31 +279,26 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
       });
 
       it('aborts the signal of a holder when another holder took the lease over', async () => {
-        const store = await openLive();
+        const { clock, store } = await openTimed();
         const release = uniqueRelease();
-        const now = Date.now();
         const begun = await store.begin(
           beginInput({
             release,
             requestId: 'slow',
             action: 'install',
-            leaseExpiresAt: now + TTL,
-            renewUntil: now + 60_000,
+            leaseExpiresAt: clock.now() + TTL,
+            renewUntil: clock.now() + 10 * MINUTE,
           }),
         );
         if (begun.kind !== 'started') throw new Error('expected started');
-        // Another process sees the lease as expired (its clock, a long pause of ours) and takes it.
-        const other = new ReleaseStore(store.driver, { clock: { now: () => Date.now() + 10 * MINUTE } });
+        // Another process sees the lease as expired (its clock runs ahead) and takes it.
+        const ahead = new ManualClock(T0 + 10 * MINUTE);
+        const other = new ReleaseStore(store.driver, { clock: ahead, timers: ahead });
         await other.begin(
-          beginInput({
-            release,
-            requestId: 'taker',
-            action: 'install',
-            leaseExpiresAt: Date.now() + 20 * MINUTE,
-          }),
+          beginInput({ release, requestId: 'taker', action: 'install', leaseExpiresAt: ahead.now() + TTL }),
         );
-        const signal = store.leaseSignal(begun.lease);
-        await vi.waitFor(() => expect(signal?.aborted).toBe(true), { timeout: TTL * 3 });
+        await pass(clock, store, TTL / 3);
+        expect(store.leaseSignal(begun.lease)?.aborted).toBe(true);
         await store.stopRenewing(begun.lease);
       });
     });
