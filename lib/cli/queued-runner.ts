@@ -226,5 +226,7 @@ function describe(update: FollowUpdate): string {
       return `  rejected (${elapsed})`;
     case 'gave-up':
       return `  no outcome after ${elapsed}`;
+    case 'store-unavailable':
+      return `  the store does not answer (${update.reason}); still following (${elapsed})`;
   }
 }

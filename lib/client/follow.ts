@@ -1,4 +1,4 @@
-import { isPending, type ReleaseId, type RevisionMeta } from '../domain/index.ts';
+import { isPending, QuaysideError, type ReleaseId, type RevisionMeta } from '../domain/index.ts';
 import type { EngineClock } from '../engine/index.ts';
 import type { ReleaseStore } from '../store/index.ts';
 
@@ -9,7 +9,9 @@ export type FollowUpdate =
   | { readonly kind: 'running'; readonly revision: RevisionMeta; readonly elapsedMs: number }
   | { readonly kind: 'finished'; readonly revision: RevisionMeta | undefined; readonly elapsedMs: number }
   | { readonly kind: 'rejected'; readonly reason: string; readonly elapsedMs: number }
-  | { readonly kind: 'gave-up'; readonly elapsedMs: number };
+  | { readonly kind: 'gave-up'; readonly elapsedMs: number }
+  /** The store did not answer this time; following goes on. */
+  | { readonly kind: 'store-unavailable'; readonly reason: string; readonly elapsedMs: number };
 
 /**
  * Follows a queued request through the store until it ends: waiting in the
@@ -31,18 +33,25 @@ export async function followRequest(input: {
   let last = '';
   const shown = new Set<string>();
   for (;;) {
-    for (const line of await input.store.readProgress(input.requestId)) {
-      const key = `${line.at}|${line.message}`;
-      if (shown.has(key)) continue;
-      shown.add(key);
-      input.onUpdate?.({
-        kind: 'step',
-        message: line.message,
-        at: line.at,
-        elapsedMs: input.clock.now() - started,
-      });
+    let update: FollowUpdate;
+    try {
+      for (const line of await input.store.readProgress(input.requestId)) {
+        const key = `${line.at}|${line.message}`;
+        if (shown.has(key)) continue;
+        shown.add(key);
+        input.onUpdate?.({
+          kind: 'step',
+          message: line.message,
+          at: line.at,
+          elapsedMs: input.clock.now() - started,
+        });
+      }
+      update = await look(input, input.clock.now() - started);
+    } catch (error) {
+      // The store away for a moment (DynamoDB throttling, DynamoDB Local restarting): look again.
+      if (!(error instanceof QuaysideError && error.retryable)) throw error;
+      update = { kind: 'store-unavailable', reason: error.message, elapsedMs: input.clock.now() - started };
     }
-    const update = await look(input, input.clock.now() - started);
     const key = update.kind === 'running' ? `running:${update.revision.status}` : update.kind;
     if (key !== last) input.onUpdate?.(update);
     last = key;
