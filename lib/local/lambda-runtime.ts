@@ -34,8 +34,12 @@ export interface LocalFunction {
   readonly name: string;
   /** Runs one invocation in a free environment (a new one, cold, when none is free). */
   invoke(event: unknown): Promise<InvokeResult>;
-  /** Process ids of the environments, busy or idle (for chaos tests: kill -9 one). */
-  pids(): number[];
+  /**
+   * Process ids of the environments (chaos tests kill -9 them): all of them, or with `working`
+   * only those running an invocation after their init (a crash at init is another failure: its
+   * messages stay invisible for the queue's whole visibility timeout, in Lambda as here).
+   */
+  pids(filter?: { working?: boolean }): number[];
   /** Stops taking invocations, waits for those running, and ends every environment. */
   close(): Promise<void>;
 }
@@ -46,6 +50,7 @@ interface Sandbox {
   readonly child: ChildProcess;
   busy: boolean;
   dead: boolean;
+  initialized: boolean;
   ready: Promise<void>;
   pending?: { id: string; resolve: (result: InvokeResult) => void; started: number; timer: NodeJS.Timeout };
 }
@@ -92,7 +97,13 @@ export function startLocalFunction(options: LocalFunctionOptions): LocalFunction
       // The memory size caps the heap, roughly as the environment's memory caps the process.
       execArgv: [`--max-old-space-size=${Math.max(64, Math.floor(options.memoryMb * 0.85))}`],
     });
-    const sandbox: Sandbox = { child, busy: false, dead: false, ready: Promise.resolve() };
+    const sandbox: Sandbox = {
+      child,
+      busy: false,
+      dead: false,
+      initialized: false,
+      ready: Promise.resolve(),
+    };
     sandbox.ready = new Promise<void>((resolve) => {
       child.once('message', () => resolve());
       child.once('exit', () => resolve());
@@ -104,6 +115,7 @@ export function startLocalFunction(options: LocalFunctionOptions): LocalFunction
       if (stream) createInterface({ input: stream }).on('line', (line) => options.onLog?.(line, name));
     }
     child.on('message', (message: { type?: string; id?: string } & Record<string, unknown>) => {
+      if (message.type === 'initialized') sandbox.initialized = true;
       const pending = sandbox.pending;
       if (message.type !== 'result' || pending === undefined || pending.id !== message.id) return;
       const { resolve, started, timer } = pending;
@@ -223,7 +235,10 @@ export function startLocalFunction(options: LocalFunctionOptions): LocalFunction
   return {
     name: options.name,
     invoke,
-    pids: () => [...sandboxes].flatMap((s) => (s.child.pid === undefined ? [] : [s.child.pid])),
+    pids: (filter = {}) =>
+      [...sandboxes]
+        .filter((s) => !filter.working || (s.pending !== undefined && s.initialized && !s.dead))
+        .flatMap((s) => (s.child.pid === undefined ? [] : [s.child.pid])),
     close: async () => {
       closing = true;
       while ([...sandboxes].some((s) => s.busy && !s.dead)) {

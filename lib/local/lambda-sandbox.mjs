@@ -12,6 +12,8 @@ function load() {
     const module = await import(pathToFileURL(bundle).href);
     const handler = module[exportName];
     if (typeof handler !== 'function') throw new Error(`the bundle exports no function "${exportName}"`);
+    // Init is over: from here a crash is a crash of the invocation, not of the environment's start.
+    process.send({ type: 'initialized' });
     return { handler, initMs: performance.now() - started };
   })();
   return loading;

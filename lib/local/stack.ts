@@ -72,6 +72,8 @@ export interface LocalStack {
   readonly bundles: readonly BundleInfo[];
   /** The worker, as Lambda runs it (for chaos tests: its environments' pids). */
   readonly worker: LocalFunction;
+  /** The simulator, when the stack runs one (chaos tests inject API faults into it). */
+  readonly simulator: Simulator | undefined;
   /** DynamoDB Local's process id, when the stack runs it (chaos tests kill it; the stack restarts it). */
   dynamoPid(): number | undefined;
   readonly logDir: string;
@@ -167,6 +169,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       store: store.store,
       bundles,
       worker,
+      simulator: cluster.simulator,
       dynamoPid: store.dynamoPid,
       logDir,
       stop: () => stopAll(stops, options.ephemeral ? dataDir : undefined),
@@ -313,7 +316,12 @@ async function openLocalCluster(options: LocalStackOptions, dataDir: string, sto
     ...(options.rolloutStepMs === undefined ? {} : { rolloutStepMs: options.rolloutStepMs }),
   });
   stops.push(() => sim.stop());
-  return { kubeconfigPath, context: 'quayside-sim', description: `the Kubernetes simulator at ${sim.url}` };
+  return {
+    kubeconfigPath,
+    context: 'quayside-sim',
+    simulator: sim,
+    description: `the Kubernetes simulator at ${sim.url}`,
+  };
 }
 
 /** The request queue and its DLQ, with the deployed settings, in the durable local SQS. */

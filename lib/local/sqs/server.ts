@@ -49,6 +49,7 @@ export async function startSqsServer(input: {
           clearTimeout(timer);
           pollers.delete(done);
           clearInterval(tick);
+          signal.removeEventListener('abort', done);
           resolve();
         };
         const timer = setTimeout(done, ms);
