@@ -2,13 +2,14 @@ import { clientFor, type KubeClient } from './client.ts';
 import type { KubeConnection } from './connection.ts';
 import { KubeDeadlineError, KubeError, KubeImmutableFieldError } from './errors.ts';
 import { evaluateHealth } from './health.ts';
+import { type LiveRead, readLiveObjects } from './live.ts';
 import { MESSAGES } from './messages.ts';
 import { normalizeForDiff } from './normalize.ts';
 import { batchByRank, sortForInstall } from './order.ts';
 import { assertMayOwn, isManagedByQuayside, isOwnedBy, markOwned } from './ownership.ts';
 import { mapConcurrently, type NamespacePolicy, placeObject } from './placement.ts';
 import { pruneObjects } from './prune.ts';
-import { groupOf, refOf } from './refs.ts';
+import { groupOf, identityOf, refOf } from './refs.ts';
 import type { RetryPolicy } from './retry.ts';
 import {
   type Clock,
@@ -92,15 +93,27 @@ class ApplyRun {
     this.client = clientFor({ ...input, clock: this.clock });
   }
 
-  /** Places the object and checks that this release may write it; returns it with its live state. */
-  async plan(object: KubeObject): Promise<Planned> {
-    const { release, allowNamespaces, takeOwnership } = this.input;
+  /** Puts the object in its namespace (its kind's scope comes from discovery). */
+  async place(object: KubeObject): Promise<KubeObject> {
+    const { release, allowNamespaces } = this.input;
     checkDeadline(this.clock, this.input.deadline, `checking ${object.kind}/${object.metadata.name}`);
-    const placed = placeObject(object, await this.client.resource(refOf(object)), release, allowNamespaces);
-    const live = await this.client.get(refOf(placed));
+    return placeObject(object, await this.client.resource(refOf(object)), release, allowNamespaces);
+  }
+
+  /** Checks that this release may write the placed object, given what reading it found. */
+  check(placed: KubeObject, read: LiveRead | undefined): Planned {
+    const { release, takeOwnership } = this.input;
+    if (read === undefined || 'error' in read) throw read?.error ?? new KubeError(MESSAGES.notRead);
+    const { live } = read;
     if (live) assertMayOwn(live, release, takeOwnership ?? false);
     const fromHelm = live !== undefined && !isManagedByQuayside(live) && isOwnedBy(live, release);
     return { object: markOwned(placed, release), live, fromHelm };
+  }
+
+  /** Places, reads and checks one object on its own (objects of kinds a CRD of this revision defines). */
+  async plan(object: KubeObject): Promise<Planned> {
+    const placed = await this.place(object);
+    return this.check(placed, (await readLiveObjects(this.client, [placed])).get(identityOf(refOf(placed))));
   }
 
   async applyOne(planned: Planned): Promise<ObjectResult> {
@@ -155,17 +168,31 @@ class ApplyRun {
     }
   }
 
+  /**
+   * Places every object and reads them all (a list per kind and namespace where that saves calls),
+   * then checks ownership: a refusal of any is known before anything is written.
+   */
   async planAll(
     objects: readonly KubeObject[],
     deferred: Set<string>,
   ): Promise<(Planned | ObjectResult | undefined)[]> {
     const limit = this.input.concurrency ?? DEFAULT_CONCURRENCY;
-    return mapConcurrently(objects, limit, async (object) => {
+    const placements = await mapConcurrently(objects, limit, async (object) => {
       if (deferred.has(`${groupOf(object.apiVersion)}/${object.kind}`)) return undefined;
       try {
-        return await this.plan(object);
+        return { placed: await this.place(object) };
       } catch (error) {
         return failure(object, error);
+      }
+    });
+    const placed = placements.flatMap((p) => (p !== undefined && 'placed' in p ? [p.placed] : []));
+    const reads = await readLiveObjects(this.client, placed);
+    return placements.map((p, i) => {
+      if (p === undefined || !('placed' in p)) return p;
+      try {
+        return this.check(p.placed, reads.get(identityOf(refOf(p.placed))));
+      } catch (error) {
+        return failure(objects[i]!, error);
       }
     });
   }

@@ -1,7 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { Agent, request as httpsRequest, type RequestOptions } from 'node:https';
+import { dirname, resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { classifyResponse, classifyTransportError } from './classify.ts';
-import { KubeConnectionError } from './errors.ts';
+import { KubeConnectionError, KubeUnavailableError } from './errors.ts';
+import { RequestGate } from './gate.ts';
+import { type ClusterAccess, parseKubeconfig } from './kubeconfig.ts';
 import { MESSAGES } from './messages.ts';
 import type { ObjectRef } from './types.ts';
 
@@ -55,6 +59,9 @@ export interface ConnectionProvider {
 
 // A request that gets no answer in this long is abandoned and retried as a transport error.
 const REQUEST_TIMEOUT_MS = 30_000;
+// Requests in flight on one connection at most (fewer after the server answers 429, see RequestGate).
+// Each is a keep-alive socket; sixteen keep a 50-object kind busy without a queue at the server.
+const MAX_IN_FLIGHT = 16;
 
 function queryString(query: KubeRequest['query']): string {
   const params = new URLSearchParams();
@@ -72,46 +79,19 @@ function parseBody(text: string): unknown {
   }
 }
 
-/** A connection that speaks HTTPS to the cluster of a loaded KubeConfig's current context. */
-export function connectionFromKubeConfig(
-  config: KubeConfig,
-  cluster = config.getCurrentContext(),
-): KubeConnection {
-  const server = config.getCurrentCluster()?.server;
-  if (!server) throw new KubeConnectionError(MESSAGES.notConnected(cluster));
-  const base = new URL(server);
-  let agent: Agent | undefined;
+/** A connection over HTTPS to the cluster `access` describes; requests share keep-alive sockets. */
+export function connectionFromAccess(access: ClusterAccess, cluster = access.context): KubeConnection {
+  const base = access.server;
+  const prefix = base.pathname.replace(/\/$/, '');
+  const agent = new Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT, ...access.tls });
+  const gate = new RequestGate(MAX_IN_FLIGHT);
 
-  // client-node resolves TLS material and credentials (tokens, client certs, exec plugins such as
-  // EKS' aws-iam-authenticator); it is asked per request so that expiring tokens are refreshed.
-  async function options(): Promise<RequestOptions> {
-    const opts: RequestOptions = {};
-    await config.applyToHTTPSOptions(opts);
-    if (!agent) {
-      agent = new Agent({
-        keepAlive: true,
-        ca: opts.ca,
-        cert: opts.cert,
-        key: opts.key,
-        ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
-        ...(opts.servername ? { servername: opts.servername } : {}),
-      });
-    }
-    return { headers: opts.headers ?? {}, agent, ...(opts.auth ? { auth: opts.auth } : {}) };
-  }
-
-  async function send(req: KubeRequest): Promise<KubeResponse> {
-    const opts = await options();
-    const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    for (const [key, value] of Object.entries(opts.headers ?? {})) headers[key] = String(value);
-    if (payload !== undefined) headers['Content-Type'] = req.contentType ?? 'application/json';
-    const prefix = base.pathname.replace(/\/$/, '');
-    const response = await new Promise<{
-      status: number;
-      text: string;
-      headers: Record<string, string | string[] | undefined>;
-    }>((resolve, reject) => {
+  function exchange(
+    req: KubeRequest,
+    headers: Record<string, string>,
+    payload: string | undefined,
+  ): Promise<{ status: number; text: string; headers: Record<string, string | string[] | undefined> }> {
+    return new Promise((resolve, reject) => {
       const call = httpsRequest(
         {
           protocol: base.protocol,
@@ -120,8 +100,7 @@ export function connectionFromKubeConfig(
           path: `${prefix}${req.path}${queryString(req.query)}`,
           method: req.method,
           headers,
-          agent: opts.agent,
-          ...(opts.auth ? { auth: opts.auth } : {}),
+          agent,
           timeout: REQUEST_TIMEOUT_MS,
         },
         (res) => {
@@ -142,13 +121,28 @@ export function connectionFromKubeConfig(
       );
       call.on('error', reject);
       call.end(payload);
-    }).catch((error: unknown) => {
-      throw classifyTransportError(req.ref, error);
     });
+  }
+
+  async function send(req: KubeRequest): Promise<KubeResponse> {
+    const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
+    const headers: Record<string, string> = { Accept: 'application/json', ...(await access.headers()) };
+    if (payload !== undefined) headers['Content-Type'] = req.contentType ?? 'application/json';
+    await gate.enter();
+    let response: Awaited<ReturnType<typeof exchange>>;
+    try {
+      response = await exchange(req, headers, payload);
+    } catch (error) {
+      gate.leave('done');
+      throw classifyTransportError(req.ref, error);
+    }
     const body = parseBody(response.text);
     if (response.status < 200 || response.status > 299) {
-      throw classifyResponse(req.ref, { status: response.status, body, headers: response.headers });
+      const error = classifyResponse(req.ref, { status: response.status, body, headers: response.headers });
+      gate.leave(error instanceof KubeUnavailableError && response.status === 429 ? 'throttled' : 'done');
+      throw error;
     }
+    gate.leave('done');
     return { status: response.status, body };
   }
 
@@ -171,7 +165,41 @@ export function connectionFromKubeConfig(
     send,
     discover,
     discoveryCache: new Map(),
-    close: () => agent?.destroy(),
+    close: () => agent.destroy(),
+  };
+}
+
+/**
+ * The access @kubernetes/client-node gives a context of its KubeConfig: the users it alone handles
+ * (`auth-provider`) and the in-cluster service account are resolved by it, per request.
+ */
+async function accessFromClientNode(config: KubeConfig, context: string): Promise<ClusterAccess> {
+  const server = config.getCurrentCluster()?.server;
+  if (!server) throw new KubeConnectionError(MESSAGES.notConnected(context));
+  const options = async (): Promise<RequestOptions> => {
+    const opts: RequestOptions = {};
+    await config.applyToHTTPSOptions(opts);
+    return opts;
+  };
+  const first = await options();
+  const material = (value: unknown) => (value === undefined ? undefined : Buffer.from(value as string));
+  const tls: ClusterAccess['tls'] = { rejectUnauthorized: first.rejectUnauthorized ?? true };
+  const [ca, cert, key] = [material(first.ca), material(first.cert), material(first.key)];
+  if (ca) tls.ca = ca;
+  if (cert) tls.cert = cert;
+  if (key) tls.key = key;
+  if (first.servername) tls.servername = first.servername;
+  return {
+    context,
+    server: new URL(server),
+    tls,
+    async headers() {
+      const opts = await options();
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(opts.headers ?? {})) headers[name] = String(value);
+      if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+      return headers;
+    },
   };
 }
 
@@ -190,8 +218,18 @@ export function kubeconfigConnectionProvider(source: {
   const connections = new Map<string, Promise<KubeConnection>>();
 
   async function open(cluster: string): Promise<KubeConnection> {
-    // Loaded on first connect, not at import: client-node is most of this part's cold start
-    // (about a second), and actions such as history never touch a cluster.
+    if (source.yaml === undefined && source.file === undefined) return openWithClientNode(cluster);
+    const text = source.yaml ?? (await readKubeconfig(source.file!));
+    const config = await parseKubeconfig(text, source.file ? dirname(resolve(source.file)) : process.cwd());
+    const context = cluster || source.context || config.currentContext || '';
+    if (!config.hasContext(context)) throw new KubeConnectionError(MESSAGES.notConnected(context));
+    const access = await config.access(context);
+    return access ? connectionFromAccess(access) : openWithClientNode(context);
+  }
+
+  // Loaded only for what the kubeconfig reader leaves to it (auth-provider users, in-cluster or
+  // default loading): client-node is ~1 MB of modules, most of a CLI's start-up if always loaded.
+  async function openWithClientNode(cluster: string): Promise<KubeConnection> {
     const { KubeConfig } = await import('@kubernetes/client-node');
     const config = new KubeConfig();
     if (source.yaml !== undefined) config.loadFromString(source.yaml);
@@ -200,7 +238,7 @@ export function kubeconfigConnectionProvider(source: {
     const context = cluster || source.context || config.getCurrentContext();
     if (!config.getContextObject(context)) throw new KubeConnectionError(MESSAGES.notConnected(context));
     config.setCurrentContext(context);
-    return connectionFromKubeConfig(config, context);
+    return connectionFromAccess(await accessFromClientNode(config, context));
   }
 
   return {
@@ -214,4 +252,12 @@ export function kubeconfigConnectionProvider(source: {
       return opening;
     },
   };
+}
+
+async function readKubeconfig(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new KubeConnectionError(MESSAGES.badKubeconfig((error as Error).message), { cause: error });
+  }
 }

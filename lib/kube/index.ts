@@ -2,7 +2,7 @@ export { type ApplyOutcome, type ApplyRevisionInput, applyRevision } from './app
 export {
   type ApiResource,
   type ConnectionProvider,
-  connectionFromKubeConfig,
+  connectionFromAccess,
   type KubeConnection,
   kubeconfigConnectionProvider,
 } from './connection.ts';
@@ -38,6 +38,7 @@ export {
   type StatusCause,
 } from './errors.ts';
 export { evaluateHealth, type Health, type HealthState } from './health.ts';
+export { type ClusterAccess, type Kubeconfig, parseKubeconfig } from './kubeconfig.ts';
 export { sortForInstall, sortForUninstall } from './order.ts';
 export {
   FIELD_MANAGER,
@@ -68,3 +69,4 @@ export {
   type WaitOutcome,
   waitForHealthy,
 } from './wait.ts';
+export { loadYamlDocuments, readYaml } from './yaml.ts';
