@@ -15,19 +15,19 @@ function staleness() {
   try {
     stamp = JSON.parse(readFileSync(new URL('build-stamp.json', outdir), 'utf8'));
   } catch {
-    return 'dist/cli is missing';
+    return 'there is none in dist/cli';
   }
   for (const [path, [size, mtime]] of Object.entries(stamp.inputs)) {
     const stat = statSync(new URL(path, root), { throwIfNoEntry: false });
-    if (!stat) return `${path} is gone`;
-    if (stat.size !== size || stat.mtimeMs !== mtime) return `${path} changed`;
+    if (!stat) return `${path} is gone since it was built`;
+    if (stat.size !== size || stat.mtimeMs !== mtime) return `${path} changed since it was built`;
   }
   return undefined;
 }
 
 const reason = staleness();
 if (reason !== undefined) {
-  process.stderr.write(`quayside: rebuilding the CLI bundle (${reason} since it was built)\n`);
+  process.stderr.write(`quayside: rebuilding the CLI bundle (${reason})\n`);
   // The build's own output goes to stderr: stdout belongs to the command (`quayside template > out.yaml`).
   const built = spawnSync(process.execPath, BUILD, { cwd: root, stdio: ['ignore', 2, 2] });
   if (built.status !== 0) {
