@@ -19,6 +19,7 @@ import {
   type ReleaseRef,
   systemClock,
 } from './types.ts';
+import { UnchangedObjects } from './unchanged.ts';
 
 export interface ApplyRevisionInput {
   connection: KubeConnection;
@@ -26,6 +27,12 @@ export interface ApplyRevisionInput {
   objects: readonly KubeObject[];
   /** The objects of the revision being replaced: those the new one dropped are pruned. */
   previousObjects?: readonly KubeObject[];
+  /**
+   * The objects of the last revision whose apply completed (the deployed one). An object whose
+   * manifest is the same there, in previousObjects and now, and whose live state still holds every
+   * value it sets, is reported unchanged without being sent again (see unchanged.ts).
+   */
+  settledObjects?: readonly KubeObject[];
   release: ReleaseRef;
   /** Take fields other managers own, and delete and recreate objects whose immutable fields changed. */
   force?: boolean;
@@ -62,6 +69,8 @@ interface Planned {
   live: KubeObject | undefined;
   /** The live object is this release's but was installed by Helm: its fields move to quayside. */
   fromHelm: boolean;
+  /** Applying it would change nothing: it is not sent. */
+  unchanged: boolean;
 }
 
 function failure(object: KubeObject, error: unknown): ObjectResult {
@@ -88,9 +97,11 @@ function kindsDefinedBy(objects: readonly KubeObject[]): Set<string> {
 class ApplyRun {
   readonly client: KubeClient;
   readonly clock: Clock;
+  readonly unchanged: UnchangedObjects;
   constructor(readonly input: ApplyRevisionInput) {
     this.clock = input.clock ?? systemClock;
     this.client = clientFor({ ...input, clock: this.clock });
+    this.unchanged = new UnchangedObjects(input.settledObjects ?? [], input.previousObjects ?? []);
   }
 
   /** Puts the object in its namespace (its kind's scope comes from discovery). */
@@ -100,25 +111,29 @@ class ApplyRun {
     return placeObject(object, await this.client.resource(refOf(object)), release, allowNamespaces);
   }
 
-  /** Checks that this release may write the placed object, given what reading it found. */
-  check(placed: KubeObject, read: LiveRead | undefined): Planned {
-    const { release, takeOwnership } = this.input;
+  /** Checks that this release may write the placed manifest object, given what reading it found. */
+  check(manifest: KubeObject, placed: KubeObject, read: LiveRead | undefined): Planned {
+    const { release, takeOwnership, force } = this.input;
     if (read === undefined || 'error' in read) throw read?.error ?? new KubeError(MESSAGES.notRead);
     const { live } = read;
     if (live) assertMayOwn(live, release, takeOwnership ?? false);
     const fromHelm = live !== undefined && !isManagedByQuayside(live) && isOwnedBy(live, release);
-    return { object: markOwned(placed, release), live, fromHelm };
+    const object = markOwned(placed, release);
+    const unchanged = !force && !takeOwnership && !fromHelm && this.unchanged.holds(manifest, object, live);
+    return { object, live, fromHelm, unchanged };
   }
 
   /** Places, reads and checks one object on its own (objects of kinds a CRD of this revision defines). */
   async plan(object: KubeObject): Promise<Planned> {
     const placed = await this.place(object);
-    return this.check(placed, (await readLiveObjects(this.client, [placed])).get(identityOf(refOf(placed))));
+    const reads = await readLiveObjects(this.client, [placed]);
+    return this.check(object, placed, reads.get(identityOf(refOf(placed))));
   }
 
   async applyOne(planned: Planned): Promise<ObjectResult> {
     const { object, live } = planned;
     const ref = refOf(object);
+    if (planned.unchanged) return { ...ref, action: 'unchanged' };
     // Helm's field manager holds every field of the chart it installed; adopting the release means
     // taking them, or the first upgrade would conflict on every changed value.
     const force = (this.input.force ?? false) || planned.fromHelm;
@@ -190,7 +205,7 @@ class ApplyRun {
     return placements.map((p, i) => {
       if (p === undefined || !('placed' in p)) return p;
       try {
-        return this.check(p.placed, reads.get(identityOf(refOf(p.placed))));
+        return this.check(objects[i]!, p.placed, reads.get(identityOf(refOf(p.placed))));
       } catch (error) {
         return failure(objects[i]!, error);
       }

@@ -312,3 +312,41 @@ describe('reading the live objects before writing', () => {
     expect(sim.requests.filter((r) => r.verb === 'patch')).toHaveLength(objects.length);
   });
 });
+
+describe('leaving unchanged objects alone', () => {
+  const objects = () => [configMap('a', { mode: 'fast' }), deployment()];
+  const patches = (since: number) => sim.requests.slice(since).filter((r) => r.verb === 'patch').length;
+
+  it('sends nothing for objects whose manifest and live values are as the deployed revision left them', async () => {
+    await apply(objects());
+    const before = sim.requests.length;
+    const again = await apply(objects(), { previousObjects: objects(), settledObjects: objects() });
+    expect(again.results.map((r) => `${r.name} ${r.action}`)).toEqual(['a unchanged', 'web unchanged']);
+    expect(patches(before)).toBe(0);
+  });
+
+  it('sends an object again when its live value drifted', async () => {
+    await apply(objects());
+    const drifted = await readLive(connection, '/api/v1/namespaces/default/configmaps/a');
+    delete drifted!.metadata.managedFields;
+    drifted!.data = { mode: 'slow' };
+    await applyAs(connection, 'quayside', '/api/v1/namespaces/default/configmaps/a', drifted!);
+    const before = sim.requests.length;
+    const again = await apply(objects(), { previousObjects: objects(), settledObjects: objects() });
+    expect(again.results.map((r) => `${r.name} ${r.action}`)).toEqual(['a configured', 'web unchanged']);
+    expect(patches(before)).toBe(1);
+    const live = await readLive(connection, '/api/v1/namespaces/default/configmaps/a');
+    expect(live?.data).toEqual({ mode: 'fast' });
+  });
+
+  it('sends an object that a later, failed revision changed, so fields it dropped are removed', async () => {
+    const deployed = [configMap('a', { mode: 'fast', extra: 'yes' })];
+    await apply(deployed);
+    // The failed revision dropped `extra` but never got to apply it; the next one is the same.
+    const failed = [configMap('a', { mode: 'fast' })];
+    const outcome = await apply(failed, { previousObjects: failed, settledObjects: deployed });
+    expect(outcome.results.map((r) => r.action)).toEqual(['configured']);
+    const live = await readLive(connection, '/api/v1/namespaces/default/configmaps/a');
+    expect(live?.data).toEqual({ mode: 'fast' });
+  });
+});
