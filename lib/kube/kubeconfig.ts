@@ -6,7 +6,6 @@
  * `auth-provider` users, the deprecated predecessor of exec plugins, are left to
  * @kubernetes/client-node (see connection.ts), which is ~1 MB of modules no other user loads.
  */
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { KubeConnectionError } from './errors.ts';
@@ -187,7 +186,9 @@ interface ExecStatus {
   expirationTimestamp?: string;
 }
 
-function runPlugin(exec: ExecConfig, cluster: ClusterEntry): Promise<ExecStatus> {
+async function runPlugin(exec: ExecConfig, cluster: ClusterEntry): Promise<ExecStatus> {
+  // Loaded only for exec users: most commands never start a process.
+  const { execFile } = await import('node:child_process');
   const command = exec.command ?? '';
   const apiVersion = exec.apiVersion ?? 'client.authentication.k8s.io/v1';
   const info = {
