@@ -59,8 +59,9 @@ export interface ApplyOutcome {
   error?: KubeError;
 }
 
-// Eight requests in flight keep a 50-object release quick without tripping API priority and fairness.
-const DEFAULT_CONCURRENCY = 8;
+// All objects of a kind at once, as Helm applies a kind (up to sixteen; the connection bounds requests in flight
+// again and backs off on 429): one wave per kind keeps the API server busy instead of waiting between waves.
+const DEFAULT_CONCURRENCY = 16;
 // How often to look again for a deleted object or an establishing CRD; short because both take seconds.
 const SETTLE_POLL_MS = 100;
 
