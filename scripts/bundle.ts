@@ -3,6 +3,9 @@
  * ESM for Node, minified, one chunk per lazily imported part (so a command loads only what it uses),
  * output under dist/ (git-ignored), the files some modules read beside themselves copied next to
  * the bundle, and a build stamp that tells when the bundle no longer matches its sources.
+ * package.json declares `"sideEffects": false`: the project's own modules do nothing when imported
+ * (a module that must run for its effect would need listing there), so esbuild drops those a bundle
+ * does not use. With barrels.ts and lazy-packages.ts (the plugins below) a command loads only its part.
  */
 import { copyFileSync, existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
