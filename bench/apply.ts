@@ -1,110 +1,238 @@
 /**
- * Benchmark: the same 50-object manifest applied by quayside's applier and by
- * `kubectl apply --server-side`, each as a whole process, against one simulator that is reset
- * before every run (so every run is a first install). Prints min/median/max wall time, the ratio
- * of medians and the API calls each made (from the simulator's request log).
+ * Benchmark: quayside against the real helm 4.1.4 and kubectl 1.34 (from the CDK kubectl layer), each a
+ * whole process against one in-process simulator, on what users do most:
  *
- * quayside runs two ways: bundled into one file by esbuild (as a Lambda ships it) and through tsx
- * (as `npx quayside` runs today); the difference is module loading, mostly @kubernetes/client-node.
+ *   install   the 51-object bench chart, no wait (helm's default; quayside --wait=false; kubectl
+ *             apply --server-side of the rendered objects), into a fresh namespace per run
+ *   upgrade   the same release with one value changed (one ConfigMap of the 51 changes)
+ *   history   of a 30-revision release
+ *   list      `list -A` with 50 releases
  *
- *   node --import tsx bench/apply.ts [runs=5]
+ * Runs alternate (the tools take turns within a round, in a rotating order) and medians are quoted,
+ * with the median of the per-round ratios beside the ratio of medians: the machine is shared and its
+ * speed drifts. kubectl has no releases, so it is timed on install and upgrade only.
+ *
+ *   node --import tsx bench/apply.ts [--runs N] [--cases install,upgrade,history,list]
  */
-import { execFile } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { startSimulator } from '../lib/sim/index.ts';
-import { benchManifest } from './apply-manifest.ts';
+import { helmBinary, layerBinary } from '../test/fixtures/real-helm.ts';
+import { CHART, createPeers, type Peer, type PeerName, runConcurrently, SMALL_CHART } from './peers.ts';
+import { printTable } from './table.ts';
 
-const run = promisify(execFile);
-const runs = Number(process.argv[2] ?? 5);
-
-const stats = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return { min: s[0]!, median: s[Math.floor(s.length / 2)]!, max: s[s.length - 1]! };
-};
-
-async function hasKubectl(): Promise<boolean> {
-  return run('kubectl', ['version', '--client']).then(
-    () => true,
-    () => false,
-  );
-}
-
-const sim = await startSimulator({ rolloutStepMs: 30 });
-const dir = mkdtempSync(join(tmpdir(), 'quayside-bench-'));
-const kubeconfig = join(dir, 'kubeconfig');
-const manifest = join(dir, 'manifest.yaml');
-writeFileSync(kubeconfig, sim.kubeconfig);
-writeFileSync(manifest, benchManifest());
-
-// esbuild comes with tsx; the bundle is what a Lambda would load.
-const { build } = await import('esbuild');
-const bundle = join(dir, 'apply-once.mjs');
-await build({
-  entryPoints: ['bench/apply-once.ts'],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outfile: bundle,
-  // client-node's CommonJS dependencies call require(); give the ESM bundle one.
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '7' },
+    cases: { type: 'string', default: 'install,upgrade,history,list' },
   },
-  logLevel: 'warning',
 });
+const RUNS = Number(args.runs);
+const CASES = new Set((args.cases ?? '').split(','));
 
-const tools: Record<string, string[]> = {
-  'quayside bundled': [process.execPath, bundle, kubeconfig, manifest],
-  'quayside tsx': [process.execPath, '--import', 'tsx', 'bench/apply-once.ts', kubeconfig, manifest],
-};
-if (await hasKubectl()) {
-  tools.kubectl = [
-    'kubectl',
-    '--kubeconfig',
-    kubeconfig,
-    'apply',
-    '--server-side',
-    '-n',
-    'default',
-    '-f',
-    manifest,
-  ];
-}
+const dir = mkdtempSync(join(tmpdir(), 'quayside-bench-peers-'));
+const sim = await startSimulator({ kubeconfigPath: join(dir, 'kubeconfig') });
+const peers = createPeers({
+  dir,
+  kubeconfig: join(dir, 'kubeconfig'),
+  helm: await helmBinary('v34'),
+  kubectl: await layerBinary('kubectl', 'v34'),
+});
+const { quayside, helm, kubectl } = peers;
 
-const results: Record<string, { ms: number[]; calls: number[] }> = {};
-for (let i = 0; i < runs; i++) {
-  for (const [name, [command, ...args]] of Object.entries(tools)) {
-    await sim.reset();
-    const before = sim.requests.length;
-    const start = performance.now();
-    await run(command!, args, { maxBuffer: 16 * 1024 * 1024 });
-    const ms = performance.now() - start;
-    results[name] ??= { ms: [], calls: [] };
-    results[name].ms.push(ms);
-    results[name].calls.push(sim.requests.length - before);
+/** Times each tool's command once per round, in a rotating order; `before` prepares a round untimed. */
+async function alternate(
+  tools: readonly Peer[],
+  command: (tool: Peer, round: number) => readonly string[],
+  before?: (round: number) => Promise<void>,
+): Promise<Map<PeerName, number[]>> {
+  const times = new Map<PeerName, number[]>(tools.map((t) => [t.name, []]));
+  // One untimed round first: caches (the page cache, kubectl's discovery cache) are warm for everyone.
+  for (let round = -1; round < RUNS; round++) {
+    await before?.(round);
+    const order = tools.map((_, i) => tools[(i + Math.max(round, 0)) % tools.length]!);
+    for (const tool of order) {
+      const ms = await tool.time(command(tool, round));
+      if (round >= 0) times.get(tool.name)!.push(ms);
+    }
   }
+  return times;
 }
-await sim.stop();
-rmSync(dir, { recursive: true, force: true });
 
-console.log(
-  `50 objects, ${runs} runs each, first install every run, load average ${loadavg()[0]!.toFixed(1)}\n`,
-);
-console.log('tool              min ms  median ms  max ms  API calls');
-for (const [name, r] of Object.entries(results)) {
-  const t = stats(r.ms);
-  console.log(
-    `${name.padEnd(17)} ${t.min.toFixed(0).padStart(6)} ${t.median.toFixed(0).padStart(10)} ${t.max.toFixed(0).padStart(7)}  ${stats(r.calls).median}`,
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const summary: string[][] = [];
+
+function report(title: string, times: Map<PeerName, number[]>): void {
+  const q = times.get('quayside')!;
+  const rows = [...times].map(([name, ms]) => {
+    const sorted = [...ms].sort((a, b) => a - b);
+    const ratio = name === 'quayside' ? '' : (median(q) / median(ms)).toFixed(2);
+    const perRound = name === 'quayside' ? '' : median(q.map((x, i) => x / ms[i]!)).toFixed(2);
+    return [
+      name,
+      sorted[0]!.toFixed(0),
+      median(ms).toFixed(0),
+      sorted[sorted.length - 1]!.toFixed(0),
+      ratio,
+      perRound,
+    ];
+  });
+  printTable(
+    `${title} (${RUNS} alternating runs each, ms, load average ${loadavg()[0]!.toFixed(1)})`,
+    ['tool', 'min', 'median', 'max', 'quayside/tool (medians)', 'median of per-run ratios'],
+    rows,
   );
-}
-if (results.kubectl) {
-  for (const name of ['quayside bundled', 'quayside tsx']) {
-    const ratio = stats(results[name]!.ms).median / stats(results.kubectl.ms).median;
-    console.log(`${name} / kubectl median time: ${ratio.toFixed(2)}`);
+  for (const [name, ms] of times) {
+    if (name !== 'quayside') summary.push([title, name, (median(q) / median(ms)).toFixed(2)]);
   }
-} else {
-  console.log('\nkubectl not on PATH: only quayside measured');
+}
+
+const namespaceOf = (tool: Peer, what: string) => `${what}-${tool.name}`;
+const kubectlManifests = new Map<string, string>();
+/** The bench chart as kubectl gets it: rendered once per value by quayside's own template. */
+function rendered(logLevel: string, namespace: string): string {
+  const key = `${logLevel}/${namespace}`;
+  const cached = kubectlManifests.get(key);
+  if (cached) return cached;
+  const file = join(dir, `manifest-${kubectlManifests.size}.yaml`);
+  const text = execFileSync(
+    process.execPath,
+    ['bin/quayside.js', 'template', 'bench', CHART, '-n', namespace, '--set', `logLevel=${logLevel}`],
+    { encoding: 'utf8' },
+  );
+  writeFileSync(file, text);
+  kubectlManifests.set(key, file);
+  return file;
+}
+
+/** The command installing or upgrading the bench release as each tool does it. */
+function deploy(tool: Peer, namespace: string, logLevel: string, store: string): string[] {
+  const set = ['--set', `logLevel=${logLevel}`];
+  switch (tool.name) {
+    case 'quayside':
+      return [
+        'upgrade',
+        '--install',
+        'bench',
+        CHART,
+        '-n',
+        namespace,
+        '--wait=false',
+        '--store',
+        store,
+        ...set,
+      ];
+    case 'helm':
+      return ['upgrade', '--install', 'bench', CHART, '-n', namespace, '--history-max', '0', ...set];
+    case 'kubectl':
+      return ['apply', '--server-side', '-n', namespace, '-f', rendered(logLevel, namespace)];
+  }
+}
+
+try {
+  process.stdout.write(
+    `quayside: ${quayside.describe()}\nhelm:     ${helm.describe()}\nkubectl:  ${kubectl.describe()}\n\n`,
+  );
+  const store = (name: string) => `file://${join(dir, 'stores', name)}`;
+
+  if (CASES.has('install')) {
+    const times = await alternate(
+      [quayside, helm, kubectl],
+      (tool, round) =>
+        tool.name === 'quayside'
+          ? [
+              'install',
+              'bench',
+              CHART,
+              '-n',
+              namespaceOf(tool, 'install'),
+              '--wait=false',
+              '--store',
+              store(`install-${round}`),
+            ]
+          : tool.name === 'helm'
+            ? ['install', 'bench', CHART, '-n', namespaceOf(tool, 'install')]
+            : deploy(tool, namespaceOf(tool, 'install'), 'info', ''),
+      async () => {
+        // Every run is a first install into an empty cluster.
+        await sim.reset();
+        for (const tool of [quayside, helm, kubectl])
+          await peers.createNamespace(namespaceOf(tool, 'install'));
+      },
+    );
+    report('install, 51 objects, no wait', times);
+  }
+
+  // One release per tool, kept from here on: upgraded, then its history read.
+  await sim.reset();
+  for (const tool of [quayside, helm, kubectl]) {
+    await peers.createNamespace(namespaceOf(tool, 'app'));
+    await tool.run(deploy(tool, namespaceOf(tool, 'app'), 'v0', store('app')));
+  }
+  let revisions = 1;
+  if (CASES.has('upgrade')) {
+    const times = await alternate([quayside, helm, kubectl], (tool, round) =>
+      deploy(tool, namespaceOf(tool, 'app'), `v${round + 2}`, store('app')),
+    );
+    revisions += RUNS + 1;
+    report('upgrade, one value changed (1 of 51 objects)', times);
+  }
+
+  if (CASES.has('history')) {
+    // Up to 30 revisions, untimed.
+    for (; revisions < 30; revisions++) {
+      for (const tool of [quayside, helm]) {
+        await tool.run(deploy(tool, namespaceOf(tool, 'app'), `h${revisions}`, store('app')));
+      }
+    }
+    const times = await alternate([quayside, helm], (tool) => [
+      'history',
+      'bench',
+      '-n',
+      namespaceOf(tool, 'app'),
+      ...(tool.name === 'quayside' ? ['--store', store('app')] : []),
+    ]);
+    report('history of a 30-revision release', times);
+  }
+
+  if (CASES.has('list')) {
+    // 50 small releases per tool, each in its own namespace, untimed and a few at a time.
+    const releases = Array.from({ length: 50 }, (_, i) => i);
+    for (const i of releases) await peers.createNamespace(`list-${i}`);
+    await runConcurrently(
+      releases.flatMap((i) => [
+        () =>
+          quayside.run([
+            'install',
+            `q${i}`,
+            SMALL_CHART,
+            '-n',
+            `list-${i}`,
+            '--wait=false',
+            '--store',
+            store('list'),
+          ]),
+        () => helm.run(['install', `h${i}`, SMALL_CHART, '-n', `list-${i}`]),
+      ]),
+      4,
+    );
+    const times = await alternate([quayside, helm], (tool) => [
+      'list',
+      '-A',
+      ...(tool.name === 'quayside' ? ['--store', store('list')] : []),
+    ]);
+    report('list -A, 50 releases', times);
+  }
+
+  printTable(
+    'quayside/tool, ratio of medians (below 1: quayside is faster)',
+    ['case', 'tool', 'ratio'],
+    summary,
+  );
+} finally {
+  await sim.stop();
+  rmSync(dir, { recursive: true, force: true });
 }

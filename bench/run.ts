@@ -20,6 +20,7 @@ const cases: Record<string, () => Promise<void>> = {
   store: benchStore,
   chart: script('chart-render.ts'),
   sim: script('sim-startup.ts'),
+  cli: script('cli.ts'),
   apply: script('apply.ts'),
   lambda: script('lambda.ts'),
 };

@@ -41,7 +41,7 @@ export async function runCommand(spec: CommandSpec, argv: readonly string[]): Pr
       return 0;
     }
     const output = outputFormat(spec.name, flags);
-    const target = resolveTarget(flags);
+    const target = await resolveTarget(flags);
     namespace = target.namespace;
     store = await openStore(target);
     return await spec.run({ ...parsed, target, store, output });

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { parse } from 'yaml';
 import type { ReleaseId } from '../domain/index.ts';
 import { parseReleaseId } from '../domain/index.ts';
+import { readYaml } from '../kube/index.ts';
 import { openDriver, ReleaseStore } from '../store/index.ts';
 import type { Flags } from './args.ts';
 import { NoClusterError } from './errors.ts';
@@ -37,10 +37,13 @@ interface KubeconfigFile {
 }
 
 /** Reads the context's name and namespace without loading the Kubernetes client (it costs ~1 s). */
-function readContext(file: string, wanted: string | undefined): { name?: string; namespace?: string } {
+async function readContext(
+  file: string,
+  wanted: string | undefined,
+): Promise<{ name?: string; namespace?: string }> {
   let config: KubeconfigFile = {};
   try {
-    config = (parse(readFileSync(file, 'utf8')) ?? {}) as KubeconfigFile;
+    config = ((await readYaml(readFileSync(file, 'utf8'))) ?? {}) as KubeconfigFile;
   } catch {
     return wanted === undefined ? {} : { name: wanted };
   }
@@ -54,9 +57,9 @@ function readContext(file: string, wanted: string | undefined): { name?: string;
  * (--cluster, else the kubeconfig's current one); the namespace is -n, else the context's, else `default`.
  * @throws NoClusterError when no context can be found.
  */
-export function resolveTarget(flags: Flags, env: NodeJS.ProcessEnv = process.env): Target {
+export async function resolveTarget(flags: Flags, env: NodeJS.ProcessEnv = process.env): Promise<Target> {
   const kubeconfig = kubeconfigOf(flags, env);
-  const context = readContext(kubeconfig, flags.cluster);
+  const context = await readContext(kubeconfig, flags.cluster);
   if (context.name === undefined) throw new NoClusterError(MESSAGES.noCluster(kubeconfig));
   return {
     storeUrl: storeUrlOf(flags, env),

@@ -23,7 +23,7 @@ function directOptions({ target, store, flags }: CommandInput): DirectRunnerOpti
 }
 
 /** The runner for this invocation: queued when a queue URL is given, direct otherwise. */
-export function runnerFor(input: CommandInput, command: string): ActionRunner {
+export async function runnerFor(input: CommandInput, command: string): Promise<ActionRunner> {
   const queueUrl = input.flags['queue-url'] ?? process.env.QUAYSIDE_QUEUE_URL;
   const noFollow = input.flags['no-follow'] === true;
   if (noFollow && !queueUrl) {
@@ -47,7 +47,8 @@ export const installCommand: CommandSpec = {
     const values = valuesOf(input.flags);
     const chart = await chartOf(chartRef, input.flags);
     const options = actionOptionsOf('install', input.flags);
-    const result = await runnerFor(input, 'install').install({ release, chart, values, options });
+    const runner = await runnerFor(input, 'install');
+    const result = await runner.install({ release, chart, values, options });
     return reportResult(input, result, []);
   },
 };
@@ -63,7 +64,8 @@ export const upgradeCommand: CommandSpec = {
     const values = valuesOf(input.flags);
     const chart = await chartOf(chartRef, input.flags);
     const options = actionOptionsOf('upgrade', input.flags);
-    const result = await runnerFor(input, 'upgrade').upgrade({ release, chart, values, options });
+    const runner = await runnerFor(input, 'upgrade');
+    const result = await runner.upgrade({ release, chart, values, options });
     const lead = result.action === 'install' ? MESSAGES.installingNow(name) : MESSAGES.upgraded(name);
     return reportResult(input, result, [lead]);
   },
@@ -79,7 +81,8 @@ export const rollbackCommand: CommandSpec = {
     const release = releaseOf(input.target, name);
     const revision = revisionNumber('rollback', revisionText);
     const options = actionOptionsOf('rollback', input.flags);
-    const result = await runnerFor(input, 'rollback').rollback({
+    const runner = await runnerFor(input, 'rollback');
+    const result = await runner.rollback({
       release,
       ...(revision ? { revision } : {}),
       options,
@@ -97,7 +100,8 @@ export const uninstallCommand: CommandSpec = {
     const name = input.positionals[0] as string;
     const release = releaseOf(input.target, name);
     const options = actionOptionsOf('uninstall', input.flags);
-    const result = await runnerFor(input, 'uninstall').uninstall({ release, options });
+    const runner = await runnerFor(input, 'uninstall');
+    const result = await runner.uninstall({ release, options });
     const done = input.flags['keep-history'] ? MESSAGES.uninstalledKept(name) : MESSAGES.uninstalled(name);
     return reportResult(input, result, [done], { statusBlock: false });
   },

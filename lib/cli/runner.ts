@@ -13,7 +13,6 @@ import {
 } from '../engine/index.ts';
 import { kubeconfigConnectionProvider, systemClock } from '../kube/index.ts';
 import type { ReleaseStore } from '../store/index.ts';
-import { QueuedRunner } from './queued-runner.ts';
 
 /**
  * How the CLI performs the four changing actions. Direct mode runs the engine in this
@@ -99,10 +98,14 @@ export interface RunnerChoice {
   readonly direct: DirectRunnerOptions;
 }
 
-/** The seam between direct and queued mode: a queue URL selects the queued runner, none the direct one. */
-export function createActionRunner(choice: RunnerChoice): ActionRunner {
+/**
+ * The seam between direct and queued mode: a queue URL selects the queued runner, none the direct one.
+ * The queued runner (and with it the SQS client) is loaded only in queued mode.
+ */
+export async function createActionRunner(choice: RunnerChoice): Promise<ActionRunner> {
   if (choice.queueUrl !== undefined && choice.queueUrl !== '') {
     const { direct } = choice;
+    const { QueuedRunner } = await import('./queued-runner.ts');
     return new QueuedRunner({
       queueUrl: choice.queueUrl,
       store: direct.store,

@@ -74,6 +74,12 @@ export async function runSimCommand(argv: string[]): Promise<number> {
     );
     return 1;
   }
+  // The handlers go in before anything is printed: whoever reads the output may signal at once.
+  const stopped = new Promise<void>((done) => {
+    const stop = () => done();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   process.stdout.write(
     `Kubernetes API simulator listening on ${simulator.url}\n` +
       `kubeconfig: ${simulator.kubeconfigPath}\n\n` +
@@ -83,11 +89,7 @@ export async function runSimCommand(argv: string[]): Promise<number> {
         : 'State is lost on exit (use --state DIR to keep it)\n') +
       'Press Ctrl+C to stop.\n',
   );
-  await new Promise<void>((done) => {
-    const stop = () => done();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
   await simulator.stop();
   return 0;
 }

@@ -89,7 +89,6 @@ export async function runStartCommand(argv: string[]): Promise<number> {
     }
   }
 
-  say('\nPress Ctrl-C to stop.');
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       say(`\n${signal}: finishing the requests in hand, then stopping (press Ctrl-C again to stop at once).`);
@@ -98,6 +97,8 @@ export async function runStartCommand(argv: string[]): Promise<number> {
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+    // Only once the handlers are in place: whoever reads this may send the signal at once.
+    say('\nPress Ctrl-C to stop.');
   });
   await stack.stop();
   say('Stopped.');

@@ -121,19 +121,22 @@ export function recordResults(results: readonly KubeObjectResult[]): ObjectResul
 
 /**
  * Applies the objects, prunes what `previous` had and they dropped, and waits
- * for health when asked.
+ * for health when asked. `settled`: the deployed revision's objects, which lets
+ * apply skip objects it would not change.
  * @throws StepFailure with the reason and the per-object results so far.
  */
 export async function applyAndWait(
   ctx: StepContext,
   objects: KubeObject[],
   previous: KubeObject[],
+  settled: KubeObject[] = [],
 ): Promise<ObjectResult[]> {
   progress(ctx, 'apply', `applying ${objects.length} objects`);
   const outcome = await applyRevision({
     connection: ctx.connection,
     objects,
     previousObjects: previous,
+    settledObjects: settled,
     release: { name: ctx.release.name, namespace: ctx.release.namespace },
     force: ctx.options.force ?? false,
     takeOwnership: ctx.options.takeOwnership ?? false,

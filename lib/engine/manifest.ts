@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import type { RenderedManifest } from '../chart/index.ts';
-import type { KubeObject } from '../kube/index.ts';
+import { type KubeObject, loadYamlDocuments } from '../kube/index.ts';
 import { ManifestError } from './errors.ts';
 
 /** The manifest as Helm stores it: each template's output under a `# Source:` line. */
@@ -15,15 +15,8 @@ export function joinManifests(manifests: readonly RenderedManifest[]): string {
  */
 export function parseManifest(manifest: string): KubeObject[] {
   const objects: KubeObject[] = [];
-  const documents = parseAllDocuments(manifest);
-  const list = Array.isArray(documents) ? documents : [documents];
-  list.forEach((document, index) => {
-    if (document.errors.length > 0) {
-      throw new ManifestError(
-        `manifest document ${index + 1} is not valid YAML: ${document.errors[0]?.message}`,
-      );
-    }
-    const value = document.toJS({ maxAliasCount: 100 }) as unknown;
+  const values = loadYamlDocuments(manifest) ?? readDocuments(manifest);
+  values.forEach((value, index) => {
     if (value === null || value === undefined) return;
     for (const object of flatten(value)) {
       const meta = (object as { metadata?: { name?: unknown } }).metadata;
@@ -40,6 +33,20 @@ export function parseManifest(manifest: string): KubeObject[] {
     }
   });
   return objects;
+}
+
+/** The documents as the yaml library reads them: for what the fast reader leaves, and its errors. */
+function readDocuments(manifest: string): unknown[] {
+  const documents = parseAllDocuments(manifest);
+  const list = Array.isArray(documents) ? documents : [documents];
+  return list.map((document, index) => {
+    if (document.errors.length > 0) {
+      throw new ManifestError(
+        `manifest document ${index + 1} is not valid YAML: ${document.errors[0]?.message}`,
+      );
+    }
+    return document.toJS({ maxAliasCount: 100 }) as unknown;
+  });
 }
 
 function flatten(value: unknown): Array<Record<string, unknown>> {

@@ -37,6 +37,8 @@ interface Prepared {
   readonly current: Revision | undefined;
   /** Objects of the revision last applied, for pruning. */
   readonly previousObjects: KubeObject[];
+  /** Objects of the deployed revision, whose apply completed: unchanged ones need not be sent again. */
+  readonly settledObjects: KubeObject[];
   readonly chart: Chart;
   readonly config: Values;
   readonly chartDefaults: Values | undefined;
@@ -137,7 +139,12 @@ export async function upgradeRelease(
     try {
       if (options.createNamespace) await ensureNamespace(ctx);
       hooks = await runHooks(ctx, hooks, pre as string);
-      objects = await applyAndWait(ctx, objectsOf(rendered, prepared.isInstall), prepared.previousObjects);
+      objects = await applyAndWait(
+        ctx,
+        objectsOf(rendered, prepared.isInstall),
+        prepared.previousObjects,
+        prepared.settledObjects,
+      );
       hooks = await runHooks(ctx, hooks, post as string);
     } catch (thrown) {
       const error = asStepFailure(thrown);
@@ -193,11 +200,19 @@ async function prepare(
   const resolved = isInstall
     ? { config: input.values ?? {} }
     : resolveUpgradeValues(input.values ?? {}, current, options);
+  const previousObjects = parseManifest(previousManifest);
+  const deployed = current !== undefined && current.revision === head?.deployedRevision;
+  const settledObjects = !deployed
+    ? []
+    : current === lastApplied
+      ? previousObjects
+      : parseManifest(current.body.manifest);
   return {
     head,
     isInstall,
     current,
-    previousObjects: parseManifest(previousManifest),
+    previousObjects,
+    settledObjects,
     chart,
     config: resolved.config,
     chartDefaults: resolved.chartDefaults,

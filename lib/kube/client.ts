@@ -37,6 +37,14 @@ export interface KubeClient {
     namespace?: string;
     labelSelector?: string;
   }): Promise<KubeObject[]>;
+  /** One page of a list: at most `limit` items, and the token for the next page when there is one. */
+  listPage(query: {
+    apiVersion: string;
+    kind: string;
+    namespace?: string;
+    limit: number;
+    continue?: string;
+  }): Promise<{ items: KubeObject[]; continue?: string }>;
   /** Forgets what discovery said about a group-version, e.g. after a CRD for it was applied. */
   forget(apiVersion: string): void;
 }
@@ -166,6 +174,16 @@ export function createKubeClient(options: ClientOptions): KubeClient {
       const list = body as { items?: KubeObject[] };
       // List items come without apiVersion/kind; put them back so evaluators can rely on them.
       return (list.items ?? []).map((item) => ({ ...item, apiVersion, kind }));
+    },
+    async listPage({ apiVersion, kind, namespace, limit, continue: token }) {
+      const ref = { apiVersion, kind, name: '', ...(namespace ? { namespace } : {}) };
+      const path = collectionPath(apiVersion, await resource(ref), namespace);
+      const query = { limit: String(limit), continue: token };
+      const { body } = await send({ method: 'GET', path, query, ref });
+      const list = body as { items?: KubeObject[]; metadata?: { continue?: string } };
+      const items = (list.items ?? []).map((item) => ({ ...item, apiVersion, kind }));
+      const next = list.metadata?.continue;
+      return next ? { items, continue: next } : { items };
     },
     forget(apiVersion) {
       connection.discoveryCache.delete(apiVersion);

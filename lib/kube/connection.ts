@@ -1,5 +1,6 @@
 import { Agent, request as httpsRequest } from 'node:https';
 import { classifyResponse, classifyTransportError } from './classify.ts';
+import { RequestGate } from './gate.ts';
 import {
   type ClusterEndpoint,
   type Credentials,
@@ -59,6 +60,9 @@ export interface ConnectionProvider {
 
 // A request that gets no answer in this long is abandoned and retried as a transport error.
 const REQUEST_TIMEOUT_MS = 30_000;
+// Requests in flight on one connection at most (fewer after the server answers 429, see RequestGate).
+// Each is a keep-alive socket; sixteen keep a 50-object kind busy without a queue at the server.
+const MAX_IN_FLIGHT = 16;
 
 function queryString(query: KubeRequest['query']): string {
   const params = new URLSearchParams();
@@ -90,6 +94,7 @@ function parseBody(text: string): unknown {
 export function connectionFromEndpoint(endpoint: ClusterEndpoint): KubeConnection {
   const base = new URL(endpoint.server);
   const cluster = endpoint.name;
+  const gate = new RequestGate(MAX_IN_FLIGHT);
   let agent: { agent: Agent; cert: string | undefined; key: string | undefined } | undefined;
 
   // One keep-alive agent per connection; rebuilt only when a plugin hands out a new client certificate.
@@ -100,6 +105,7 @@ export function connectionFromEndpoint(endpoint: ClusterEndpoint): KubeConnectio
     agent?.agent.destroy();
     const created = new Agent({
       keepAlive: true,
+      maxSockets: MAX_IN_FLIGHT,
       ...(endpoint.tls.ca === undefined ? {} : { ca: endpoint.tls.ca }),
       ...(cert === undefined ? {} : { cert }),
       ...(key === undefined ? {} : { key }),
@@ -151,11 +157,20 @@ export function connectionFromEndpoint(endpoint: ClusterEndpoint): KubeConnectio
   }
 
   async function send(req: KubeRequest): Promise<KubeResponse> {
-    let response = await attempt(req, await endpoint.credentials.get());
-    if (response.status === 401) {
-      endpoint.credentials.refresh();
-      response = await attempt(req, await endpoint.credentials.get());
+    const credentials = await endpoint.credentials.get();
+    await gate.enter();
+    let response: RawResponse;
+    try {
+      response = await attempt(req, credentials);
+      if (response.status === 401) {
+        endpoint.credentials.refresh();
+        response = await attempt(req, await endpoint.credentials.get());
+      }
+    } catch (error) {
+      gate.leave('done');
+      throw error;
     }
+    gate.leave(response.status === 429 ? 'throttled' : 'done');
     const body = parseBody(response.text);
     if (response.status < 200 || response.status > 299) {
       throw classifyResponse(req.ref, { status: response.status, body, headers: response.headers });

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { KubeConnectionError } from './errors.ts';
 import type { CredentialSource, Credentials, EndpointTls } from './kubeconfig.ts';
 import { KUBECONFIG_MESSAGES } from './messages.ts';
@@ -87,6 +86,8 @@ async function runPlugin(input: {
     ...Object.fromEntries((exec.env ?? []).map((e) => [e.name, e.value])),
     KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion, kind: 'ExecCredential', spec }),
   };
+  // child_process is loaded only for plugins: most connections never run one.
+  const { execFile } = await import('node:child_process');
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(
       exec.command,

@@ -80,3 +80,4 @@ export {
   type WaitOutcome,
   waitForHealthy,
 } from './wait.ts';
+export { loadYamlDocuments, readYaml } from './yaml.ts';

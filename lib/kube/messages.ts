@@ -27,7 +27,11 @@ export const MESSAGES = {
   recreated: (fields: readonly string[]) => `recreated: immutable field ${fields.join(', ')}`,
   waitFailed: (ref: string, reason: string) => `${ref}: ${reason}`,
   waitTimeout: (laggards: readonly string[]) => `timed out waiting for ${laggards.join('; ')}`,
+  notRead: 'the object was not read before applying it',
   notConnected: (cluster: string) => `no connection configured for cluster "${cluster}"`,
+  badKubeconfig: (detail: string) => `the kubeconfig cannot be read: ${detail}`,
+  execFailed: (command: string, detail: string) =>
+    `the kubeconfig's credential plugin "${command}" failed: ${detail}`,
 } as const;
 
 /** Why an object is not ready yet, or failed: shown in wait timeouts and failures. */

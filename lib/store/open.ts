@@ -1,7 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { StoreDriver } from './driver.ts';
-import { DynamoDbDriver } from './dynamodb.ts';
-import { ensureReleaseTable } from './dynamodb-table.ts';
 import { StoreConfigError } from './errors.ts';
 import { FileDriver } from './file.ts';
 import { MemoryDriver } from './memory.ts';
@@ -43,6 +40,12 @@ export async function openDriver(url: string): Promise<StoreDriver> {
         parsed.searchParams.get('region') ??
         process.env.AWS_REGION ??
         (endpoint === undefined ? undefined : 'us-east-1');
+      // The AWS SDK loads only for a DynamoDB store: a CLI on a file store starts without it.
+      const [{ DynamoDBClient }, { DynamoDbDriver }, { ensureReleaseTable }] = await Promise.all([
+        import('@aws-sdk/client-dynamodb'),
+        import('./dynamodb.ts'),
+        import('./dynamodb-table.ts'),
+      ]);
       const client = new DynamoDBClient({
         ...(endpoint === undefined ? {} : { endpoint, credentials: localCredentials() }),
         ...(region === undefined ? {} : { region }),

@@ -261,3 +261,92 @@ describe('applying a revision to a cluster', () => {
     expect(await readLive(connection, '/api/v1/namespaces/default/configmaps/b')).toBeDefined();
   });
 });
+
+describe('reading the live objects before writing', () => {
+  const many = (data: string) => ['a', 'b', 'c', 'd'].map((name) => configMap(name, { data }));
+  const calls = (since: number) => sim.requests.slice(since).map((r) => `${r.verb} ${r.status}`);
+
+  it('lists a kind once per namespace instead of reading each object, and still tells unchanged from configured', async () => {
+    await apply(many('1'));
+    const before = sim.requests.length;
+    const next = many('1');
+    next[2] = configMap('c', { data: '2' });
+    const outcome = await apply(next, { previousObjects: many('1') });
+    expect(outcome.results.map((r) => `${r.name} ${r.action}`)).toEqual([
+      'a unchanged',
+      'b unchanged',
+      'c configured',
+      'd unchanged',
+    ]);
+    expect(calls(before).sort()).toEqual(['list 200', 'patch 200', 'patch 200', 'patch 200', 'patch 200']);
+  });
+
+  it('finds objects of other releases and unmanaged ones in the list and writes nothing', async () => {
+    await applyRevision({
+      connection,
+      objects: [configMap('b', { x: '1' })],
+      release: { name: 'blog', namespace: 'default' },
+      deadline: inAMinute(),
+    });
+    await applyAs(
+      connection,
+      'kubectl',
+      '/api/v1/namespaces/default/configmaps/c',
+      configMap('c', { x: '1' }),
+    );
+    const before = sim.requests.length;
+    const refused = await apply(many('1'));
+    expect(refused.ok).toBe(false);
+    expect(refused.results.map((r) => `${r.name} ${r.error?.constructor.name}`)).toEqual([
+      'b KubeOwnershipError',
+      'c KubeOwnershipError',
+    ]);
+    expect(calls(before)).toEqual(['list 200']);
+    expect(await readLive(connection, '/api/v1/namespaces/default/configmaps/a')).toBeUndefined();
+  });
+
+  it('reports a missing namespace once per object when the list finds nothing there', async () => {
+    const objects = many('1').map((o) => ({ ...o, metadata: { ...o.metadata, namespace: 'nowhere' } }));
+    const outcome = await apply(objects, { allowNamespaces: ['nowhere'] });
+    expect(outcome.error).toBeInstanceOf(KubeMissingNamespaceError);
+    expect(sim.requests.filter((r) => r.verb === 'patch')).toHaveLength(objects.length);
+  });
+});
+
+describe('leaving unchanged objects alone', () => {
+  const objects = () => [configMap('a', { mode: 'fast' }), deployment()];
+  const patches = (since: number) => sim.requests.slice(since).filter((r) => r.verb === 'patch').length;
+
+  it('sends nothing for objects whose manifest and live values are as the deployed revision left them', async () => {
+    await apply(objects());
+    const before = sim.requests.length;
+    const again = await apply(objects(), { previousObjects: objects(), settledObjects: objects() });
+    expect(again.results.map((r) => `${r.name} ${r.action}`)).toEqual(['a unchanged', 'web unchanged']);
+    expect(patches(before)).toBe(0);
+  });
+
+  it('sends an object again when its live value drifted', async () => {
+    await apply(objects());
+    const drifted = await readLive(connection, '/api/v1/namespaces/default/configmaps/a');
+    delete drifted!.metadata.managedFields;
+    drifted!.data = { mode: 'slow' };
+    await applyAs(connection, 'quayside', '/api/v1/namespaces/default/configmaps/a', drifted!);
+    const before = sim.requests.length;
+    const again = await apply(objects(), { previousObjects: objects(), settledObjects: objects() });
+    expect(again.results.map((r) => `${r.name} ${r.action}`)).toEqual(['a configured', 'web unchanged']);
+    expect(patches(before)).toBe(1);
+    const live = await readLive(connection, '/api/v1/namespaces/default/configmaps/a');
+    expect(live?.data).toEqual({ mode: 'fast' });
+  });
+
+  it('sends an object that a later, failed revision changed, so fields it dropped are removed', async () => {
+    const deployed = [configMap('a', { mode: 'fast', extra: 'yes' })];
+    await apply(deployed);
+    // The failed revision dropped `extra` but never got to apply it; the next one is the same.
+    const failed = [configMap('a', { mode: 'fast' })];
+    const outcome = await apply(failed, { previousObjects: failed, settledObjects: deployed });
+    expect(outcome.results.map((r) => r.action)).toEqual(['configured']);
+    const live = await readLive(connection, '/api/v1/namespaces/default/configmaps/a');
+    expect(live?.data).toEqual({ mode: 'fast' });
+  });
+});

@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
-import { extract } from 'tar-stream';
 import { ArchiveTooLargeError, UnsafeArchiveError } from '../errors.ts';
 import { ARCHIVE_MESSAGES } from '../messages.ts';
 import type { ChartFile } from '../types.ts';
@@ -23,6 +22,8 @@ export async function unpackChartArchive(
   const tarBytes = gunzip(archive, maxUnpackedBytes);
   const files: ChartFile[] = [];
   let total = 0;
+  // Loaded here, not at import: only charts that come as archives need the tar reader.
+  const { extract } = await import('tar-stream');
   const parser = extract();
   const done = new Promise<void>((resolve, reject) => {
     parser.on('entry', (header, stream, next) => {

@@ -9,7 +9,6 @@ import {
   isCompatibleRange,
   processDependencies,
 } from '../values/dependencies.ts';
-import { validateValuesAgainstSchemas } from '../values/schema.ts';
 import { isTable } from '../values/table.ts';
 import { HELM_VERSION, resolveCapabilities } from './capabilities.ts';
 import { sortManifests } from './sort-manifests.ts';
@@ -42,7 +41,8 @@ export async function renderChart(input: RenderInput): Promise<RenderedRelease> 
   const chart = cloneChartTree(input.chart);
   processDependencies(chart, input.values);
   const values = coalesceChartValues(chart, input.values);
-  validateValuesAgainstSchemas(chart, values);
+  // ajv (~150 KB of modules) loads only for a chart tree that has a values.schema.json.
+  if (hasSchema(chart)) (await import('../values/schema.ts')).validateValuesAgainstSchemas(chart, values);
 
   const request = buildRequest(chart, values, input, capabilities);
   const response = await runEngine(request);
@@ -153,4 +153,8 @@ function collectCrds(chart: Chart, fullPath: string): Array<{ path: string; cont
 
 function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
+}
+
+function hasSchema(chart: Chart): boolean {
+  return chart.schema !== undefined || chart.dependencies.some(hasSchema);
 }

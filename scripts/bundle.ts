@@ -1,0 +1,144 @@
+/**
+ * The project's esbuild conventions, for the CLI (scripts/build-cli.ts) and the Lambda functions alike:
+ * ESM for Node, minified, one chunk per lazily imported part (so a command loads only what it uses),
+ * output under dist/ (git-ignored), the files some modules read beside themselves copied next to
+ * the bundle, and a build stamp that tells when the bundle no longer matches its sources.
+ * package.json declares `"sideEffects": false`: the project's own modules do nothing when imported
+ * (a module that must run for its effect would need listing there), so esbuild drops those a bundle
+ * does not use. With barrels.ts and lazy-packages.ts (the plugins below) a command loads only its part.
+ */
+import { copyFileSync, existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, version as esbuildVersion, type Metafile } from 'esbuild';
+import { barrelImports } from './barrels.ts';
+import { lazyPackages } from './lazy-packages.ts';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The stamp's file name in the output folder; bin/quayside.js reads it to find a stale bundle. */
+export const STAMP_FILE = 'build-stamp.json';
+
+/**
+ * Files a module resolves beside itself (`new URL('./engine.wasm', import.meta.url)`): when the module
+ * is bundled, they are copied beside the bundle, where its chunks' import.meta.url points.
+ */
+const BESIDE_MODULE: Readonly<Record<string, readonly string[]>> = {
+  'lib/chart/engine/wasm-engine.ts': ['lib/chart/engine/engine.wasm', 'lib/chart/engine/wasm_exec.js'],
+};
+
+/** Besides the bundled sources, what a build depends on: installed packages and the build itself. */
+const ALWAYS_CHECKED = [
+  'node_modules/.package-lock.json',
+  'scripts/bundle.ts',
+  'scripts/barrels.ts',
+  'scripts/lazy-packages.ts',
+];
+
+export interface BundleInput {
+  /** Output name (written as `<name>.mjs`) → source file, relative to the repository root. */
+  readonly entryPoints: Readonly<Record<string, string>>;
+  /** Output folder relative to the repository root, e.g. `dist/cli`; replaced whole. */
+  readonly outdir: string;
+  /**
+   * Packages loaded from node_modules at run time instead of bundled: those that find files of their
+   * own beside their code (a jar, a worker script) break when moved into a bundle.
+   */
+  readonly external?: readonly string[];
+  /** Other files whose change makes the bundle stale (the build script that calls this, say). */
+  readonly alsoChecked?: readonly string[];
+}
+
+/** What the stamp holds: each input's size and modification time when the bundle was built. */
+export interface BuildStamp {
+  readonly esbuild: string;
+  readonly entryPoints: Readonly<Record<string, string>>;
+  /** Repository-relative path → [size in bytes, mtime in ms]. */
+  readonly inputs: Readonly<Record<string, readonly [number, number]>>;
+}
+
+// An ESM bundle has no `require`; CommonJS packages inside it (much of the AWS SDK's tree) call it.
+const REQUIRE_SHIM =
+  "import { createRequire as __quaysideCreateRequire } from 'node:module'; const require = __quaysideCreateRequire(import.meta.url);";
+
+/** The project's own files among esbuild's inputs (dependencies are covered by npm's lock file). */
+function projectInputs(metafile: Metafile): string[] {
+  return Object.keys(metafile.inputs)
+    .filter((path) => !path.includes('node_modules/') && !path.startsWith('<'))
+    .map((path) => relative(REPO_ROOT, resolve(REPO_ROOT, path)));
+}
+
+function stampOf(input: BundleInput, checked: readonly string[]): BuildStamp {
+  const inputs: Record<string, readonly [number, number]> = {};
+  for (const path of checked) {
+    const stat = statSync(join(REPO_ROOT, path), { throwIfNoEntry: false });
+    if (stat) inputs[path] = [stat.size, stat.mtimeMs];
+  }
+  return { esbuild: esbuildVersion, entryPoints: input.entryPoints, inputs };
+}
+
+/**
+ * Bundles the entry points into `outdir` (built beside it and swapped in, so a process starting
+ * meanwhile never loads half a bundle) and writes the build stamp. Returns the stamp.
+ * @throws the esbuild error (with its messages) when a source does not compile.
+ */
+export async function bundle(input: BundleInput): Promise<BuildStamp> {
+  const outdir = join(REPO_ROOT, input.outdir);
+  const staging = `${outdir}.building-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    const result = await build({
+      absWorkingDir: REPO_ROOT,
+      entryPoints: Object.fromEntries(Object.entries(input.entryPoints)),
+      outdir: staging,
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      // Lambda runs nodejs22.x/24.x, developers Node 20: the oldest decides.
+      target: 'node20',
+      minify: true,
+      // Names stay as written: typed errors are checked by instanceof, but their names are printed.
+      keepNames: true,
+      legalComments: 'linked',
+      external: [...(input.external ?? [])],
+      banner: { js: REQUIRE_SHIM },
+      plugins: [barrelImports(REPO_ROOT), lazyPackages()],
+      metafile: true,
+      logLevel: 'warning',
+    });
+    const sources = projectInputs(result.metafile);
+    const assets = sources.flatMap((source) => BESIDE_MODULE[source] ?? []);
+    for (const asset of assets) copyBeside(join(REPO_ROOT, asset), result.metafile);
+    const stamp = stampOf(input, [...sources, ...assets, ...ALWAYS_CHECKED, ...(input.alsoChecked ?? [])]);
+    writeFileSync(join(staging, STAMP_FILE), `${JSON.stringify(stamp)}\n`);
+    // What each output holds and imports, for esbuild's analyzer and for finding what a command loads.
+    writeFileSync(join(staging, 'metafile.json'), JSON.stringify(result.metafile));
+    swapIn(staging, outdir);
+    return stamp;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Copies a file into every folder the build wrote code to: wherever a chunk's import.meta.url points. */
+function copyBeside(file: string, metafile: Metafile): void {
+  const folders = new Set(Object.keys(metafile.outputs).map((out) => dirname(resolve(REPO_ROOT, out))));
+  for (const folder of folders) copyFileSync(file, join(folder, basename(file)));
+}
+
+/** Replaces `outdir` with `staging`; a build that lost a race to another leaves the other's in place. */
+function swapIn(staging: string, outdir: string): void {
+  const retired = `${outdir}.retired-${process.pid}`;
+  if (existsSync(outdir)) renameSync(outdir, retired);
+  try {
+    renameSync(staging, outdir);
+  } catch (error) {
+    // Another build put its own (equally fresh) bundle in place between the two renames.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+  } finally {
+    rmSync(retired, { recursive: true, force: true });
+  }
+}
