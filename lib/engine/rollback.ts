@@ -9,6 +9,7 @@ import { diffRevision } from '../kube/index.ts';
 import { NothingToRollBackError } from './errors.ts';
 import { applyAndWait, asStepFailure, openSteps, progress, runHooks } from './kube-steps.ts';
 import { parseManifest } from './manifest.ts';
+import { objectsReleaseMayOwn } from './owned.ts';
 import { requireRelease } from './reads.ts';
 import { answerIfFinished, duplicateResult, finishFailed, resultOf } from './record.ts';
 import type { ActionResult, EngineDeps, RequestContext, RollbackInput } from './types.ts';
@@ -16,7 +17,7 @@ import type { ActionResult, EngineDeps, RequestContext, RollbackInput } from './
 /**
  * Rollback to revision N (or the one before the latest): a new revision that
  * copies N's chart, values and manifest — never the chart source — applied,
- * pruned against the latest revision, and waited for.
+ * pruned against every object the release may own, and waited for.
  * @throws ReleaseNotFoundError, RevisionNotFoundError, NothingToRollBackError before anything changes.
  */
 export async function rollbackRelease(
@@ -34,9 +35,8 @@ export async function rollbackRelease(
   if (targetNumber > head.lastRevision)
     throw new RevisionNotFoundError({ name: input.release.name, revision: targetNumber });
   const target = await deps.store.getRevision(input.release, targetNumber);
-  const latest = await deps.store.getRevision(input.release, head.latestRevision);
   const objects = parseManifest(target.body.manifest);
-  const previous = parseManifest(latest.body.manifest);
+  const previous = await objectsReleaseMayOwn(deps.store, input.release, head);
   const { ctx, deadlines } = await openSteps({ deps, release: input.release, request, options });
   const { connection } = ctx;
 

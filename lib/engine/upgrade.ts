@@ -24,6 +24,7 @@ import {
   type StepContext,
 } from './kube-steps.ts';
 import { joinManifests, parseManifest } from './manifest.ts';
+import { objectsReleaseMayOwn } from './owned.ts';
 import { duplicateResult, ensureNamespace, finishedEarlier, finishFailed, resultOf } from './record.ts';
 import { rollbackRelease } from './rollback.ts';
 import type { ActionResult, EngineDeps, RequestContext, UpgradeInput } from './types.ts';
@@ -34,7 +35,7 @@ interface Prepared {
   readonly isInstall: boolean;
   /** The revision values are reused from: the deployed one, else the latest. */
   readonly current: Revision | undefined;
-  /** Objects of the revision last applied, for pruning. */
+  /** Objects the release may own (see objectsReleaseMayOwn), for pruning. */
   readonly previousObjects: KubeObject[];
   readonly chart: Chart;
   readonly config: Values;
@@ -103,6 +104,8 @@ export async function upgradeRelease(
   }
 
   progress(ctx, 'lease', `recording revision ${predicted} as pending`);
+  // What is about to be applied is on record before anything is applied: a run killed part way
+  // leaves a revision whose manifest names every object it may have created.
   const begun = await deps.store.begin({
     release: input.release,
     requestId: request.requestId,
@@ -110,22 +113,19 @@ export async function upgradeRelease(
     requestedBy: request.requestedBy,
     chart: chartRef(rendered),
     ...(options.description === undefined ? {} : { description: options.description }),
+    body: bodyOf(prepared, rendered),
     leaseExpiresAt: deadlines.lease,
   });
   if (begun.kind === 'duplicate') {
     return settleDuplicate(deps, { input, request, meta: begun.revision, startedAt, action });
   }
-  const lease = begun.lease;
-  if (lease.revision !== predicted) rendered = await render(deps, input, prepared, lease.revision);
-
-  const body: RevisionBody = {
-    config: prepared.config,
-    values: rendered.computedValues,
-    manifest: joinManifests(rendered.manifests),
-    notes: rendered.notes,
-    hooks: rendered.hooks,
-    objects: [],
-  };
+  let lease = begun.lease;
+  if (lease.revision !== predicted) {
+    // Another revision number (a race, or a resumed run): render for it and record that instead.
+    rendered = await render(deps, input, prepared, lease.revision);
+    lease = await deps.store.recordBody(lease, bodyOf(prepared, rendered));
+  }
+  const body = bodyOf(prepared, rendered);
   const [pre, post] = prepared.isInstall ? ['pre-install', 'post-install'] : ['pre-upgrade', 'post-upgrade'];
   let hooks: HookRecord[] = [...body.hooks];
   let objects: ObjectResult[] = [];
@@ -178,11 +178,6 @@ async function prepare(
     head === undefined
       ? undefined
       : await deps.store.getRevision(input.release, head.deployedRevision ?? head.latestRevision);
-  const lastApplied =
-    head === undefined || head.latestRevision === current?.revision
-      ? current
-      : await deps.store.getRevision(input.release, head.latestRevision);
-  const previousManifest = lastApplied?.body.manifest || current?.body.manifest || '';
   const chart = await (deps.loadChart ?? loadChart)(input.chart);
   const resolved = isInstall
     ? { config: input.values ?? {} }
@@ -191,7 +186,7 @@ async function prepare(
     head,
     isInstall,
     current,
-    previousObjects: parseManifest(previousManifest),
+    previousObjects: await objectsReleaseMayOwn(deps.store, input.release, head),
     chart,
     config: resolved.config,
     chartDefaults: resolved.chartDefaults,
@@ -220,6 +215,18 @@ async function render(
     },
     ...(deps.kubeVersion === undefined ? {} : { capabilities: { kubeVersion: deps.kubeVersion } }),
   });
+}
+
+/** The revision body as recorded before anything is applied: no hooks run, no object results yet. */
+function bodyOf(prepared: Prepared, rendered: RenderedRelease): RevisionBody {
+  return {
+    config: prepared.config,
+    values: rendered.computedValues,
+    manifest: joinManifests(rendered.manifests),
+    notes: rendered.notes,
+    hooks: rendered.hooks,
+    objects: [],
+  };
 }
 
 /** What gets applied: CRDs from crds/ on install (as Helm does), then the manifest. */

@@ -48,6 +48,7 @@ export {
   RESOURCE_POLICY_ANNOTATION,
 } from './ownership.ts';
 export { type DeleteObjectsInput, deleteObjects } from './prune.ts';
+export { identityOf, refOf } from './refs.ts';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
 export {
   type Clock,

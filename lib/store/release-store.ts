@@ -3,11 +3,13 @@ import {
   type IdGenerator,
   type ReleaseId,
   type Revision,
+  type RevisionBody,
   type RevisionMeta,
   randomId,
   systemClock,
 } from '../domain/index.ts';
 import { beginOperation, RequestIdReusedError } from './begin.ts';
+import { recordPendingBody } from './body-writes.ts';
 import { DEFAULT_CHUNK_BYTES, decodeRevisionMeta } from './codec.ts';
 import type { StoreContext } from './context.ts';
 import type { StoreDriver } from './driver.ts';
@@ -112,6 +114,17 @@ export class ReleaseStore {
       await pruneHistory(this.ctx, input.lease.release, input.historyMax ?? this.ctx.historyMax);
     }
     return meta;
+  }
+
+  /**
+   * Records the body of the leased pending revision before its objects are applied, when the body
+   * given to `begin` is not the one being applied (rendered again for another revision number, or a
+   * resumed run). Returns the lease with its new chunk count.
+   * @throws LeaseLostError when the lease was taken over.
+   * @throws RevisionTooLargeError when the body does not fit one transaction.
+   */
+  recordBody(lease: Lease, body: RevisionBody): Promise<Lease> {
+    return recordPendingBody(this.ctx, lease, body);
   }
 
   /**

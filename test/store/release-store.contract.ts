@@ -208,6 +208,32 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
       expect(stored.status).toBe('failed');
     });
 
+    it('keeps the body recorded before applying on a revision whose run was interrupted', async () => {
+      const { store, clock } = await open({ chunkBytes: 64 * 1024 });
+      const release = uniqueRelease();
+      await deploy(store, { release, requestId: 'a', clock, action: 'install' });
+      const begun = await store.begin(
+        beginInput({
+          release,
+          requestId: 'crashed',
+          body: body('small: manifest\n'),
+          leaseExpiresAt: clock.now() + MINUTE,
+        }),
+      );
+      if (begun.kind !== 'started') throw new Error('expected started');
+      // Rendered again for another revision number: a larger body replaces the one given to begin.
+      const manifest = largeManifest(500_000);
+      const lease = await store.recordBody(begun.lease, body(manifest));
+      expect(lease.bodyChunks).toBeGreaterThan(1);
+      await store.recordBody(lease, body('smaller: again\n'));
+      clock.advance(2 * MINUTE);
+      await store.begin(beginInput({ release, requestId: 'next', leaseExpiresAt: clock.now() + MINUTE }));
+      const interrupted = await store.getRevision(release, 2);
+      expect(interrupted.status).toBe('failed');
+      expect(interrupted.body.manifest).toBe('smaller: again\n');
+      await expect(store.recordBody(lease, body('late\n'))).rejects.toBeInstanceOf(LeaseLostError);
+    });
+
     it('returns the existing revision for a request id it has already recorded', async () => {
       const { store, clock } = await open();
       const release = uniqueRelease();
