@@ -73,6 +73,7 @@ export async function rollbackRelease(
     ...(options.description === undefined ? {} : { description: options.description }),
     body: { ...target.body, objects: [] },
     leaseExpiresAt: deadlines.lease,
+    ...(options.historyMax === undefined ? {} : { historyMax: options.historyMax }),
   });
   if (begun.kind === 'duplicate')
     return duplicateResult(input.release, 'rollback', begun.revision, startedAt, deps);
@@ -99,7 +100,6 @@ export async function rollbackRelease(
     status: 'deployed',
     description: options.description ?? descriptions.rollbackComplete(targetNumber),
     body: { ...target.body, hooks, objects: results },
-    ...(options.historyMax === undefined ? {} : { historyMax: options.historyMax }),
   });
   return resultOf({ meta, objects: results, startedAt, deps, previousRevision: lease.deployedAtStart });
 }

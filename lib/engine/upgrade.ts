@@ -115,6 +115,7 @@ export async function upgradeRelease(
     ...(options.description === undefined ? {} : { description: options.description }),
     body: bodyOf(prepared, rendered),
     leaseExpiresAt: deadlines.lease,
+    ...(options.historyMax === undefined ? {} : { historyMax: options.historyMax }),
   });
   if (begun.kind === 'duplicate') {
     return settleDuplicate(deps, { input, request, meta: begun.revision, startedAt, action });
@@ -156,7 +157,6 @@ export async function upgradeRelease(
       options.description ??
       (prepared.isInstall ? descriptions.installComplete() : descriptions.upgradeComplete()),
     body: { ...body, hooks, objects },
-    ...(options.historyMax === undefined ? {} : { historyMax: options.historyMax }),
   });
   return resultOf({ meta, objects, startedAt, deps, previousRevision: lease.deployedAtStart });
 }

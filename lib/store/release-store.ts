@@ -94,26 +94,29 @@ export class ReleaseStore {
   }
 
   /**
-   * Takes the lease and records the pending revision (see BeginResult).
+   * Takes the lease and records the pending revision (see BeginResult); then prunes the history
+   * beyond `historyMax`.
    * @throws OperationInProgressError while another live operation holds the lease.
    * @throws RequestIdReusedError when the request id belongs to another release.
    * @throws ReleaseNotFoundError for an uninstall of an unknown release.
    */
-  begin(input: BeginInput): Promise<BeginResult> {
-    return beginOperation(this.ctx, input, this.ids());
+  async begin(input: BeginInput): Promise<BeginResult> {
+    const begun = await beginOperation(this.ctx, input, this.ids());
+    // As Helm's storage does on every Create: each new revision, whatever it ends as, trims the
+    // history to history-max, never removing the deployed revision (nor one in progress). It runs
+    // after the begin transaction; a crash in between only leaves a longer history for the next.
+    if (begun.kind === 'started' && input.action !== 'uninstall') {
+      await pruneHistory(this.ctx, input.release, input.historyMax ?? this.ctx.historyMax);
+    }
+    return begun;
   }
 
   /**
-   * Finalizes the leased revision and releases the lease atomically; after a
-   * success, prunes history beyond history-max.
+   * Finalizes the leased revision and releases the lease atomically.
    * @throws LeaseLostError when the lease was taken over.
    */
-  async finish(input: FinishInput): Promise<RevisionMeta> {
-    const meta = await finishOperation(this.ctx, input);
-    if (meta.status === 'deployed') {
-      await pruneHistory(this.ctx, input.lease.release, input.historyMax ?? this.ctx.historyMax);
-    }
-    return meta;
+  finish(input: FinishInput): Promise<RevisionMeta> {
+    return finishOperation(this.ctx, input);
   }
 
   /**

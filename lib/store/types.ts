@@ -54,6 +54,11 @@ export interface BeginInput {
   readonly body?: RevisionBody;
   /** Epoch milliseconds: the operation's deadline plus a margin. */
   readonly leaseExpiresAt: number;
+  /**
+   * Revisions to keep once the new one is recorded (Helm's --history-max); default the store's;
+   * 0 keeps all. Ignored for uninstall, which records no new revision.
+   */
+  readonly historyMax?: number;
 }
 
 export type BeginResult =
@@ -77,8 +82,6 @@ export interface FinishInput {
   /** The final body; the body stored at begin is kept when omitted. */
   readonly body?: RevisionBody;
   readonly chart?: ChartRef;
-  /** Revisions to keep after a success; default the store's; 0 keeps all. */
-  readonly historyMax?: number;
 }
 
 export interface HistoryPage {

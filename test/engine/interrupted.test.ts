@@ -1,43 +1,15 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChartSource } from '../../lib/chart/index.ts';
 import type { ReleaseId } from '../../lib/domain/index.ts';
 import { ReleaseEngine } from '../../lib/engine/index.ts';
 import { kubeconfigConnectionProvider } from '../../lib/kube/index.ts';
 import { MemoryDriver, ReleaseStore } from '../../lib/store/index.ts';
 import { SimulatedCrash } from '../fixtures/store.ts';
 import { CrashPlan, JumpClock, KillAfterRequests } from './ports.ts';
-import { live, release, request, startWorld, type World } from './world.ts';
+import { configMapChart, live, release, request, startWorld, type World } from './world.ts';
 
 const OPTIONS = { timeoutMs: 20_000, wait: false };
 /** Past any lease the runs above take: what the queue's redelivery or the next request sees. */
 const LATER = 10 * 60_000;
-
-/** A chart of `count` ConfigMaps named RELEASE-0 … RELEASE-(count-1). */
-function configMapChart(): ChartSource {
-  const dir = mkdtempSync(join(tmpdir(), 'quayside-configmaps-'));
-  mkdirSync(join(dir, 'templates'));
-  writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: configmaps\nversion: 1.0.0\n');
-  writeFileSync(join(dir, 'values.yaml'), 'count: 3\n');
-  writeFileSync(
-    join(dir, 'templates', 'configmaps.yaml'),
-    [
-      '{{- range $i := until (int .Values.count) }}',
-      '---',
-      'apiVersion: v1',
-      'kind: ConfigMap',
-      'metadata:',
-      '  name: {{ $.Release.Name }}-{{ $i }}',
-      'data:',
-      '  index: "{{ $i }}"',
-      '{{- end }}',
-      '',
-    ].join('\n'),
-  );
-  return { kind: 'directory', path: dir };
-}
 
 const isApply = (r: { method: string }) => r.method === 'PATCH';
 

@@ -310,21 +310,42 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
         if (started.kind !== 'started') throw new Error('expected started');
         await store.finish({ lease: started.lease, status: 'failed', description: 'failed' });
       }
+      // As helm: every new revision trims the history, failed ones too, around the deployed one.
+      expect((await allRevisions(store, release)).map((r) => [r.revision, r.status])).toEqual([
+        [1, 'deployed'],
+        [4, 'failed'],
+        [5, 'failed'],
+      ]);
       await deploy(store, { release, requestId: 'p6', clock });
       const kept = await allRevisions(store, release);
       expect(kept.map((r) => [r.revision, r.status])).toEqual([
-        [4, 'failed'],
+        [1, 'superseded'],
         [5, 'failed'],
         [6, 'deployed'],
       ]);
-      await expect(store.getRevision(release, 2)).rejects.toBeInstanceOf(RevisionNotFoundError);
+      await expect(store.getRevision(release, 4)).rejects.toBeInstanceOf(RevisionNotFoundError);
       const next = await deploy(store, { release, requestId: 'p7', clock });
       expect(next.revision).toBe(7);
+      expect((await allRevisions(store, release)).map((r) => r.revision)).toEqual([5, 6, 7]);
       expect((await store.getRelease(release))?.revisionCount).toBe(3);
     });
 
+    it('trims to the history-max a request asks for, whatever the store default', async () => {
+      const { store, clock } = await open({ historyMax: 0 });
+      const release = uniqueRelease();
+      for (let i = 1; i <= 6; i++) await deploy(store, { release, requestId: `m${i}`, clock });
+      const started = await store.begin(
+        beginInput({ release, requestId: 'm7', historyMax: 2, leaseExpiresAt: clock.now() + MINUTE }),
+      );
+      if (started.kind !== 'started') throw new Error('expected started');
+      expect((await allRevisions(store, release)).map((r) => [r.revision, r.status])).toEqual([
+        [6, 'deployed'],
+        [7, 'pending-upgrade'],
+      ]);
+    });
+
     it('keeps the deployed revision even when it is the oldest beyond history-max', async () => {
-      const { store, clock } = await open({ historyMax: 2 });
+      const { store, clock } = await open({ historyMax: 0 });
       const release = uniqueRelease();
       await deploy(store, { release, requestId: 'k1', clock, action: 'install' });
       for (let i = 2; i <= 4; i++) {
