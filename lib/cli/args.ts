@@ -169,6 +169,13 @@ export function revisionNumber(command: string, value: string | undefined): numb
   return Number(value);
 }
 
+/** A rollback's REVISION: as helm reads it, 0 (or none) means the revision before the latest. */
+export function rollbackRevision(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new CliUsageError('rollback', MESSAGES.badRollbackRevision(value));
+  return Number(value);
+}
+
 /** --timeout in milliseconds. @throws CliUsageError for a duration Go would reject. */
 export function timeoutMs(command: string, flags: Flags): number | undefined {
   if (flags.timeout === undefined) return undefined;

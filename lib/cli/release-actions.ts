@@ -2,7 +2,7 @@ import type { ReleaseId } from '../domain/index.ts';
 import { type ActionResult, readHooks, readStatus } from '../engine/index.ts';
 import type { ReleaseStore } from '../store/index.ts';
 import { actionOptionsOf, chartOf, valuesOf } from './action-input.ts';
-import { ACTION_FLAGS, CHART_FLAGS, COMMON_FLAGS, expectArgs, revisionNumber } from './args.ts';
+import { ACTION_FLAGS, CHART_FLAGS, COMMON_FLAGS, expectArgs, rollbackRevision } from './args.ts';
 import { type CommandInput, type CommandSpec, print } from './command.ts';
 import { releaseOf } from './context.ts';
 import { diffText } from './diff.ts';
@@ -77,7 +77,7 @@ export const rollbackCommand: CommandSpec = {
     expectArgs('rollback', input.positionals, 1, 2, 'quayside rollback NAME [REVISION]');
     const [name, revisionText] = input.positionals as [string, string | undefined];
     const release = releaseOf(input.target, name);
-    const revision = revisionNumber('rollback', revisionText);
+    const revision = rollbackRevision(revisionText);
     const options = actionOptionsOf('rollback', input.flags);
     const result = await runnerFor(input, 'rollback').rollback({
       release,

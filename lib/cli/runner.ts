@@ -111,6 +111,7 @@ export function createActionRunner(choice: RunnerChoice): ActionRunner {
       ...(direct.newRequestId === undefined ? {} : { newRequestId: direct.newRequestId }),
       progress: (line) => process.stderr.write(`${line}\n`),
       follow: choice.follow ?? true,
+      dryRunner: () => new DirectRunner(direct),
     });
   }
   return new DirectRunner(choice.direct);

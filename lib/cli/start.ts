@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type StatusEvent, StreamPublisher } from '../events/index.ts';
@@ -7,12 +8,14 @@ import type { MessageOutcome } from '../requests/index.ts';
 
 const HELP = `Run the whole quayside service on this machine.
 
-Usage: quayside start [--ephemeral] [--data-dir DIR] [--kubeconfig FILE] [--demo]
+Usage: quayside start [--ephemeral] [--data-dir DIR] [--kubeconfig FILE] [--chart-root DIR]... [--demo]
 
   --ephemeral        keep nothing after stopping (the default keeps data in .quayside/)
   --data-dir DIR     where to keep data (default .quayside)
   --kubeconfig FILE  deploy to the cluster of this kubeconfig's current context instead of the simulator
                      ($KUBECONFIG does the same)
+  --chart-root DIR   a folder requests may name charts in by chart.path (repeatable; default: this folder).
+                     The CLI sends local charts inline, so this is only for requests written by hand
   --demo             play the blog story through the queue, print its history and exit (implies --ephemeral)
 
 It starts an SQS-API queue with its dead-letter queue, DynamoDB Local (the file store without Java),
@@ -44,6 +47,9 @@ export async function runStartCommand(argv: string[]): Promise<number> {
     events: { publish: (list: readonly StatusEvent[]) => events.publish(list) },
     log: (line) => process.stderr.write(`${line}\n`),
     ...(demo ? { rolloutStepMs: 300 } : {}),
+    ...(flags['chart-root'] === undefined
+      ? {}
+      : { chartRoots: flags['chart-root'].map((root) => resolve(root)) }),
     onOutcome: (outcome, message) => {
       const requestId = requestIdOf(message.body);
       if (requestId !== undefined) waiters.get(requestId)?.(outcome);
@@ -105,6 +111,7 @@ function parse(argv: string[]) {
       'data-dir': { type: 'string' },
       kubeconfig: { type: 'string' },
       demo: { type: 'boolean' },
+      'chart-root': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,

@@ -49,7 +49,7 @@ ${ACTION}
 ${COMMON}`,
   rollback: `Usage: quayside rollback NAME [REVISION] [flags]
 
-Roll release NAME back to REVISION (default: the one before the current), as a new revision.
+Roll release NAME back to REVISION (0 or none: the one before the latest), as a new revision.
 
 ${ACTION}
 

@@ -1,2 +1,2 @@
 export { type FollowUpdate, followRequest } from './follow.ts';
-export { sendRequest } from './send.ts';
+export { checkRequestSize, RequestTooLargeError, sendRequest } from './send.ts';

@@ -35,6 +35,8 @@ export interface LocalStackOptions {
   readonly log: (line: string) => void;
   /** Simulator rollout step (ms); the simulator's default when absent. */
   readonly rolloutStepMs?: number;
+  /** Folders a request's `chart.path` may name; default: the current folder. */
+  readonly chartRoots?: readonly string[];
   readonly onOutcome?: (outcome: MessageOutcome, message: QueueMessage) => void;
   readonly onProgress?: (request: DeployRequest, event: EngineProgress) => void;
 }
@@ -78,7 +80,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const execute = createExecutor({
       engine,
       publisher: options.events,
-      allowLocalCharts: true,
+      localChartRoots: options.chartRoots ?? [process.cwd()],
       progress: new ProgressRecorder(store.store),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });

@@ -22,6 +22,7 @@ export {
   REQUEST_CHANNELS,
   REQUEST_ID_PATTERN,
   REQUEST_VERSION,
+  SQS_MAX_MESSAGE_BYTES,
 } from './schema.ts';
 export type {
   ChangeRequest,

@@ -19,6 +19,8 @@ export const REQUEST_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
  * request inside SQS's 256 KiB message limit.
  */
 export const INLINE_CHART_MAX_CHARS = 180 * 1024;
+/** SQS's limit on one message (body and attributes), in bytes. */
+export const SQS_MAX_MESSAGE_BYTES = 256 * 1024;
 export const DEFAULT_TIMEOUT = '5m0s';
 export const DEFAULT_HISTORY_MAX = 10;
 

@@ -4,7 +4,7 @@ import { readHistory, readStatus } from '../../lib/engine/index.ts';
 import { formatEventLine, MemoryPublisher } from '../../lib/events/index.ts';
 import { type MessageOutcome, processBatch, type QueueMessage } from '../../lib/requests/index.ts';
 import { createExecutor, ProgressRecorder, publishRecordingRejections } from '../../lib/worker/index.ts';
-import { CLUSTER, realClock, startWorld, type World } from '../engine/world.ts';
+import { CLUSTER, realClock, repoRoot, startWorld, type World } from '../engine/world.ts';
 import {
   expectCollected,
   expectNoMarkers,
@@ -59,7 +59,7 @@ describe('values never leak from requests on the queue', () => {
       execute: createExecutor({
         engine: world.engine,
         publisher,
-        allowLocalCharts: true,
+        localChartRoots: [repoRoot],
         progress: new ProgressRecorder(world.store),
         onProgress: (_request, event) => progressLines.push(event.message),
       }),
