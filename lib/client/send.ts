@@ -2,6 +2,7 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { formatReleaseId, ValidationError } from '../domain/index.ts';
 import {
   type DeployRequest,
+  deduplicationIdOf,
   INLINE_CHART_MAX_CHARS,
   parseDeployRequest,
   SQS_MAX_MESSAGE_BYTES,
@@ -57,7 +58,8 @@ export function checkRequestSize(request: unknown): void {
 /**
  * Validates a DeployRequest as the worker will, then puts it on the FIFO
  * queue: group `cluster/namespace/name` (one release's requests run in order),
- * deduplication id = request id (a resend within five minutes is dropped).
+ * deduplication id = request id and a digest of its content (an identical resend within five
+ * minutes is dropped; the same id with other content reaches the worker, which refuses it).
  * @throws RequestTooLargeError when it cannot fit one message, ValidationError naming each invalid
  *   field, before anything is sent.
  */
@@ -73,7 +75,7 @@ export async function sendRequest(
     new SendMessageCommand({
       QueueUrl: queueUrl,
       MessageGroupId: formatReleaseId(parsed.request.release),
-      MessageDeduplicationId: parsed.request.requestId,
+      MessageDeduplicationId: deduplicationIdOf(parsed.request),
       MessageBody: JSON.stringify(request),
     }),
   );

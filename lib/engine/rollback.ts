@@ -27,7 +27,7 @@ export async function rollbackRelease(
 ): Promise<ActionResult> {
   const startedAt = deps.clock.now();
   const options = input.options ?? {};
-  const answered = await answerIfFinished(deps, input.release, 'rollback', request.requestId, startedAt);
+  const answered = await answerIfFinished(deps, input.release, 'rollback', request, startedAt);
   if (answered) return answered;
   const head = await requireRelease(deps.store, input.release);
   const targetNumber = input.revision && input.revision > 0 ? input.revision : head.latestRevision - 1;
@@ -73,6 +73,7 @@ export async function rollbackRelease(
     ...(options.description === undefined ? {} : { description: options.description }),
     body: { ...target.body, objects: [] },
     leaseExpiresAt: deadlines.lease,
+    ...(request.requestDigest === undefined ? {} : { requestDigest: request.requestDigest }),
     ...(options.historyMax === undefined ? {} : { historyMax: options.historyMax }),
   });
   if (begun.kind === 'duplicate')

@@ -66,6 +66,11 @@ export interface ActionOptions {
 /** Who asks, under which request id, and by when it must be done. */
 export interface RequestContext {
   readonly requestId: string;
+  /**
+   * A digest of the request's content (the worker's requestDigest): the same request id delivered
+   * with other content is refused with RequestIdReusedError instead of answered as a duplicate.
+   */
+  readonly requestDigest?: string;
   readonly requestedBy: Requester;
   /** Epoch ms after which the action must have finished (e.g. Lambda's remaining time less a margin). */
   readonly hardDeadline?: number;

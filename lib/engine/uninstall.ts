@@ -26,7 +26,7 @@ export async function uninstallRelease(
 ): Promise<ActionResult> {
   const startedAt = deps.clock.now();
   const options = input.options ?? {};
-  const answered = await answerIfFinished(deps, input.release, 'uninstall', request.requestId, startedAt);
+  const answered = await answerIfFinished(deps, input.release, 'uninstall', request, startedAt);
   if (answered) return answered;
   const head = await requireRelease(deps.store, input.release);
   if (head.status === 'uninstalled' && options.keepHistory) {
@@ -43,6 +43,7 @@ export async function uninstallRelease(
     requestedBy: request.requestedBy,
     chart: latest.chart,
     leaseExpiresAt: deadlines.lease,
+    ...(request.requestDigest === undefined ? {} : { requestDigest: request.requestDigest }),
   });
   if (begun.kind === 'duplicate')
     return duplicateResult(input.release, 'uninstall', begun.revision, startedAt, deps);

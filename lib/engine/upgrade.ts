@@ -59,7 +59,7 @@ export async function upgradeRelease(
   const startedAt = deps.clock.now();
   const options = input.options ?? {};
   // A redelivered request that already ran answers as it did, before any check that its own run would now fail.
-  const earlier = await finishedEarlier(deps, input.release, request.requestId);
+  const earlier = await finishedEarlier(deps, input.release, request);
   if (earlier !== undefined) {
     return settleDuplicate(deps, {
       input,
@@ -115,6 +115,7 @@ export async function upgradeRelease(
     ...(options.description === undefined ? {} : { description: options.description }),
     body: bodyOf(prepared, rendered),
     leaseExpiresAt: deadlines.lease,
+    ...(request.requestDigest === undefined ? {} : { requestDigest: request.requestDigest }),
     ...(options.historyMax === undefined ? {} : { historyMax: options.historyMax }),
   });
   if (begun.kind === 'duplicate') {

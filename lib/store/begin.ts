@@ -3,6 +3,7 @@ import {
   descriptions,
   formatReleaseId,
   isPending,
+  type ReleaseId,
   ReleaseNotFoundError,
   type ReleaseStatus,
   type RevisionMeta,
@@ -30,10 +31,38 @@ import {
 } from './keys.ts';
 import type { BeginInput, BeginResult, Lease } from './types.ts';
 
-/** A request id used for a different release than the one it was first used for. */
+/**
+ * A request id used again for another request: for a different release, or for the same release
+ * with a different content (its digest differs). Never retried: a new request needs a new id.
+ */
 export class RequestIdReusedError extends StoreError {
-  constructor(requestId: string, firstRelease: string) {
-    super(`request id ${requestId} was already used for release ${firstRelease}`);
+  readonly requestId: string;
+
+  constructor(requestId: string, reuse: { firstRelease: string } | { differentContent: true }) {
+    super(
+      'firstRelease' in reuse
+        ? `request id ${requestId} was already used for release ${reuse.firstRelease}`
+        : `request id ${requestId} was already used for a request with different content; send a new request with a new request id`,
+    );
+    this.requestId = requestId;
+  }
+}
+
+/**
+ * Throws RequestIdReusedError when a stored request record belongs to another release, or holds a
+ * digest other than the one given (records without a digest, and callers without one, match any).
+ */
+export function checkRequestRecord(
+  record: Record<string, unknown>,
+  input: { release: ReleaseId; requestId: string; digest?: string | undefined },
+): void {
+  const recordedFor = String(record.releaseKey);
+  if (recordedFor !== headKey(input.release).pk) {
+    throw new RequestIdReusedError(input.requestId, { firstRelease: recordedFor });
+  }
+  const recorded = typeof record.digest === 'string' ? record.digest : undefined;
+  if (recorded !== undefined && input.digest !== undefined && recorded !== input.digest) {
+    throw new RequestIdReusedError(input.requestId, { differentContent: true });
   }
 }
 
@@ -97,8 +126,11 @@ async function findPreviousRun(
 ): Promise<BeginResult | undefined> {
   const record = await ctx.driver.get(requestKey(input.requestId), { consistent: true });
   if (record === undefined) return undefined;
-  const recordedFor = String(record.releaseKey);
-  if (recordedFor !== headKey(input.release).pk) throw new RequestIdReusedError(input.requestId, recordedFor);
+  checkRequestRecord(record, {
+    release: input.release,
+    requestId: input.requestId,
+    digest: input.requestDigest,
+  });
   const revisionNumber = Number(record.revision);
   const revisionItem = await ctx.driver.get(revisionKey(input.release, revisionNumber), { consistent: true });
   const revision =
@@ -172,6 +204,7 @@ async function startOperation(ctx: StoreContext, start: StartInput): Promise<Beg
       releaseKey: headKey(input.release).pk,
       revision: revision.revision,
       action: input.action,
+      ...(input.requestDigest === undefined ? {} : { digest: input.requestDigest }),
       createdAt: toIso(now),
       ttl: Math.floor(now / 1000) + ctx.requestTtlSeconds,
     },

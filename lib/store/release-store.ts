@@ -8,7 +8,7 @@ import {
   randomId,
   systemClock,
 } from '../domain/index.ts';
-import { beginOperation, RequestIdReusedError } from './begin.ts';
+import { beginOperation, checkRequestRecord } from './begin.ts';
 import { recordPendingBody } from './body-writes.ts';
 import { DEFAULT_CHUNK_BYTES, decodeRevisionMeta } from './codec.ts';
 import type { StoreContext } from './context.ts';
@@ -181,14 +181,17 @@ export class ReleaseStore {
    * What a request id already did to this release: undefined for a request the
    * store has not seen; `{ revision }` with the revision it made, or `{}` when
    * that revision is gone (pruned, or the release was uninstalled).
-   * @throws RequestIdReusedError when the id belongs to another release.
+   * @throws RequestIdReusedError when the id belongs to another release, or (given `digest`) was
+   *   recorded with another digest.
    */
-  async findRequest(release: ReleaseId, requestId: string): Promise<{ revision?: RevisionMeta } | undefined> {
+  async findRequest(
+    release: ReleaseId,
+    requestId: string,
+    options: { digest?: string } = {},
+  ): Promise<{ revision?: RevisionMeta } | undefined> {
     const record = await this.ctx.driver.get(requestKey(requestId), { consistent: true });
     if (record === undefined) return undefined;
-    if (String(record.releaseKey) !== headKey(release).pk) {
-      throw new RequestIdReusedError(requestId, String(record.releaseKey));
-    }
+    checkRequestRecord(record, { release, requestId, digest: options.digest });
     const item = await this.ctx.driver.get(revisionKey(release, Number(record.revision)), {
       consistent: true,
     });

@@ -55,6 +55,11 @@ export interface BeginInput {
   /** Epoch milliseconds: the operation's deadline plus a margin. */
   readonly leaseExpiresAt: number;
   /**
+   * A digest of the request's content, kept with the request record: the same id sent again with
+   * other content is refused (RequestIdReusedError) rather than answered as a duplicate.
+   */
+  readonly requestDigest?: string;
+  /**
    * Revisions to keep once the new one is recorded (Helm's --history-max); default the store's;
    * 0 keeps all. Ignored for uninstall, which records no new revision.
    */

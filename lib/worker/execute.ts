@@ -17,6 +17,7 @@ import {
   parseDuration,
   type ChartSource as RequestChartSource,
   type RequestOptions,
+  requestDigest,
 } from '../requests/index.ts';
 import { EXECUTE_MESSAGES } from './messages.ts';
 import type { ProgressRecorder } from './progress.ts';
@@ -48,6 +49,7 @@ export function createExecutor(
     const hardDeadline = options.hardDeadline?.();
     const context: RequestContext = {
       requestId: request.requestId,
+      requestDigest: requestDigest(request),
       requestedBy: request.requestedBy,
       ...(hardDeadline === undefined ? {} : { hardDeadline }),
       onProgress: (event) => {

@@ -266,6 +266,45 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
       expect((await allRevisions(store, release)).map((r) => r.status)).toEqual(['deployed']);
     });
 
+    it('refuses a request id recorded with another content digest, in begin and findRequest', async () => {
+      const { store, clock } = await open();
+      const release = uniqueRelease();
+      const begun = await store.begin(
+        beginInput({
+          release,
+          requestId: 'digested',
+          requestDigest: 'aaa',
+          leaseExpiresAt: clock.now() + MINUTE,
+        }),
+      );
+      if (begun.kind !== 'started') throw new Error('expected started');
+      await store.finish({ lease: begun.lease, status: 'deployed', description: 'Upgrade complete' });
+      expect(await store.findRequest(release, 'digested', { digest: 'aaa' })).toMatchObject({
+        revision: { revision: 1 },
+      });
+      await expect(store.findRequest(release, 'digested', { digest: 'bbb' })).rejects.toBeInstanceOf(
+        RequestIdReusedError,
+      );
+      await expect(
+        store.begin(
+          beginInput({
+            release,
+            requestId: 'digested',
+            requestDigest: 'bbb',
+            leaseExpiresAt: clock.now() + MINUTE,
+          }),
+        ),
+      ).rejects.toThrow('was already used for a request with different content');
+      // Without a digest to compare (an older record, or a caller that has none), the id matches as before.
+      expect(
+        await store.begin(
+          beginInput({ release, requestId: 'digested', leaseExpiresAt: clock.now() + MINUTE }),
+        ),
+      ).toMatchObject({
+        kind: 'duplicate',
+      });
+    });
+
     it('refuses a request id that was already used for another release', async () => {
       const { store, clock } = await open();
       const release = uniqueRelease();

@@ -178,4 +178,23 @@ describe('the worker: queue messages through the engine', () => {
     expect(outcome?.outcome).toBe('rejected');
     expect(publisher.events[0]?.detail.description).toContain('does not read charts from its own disk');
   });
+
+  it('rejects a request id sent again with other content, with an event, and answers a true resend as done', async () => {
+    publisher = new MemoryPublisher();
+    const id = { cluster: CLUSTER, namespace: 'default', name: 'reused-id' };
+    const first = request({ release: id, values: { replicas: 1 } });
+    expect((await run(first))[0]).toMatchObject({ outcome: 'done' });
+    // The same request again, even stamped later, is a duplicate: done, no second event.
+    const [resend] = await run({ ...first, requestedAt: new Date(Date.now() + 60_000).toISOString() });
+    expect(resend).toMatchObject({ outcome: 'done', result: { status: 'deployed', revision: 1 } });
+    expect(publisher.events).toHaveLength(1);
+    // The same id with other values is another request: refused, and said so.
+    const [reused] = await run({ ...first, values: { replicas: 2 } });
+    expect(reused?.outcome).toBe('rejected');
+    expect(publisher.events.map((e) => e.detailType)).toEqual(['Release Deployed', 'Request Rejected']);
+    expect(publisher.events[1]?.detail.description).toContain(
+      `request id ${first.requestId} was already used for a request with different content`,
+    );
+    expect((await readHistory(world.store, id)).map((r) => r.revision)).toEqual([1]);
+  });
 });
