@@ -13,6 +13,7 @@ export const FLAGS = {
   'queue-url': { type: 'string' },
   output: { type: 'string', short: 'o' },
   wait: { type: 'boolean' },
+  'wait-for-jobs': { type: 'boolean' },
   timeout: { type: 'string' },
   atomic: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
@@ -38,7 +39,15 @@ export const FLAGS = {
   install: { type: 'boolean', short: 'i' },
   'keep-history': { type: 'boolean' },
   'no-follow': { type: 'boolean' },
-  max: { type: 'string' },
+  max: { type: 'string', short: 'm' },
+  offset: { type: 'string' },
+  short: { type: 'boolean', short: 'q' },
+  filter: { type: 'string', short: 'f' },
+  date: { type: 'boolean', short: 'd' },
+  reverse: { type: 'boolean', short: 'r' },
+  'no-headers': { type: 'boolean' },
+  'time-format': { type: 'string' },
+  selector: { type: 'string', short: 'l' },
   revision: { type: 'string' },
   all: { type: 'boolean', short: 'a' },
   'all-namespaces': { type: 'boolean', short: 'A' },
@@ -159,6 +168,13 @@ export function wholeNumber(command: string, flag: string, value: string | undef
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new CliUsageError(command, MESSAGES.badNumber(flag, value));
   return Number(value);
+}
+
+/** A count of 1 or more (`--max`), or undefined when absent. @throws CliUsageError */
+export function countFlag(command: string, flag: string, value: string | undefined): number | undefined {
+  const n = wholeNumber(command, flag, value);
+  if (n !== undefined && n < 1) throw new CliUsageError(command, MESSAGES.countTooSmall(flag, value ?? ''));
+  return n;
 }
 
 /** A revision number (1 or more), or undefined when absent. @throws CliUsageError */

@@ -219,6 +219,7 @@ function requestOptions(action: Action, o: ActionOptions): Record<string, unknow
   const changing = action === 'install' || action === 'upgrade';
   const entries: Array<[string, unknown]> = [
     ['wait', o.wait],
+    ['waitForJobs', action === 'uninstall' ? undefined : o.waitForJobs || undefined],
     ['timeout', o.timeoutMs === undefined ? undefined : formatDuration(o.timeoutMs)],
     ['atomic', action === 'uninstall' ? undefined : o.atomic || undefined],
     ['cleanupOnFail', changing ? o.cleanupOnFail || undefined : undefined],

@@ -39,7 +39,7 @@ export function runnerFor(input: CommandInput, command: string): ActionRunner {
 export const installCommand: CommandSpec = {
   name: 'install',
   usage: USAGE.install,
-  flags: [...COMMON_FLAGS, ...CHART_FLAGS, ...ACTION_FLAGS],
+  flags: [...COMMON_FLAGS, ...CHART_FLAGS, ...ACTION_FLAGS, 'wait-for-jobs'],
   async run(input) {
     expectArgs('install', input.positionals, 2, 2, 'quayside install NAME CHART [flags]');
     const [name, chartRef] = input.positionals as [string, string];
@@ -55,7 +55,7 @@ export const installCommand: CommandSpec = {
 export const upgradeCommand: CommandSpec = {
   name: 'upgrade',
   usage: USAGE.upgrade,
-  flags: [...COMMON_FLAGS, ...CHART_FLAGS, ...ACTION_FLAGS, 'install'],
+  flags: [...COMMON_FLAGS, ...CHART_FLAGS, ...ACTION_FLAGS, 'install', 'wait-for-jobs'],
   async run(input) {
     expectArgs('upgrade', input.positionals, 2, 2, 'quayside upgrade NAME CHART [flags]');
     const [name, chartRef] = input.positionals as [string, string];
@@ -72,7 +72,7 @@ export const upgradeCommand: CommandSpec = {
 export const rollbackCommand: CommandSpec = {
   name: 'rollback',
   usage: USAGE.rollback,
-  flags: [...COMMON_FLAGS, ...ACTION_FLAGS],
+  flags: [...COMMON_FLAGS, ...ACTION_FLAGS, 'wait-for-jobs'],
   async run(input) {
     expectArgs('rollback', input.positionals, 1, 2, 'quayside rollback NAME [REVISION]');
     const [name, revisionText] = input.positionals as [string, string | undefined];

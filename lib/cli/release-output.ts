@@ -47,18 +47,12 @@ export function listData(releases: readonly ReleaseSummary[]) {
   }));
 }
 
-export function listTable(releases: readonly ReleaseSummary[]): string {
+/** helm list's table; `headers: false` is --no-headers (columns are then as wide as the data). */
+export function listTable(rows: ReturnType<typeof listData>, options: { headers?: boolean } = {}): string {
+  const header = ['NAME', 'NAMESPACE', 'REVISION', 'UPDATED', 'STATUS', 'CHART', 'APP VERSION'];
   return formatTable([
-    ['NAME', 'NAMESPACE', 'REVISION', 'UPDATED', 'STATUS', 'CHART', 'APP VERSION'],
-    ...listData(releases).map((r) => [
-      r.name,
-      r.namespace,
-      r.revision,
-      r.updated,
-      r.status,
-      r.chart,
-      r.app_version,
-    ]),
+    ...(options.headers === false ? [] : [header]),
+    ...rows.map((r) => [r.name, r.namespace, r.revision, r.updated, r.status, r.chart, r.app_version]),
   ]);
 }
 
@@ -85,8 +79,15 @@ export function statusData(view: ReleaseStatusView) {
   };
 }
 
-/** The status block helm prints after install, upgrade and for `status`. */
-export function statusText(view: ReleaseStatusView, tests?: readonly HookRecord[]): string {
+/**
+ * The status block helm prints after install, upgrade and for `status`; `showChart` adds the chart's
+ * name, version and app version after the revision, as `helm get all` does.
+ */
+export function statusText(
+  view: ReleaseStatusView,
+  tests?: readonly HookRecord[],
+  options: { showChart?: boolean; resources?: string } = {},
+): string {
   const { revision } = view;
   const lines = [`NAME: ${revision.release.name}`];
   const deployed = revision.lastDeployed ?? revision.finishedAt;
@@ -95,8 +96,16 @@ export function statusText(view: ReleaseStatusView, tests?: readonly HookRecord[
     `NAMESPACE: ${revision.release.namespace}`,
     `STATUS: ${revision.status}`,
     `REVISION: ${revision.revision}`,
-    `DESCRIPTION: ${revision.description}`,
   );
+  if (options.showChart) {
+    lines.push(
+      `CHART: ${revision.chart.name}`,
+      `VERSION: ${revision.chart.version}`,
+      `APP_VERSION: ${revision.chart.appVersion ?? ''}`,
+    );
+  }
+  lines.push(`DESCRIPTION: ${revision.description}`);
+  if (options.resources !== undefined) lines.push(`RESOURCES:\n${options.resources}`);
   const ran = (tests ?? []).filter((t) => t.lastRun?.startedAt);
   if (ran.length === 0) lines.push('TEST SUITE: None');
   for (const test of ran) {

@@ -1,21 +1,11 @@
-import type { ReleaseStatus } from '../domain/index.ts';
 import { readHistory, readHooks, readManifest, readNotes, readStatus, readValues } from '../engine/index.ts';
-import type { ReleaseSummary } from '../store/index.ts';
-import { COMMON_FLAGS, expectArgs, revisionNumber, wholeNumber } from './args.ts';
+import { COMMON_FLAGS, countFlag, expectArgs, revisionNumber } from './args.ts';
 import { type CommandInput, type CommandSpec, print } from './command.ts';
 import { releaseOf } from './context.ts';
 import { CliUsageError } from './errors.ts';
 import { encodeData, formatValuesYaml } from './format.ts';
 import { MESSAGES } from './messages.ts';
-import {
-  historyData,
-  historyTable,
-  hooksText,
-  listData,
-  listTable,
-  statusData,
-  statusText,
-} from './release-output.ts';
+import { historyData, historyTable, hooksText, statusData, statusText } from './release-output.ts';
 import { USAGE } from './usage.ts';
 
 /** helm history's default --max. */
@@ -28,7 +18,7 @@ export const historyCommand: CommandSpec = {
   async run({ positionals, flags, target, store, output }) {
     expectArgs('history', positionals, 1, 1, 'quayside history NAME [--max N]');
     const release = releaseOf(target, positionals[0] as string);
-    const max = wholeNumber('history', '--max', flags.max) ?? DEFAULT_HISTORY_MAX;
+    const max = countFlag('history', '--max', flags.max) ?? DEFAULT_HISTORY_MAX;
     const revisions = await readHistory(store, release, max);
     print(output === 'table' ? historyTable(revisions) : encodeData(output, historyData(revisions)));
     return 0;
@@ -54,57 +44,6 @@ export const statusCommand: CommandSpec = {
         hooks.filter((h) => h.events.includes('test')),
       ),
     );
-    return 0;
-  },
-};
-
-/** The statuses each list filter flag selects; helm's default is deployed and failed. */
-const LIST_FILTERS: Record<
-  'deployed' | 'failed' | 'pending' | 'uninstalled' | 'superseded' | 'uninstalling',
-  ReleaseStatus[]
-> = {
-  deployed: ['deployed'],
-  failed: ['failed'],
-  pending: ['pending-install', 'pending-upgrade', 'pending-rollback'],
-  uninstalled: ['uninstalled'],
-  superseded: ['superseded'],
-  uninstalling: ['uninstalling'],
-};
-
-export const listCommand: CommandSpec = {
-  name: 'list',
-  usage: USAGE.list,
-  flags: [
-    ...COMMON_FLAGS,
-    'all',
-    'all-namespaces',
-    ...(Object.keys(LIST_FILTERS) as (keyof typeof LIST_FILTERS)[]),
-  ],
-  async run({ positionals, flags, target, store, output }) {
-    expectArgs('list', positionals, 0, 0, 'quayside list [flags]');
-    const chosen = (Object.keys(LIST_FILTERS) as (keyof typeof LIST_FILTERS)[]).filter((f) => flags[f]);
-    const wanted = new Set<ReleaseStatus>(
-      (chosen.length > 0 ? chosen : (['deployed', 'failed'] as const)).flatMap((f) => LIST_FILTERS[f]),
-    );
-    const releases: ReleaseSummary[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await store.list({
-        cluster: target.cluster,
-        ...(flags['all-namespaces'] ? {} : { namespace: target.namespace }),
-        ...(cursor ? { cursor } : {}),
-      });
-      releases.push(...page.releases);
-      cursor = page.cursor;
-    } while (cursor);
-    const shown = releases
-      .filter((r) => flags.all || wanted.has(r.status))
-      .sort(
-        (a, b) =>
-          a.release.name.localeCompare(b.release.name) ||
-          a.release.namespace.localeCompare(b.release.namespace),
-      );
-    print(output === 'table' ? listTable(shown) : encodeData(output, listData(shown)));
     return 0;
   },
 };
@@ -142,7 +81,8 @@ async function getText(
   switch (what) {
     case 'values': {
       const values = await readValues(store, release, { ...(revision ? { revision } : {}), all });
-      if (output !== 'table') return encodeData(output, values);
+      // helm encodes no values as null in every format.
+      if (output !== 'table') return encodeData(output, Object.keys(values).length === 0 ? null : values);
       return `${all ? 'COMPUTED VALUES:' : 'USER-SUPPLIED VALUES:'}\n${formatValuesYaml(values)}`;
     }
     case 'manifest':
@@ -167,16 +107,19 @@ async function getText(
       if (output !== 'table') {
         return encodeData(output, { ...statusData(view), config, values: computed, hooks, manifest });
       }
+      // helm's status printer with debug and chart metadata on: each YAML block and the manifest
+      // are followed by an empty line.
       const { notes, ...withoutNotes } = view;
       return [
         statusText(
           { ...withoutNotes, notes: '' },
           hooks.filter((h) => h.events.includes('test')),
+          { showChart: true },
         ),
-        `USER-SUPPLIED VALUES:\n${formatValuesYaml(config)}`,
-        `COMPUTED VALUES:\n${formatValuesYaml(computed)}`,
+        `USER-SUPPLIED VALUES:\n${formatValuesYaml(config)}\n`,
+        `COMPUTED VALUES:\n${formatValuesYaml(computed)}\n`,
         `HOOKS:\n${hooksText(hooks)}`,
-        `MANIFEST:\n${ensureNewline(manifest)}`,
+        `MANIFEST:\n${ensureNewline(manifest)}\n`,
         notes.trim() === '' ? '' : `NOTES:\n${ensureNewline(notes.trim())}`,
       ].join('');
     }

@@ -38,6 +38,8 @@ export interface EngineDeps {
 export interface ActionOptions {
   /** Wait for every object to be healthy before calling the revision deployed. */
   readonly wait?: boolean;
+  /** With wait: also wait until Jobs have completed (helm's --wait-for-jobs). Hooks always do. */
+  readonly waitForJobs?: boolean;
   /** Milliseconds the whole action may take (Helm's --timeout, default 5m). */
   readonly timeoutMs?: number;
   /** On failure, roll back to the last deployed revision (a new revision of its own). */

@@ -114,6 +114,7 @@ function requestValues(
 export function toActionOptions(options: RequestOptions): ActionOptions {
   return {
     wait: options.wait,
+    waitForJobs: options.waitForJobs,
     timeoutMs: parseDuration(options.timeout),
     atomic: options.atomic,
     cleanupOnFail: options.cleanupOnFail,

@@ -104,7 +104,7 @@ describe('quayside release verbs in direct mode', () => {
     expect(parse(yaml.stdout)).toEqual(history.slice(1));
   });
 
-  it('lists deployed and failed releases of the namespace, or of every namespace with -A', async () => {
+  it('lists the releases of the namespace, or of every namespace with -A', async () => {
     const [table, json, yaml] = await Promise.all([
       world.cli(['list']),
       world.cli(['list', '-o', 'json']),

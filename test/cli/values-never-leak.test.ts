@@ -2,7 +2,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { main } from '../../lib/cli/main.ts';
 import {
   expectCollected,
   expectNoMarkers,
@@ -13,40 +12,9 @@ import {
   releaseNameOf,
   type ValueSources,
 } from '../fixtures/markers.ts';
-import { type CliRun, type CliWorld, startCliWorld } from './cli-world.ts';
+import { type CliRun, type CliWorld, cliInProcess, startCliWorld } from './cli-world.ts';
 
 const EXIT = { deployed: 0, failed: 1, rejected: 2 } as const;
-
-/**
- * Runs the CLI's main() in this process with stdout and stderr captured: the same code the binary
- * runs, without paying a process start (and a chart engine load) for each of some forty commands.
- * Commands run one at a time, since the capture swaps the process's writers.
- */
-async function cliInProcess(world: CliWorld, args: readonly string[]): Promise<CliRun> {
-  const captured = { stdout: '', stderr: '' };
-  const writers = { stdout: process.stdout.write, stderr: process.stderr.write };
-  const capture = (stream: 'stdout' | 'stderr') =>
-    ((chunk: string | Uint8Array) => {
-      captured[stream] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
-      return true;
-    }) as typeof process.stdout.write;
-  const env = { KUBECONFIG: process.env.KUBECONFIG, QUAYSIDE_STORE: process.env.QUAYSIDE_STORE };
-  process.env.KUBECONFIG = world.kubeconfig;
-  process.env.QUAYSIDE_STORE = world.store;
-  process.stdout.write = capture('stdout');
-  process.stderr.write = capture('stderr');
-  try {
-    const code = await main([...args]);
-    return { code, ...captured };
-  } finally {
-    process.stdout.write = writers.stdout;
-    process.stderr.write = writers.stderr;
-    for (const [key, value] of Object.entries(env)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
-}
 
 describe('values never leak from the CLI', () => {
   let world: CliWorld;
