@@ -42,14 +42,18 @@ export function formatGoTime(iso: string | undefined): string {
  */
 export function encodeData(format: Exclude<OutputFormat, 'table'>, data: unknown): string {
   if (format === 'json') return `${JSON.stringify(data)}\n`;
-  return stringify(data, { sortMapEntries: true, lineWidth: 0 });
+  return stringify(data, GO_YAML);
 }
+
+/**
+ * YAML as go-yaml v2 writes it under sigs.k8s.io/yaml: keys sorted, no line folding, and strings
+ * that YAML 1.1 would read as something else (timestamps, yes/no/on/off, 010) quoted.
+ */
+const GO_YAML = { version: '1.1', sortMapEntries: true, lineWidth: 0 } as const;
 
 /** Values as helm get values prints them: YAML, or `null` when there are none. */
 export function formatValuesYaml(values: Record<string, unknown>): string {
-  return Object.keys(values).length === 0
-    ? 'null\n'
-    : stringify(values, { sortMapEntries: true, lineWidth: 0 });
+  return Object.keys(values).length === 0 ? 'null\n' : stringify(values, GO_YAML);
 }
 
 const LONG_DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];

@@ -80,6 +80,33 @@ export function statusData(view: ReleaseStatusView) {
 }
 
 /**
+ * helm 4 `status -o json|yaml`: the release record without its chart (helm strips it), with the
+ * user-supplied values (`config`, as `get values` prints them) and the manifest; `deleted`, `notes`
+ * and `config` only when set, as helm's omitempty fields.
+ */
+export function statusReadData(view: ReleaseStatusView, manifest: string, config: Record<string, unknown>) {
+  const { revision, summary } = view;
+  const deleted = revision.status === 'uninstalled' ? revision.finishedAt : undefined;
+  return {
+    name: revision.release.name,
+    info: {
+      first_deployed: summary.firstDeployed ?? revision.firstDeployed ?? revision.startedAt,
+      last_deployed: revision.lastDeployed ?? revision.finishedAt ?? revision.startedAt,
+      ...(deleted === undefined ? {} : { deleted }),
+      description: revision.description,
+      status: revision.status,
+      ...(view.notes === '' ? {} : { notes: view.notes }),
+    },
+    ...(Object.keys(config).length === 0 ? {} : { config }),
+    manifest,
+    version: revision.revision,
+    namespace: revision.release.namespace,
+    // quayside always applies server-side.
+    apply_method: 'ssa',
+  };
+}
+
+/**
  * The status block helm prints after install, upgrade and for `status`; `showChart` adds the chart's
  * name, version and app version after the revision, as `helm get all` does.
  */

@@ -5,7 +5,14 @@ import { releaseOf } from './context.ts';
 import { CliUsageError } from './errors.ts';
 import { encodeData, formatValuesYaml } from './format.ts';
 import { MESSAGES } from './messages.ts';
-import { historyData, historyTable, hooksText, statusData, statusText } from './release-output.ts';
+import {
+  historyData,
+  historyTable,
+  hooksText,
+  statusData,
+  statusReadData,
+  statusText,
+} from './release-output.ts';
 import { USAGE } from './usage.ts';
 
 /** helm history's default --max. */
@@ -34,7 +41,12 @@ export const statusCommand: CommandSpec = {
     const release = releaseOf(target, positionals[0] as string);
     const view = await readStatus(store, release, revisionNumber('status', flags.revision));
     if (output !== 'table') {
-      print(encodeData(output, statusData(view)));
+      const n = view.revision.revision;
+      const [manifest, config] = await Promise.all([
+        readManifest(store, release, n),
+        readValues(store, release, { revision: n }),
+      ]);
+      print(encodeData(output, statusReadData(view, manifest, sortKeys(config) as Record<string, unknown>)));
       return 0;
     }
     const hooks = await readHooks(store, release, view.revision.revision);
@@ -81,15 +93,18 @@ async function getText(
   switch (what) {
     case 'values': {
       const values = await readValues(store, release, { ...(revision ? { revision } : {}), all });
-      // helm encodes no values as null in every format.
-      if (output !== 'table') return encodeData(output, Object.keys(values).length === 0 ? null : values);
+      // helm encodes no values as null in every format, and a map's keys in order (Go's encoder).
+      if (output !== 'table')
+        return encodeData(output, Object.keys(values).length === 0 ? null : sortKeys(values));
       return `${all ? 'COMPUTED VALUES:' : 'USER-SUPPLIED VALUES:'}\n${formatValuesYaml(values)}`;
     }
     case 'manifest':
-      return ensureNewline(await readManifest(store, release, revision));
+      // helm prints the stored manifest and a newline (Println).
+      return `${await readManifest(store, release, revision)}\n`;
     case 'notes': {
       const notes = await readNotes(store, release, revision);
-      return notes.trim() === '' ? '' : `NOTES:\n${ensureNewline(notes)}`;
+      // helm prints the notes as stored and a newline after them.
+      return notes.trim() === '' ? '' : `NOTES:\n${notes}\n`;
     }
     case 'hooks': {
       const hooks = await readHooks(store, release, revision);
@@ -124,6 +139,17 @@ async function getText(
       ].join('');
     }
   }
+}
+
+/** Map keys sorted at every level, as Go's JSON encoder writes a map. */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+  );
 }
 
 function ensureNewline(text: string): string {

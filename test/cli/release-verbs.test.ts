@@ -170,7 +170,8 @@ describe('quayside release verbs in direct mode', () => {
     expect(JSON.parse(computed.stdout)).toMatchObject({ replicaCount: 3, service: { type: 'NodePort' } });
     expect(Object.keys(JSON.parse(computed.stdout)).length).toBeGreaterThan(Object.keys(values(2)).length);
     expect(manifest.stdout).toContain('kind: Deployment');
-    expect(notes.stdout).toBe('NOTES:\nmy-nginx v2 runs 3 replica(s) behind a NodePort Service.\n');
+    // As helm: the notes as stored (they end with a newline), then a newline.
+    expect(notes.stdout).toBe('NOTES:\nmy-nginx v2 runs 3 replica(s) behind a NodePort Service.\n\n');
     const headings = [
       'NAME: blog',
       'USER-SUPPLIED VALUES:',
