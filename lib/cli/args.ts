@@ -49,6 +49,7 @@ export const FLAGS = {
   'time-format': { type: 'string' },
   selector: { type: 'string', short: 'l' },
   revision: { type: 'string' },
+  'show-resources': { type: 'boolean' },
   all: { type: 'boolean', short: 'a' },
   'all-namespaces': { type: 'boolean', short: 'A' },
   deployed: { type: 'boolean' },

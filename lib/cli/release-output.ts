@@ -1,5 +1,6 @@
 import type { ChartRef, HookRecord, RevisionMeta } from '../domain/index.ts';
 import type { ReleaseStatusView } from '../engine/index.ts';
+import type { ResourceGroup } from '../kube/index.ts';
 import type { ReleaseSummary } from '../store/index.ts';
 import { formatAnsic, formatGoTime, formatTable } from './format.ts';
 
@@ -150,4 +151,43 @@ export function statusText(
 /** Hooks as `helm get hooks` prints them. */
 export function hooksText(hooks: readonly HookRecord[]): string {
   return hooks.map((h) => `---\n# Source: ${h.path}\n${h.manifest.trimEnd()}\n`).join('');
+}
+
+/**
+ * The RESOURCES block of `helm status`: per group `==> v1/Kind`, each server Table printed as
+ * kubectl prints it (priority-0 columns, upper-case headers written again only when the columns
+ * change, cells padded to the widest plus three spaces, at least six, the last column unpadded),
+ * and an empty line after each group.
+ */
+export function resourcesText(groups: readonly ResourceGroup[]): string {
+  let lastColumns = '';
+  let out = '';
+  for (const group of groups) {
+    out += `==> ${group.key}\n`;
+    for (const table of group.tables) {
+      const definitions = table.columnDefinitions ?? [];
+      const shown = definitions.flatMap((column, index) => ((column.priority ?? 0) === 0 ? [index] : []));
+      const rows = (table.rows ?? []).map((row) => shown.map((i) => String(row.cells?.[i] ?? '<none>')));
+      const key = JSON.stringify(definitions);
+      const header = key !== lastColumns && definitions.length > 0;
+      if (definitions.length > 0) lastColumns = key;
+      const lines = header ? [shown.map((i) => (definitions[i]?.name ?? '').toUpperCase()), ...rows] : rows;
+      out += kubectlColumns(lines);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+function kubectlColumns(lines: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const line of lines) {
+    for (const [i, cell] of line.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length + 3, 6);
+  }
+  return lines
+    .map(
+      (line) =>
+        `${line.map((cell, i) => (i === line.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('')}\n`,
+    )
+    .join('');
 }

@@ -1,7 +1,16 @@
-import { readHistory, readHooks, readManifest, readNotes, readStatus, readValues } from '../engine/index.ts';
+import {
+  parseManifest,
+  readHistory,
+  readHooks,
+  readManifest,
+  readNotes,
+  readStatus,
+  readValues,
+} from '../engine/index.ts';
+import { kubeconfigConnectionProvider, type ResourceGroup, readResourceTables } from '../kube/index.ts';
 import { COMMON_FLAGS, countFlag, expectArgs, revisionNumber } from './args.ts';
 import { type CommandInput, type CommandSpec, print } from './command.ts';
-import { releaseOf } from './context.ts';
+import { releaseOf, type Target } from './context.ts';
 import { CliUsageError } from './errors.ts';
 import { encodeData, formatValuesYaml } from './format.ts';
 import { MESSAGES } from './messages.ts';
@@ -9,11 +18,15 @@ import {
   historyData,
   historyTable,
   hooksText,
+  resourcesText,
   statusData,
   statusReadData,
   statusText,
 } from './release-output.ts';
 import { USAGE } from './usage.ts';
+
+/** How long --show-resources may take to read the cluster. */
+const RESOURCES_TIMEOUT_MS = 30_000;
 
 /** helm history's default --max. */
 const DEFAULT_HISTORY_MAX = 256;
@@ -35,30 +48,68 @@ export const historyCommand: CommandSpec = {
 export const statusCommand: CommandSpec = {
   name: 'status',
   usage: USAGE.status,
-  flags: [...COMMON_FLAGS, 'revision'],
+  flags: [...COMMON_FLAGS, 'revision', 'show-resources'],
   async run({ positionals, flags, target, store, output }) {
     expectArgs('status', positionals, 1, 1, 'quayside status NAME [--revision N]');
     const release = releaseOf(target, positionals[0] as string);
     const view = await readStatus(store, release, revisionNumber('status', flags.revision));
+    const n = view.revision.revision;
+    const [manifest, config] = await Promise.all([
+      readManifest(store, release, n),
+      readValues(store, release, { revision: n }),
+    ]);
+    // The cluster is asked only with --show-resources: status otherwise reads the store alone, so
+    // that queued-mode users need no access to the cluster.
+    const resources = flags['show-resources']
+      ? await releaseResources(target, release.namespace, manifest, output === 'table' ? 'tables' : 'objects')
+      : undefined;
     if (output !== 'table') {
-      const n = view.revision.revision;
-      const [manifest, config] = await Promise.all([
-        readManifest(store, release, n),
-        readValues(store, release, { revision: n }),
-      ]);
-      print(encodeData(output, statusReadData(view, manifest, sortKeys(config) as Record<string, unknown>)));
+      const data = statusReadData(view, manifest, sortKeys(config) as Record<string, unknown>);
+      const withResources =
+        resources === undefined
+          ? data
+          : {
+              ...data,
+              info: {
+                ...data.info,
+                resources: Object.fromEntries(resources.map((group) => [group.key, group.objects])),
+              },
+            };
+      print(encodeData(output, withResources));
       return 0;
     }
-    const hooks = await readHooks(store, release, view.revision.revision);
+    const hooks = await readHooks(store, release, n);
     print(
       statusText(
         view,
         hooks.filter((h) => h.events.includes('test')),
+        resources === undefined || resources.length === 0 ? {} : { resources: resourcesText(resources) },
       ),
     );
     return 0;
   },
 };
+
+/** The release's objects on its cluster, as `helm status` shows them (RESOURCES). */
+async function releaseResources(
+  target: Target,
+  namespace: string,
+  manifest: string,
+  as: 'tables' | 'objects',
+): Promise<ResourceGroup[]> {
+  const connection = await kubeconfigConnectionProvider({ file: target.kubeconfig }).connect(target.cluster);
+  try {
+    return await readResourceTables({
+      connection,
+      objects: parseManifest(manifest),
+      namespace,
+      deadline: Date.now() + RESOURCES_TIMEOUT_MS,
+      as,
+    });
+  } finally {
+    connection.close();
+  }
+}
 
 const GET_WHAT = ['values', 'manifest', 'notes', 'hooks', 'all'] as const;
 type GetWhat = (typeof GET_WHAT)[number];

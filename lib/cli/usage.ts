@@ -71,6 +71,11 @@ ${COMMON}`,
 
 Print release NAME's status: last deployed, namespace, status, revision, tests and notes.
 
+      --revision N         a given revision's status
+      --show-resources     also the release's objects on the cluster and their pods, as helm 4
+                           status shows them (RESOURCES; with -o, info.resources). Without it the
+                           cluster is not contacted
+
 ${COMMON}`,
   list: `Usage: quayside list [flags]
 

@@ -12,6 +12,8 @@ export interface KubeRequest {
   query?: Record<string, string | undefined>;
   body?: unknown;
   contentType?: string;
+  /** The Accept header; default `application/json`. */
+  accept?: string;
   ref: ObjectRef;
 }
 
@@ -103,7 +105,7 @@ export function connectionFromKubeConfig(
   async function send(req: KubeRequest): Promise<KubeResponse> {
     const opts = await options();
     const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = { Accept: req.accept ?? 'application/json' };
     for (const [key, value] of Object.entries(opts.headers ?? {})) headers[key] = String(value);
     if (payload !== undefined) headers['Content-Type'] = req.contentType ?? 'application/json';
     const prefix = base.pathname.replace(/\/$/, '');

@@ -154,10 +154,38 @@ describe('reads as helm 4.1.4 prints them', () => {
     }
   });
 
-  it('prints status as helm does, apart from the cluster resources helm 4 adds', async () => {
+  it('prints status as helm does, its cluster resources with --show-resources', async () => {
     const [theirs, ours] = await both(['status', 'zeta']);
     const withoutResources = theirs.stdout.replace(/RESOURCES:\n[\s\S]*?\n\n\n/, '');
     expect(normal(ours.stdout)).toBe(normal(withoutResources));
+    const shown = await quayside(['status', 'zeta', '--show-resources']);
+    expect(normal(shown.stdout).replace(/RESOURCES:\n[\s\S]*?\n\n\n/, '')).toBe(normal(withoutResources));
+    // Groups come in map order in helm; ages, cluster IPs and pod name suffixes differ by nature.
+    const groups = (text: string) => {
+      const block = /RESOURCES:\n([\s\S]*?)\n\n\n/.exec(text)?.[1] ?? '';
+      return Object.fromEntries(
+        block.split('\n\n').map((group) => {
+          const [key, ...lines] = group.split('\n');
+          const cells = lines.map((line) =>
+            line
+              .replace(/\b\d+[smhd]\b/g, 'AGE')
+              .replace(/\b10\.96\.\d+\.\d+\b/g, 'IP')
+              .replace(/\b(zeta)-[a-z0-9]{10}-[a-z0-9]{5}\b/g, '$1-POD')
+              .split(/\s{2,}/),
+          );
+          return [key, cells];
+        }),
+      );
+    };
+    expect(groups(shown.stdout)).toEqual(groups(theirs.stdout));
+    expect(Object.keys(groups(shown.stdout))).toEqual(
+      expect.arrayContaining([
+        '==> v1/ConfigMap',
+        '==> v1/Deployment',
+        '==> v1/Pod(related)',
+        '==> v1/Service',
+      ]),
+    );
     const [theirJson, ourJson] = await both(['status', 'zeta', '-o', 'json']);
     const shape = (run: CliRun) => {
       const data = JSON.parse(run.stdout);
@@ -170,6 +198,10 @@ describe('reads as helm 4.1.4 prints them', () => {
     };
     expect(shape(ourJson)).toEqual(shape(theirJson));
     expect(JSON.parse(ourJson.stdout).manifest).toBe(JSON.parse(theirJson.stdout).manifest);
+    const resourcesOf = (run: CliRun) => Object.keys(JSON.parse(run.stdout).info.resources ?? {}).sort();
+    const ourResources = await quayside(['status', 'zeta', '--show-resources', '-o', 'json']);
+    expect(resourcesOf(ourResources)).toEqual(resourcesOf(theirJson));
+    expect(JSON.parse(ourResources.stdout).info.resources['v1/Deployment'][0].metadata.name).toBe('zeta');
     const parsed = parse((await quayside(['status', 'beta', '-o', 'yaml'])).stdout);
     expect(parsed.info.status).toBe('failed');
   });
