@@ -205,4 +205,14 @@ describe('reads as helm 4.1.4 prints them', () => {
     const parsed = parse((await quayside(['status', 'beta', '-o', 'yaml'])).stdout);
     expect(parsed.info.status).toBe('failed');
   });
+
+  it('refuses history --max 0 with a clear error, where helm prints an empty table', async () => {
+    const theirs = await helm(['history', 'zeta', '--max', '0']);
+    expect(theirs.stdout.trim().split('\n')).toHaveLength(1);
+    const ours = await quayside(['history', 'zeta', '--max', '0']);
+    expect(ours.code).toBe(2);
+    expect(ours.stderr).toBe(
+      `Error: invalid argument "0" for "--max": must be at least 1 — run 'quayside history --help' for usage\n`,
+    );
+  });
 });

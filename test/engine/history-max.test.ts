@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ValidationError } from '../../lib/domain/index.ts';
 import { readHistory } from '../../lib/engine/index.ts';
 import { configMapChart, release, request, startWorld, type World } from './world.ts';
 
@@ -48,5 +49,11 @@ describe('history-max as helm applies it', () => {
       [5, 'failed'],
       [6, 'failed'],
     ]);
+  });
+
+  it('refuses to read a history of fewer than one revision, before asking the store', async () => {
+    const id = release('history-max');
+    await expect(readHistory(world.store, id, 0)).rejects.toBeInstanceOf(ValidationError);
+    await expect(readHistory(world.store, id, 0)).rejects.toThrow('max: must be a whole number of at least 1');
   });
 });
