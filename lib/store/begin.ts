@@ -3,7 +3,6 @@ import {
   descriptions,
   formatReleaseId,
   isPending,
-  type ReleaseId,
   ReleaseNotFoundError,
   type ReleaseStatus,
   type RevisionMeta,
@@ -29,42 +28,8 @@ import {
   requestKey,
   revisionKey,
 } from './keys.ts';
+import { checkRequestRecord } from './request-record.ts';
 import type { BeginInput, BeginResult, Lease } from './types.ts';
-
-/**
- * A request id used again for another request: for a different release, or for the same release
- * with a different content (its digest differs). Never retried: a new request needs a new id.
- */
-export class RequestIdReusedError extends StoreError {
-  readonly requestId: string;
-
-  constructor(requestId: string, reuse: { firstRelease: string } | { differentContent: true }) {
-    super(
-      'firstRelease' in reuse
-        ? `request id ${requestId} was already used for release ${reuse.firstRelease}`
-        : `request id ${requestId} was already used for a request with different content; send a new request with a new request id`,
-    );
-    this.requestId = requestId;
-  }
-}
-
-/**
- * Throws RequestIdReusedError when a stored request record belongs to another release, or holds a
- * digest other than the one given (records without a digest, and callers without one, match any).
- */
-export function checkRequestRecord(
-  record: Record<string, unknown>,
-  input: { release: ReleaseId; requestId: string; digest?: string | undefined },
-): void {
-  const recordedFor = String(record.releaseKey);
-  if (recordedFor !== headKey(input.release).pk) {
-    throw new RequestIdReusedError(input.requestId, { firstRelease: recordedFor });
-  }
-  const recorded = typeof record.digest === 'string' ? record.digest : undefined;
-  if (recorded !== undefined && input.digest !== undefined && recorded !== input.digest) {
-    throw new RequestIdReusedError(input.requestId, { differentContent: true });
-  }
-}
 
 const PENDING_STATUS: Record<Action, ReleaseStatus> = {
   install: 'pending-install',

@@ -8,7 +8,7 @@ import {
   randomId,
   systemClock,
 } from '../domain/index.ts';
-import { beginOperation, checkRequestRecord } from './begin.ts';
+import { beginOperation } from './begin.ts';
 import { recordPendingBody } from './body-writes.ts';
 import { DEFAULT_CHUNK_BYTES, decodeRevisionMeta } from './codec.ts';
 import type { StoreContext } from './context.ts';
@@ -33,6 +33,7 @@ import {
   readRevision,
   readRevisionMeta,
 } from './reads.ts';
+import { checkRequestRecord } from './request-record.ts';
 import type {
   AttentionEntry,
   BeginInput,

@@ -54,6 +54,8 @@ describe('history-max as helm applies it', () => {
   it('refuses to read a history of fewer than one revision, before asking the store', async () => {
     const id = release('history-max');
     await expect(readHistory(world.store, id, 0)).rejects.toBeInstanceOf(ValidationError);
-    await expect(readHistory(world.store, id, 0)).rejects.toThrow('max: must be a whole number of at least 1');
+    await expect(readHistory(world.store, id, 0)).rejects.toThrow(
+      'max: must be a whole number of at least 1',
+    );
   });
 });
