@@ -122,7 +122,7 @@ try {
     QUAYSIDE_QUEUE_URL: queues.queueUrl,
     QUAYSIDE_KUBECONFIG_SECRET: '',
     QUAYSIDE_KUBECONFIG: join(dir, 'kubeconfig'),
-    QUAYSIDE_CHART_ROOT: root,
+    QUAYSIDE_CHART_ROOTS: root,
     AWS_ACCESS_KEY_ID: 'l',
     AWS_SECRET_ACCESS_KEY: 'l',
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,

@@ -20,6 +20,7 @@ export {
 } from './errors.ts';
 export { DEFAULT_MAX_UNPACKED_BYTES } from './load/archive.ts';
 export { loadChart, loadChartArchive } from './load/load-chart.ts';
+export { packChartDirectory } from './load/pack.ts';
 export { DEFAULT_KUBE_VERSION } from './render/capabilities.ts';
 export { isValidReleaseName, MAX_RELEASE_NAME_LENGTH, renderNameTemplate } from './render/name-template.ts';
 export { formatTemplateOutput, type TemplateOutputOptions } from './render/output.ts';

@@ -69,31 +69,56 @@ export const OUTPUT_MESSAGES = {
   templateNotFound: (pattern: string) => `could not find template ${pattern} in chart`,
 } as const;
 
+/**
+ * --set, --set-string, --set-json and --set-file parse errors. Helm quotes the offending text; these
+ * never do, since the text may be (part of) a secret value: a comma inside a value splits it, and the
+ * rest reads as a key. They name a key only where the text was written as one (ended by "=", "[" or
+ * "."), and otherwise point at character positions within the expression (1-based, inclusive).
+ */
 export const STRVALS_MESSAGES = {
-  unparsable: (reason: string) => `unable to parse key: ${reason}`,
-  noValue: (key: string) => `key "${key}" has no value`,
-  noValueComma: (key: string) => `key "${key}" has no value (cannot end with ,)`,
+  unparsable: 'the expression could not be parsed',
+  noValue: (from: number, to: number) =>
+    `characters ${from}-${to} are not followed by "=" and a value (escape a comma inside a value as "\\,")`,
   emptyMap: (key: string) => `key map "${key}" has no value`,
-  notAList: (key: string) => `unable to parse key: "${key}" is not a list`,
-  notAMap: (key: string) => `unable to parse key: "${key}" is not a map`,
+  notAList: (key: string) => `key "${key}" is not a list`,
+  notAMap: (key: string) => `key "${key}" is not a map`,
   tooDeep: (max: number) =>
     `value name nested level is greater than maximum supported nested level of ${max}`,
-  badIndex: (text: string) => `error parsing index: strconv.Atoi: parsing "${text}": invalid syntax`,
-  negativeIndex: (n: number) => `negative ${n} index not allowed`,
-  indexTooLarge: (n: number, max: number) =>
-    `index of ${n} is greater than maximum supported index of ${max}`,
-  dataAfterIndex: (text: string) => `unexpected data at end of array index: "${text}"`,
-  listUnterminated: "list must terminate with '}'",
-  badJson: (reason: string) => `invalid JSON value: ${reason}`,
+  badIndex: (key: string) => `key "${key}": the list index is not a whole number`,
+  negativeIndex: (key: string, n: number) => `key "${key}": negative index ${n} not allowed`,
+  indexTooLarge: (key: string, n: number, max: number) =>
+    `key "${key}": index ${n} is greater than the maximum supported index of ${max}`,
+  dataAfterIndex: (from: number, to: number) =>
+    `characters ${from}-${to}: unexpected text after a list index`,
+  listUnterminated: (key: string) => `key "${key}": a list must end with '}'`,
+  badJson: (key: string, at: number | undefined) =>
+    `key "${key}": the value is not valid JSON${at === undefined ? '' : ` (at character ${at} of the value)`}`,
 } as const;
 
+const YAML_PROBLEMS: Record<string, string> = {
+  BAD_INDENT: 'bad indentation',
+  TAB_AS_INDENT: 'a tab used as indentation',
+  DUPLICATE_KEY: 'a key appears twice in one map',
+  BAD_DQ_ESCAPE: 'an invalid escape sequence in a double-quoted string',
+  MISSING_CHAR: 'a closing quote, bracket or separator is missing',
+  BLOCK_AS_IMPLICIT_KEY: 'a nested mapping on the line of its key (start it on a new line)',
+  MULTILINE_IMPLICIT_KEY: 'a key spans more than one line',
+  UNEXPECTED_TOKEN: 'unexpected text',
+  BAD_ALIAS: 'an alias refers to no anchor',
+  ALIAS_PROPS: 'an alias cannot have a tag or anchor',
+  BAD_SCALAR_START: 'a plain value starts with a reserved character',
+};
+
+/** Value flags as a whole. A path is named; nothing read from a file or an expression is quoted. */
 export const VALUE_FLAG_MESSAGES = {
   cannotRead: (path: string) => `cannot read values file ${path}`,
-  cannotParse: (path: string, reason: string) => `failed to parse ${path}: ${reason}`,
-  setJson: (line: string) => `failed parsing --set-json data ${line}`,
-  set: 'failed parsing --set data',
-  setString: 'failed parsing --set-string data',
-  setFile: 'failed parsing --set-file data',
+  cannotParse: (path: string, line: number | undefined, column: number | undefined, problem: string) =>
+    `failed to parse ${path}${line === undefined ? '' : `: line ${line}, column ${column}`}: ${problem}`,
+  notAMap: 'the document is not a map',
+  /** What a YAML parser error code means, in words that quote nothing of the document. */
+  yamlProblem: (code: string) => YAML_PROBLEMS[code] ?? code.toLowerCase().replace(/_/g, ' '),
+  expression: (flag: string, index: number, count: number, problem: string) =>
+    `failed parsing ${flag} data${count > 1 ? ` (expression ${index} of ${count})` : ''}: ${problem}`,
 } as const;
 
 export const LOAD_MESSAGES = {

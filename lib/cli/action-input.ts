@@ -12,6 +12,7 @@ export function actionOptionsOf(command: string, flags: Flags): ActionOptions {
     value === undefined ? {} : { [key]: value };
   return {
     ...pick('wait', flags.wait),
+    ...pick('waitForJobs', flags['wait-for-jobs']),
     ...pick('timeoutMs', timeout),
     ...pick('atomic', flags.atomic),
     ...pick('cleanupOnFail', flags['cleanup-on-fail']),

@@ -13,6 +13,7 @@ export const FLAGS = {
   'queue-url': { type: 'string' },
   output: { type: 'string', short: 'o' },
   wait: { type: 'boolean' },
+  'wait-for-jobs': { type: 'boolean' },
   timeout: { type: 'string' },
   atomic: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
@@ -38,8 +39,17 @@ export const FLAGS = {
   install: { type: 'boolean', short: 'i' },
   'keep-history': { type: 'boolean' },
   'no-follow': { type: 'boolean' },
-  max: { type: 'string' },
+  max: { type: 'string', short: 'm' },
+  offset: { type: 'string' },
+  short: { type: 'boolean', short: 'q' },
+  filter: { type: 'string', short: 'f' },
+  date: { type: 'boolean', short: 'd' },
+  reverse: { type: 'boolean', short: 'r' },
+  'no-headers': { type: 'boolean' },
+  'time-format': { type: 'string' },
+  selector: { type: 'string', short: 'l' },
   revision: { type: 'string' },
+  'show-resources': { type: 'boolean' },
   all: { type: 'boolean', short: 'a' },
   'all-namespaces': { type: 'boolean', short: 'A' },
   deployed: { type: 'boolean' },
@@ -161,11 +171,25 @@ export function wholeNumber(command: string, flag: string, value: string | undef
   return Number(value);
 }
 
+/** A count of 1 or more (`--max`), or undefined when absent. @throws CliUsageError */
+export function countFlag(command: string, flag: string, value: string | undefined): number | undefined {
+  const n = wholeNumber(command, flag, value);
+  if (n !== undefined && n < 1) throw new CliUsageError(command, MESSAGES.countTooSmall(flag, value ?? ''));
+  return n;
+}
+
 /** A revision number (1 or more), or undefined when absent. @throws CliUsageError */
 export function revisionNumber(command: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < 1)
     throw new CliUsageError(command, MESSAGES.badRevision(value));
+  return Number(value);
+}
+
+/** A rollback's REVISION: as helm reads it, 0 (or none) means the revision before the latest. */
+export function rollbackRevision(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new CliUsageError('rollback', MESSAGES.badRollbackRevision(value));
   return Number(value);
 }
 

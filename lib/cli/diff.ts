@@ -1,7 +1,14 @@
 import { diffRevisions } from '../engine/index.ts';
 import type { DiffResult } from '../kube/index.ts';
 import { actionOptionsOf, chartOf, valuesOf } from './action-input.ts';
-import { ACTION_FLAGS, CHART_FLAGS, COMMON_FLAGS, expectArgs, revisionNumber } from './args.ts';
+import {
+  ACTION_FLAGS,
+  CHART_FLAGS,
+  COMMON_FLAGS,
+  expectArgs,
+  revisionNumber,
+  rollbackRevision,
+} from './args.ts';
 import { type CommandSpec, print } from './command.ts';
 import { releaseOf } from './context.ts';
 import { CliUsageError } from './errors.ts';
@@ -65,7 +72,7 @@ export const diffCommand: CommandSpec = {
       case 'rollback': {
         expectArgs('diff', args, 1, 2, 'quayside diff rollback NAME [REVISION]');
         const release = releaseOf(target, name as string);
-        const revision = revisionNumber('diff', rest[0]);
+        const revision = rollbackRevision(rest[0]);
         const options = { ...actionOptionsOf('diff', flags), dryRun: true };
         show((await runner().rollback({ release, ...(revision ? { revision } : {}), options })).diff);
         return 0;

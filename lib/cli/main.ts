@@ -47,13 +47,12 @@ async function releaseCommand(name: string): Promise<CommandSpec | undefined> {
     }
     case 'history':
     case 'status':
-    case 'list':
     case 'get': {
       const m = await import('./release-reads.ts');
-      return { history: m.historyCommand, status: m.statusCommand, list: m.listCommand, get: m.getCommand }[
-        name
-      ];
+      return { history: m.historyCommand, status: m.statusCommand, get: m.getCommand }[name];
     }
+    case 'list':
+      return (await import('./list.ts')).listCommand;
     case 'diff':
       return (await import('./diff.ts')).diffCommand;
     default:

@@ -17,12 +17,20 @@ export const MESSAGES = {
     `invalid argument "${value}" for "-o, --output": must be one of table, json, yaml`,
   badNumber: (flag: string, value: string) =>
     `invalid argument "${value}" for "${flag}": must be a whole number`,
+  countTooSmall: (flag: string, value: string) =>
+    `invalid argument "${value}" for "${flag}": must be at least 1`,
   badRevision: (value: string) => `invalid revision "${value}": revisions are whole numbers from 1`,
+  badRollbackRevision: (value: string) =>
+    `invalid revision "${value}": a whole number, or 0 for the revision before the latest`,
   args: (usage: string) => `wrong arguments; usage: ${usage}`,
   noCluster: (kubeconfig: string) =>
     `no kube context to use: "${kubeconfig}" has no current context or cannot be read`,
   getWhat: 'get needs one of: values, manifest, notes, hooks, all',
   diffWhat: 'diff needs one of: upgrade, rollback, revision',
+  badFilter: (reason: string) => `invalid argument for "-f, --filter": not a regular expression: ${reason}`,
+  badSelector: (text: string) =>
+    `invalid argument "${text}" for "-l, --selector": want key=value, key==value or key!=value, comma-separated`,
+  cannotReadChart: (path: string) => `cannot read chart archive ${path}`,
 } as const;
 
 /** The hint after an error's one line: what to run next. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { ChartSource } from '../chart/index.ts';
+import { ChartInvalidError, type ChartSource, packChartDirectory } from '../chart/index.ts';
 import { type FollowUpdate, followRequest, sendRequest } from '../client/index.ts';
 import { type Action, type ReleaseId, type Requester, ValidationError } from '../domain/index.ts';
 import type {
@@ -13,6 +14,7 @@ import type {
 } from '../engine/index.ts';
 import { formatDuration } from '../requests/index.ts';
 import type { ReleaseStore } from '../store/index.ts';
+import { MESSAGES } from './messages.ts';
 import type { ActionRunner } from './runner.ts';
 
 export interface QueuedRunnerOptions {
@@ -28,6 +30,8 @@ export interface QueuedRunnerOptions {
   readonly sqs?: SQSClient;
   /** false: return as soon as the request is on the queue (its result carries only the request id). */
   readonly follow?: boolean;
+  /** Runs a --dry-run: it records nothing, so it runs in this process, as in direct mode. */
+  readonly dryRunner?: () => ActionRunner;
 }
 
 /** The request was refused by the worker; its reason names what is wrong. */
@@ -49,27 +53,41 @@ export class QueuedRunner implements ActionRunner {
   constructor(private readonly options: QueuedRunnerOptions) {}
 
   install(input: UpgradeInput): Promise<ActionResult> {
+    if (input.options?.dryRun) return this.dryRun().install(input);
     return this.change('install', input);
   }
 
   upgrade(input: UpgradeInput): Promise<ActionResult> {
+    if (input.options?.dryRun) return this.dryRun().upgrade(input);
     return this.change('upgrade', input);
   }
 
   rollback(input: RollbackInput): Promise<ActionResult> {
+    if (input.options?.dryRun) return this.dryRun().rollback(input);
     return this.run('rollback', input.release, input.options ?? {}, { revision: input.revision ?? 0 });
   }
 
   uninstall(input: UninstallInput): Promise<ActionResult> {
+    if (input.options?.dryRun) return this.dryRun().uninstall(input);
     return this.run('uninstall', input.release, input.options ?? {}, {});
   }
 
-  private change(action: 'install' | 'upgrade', input: UpgradeInput): Promise<ActionResult> {
+  private dryRun(): ActionRunner {
+    if (this.options.dryRunner === undefined) {
+      throw new ValidationError([
+        { field: '--dry-run', message: 'a dry run needs no queue: run it without --queue-url' },
+      ]);
+    }
+    return this.options.dryRunner();
+  }
+
+  private async change(action: 'install' | 'upgrade', input: UpgradeInput): Promise<ActionResult> {
     // Integers from --set are bigint; the request is JSON.
     const values = JSON.parse(
       JSON.stringify(input.values ?? {}, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)),
     );
-    return this.run(action, input.release, input.options ?? {}, { chart: requestChart(input.chart), values });
+    const chart = await requestChart(input.chart);
+    return this.run(action, input.release, input.options ?? {}, { chart, values });
   }
 
   private async run(
@@ -78,11 +96,6 @@ export class QueuedRunner implements ActionRunner {
     options: ActionOptions,
     rest: Record<string, unknown>,
   ): Promise<ActionResult> {
-    if (options.dryRun) {
-      throw new ValidationError([
-        { field: '--dry-run', message: 'a dry run needs no queue: run it without --queue-url' },
-      ]);
-    }
     const requestId = this.options.newRequestId?.() ?? randomUUID();
     const startedAt = this.options.clock.now();
     const sqs = this.options.sqs ?? new SQSClient({});
@@ -157,7 +170,8 @@ export class QueuedRunner implements ActionRunner {
     const meta = end.revision;
     return {
       release,
-      action,
+      // upgrade --install of a missing release made an install: say so, as direct mode does.
+      action: meta?.action ?? action,
       status: meta?.status ?? (action === 'uninstall' ? 'uninstalled' : 'unknown'),
       ...(meta === undefined ? {} : { revision: meta.revision, chart: meta.chart }),
       description: meta?.description ?? (action === 'uninstall' ? 'Uninstallation complete' : ''),
@@ -168,12 +182,17 @@ export class QueuedRunner implements ActionRunner {
   }
 }
 
-/** Where the worker finds the chart. A local path only works when the worker shares this disk (the local stack). */
-function requestChart(chart: ChartSource): Record<string, unknown> {
+/**
+ * Where the worker finds the chart. A local directory or .tgz travels inside the request as a
+ * base64 .tgz: the worker may run elsewhere (Lambda), and a relative path would resolve in the
+ * worker's folder, not the sender's.
+ */
+async function requestChart(chart: ChartSource): Promise<Record<string, unknown>> {
   switch (chart.kind) {
     case 'directory':
+      return { inline: Buffer.from(await packChartDirectory(chart.path)).toString('base64') };
     case 'archive-file':
-      return { path: chart.path };
+      return { inline: await readArchive(chart.path) };
     case 'archive-base64':
       return { inline: chart.data };
     case 'repository':
@@ -188,10 +207,19 @@ function requestChart(chart: ChartSource): Record<string, unknown> {
 }
 
 /** The request's options: only what was set, so the worker's defaults and checks apply as for any producer. */
+async function readArchive(path: string): Promise<string> {
+  try {
+    return (await readFile(path)).toString('base64');
+  } catch (error) {
+    throw new ChartInvalidError(MESSAGES.cannotReadChart(path), { cause: error });
+  }
+}
+
 function requestOptions(action: Action, o: ActionOptions): Record<string, unknown> {
   const changing = action === 'install' || action === 'upgrade';
   const entries: Array<[string, unknown]> = [
     ['wait', o.wait],
+    ['waitForJobs', action === 'uninstall' ? undefined : o.waitForJobs || undefined],
     ['timeout', o.timeoutMs === undefined ? undefined : formatDuration(o.timeoutMs)],
     ['atomic', action === 'uninstall' ? undefined : o.atomic || undefined],
     ['cleanupOnFail', changing ? o.cleanupOnFail || undefined : undefined],

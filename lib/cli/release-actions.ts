@@ -2,7 +2,7 @@ import type { ReleaseId } from '../domain/index.ts';
 import { type ActionResult, readHooks, readStatus } from '../engine/index.ts';
 import type { ReleaseStore } from '../store/index.ts';
 import { actionOptionsOf, chartOf, valuesOf } from './action-input.ts';
-import { ACTION_FLAGS, CHART_FLAGS, COMMON_FLAGS, expectArgs, revisionNumber } from './args.ts';
+import { ACTION_FLAGS, CHART_FLAGS, COMMON_FLAGS, expectArgs, rollbackRevision } from './args.ts';
 import { type CommandInput, type CommandSpec, print } from './command.ts';
 import { releaseOf } from './context.ts';
 import { diffText } from './diff.ts';
@@ -39,7 +39,7 @@ export async function runnerFor(input: CommandInput, command: string): Promise<A
 export const installCommand: CommandSpec = {
   name: 'install',
   usage: USAGE.install,
-  flags: [...COMMON_FLAGS, ...CHART_FLAGS, ...ACTION_FLAGS],
+  flags: [...COMMON_FLAGS, ...CHART_FLAGS, ...ACTION_FLAGS, 'wait-for-jobs'],
   async run(input) {
     expectArgs('install', input.positionals, 2, 2, 'quayside install NAME CHART [flags]');
     const [name, chartRef] = input.positionals as [string, string];
@@ -56,7 +56,7 @@ export const installCommand: CommandSpec = {
 export const upgradeCommand: CommandSpec = {
   name: 'upgrade',
   usage: USAGE.upgrade,
-  flags: [...COMMON_FLAGS, ...CHART_FLAGS, ...ACTION_FLAGS, 'install'],
+  flags: [...COMMON_FLAGS, ...CHART_FLAGS, ...ACTION_FLAGS, 'install', 'wait-for-jobs'],
   async run(input) {
     expectArgs('upgrade', input.positionals, 2, 2, 'quayside upgrade NAME CHART [flags]');
     const [name, chartRef] = input.positionals as [string, string];
@@ -74,12 +74,12 @@ export const upgradeCommand: CommandSpec = {
 export const rollbackCommand: CommandSpec = {
   name: 'rollback',
   usage: USAGE.rollback,
-  flags: [...COMMON_FLAGS, ...ACTION_FLAGS],
+  flags: [...COMMON_FLAGS, ...ACTION_FLAGS, 'wait-for-jobs'],
   async run(input) {
     expectArgs('rollback', input.positionals, 1, 2, 'quayside rollback NAME [REVISION]');
     const [name, revisionText] = input.positionals as [string, string | undefined];
     const release = releaseOf(input.target, name);
-    const revision = revisionNumber('rollback', revisionText);
+    const revision = rollbackRevision(revisionText);
     const options = actionOptionsOf('rollback', input.flags);
     const runner = await runnerFor(input, 'rollback');
     const result = await runner.rollback({

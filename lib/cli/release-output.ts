@@ -1,5 +1,6 @@
 import type { ChartRef, HookRecord, RevisionMeta } from '../domain/index.ts';
 import type { ReleaseStatusView } from '../engine/index.ts';
+import type { ResourceGroup } from '../kube/index.ts';
 import type { ReleaseSummary } from '../store/index.ts';
 import { formatAnsic, formatGoTime, formatTable } from './format.ts';
 
@@ -47,18 +48,12 @@ export function listData(releases: readonly ReleaseSummary[]) {
   }));
 }
 
-export function listTable(releases: readonly ReleaseSummary[]): string {
+/** helm list's table; `headers: false` is --no-headers (columns are then as wide as the data). */
+export function listTable(rows: ReturnType<typeof listData>, options: { headers?: boolean } = {}): string {
+  const header = ['NAME', 'NAMESPACE', 'REVISION', 'UPDATED', 'STATUS', 'CHART', 'APP VERSION'];
   return formatTable([
-    ['NAME', 'NAMESPACE', 'REVISION', 'UPDATED', 'STATUS', 'CHART', 'APP VERSION'],
-    ...listData(releases).map((r) => [
-      r.name,
-      r.namespace,
-      r.revision,
-      r.updated,
-      r.status,
-      r.chart,
-      r.app_version,
-    ]),
+    ...(options.headers === false ? [] : [header]),
+    ...rows.map((r) => [r.name, r.namespace, r.revision, r.updated, r.status, r.chart, r.app_version]),
   ]);
 }
 
@@ -85,8 +80,42 @@ export function statusData(view: ReleaseStatusView) {
   };
 }
 
-/** The status block helm prints after install, upgrade and for `status`. */
-export function statusText(view: ReleaseStatusView, tests?: readonly HookRecord[]): string {
+/**
+ * helm 4 `status -o json|yaml`: the release record without its chart (helm strips it), with the
+ * user-supplied values (`config`, as `get values` prints them) and the manifest; `deleted`, `notes`
+ * and `config` only when set, as helm's omitempty fields.
+ */
+export function statusReadData(view: ReleaseStatusView, manifest: string, config: Record<string, unknown>) {
+  const { revision, summary } = view;
+  const deleted = revision.status === 'uninstalled' ? revision.finishedAt : undefined;
+  return {
+    name: revision.release.name,
+    info: {
+      first_deployed: summary.firstDeployed ?? revision.firstDeployed ?? revision.startedAt,
+      last_deployed: revision.lastDeployed ?? revision.finishedAt ?? revision.startedAt,
+      ...(deleted === undefined ? {} : { deleted }),
+      description: revision.description,
+      status: revision.status,
+      ...(view.notes === '' ? {} : { notes: view.notes }),
+    },
+    ...(Object.keys(config).length === 0 ? {} : { config }),
+    manifest,
+    version: revision.revision,
+    namespace: revision.release.namespace,
+    // quayside always applies server-side.
+    apply_method: 'ssa',
+  };
+}
+
+/**
+ * The status block helm prints after install, upgrade and for `status`; `showChart` adds the chart's
+ * name, version and app version after the revision, as `helm get all` does.
+ */
+export function statusText(
+  view: ReleaseStatusView,
+  tests?: readonly HookRecord[],
+  options: { showChart?: boolean; resources?: string } = {},
+): string {
   const { revision } = view;
   const lines = [`NAME: ${revision.release.name}`];
   const deployed = revision.lastDeployed ?? revision.finishedAt;
@@ -95,8 +124,16 @@ export function statusText(view: ReleaseStatusView, tests?: readonly HookRecord[
     `NAMESPACE: ${revision.release.namespace}`,
     `STATUS: ${revision.status}`,
     `REVISION: ${revision.revision}`,
-    `DESCRIPTION: ${revision.description}`,
   );
+  if (options.showChart) {
+    lines.push(
+      `CHART: ${revision.chart.name}`,
+      `VERSION: ${revision.chart.version}`,
+      `APP_VERSION: ${revision.chart.appVersion ?? ''}`,
+    );
+  }
+  lines.push(`DESCRIPTION: ${revision.description}`);
+  if (options.resources !== undefined) lines.push(`RESOURCES:\n${options.resources}`);
   const ran = (tests ?? []).filter((t) => t.lastRun?.startedAt);
   if (ran.length === 0) lines.push('TEST SUITE: None');
   for (const test of ran) {
@@ -114,4 +151,43 @@ export function statusText(view: ReleaseStatusView, tests?: readonly HookRecord[
 /** Hooks as `helm get hooks` prints them. */
 export function hooksText(hooks: readonly HookRecord[]): string {
   return hooks.map((h) => `---\n# Source: ${h.path}\n${h.manifest.trimEnd()}\n`).join('');
+}
+
+/**
+ * The RESOURCES block of `helm status`: per group `==> v1/Kind`, each server Table printed as
+ * kubectl prints it (priority-0 columns, upper-case headers written again only when the columns
+ * change, cells padded to the widest plus three spaces, at least six, the last column unpadded),
+ * and an empty line after each group.
+ */
+export function resourcesText(groups: readonly ResourceGroup[]): string {
+  let lastColumns = '';
+  let out = '';
+  for (const group of groups) {
+    out += `==> ${group.key}\n`;
+    for (const table of group.tables) {
+      const definitions = table.columnDefinitions ?? [];
+      const shown = definitions.flatMap((column, index) => ((column.priority ?? 0) === 0 ? [index] : []));
+      const rows = (table.rows ?? []).map((row) => shown.map((i) => String(row.cells?.[i] ?? '<none>')));
+      const key = JSON.stringify(definitions);
+      const header = key !== lastColumns && definitions.length > 0;
+      if (definitions.length > 0) lastColumns = key;
+      const lines = header ? [shown.map((i) => (definitions[i]?.name ?? '').toUpperCase()), ...rows] : rows;
+      out += kubectlColumns(lines);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+function kubectlColumns(lines: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const line of lines) {
+    for (const [i, cell] of line.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length + 3, 6);
+  }
+  return lines
+    .map(
+      (line) =>
+        `${line.map((cell, i) => (i === line.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('')}\n`,
+    )
+    .join('');
 }

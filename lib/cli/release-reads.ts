@@ -1,9 +1,16 @@
-import type { ReleaseStatus } from '../domain/index.ts';
-import { readHistory, readHooks, readManifest, readNotes, readStatus, readValues } from '../engine/index.ts';
-import type { ReleaseSummary } from '../store/index.ts';
-import { COMMON_FLAGS, expectArgs, revisionNumber, wholeNumber } from './args.ts';
+import {
+  parseManifest,
+  readHistory,
+  readHooks,
+  readManifest,
+  readNotes,
+  readStatus,
+  readValues,
+} from '../engine/index.ts';
+import { kubeconfigConnectionProvider, type ResourceGroup, readResourceTables } from '../kube/index.ts';
+import { COMMON_FLAGS, countFlag, expectArgs, revisionNumber } from './args.ts';
 import { type CommandInput, type CommandSpec, print } from './command.ts';
-import { releaseOf } from './context.ts';
+import { releaseOf, type Target } from './context.ts';
 import { CliUsageError } from './errors.ts';
 import { encodeData, formatValuesYaml } from './format.ts';
 import { MESSAGES } from './messages.ts';
@@ -11,12 +18,15 @@ import {
   historyData,
   historyTable,
   hooksText,
-  listData,
-  listTable,
+  resourcesText,
   statusData,
+  statusReadData,
   statusText,
 } from './release-output.ts';
 import { USAGE } from './usage.ts';
+
+/** How long --show-resources may take to read the cluster. */
+const RESOURCES_TIMEOUT_MS = 30_000;
 
 /** helm history's default --max. */
 const DEFAULT_HISTORY_MAX = 256;
@@ -28,7 +38,7 @@ export const historyCommand: CommandSpec = {
   async run({ positionals, flags, target, store, output }) {
     expectArgs('history', positionals, 1, 1, 'quayside history NAME [--max N]');
     const release = releaseOf(target, positionals[0] as string);
-    const max = wholeNumber('history', '--max', flags.max) ?? DEFAULT_HISTORY_MAX;
+    const max = countFlag('history', '--max', flags.max) ?? DEFAULT_HISTORY_MAX;
     const revisions = await readHistory(store, release, max);
     print(output === 'table' ? historyTable(revisions) : encodeData(output, historyData(revisions)));
     return 0;
@@ -38,76 +48,68 @@ export const historyCommand: CommandSpec = {
 export const statusCommand: CommandSpec = {
   name: 'status',
   usage: USAGE.status,
-  flags: [...COMMON_FLAGS, 'revision'],
+  flags: [...COMMON_FLAGS, 'revision', 'show-resources'],
   async run({ positionals, flags, target, store, output }) {
     expectArgs('status', positionals, 1, 1, 'quayside status NAME [--revision N]');
     const release = releaseOf(target, positionals[0] as string);
     const view = await readStatus(store, release, revisionNumber('status', flags.revision));
+    const n = view.revision.revision;
+    const [manifest, config] = await Promise.all([
+      readManifest(store, release, n),
+      readValues(store, release, { revision: n }),
+    ]);
+    // The cluster is asked only with --show-resources: status otherwise reads the store alone, so
+    // that queued-mode users need no access to the cluster.
+    const resources = flags['show-resources']
+      ? await releaseResources(target, release.namespace, manifest, output === 'table' ? 'tables' : 'objects')
+      : undefined;
     if (output !== 'table') {
-      print(encodeData(output, statusData(view)));
+      const data = statusReadData(view, manifest, sortKeys(config) as Record<string, unknown>);
+      const withResources =
+        resources === undefined
+          ? data
+          : {
+              ...data,
+              info: {
+                ...data.info,
+                resources: Object.fromEntries(resources.map((group) => [group.key, group.objects])),
+              },
+            };
+      print(encodeData(output, withResources));
       return 0;
     }
-    const hooks = await readHooks(store, release, view.revision.revision);
+    const hooks = await readHooks(store, release, n);
     print(
       statusText(
         view,
         hooks.filter((h) => h.events.includes('test')),
+        resources === undefined || resources.length === 0 ? {} : { resources: resourcesText(resources) },
       ),
     );
     return 0;
   },
 };
 
-/** The statuses each list filter flag selects; helm's default is deployed and failed. */
-const LIST_FILTERS: Record<
-  'deployed' | 'failed' | 'pending' | 'uninstalled' | 'superseded' | 'uninstalling',
-  ReleaseStatus[]
-> = {
-  deployed: ['deployed'],
-  failed: ['failed'],
-  pending: ['pending-install', 'pending-upgrade', 'pending-rollback'],
-  uninstalled: ['uninstalled'],
-  superseded: ['superseded'],
-  uninstalling: ['uninstalling'],
-};
-
-export const listCommand: CommandSpec = {
-  name: 'list',
-  usage: USAGE.list,
-  flags: [
-    ...COMMON_FLAGS,
-    'all',
-    'all-namespaces',
-    ...(Object.keys(LIST_FILTERS) as (keyof typeof LIST_FILTERS)[]),
-  ],
-  async run({ positionals, flags, target, store, output }) {
-    expectArgs('list', positionals, 0, 0, 'quayside list [flags]');
-    const chosen = (Object.keys(LIST_FILTERS) as (keyof typeof LIST_FILTERS)[]).filter((f) => flags[f]);
-    const wanted = new Set<ReleaseStatus>(
-      (chosen.length > 0 ? chosen : (['deployed', 'failed'] as const)).flatMap((f) => LIST_FILTERS[f]),
-    );
-    const releases: ReleaseSummary[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await store.list({
-        cluster: target.cluster,
-        ...(flags['all-namespaces'] ? {} : { namespace: target.namespace }),
-        ...(cursor ? { cursor } : {}),
-      });
-      releases.push(...page.releases);
-      cursor = page.cursor;
-    } while (cursor);
-    const shown = releases
-      .filter((r) => flags.all || wanted.has(r.status))
-      .sort(
-        (a, b) =>
-          a.release.name.localeCompare(b.release.name) ||
-          a.release.namespace.localeCompare(b.release.namespace),
-      );
-    print(output === 'table' ? listTable(shown) : encodeData(output, listData(shown)));
-    return 0;
-  },
-};
+/** The release's objects on its cluster, as `helm status` shows them (RESOURCES). */
+async function releaseResources(
+  target: Target,
+  namespace: string,
+  manifest: string,
+  as: 'tables' | 'objects',
+): Promise<ResourceGroup[]> {
+  const connection = await kubeconfigConnectionProvider({ file: target.kubeconfig }).connect(target.cluster);
+  try {
+    return await readResourceTables({
+      connection,
+      objects: parseManifest(manifest),
+      namespace,
+      deadline: Date.now() + RESOURCES_TIMEOUT_MS,
+      as,
+    });
+  } finally {
+    connection.close();
+  }
+}
 
 const GET_WHAT = ['values', 'manifest', 'notes', 'hooks', 'all'] as const;
 type GetWhat = (typeof GET_WHAT)[number];
@@ -142,14 +144,18 @@ async function getText(
   switch (what) {
     case 'values': {
       const values = await readValues(store, release, { ...(revision ? { revision } : {}), all });
-      if (output !== 'table') return encodeData(output, values);
+      // helm encodes no values as null in every format, and a map's keys in order (Go's encoder).
+      if (output !== 'table')
+        return encodeData(output, Object.keys(values).length === 0 ? null : sortKeys(values));
       return `${all ? 'COMPUTED VALUES:' : 'USER-SUPPLIED VALUES:'}\n${formatValuesYaml(values)}`;
     }
     case 'manifest':
-      return ensureNewline(await readManifest(store, release, revision));
+      // helm prints the stored manifest and a newline (Println).
+      return `${await readManifest(store, release, revision)}\n`;
     case 'notes': {
       const notes = await readNotes(store, release, revision);
-      return notes.trim() === '' ? '' : `NOTES:\n${ensureNewline(notes)}`;
+      // helm prints the notes as stored and a newline after them.
+      return notes.trim() === '' ? '' : `NOTES:\n${notes}\n`;
     }
     case 'hooks': {
       const hooks = await readHooks(store, release, revision);
@@ -167,20 +173,34 @@ async function getText(
       if (output !== 'table') {
         return encodeData(output, { ...statusData(view), config, values: computed, hooks, manifest });
       }
+      // helm's status printer with debug and chart metadata on: each YAML block and the manifest
+      // are followed by an empty line.
       const { notes, ...withoutNotes } = view;
       return [
         statusText(
           { ...withoutNotes, notes: '' },
           hooks.filter((h) => h.events.includes('test')),
+          { showChart: true },
         ),
-        `USER-SUPPLIED VALUES:\n${formatValuesYaml(config)}`,
-        `COMPUTED VALUES:\n${formatValuesYaml(computed)}`,
+        `USER-SUPPLIED VALUES:\n${formatValuesYaml(config)}\n`,
+        `COMPUTED VALUES:\n${formatValuesYaml(computed)}\n`,
         `HOOKS:\n${hooksText(hooks)}`,
-        `MANIFEST:\n${ensureNewline(manifest)}`,
+        `MANIFEST:\n${ensureNewline(manifest)}\n`,
         notes.trim() === '' ? '' : `NOTES:\n${ensureNewline(notes.trim())}`,
       ].join('');
     }
   }
+}
+
+/** Map keys sorted at every level, as Go's JSON encoder writes a map. */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+  );
 }
 
 function ensureNewline(text: string): string {

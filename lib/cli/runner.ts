@@ -114,6 +114,7 @@ export async function createActionRunner(choice: RunnerChoice): Promise<ActionRu
       ...(direct.newRequestId === undefined ? {} : { newRequestId: direct.newRequestId }),
       progress: (line) => process.stderr.write(`${line}\n`),
       follow: choice.follow ?? true,
+      dryRunner: () => new DirectRunner(direct),
     });
   }
   return new DirectRunner(choice.direct);

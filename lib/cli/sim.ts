@@ -2,7 +2,7 @@
 
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SimUsageError, type SimulatorOptions, startSimulator } from '../sim/index.ts';
+import { SimUsageError, type SimulatorOptions, startSimulator, stateSavedAgain } from '../sim/index.ts';
 
 const USAGE = `Usage: quayside sim [--port N] [--kubeconfig FILE] [--state DIR] [--unpullable PATTERN]...
 
@@ -65,7 +65,11 @@ export async function runSimCommand(argv: string[]): Promise<number> {
   if (options.kubeconfigPath) await mkdir(dirname(options.kubeconfigPath), { recursive: true });
   let simulator: Awaited<ReturnType<typeof startSimulator>>;
   try {
-    simulator = await startSimulator(options);
+    simulator = await startSimulator({
+      ...options,
+      onStateSaveError: (error) => process.stderr.write(`Warning: ${error.message}\n`),
+      onStateSaveRecovered: (dir) => process.stderr.write(`${stateSavedAgain(dir)}\n`),
+    });
   } catch (error) {
     const cause =
       error instanceof SimUsageError && error.cause instanceof Error ? `: ${error.cause.message}` : '';

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type StatusEvent, StreamPublisher } from '../events/index.ts';
@@ -6,12 +7,14 @@ import { startLocalStack } from '../local/index.ts';
 
 const HELP = `Run the whole quayside service on this machine.
 
-Usage: quayside start [--ephemeral] [--data-dir DIR] [--kubeconfig FILE] [--demo]
+Usage: quayside start [--ephemeral] [--data-dir DIR] [--kubeconfig FILE] [--chart-root DIR]... [--demo]
 
   --ephemeral        keep nothing after stopping (the default keeps data in .quayside/)
   --data-dir DIR     where to keep data (default .quayside)
   --kubeconfig FILE  deploy to the cluster of this kubeconfig's current context instead of the simulator
                      ($KUBECONFIG does the same)
+  --chart-root DIR   a folder requests may name charts in by chart.path (repeatable; default: this folder).
+                     The CLI sends local charts inline, so this is only for requests written by hand
   --demo             play the blog story through the queue, print its history and exit (implies --ephemeral)
 
 It runs the service as it is deployed: the request FIFO queue and its dead-letter queue (a durable
@@ -49,6 +52,9 @@ export async function runStartCommand(argv: string[]): Promise<number> {
       events: { publish: (list: readonly StatusEvent[]) => events.publish(list) },
       log: (line) => process.stderr.write(`${line}\n`),
       ...(demo ? { rolloutStepMs: 300 } : {}),
+      ...(flags['chart-root'] === undefined
+        ? {}
+        : { chartRoots: flags['chart-root'].map((root) => resolve(root)) }),
       onInvoke: (records, result) => {
         if (!result.ok) say(`  worker invocation failed (${result.kind}): ${result.error.errorMessage}`);
         const failures = result.ok
@@ -113,6 +119,7 @@ function parse(argv: string[]) {
       'data-dir': { type: 'string' },
       kubeconfig: { type: 'string' },
       demo: { type: 'boolean' },
+      'chart-root': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,

@@ -16,6 +16,7 @@ const VALUES = `Chart and values:
 
 const ACTION = `Action:
       --wait[=false]       wait until every object is ready (default true)
+      --wait-for-jobs      also wait until Jobs have completed (install, upgrade, rollback)
       --timeout DURATION   time the whole action may take (default 5m0s)
       --atomic             on failure, roll back to the last deployed revision
       --dry-run            diff against the cluster; apply and record nothing
@@ -49,7 +50,7 @@ ${ACTION}
 ${COMMON}`,
   rollback: `Usage: quayside rollback NAME [REVISION] [flags]
 
-Roll release NAME back to REVISION (default: the one before the current), as a new revision.
+Roll release NAME back to REVISION (0 or none: the one before the latest), as a new revision.
 
 ${ACTION}
 
@@ -70,14 +71,28 @@ ${COMMON}`,
 
 Print release NAME's status: last deployed, namespace, status, revision, tests and notes.
 
+      --revision N         a given revision's status
+      --show-resources     also the release's objects on the cluster and their pods, as helm 4
+                           status shows them (RESOURCES; with -o, info.resources). Without it the
+                           cluster is not contacted
+
 ${COMMON}`,
   list: `Usage: quayside list [flags]
 
-List releases. By default only deployed and failed ones; the flags below combine.
+List releases (each one's latest revision), by name; every status unless the status flags narrow it.
 
   -A, --all-namespaces     releases of every namespace
-  -a, --all                every status
       --deployed, --failed, --pending, --uninstalled, --superseded, --uninstalling
+                           only these statuses (they combine); -a, --all is every status, the default
+  -f, --filter REGEX       only names matching the regular expression
+  -l, --selector SELECTOR  release labels to match (key=value, key!=value); quayside releases have none
+  -d, --date               sort by date, oldest first
+  -r, --reverse            reverse the order
+  -m, --max N              at most N releases (default 256; 0: no limit)
+      --offset N           skip the first N
+  -q, --short              names only
+      --no-headers         no header row in the table
+      --time-format LAYOUT UPDATED as a Go time layout, e.g. "2006-01-02 15:04:05Z0700"
 
 ${COMMON}`,
   get: `Usage: quayside get values|manifest|notes|hooks|all NAME [--revision N] [flags]

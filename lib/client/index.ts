@@ -6,4 +6,4 @@ export {
   redriveDeadRequests,
 } from './dlq.ts';
 export { type FollowUpdate, followRequest } from './follow.ts';
-export { sendRequest } from './send.ts';
+export { checkRequestSize, RequestTooLargeError, sendRequest } from './send.ts';

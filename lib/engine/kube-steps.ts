@@ -156,6 +156,7 @@ export async function applyAndWait(
     deadline: ctx.workDeadline,
     clock: ctx.deps.clock,
     ...(ctx.deps.poll === undefined ? {} : { poll: ctx.deps.poll }),
+    waitForJobs: ctx.options.waitForJobs ?? false,
     onProgress: (event) => progress(ctx, 'wait', describeKube(event), event),
   });
   if (waited.status !== 'ready') throw new StepFailure(waited.message, results);
@@ -202,7 +203,8 @@ export async function runHooks(
     const startedAt = new Date(ctx.deps.clock.now()).toISOString();
     let failure: StepFailure | undefined;
     try {
-      await applyAndWait({ ...ctx, options: { ...ctx.options, wait: true } }, objects, []);
+      // A hook has run when its Jobs and Pods have completed, as helm waits for hooks.
+      await applyAndWait({ ...ctx, options: { ...ctx.options, wait: true, waitForJobs: true } }, objects, []);
     } catch (error) {
       if (!(error instanceof StepFailure)) throw error;
       failure = new StepFailure(

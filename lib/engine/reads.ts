@@ -5,6 +5,7 @@ import {
   ReleaseNotFoundError,
   type Revision,
   type RevisionMeta,
+  ValidationError,
   type Values,
 } from '../domain/index.ts';
 import type { ListPage, ReleaseStore, ReleaseSummary } from '../store/index.ts';
@@ -28,12 +29,18 @@ export async function readStatus(
   return { summary, revision: meta, notes: body.notes };
 }
 
-/** Revisions oldest first, as `helm history` prints them; `max` keeps the newest N. */
+/**
+ * Revisions oldest first, as `helm history` prints them; `max` keeps the newest N.
+ * @throws ValidationError when max is below 1; ReleaseNotFoundError.
+ */
 export async function readHistory(
   store: ReleaseStore,
   release: ReleaseId,
   max = 256,
 ): Promise<RevisionMeta[]> {
+  if (!(Number.isInteger(max) && max >= 1)) {
+    throw new ValidationError([{ field: 'max', message: 'must be a whole number of at least 1' }]);
+  }
   await requireRelease(store, release);
   const page = await store.history(release, { limit: max });
   return page.revisions.reverse();

@@ -3,7 +3,7 @@ import { isPending, toIso } from '../domain/index.ts';
 import { KubeApiError } from '../kube/index.ts';
 import type { Lease } from '../store/index.ts';
 import type { StepContext } from './kube-steps.ts';
-import type { ActionResult, EngineDeps } from './types.ts';
+import type { ActionResult, EngineDeps, RequestContext } from './types.ts';
 
 /** The result of an action that ended in `meta`. */
 export function resultOf(input: {
@@ -89,32 +89,38 @@ export async function ensureNamespace(ctx: StepContext): Promise<void> {
 }
 
 /**
- * What a redelivered request did already, when it ran to an end; undefined for
- * a new request or one whose run died part way (it resumes through the lease).
- */
-/**
  * The answer for a request this release already finished (a redelivery), or
  * undefined when it is new or its revision is still pending.
+ * @throws RequestIdReusedError when the id was used for another release or other content.
  */
 export async function answerIfFinished(
   deps: EngineDeps,
   release: ReleaseId,
   action: Action,
-  requestId: string,
+  request: RequestContext,
   startedAt: number,
 ): Promise<ActionResult | undefined> {
-  const earlier = await finishedEarlier(deps, release, requestId);
+  const earlier = await finishedEarlier(deps, release, request);
   return earlier === undefined
     ? undefined
     : duplicateResult(release, action, earlier.revision, startedAt, deps);
 }
 
+/**
+ * What a redelivered request did already, when it ran to an end; undefined for
+ * a new request or one whose run died part way (it resumes through the lease).
+ * @throws RequestIdReusedError when the id was used for another release or other content.
+ */
 export async function finishedEarlier(
   deps: EngineDeps,
   release: ReleaseId,
-  requestId: string,
+  request: RequestContext,
 ): Promise<{ revision?: RevisionMeta } | undefined> {
-  const earlier = await deps.store.findRequest(release, requestId);
+  const earlier = await deps.store.findRequest(
+    release,
+    request.requestId,
+    request.requestDigest === undefined ? {} : { digest: request.requestDigest },
+  );
   if (earlier?.revision !== undefined && isPending(earlier.revision.status)) return undefined;
   return earlier;
 }

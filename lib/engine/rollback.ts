@@ -9,6 +9,7 @@ import { diffRevision } from '../kube/index.ts';
 import { NothingToRollBackError } from './errors.ts';
 import { applyAndWait, asStepFailure, openSteps, progress, runHooks, underLease } from './kube-steps.ts';
 import { parseManifest } from './manifest.ts';
+import { objectsReleaseMayOwn } from './owned.ts';
 import { requireRelease } from './reads.ts';
 import { answerIfFinished, duplicateResult, finishFailed, resultOf } from './record.ts';
 import type { ActionResult, EngineDeps, RequestContext, RollbackInput } from './types.ts';
@@ -16,7 +17,7 @@ import type { ActionResult, EngineDeps, RequestContext, RollbackInput } from './
 /**
  * Rollback to revision N (or the one before the latest): a new revision that
  * copies N's chart, values and manifest — never the chart source — applied,
- * pruned against the latest revision, and waited for.
+ * pruned against every object the release may own, and waited for.
  * @throws ReleaseNotFoundError, RevisionNotFoundError, NothingToRollBackError before anything changes.
  */
 export async function rollbackRelease(
@@ -26,7 +27,7 @@ export async function rollbackRelease(
 ): Promise<ActionResult> {
   const startedAt = deps.clock.now();
   const options = input.options ?? {};
-  const answered = await answerIfFinished(deps, input.release, 'rollback', request.requestId, startedAt);
+  const answered = await answerIfFinished(deps, input.release, 'rollback', request, startedAt);
   if (answered) return answered;
   const head = await requireRelease(deps.store, input.release);
   const targetNumber = input.revision && input.revision > 0 ? input.revision : head.latestRevision - 1;
@@ -34,9 +35,8 @@ export async function rollbackRelease(
   if (targetNumber > head.lastRevision)
     throw new RevisionNotFoundError({ name: input.release.name, revision: targetNumber });
   const target = await deps.store.getRevision(input.release, targetNumber);
-  const latest = await deps.store.getRevision(input.release, head.latestRevision);
   const objects = parseManifest(target.body.manifest);
-  const previous = parseManifest(latest.body.manifest);
+  const previous = await objectsReleaseMayOwn(deps.store, input.release, head);
   const { ctx, deadlines } = await openSteps({ deps, release: input.release, request, options });
   const { connection } = ctx;
 
@@ -74,6 +74,8 @@ export async function rollbackRelease(
     body: { ...target.body, objects: [] },
     leaseExpiresAt: deadlines.lease,
     renewUntil: deadlines.renewUntil,
+    ...(request.requestDigest === undefined ? {} : { requestDigest: request.requestDigest }),
+    ...(options.historyMax === undefined ? {} : { historyMax: options.historyMax }),
   });
   if (begun.kind === 'duplicate')
     return duplicateResult(input.release, 'rollback', begun.revision, startedAt, deps);
@@ -101,7 +103,6 @@ export async function rollbackRelease(
       status: 'deployed',
       description: options.description ?? descriptions.rollbackComplete(targetNumber),
       body: { ...target.body, hooks, objects: results },
-      ...(options.historyMax === undefined ? {} : { historyMax: options.historyMax }),
     });
     return resultOf({ meta, objects: results, startedAt, deps, previousRevision: lease.deployedAtStart });
   });

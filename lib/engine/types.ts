@@ -38,6 +38,8 @@ export interface EngineDeps {
 export interface ActionOptions {
   /** Wait for every object to be healthy before calling the revision deployed. */
   readonly wait?: boolean;
+  /** With wait: also wait until Jobs have completed (helm's --wait-for-jobs). Hooks always do. */
+  readonly waitForJobs?: boolean;
   /** Milliseconds the whole action may take (Helm's --timeout, default 5m). */
   readonly timeoutMs?: number;
   /** On failure, roll back to the last deployed revision (a new revision of its own). */
@@ -66,6 +68,11 @@ export interface ActionOptions {
 /** Who asks, under which request id, and by when it must be done. */
 export interface RequestContext {
   readonly requestId: string;
+  /**
+   * A digest of the request's content (the worker's requestDigest): the same request id delivered
+   * with other content is refused with RequestIdReusedError instead of answered as a duplicate.
+   */
+  readonly requestDigest?: string;
   readonly requestedBy: Requester;
   /** Epoch ms after which the action must have finished (e.g. Lambda's remaining time less a margin). */
   readonly hardDeadline?: number;

@@ -9,14 +9,14 @@ import {
   StepFailure,
   underLease,
 } from './kube-steps.ts';
-import { parseManifest } from './manifest.ts';
+import { objectsReleaseMayOwn } from './owned.ts';
 import { requireRelease } from './reads.ts';
 import { answerIfFinished, duplicateResult, finishFailed } from './record.ts';
 import type { ActionResult, EngineDeps, RequestContext, UninstallInput } from './types.ts';
 
 /**
- * Uninstall: pre-delete hooks, every object of the latest revision deleted in
- * reverse order (keep-policy objects stay), post-delete hooks; then the
+ * Uninstall: pre-delete hooks, every object the release may own deleted in
+ * reverse order (keep-policy objects stay; see objectsReleaseMayOwn), post-delete hooks; then the
  * history is kept as `uninstalled` (keep-history) or deleted.
  * @throws ReleaseNotFoundError before anything changes.
  */
@@ -27,13 +27,14 @@ export async function uninstallRelease(
 ): Promise<ActionResult> {
   const startedAt = deps.clock.now();
   const options = input.options ?? {};
-  const answered = await answerIfFinished(deps, input.release, 'uninstall', request.requestId, startedAt);
+  const answered = await answerIfFinished(deps, input.release, 'uninstall', request, startedAt);
   if (answered) return answered;
   const head = await requireRelease(deps.store, input.release);
   if (head.status === 'uninstalled' && options.keepHistory) {
     throw new EngineError(`release "${input.release.name}" is already uninstalled (history kept)`);
   }
   const latest = await deps.store.getRevision(input.release, head.latestRevision);
+  const owned = await objectsReleaseMayOwn(deps.store, input.release, head);
   const { ctx, deadlines } = await openSteps({ deps, release: input.release, request, options });
 
   const begun = await deps.store.begin({
@@ -44,6 +45,7 @@ export async function uninstallRelease(
     chart: latest.chart,
     leaseExpiresAt: deadlines.lease,
     renewUntil: deadlines.renewUntil,
+    ...(request.requestDigest === undefined ? {} : { requestDigest: request.requestDigest }),
   });
   if (begun.kind === 'duplicate')
     return duplicateResult(input.release, 'uninstall', begun.revision, startedAt, deps);
@@ -53,7 +55,7 @@ export async function uninstallRelease(
     let objects = latest.body.objects;
     try {
       hooks = await runHooks(ctx, hooks, 'pre-delete');
-      objects = await deleteManifestObjects(ctx, parseManifest(latest.body.manifest));
+      objects = await deleteManifestObjects(ctx, owned);
       const failed = objects.find((o) => o.action === 'failed');
       if (failed !== undefined)
         throw new StepFailure(`deleting ${failed.kind}/${failed.name} failed: ${failed.error}`, objects);

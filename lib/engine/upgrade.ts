@@ -25,6 +25,7 @@ import {
   underLease,
 } from './kube-steps.ts';
 import { joinManifests, parseManifest } from './manifest.ts';
+import { objectsReleaseMayOwn } from './owned.ts';
 import { duplicateResult, ensureNamespace, finishedEarlier, finishFailed, resultOf } from './record.ts';
 import { rollbackRelease } from './rollback.ts';
 import type { ActionResult, EngineDeps, RequestContext, UpgradeInput } from './types.ts';
@@ -35,7 +36,7 @@ interface Prepared {
   readonly isInstall: boolean;
   /** The revision values are reused from: the deployed one, else the latest. */
   readonly current: Revision | undefined;
-  /** Objects of the revision last applied, for pruning. */
+  /** Objects the release may own (see objectsReleaseMayOwn), for pruning. */
   readonly previousObjects: KubeObject[];
   /** Objects of the deployed revision, whose apply completed: unchanged ones need not be sent again. */
   readonly settledObjects: KubeObject[];
@@ -61,7 +62,7 @@ export async function upgradeRelease(
   const startedAt = deps.clock.now();
   const options = input.options ?? {};
   // A redelivered request that already ran answers as it did, before any check that its own run would now fail.
-  const earlier = await finishedEarlier(deps, input.release, request.requestId);
+  const earlier = await finishedEarlier(deps, input.release, request);
   if (earlier !== undefined) {
     return settleDuplicate(deps, {
       input,
@@ -106,6 +107,8 @@ export async function upgradeRelease(
   }
 
   progress(ctx, 'lease', `recording revision ${predicted} as pending`);
+  // What is about to be applied is on record before anything is applied: a run killed part way
+  // leaves a revision whose manifest names every object it may have created.
   const begun = await deps.store.begin({
     release: input.release,
     requestId: request.requestId,
@@ -113,24 +116,23 @@ export async function upgradeRelease(
     requestedBy: request.requestedBy,
     chart: chartRef(rendered),
     ...(options.description === undefined ? {} : { description: options.description }),
+    body: bodyOf(prepared, rendered),
     leaseExpiresAt: deadlines.lease,
     renewUntil: deadlines.renewUntil,
+    ...(request.requestDigest === undefined ? {} : { requestDigest: request.requestDigest }),
+    ...(options.historyMax === undefined ? {} : { historyMax: options.historyMax }),
   });
   if (begun.kind === 'duplicate') {
     return settleDuplicate(deps, { input, request, meta: begun.revision, startedAt, action });
   }
-  const lease = begun.lease;
+  let lease = begun.lease;
   return underLease(ctx, lease, async () => {
-    if (lease.revision !== predicted) rendered = await render(deps, input, prepared, lease.revision);
-
-    const body: RevisionBody = {
-      config: prepared.config,
-      values: rendered.computedValues,
-      manifest: joinManifests(rendered.manifests),
-      notes: rendered.notes,
-      hooks: rendered.hooks,
-      objects: [],
-    };
+    if (lease.revision !== predicted) {
+      // Another revision number (a race, or a resumed run): render for it and record that instead.
+      rendered = await render(deps, input, prepared, lease.revision);
+      lease = await deps.store.recordBody(lease, bodyOf(prepared, rendered));
+    }
+    const body = bodyOf(prepared, rendered);
     const [pre, post] = prepared.isInstall
       ? ['pre-install', 'post-install']
       : ['pre-upgrade', 'post-upgrade'];
@@ -168,7 +170,6 @@ export async function upgradeRelease(
         options.description ??
         (prepared.isInstall ? descriptions.installComplete() : descriptions.upgradeComplete()),
       body: { ...body, hooks, objects },
-      ...(options.historyMax === undefined ? {} : { historyMax: options.historyMax }),
     });
     return resultOf({ meta, objects, startedAt, deps, previousRevision: lease.deployedAtStart });
   });
@@ -191,28 +192,19 @@ async function prepare(
     head === undefined
       ? undefined
       : await deps.store.getRevision(input.release, head.deployedRevision ?? head.latestRevision);
-  const lastApplied =
-    head === undefined || head.latestRevision === current?.revision
-      ? current
-      : await deps.store.getRevision(input.release, head.latestRevision);
-  const previousManifest = lastApplied?.body.manifest || current?.body.manifest || '';
   const chart = await (deps.loadChart ?? loadChart)(input.chart);
   const resolved = isInstall
     ? { config: input.values ?? {} }
     : resolveUpgradeValues(input.values ?? {}, current, options);
-  const previousObjects = parseManifest(previousManifest);
-  const deployed = current !== undefined && current.revision === head?.deployedRevision;
-  const settledObjects = !deployed
-    ? []
-    : current === lastApplied
-      ? previousObjects
-      : parseManifest(current.body.manifest);
   return {
     head,
     isInstall,
     current,
-    previousObjects,
-    settledObjects,
+    previousObjects: await objectsReleaseMayOwn(deps.store, input.release, head),
+    settledObjects:
+      current !== undefined && current.revision === head?.deployedRevision
+        ? parseManifest(current.body.manifest)
+        : [],
     chart,
     config: resolved.config,
     chartDefaults: resolved.chartDefaults,
@@ -241,6 +233,18 @@ async function render(
     },
     ...(deps.kubeVersion === undefined ? {} : { capabilities: { kubeVersion: deps.kubeVersion } }),
   });
+}
+
+/** The revision body as recorded before anything is applied: no hooks run, no object results yet. */
+function bodyOf(prepared: Prepared, rendered: RenderedRelease): RevisionBody {
+  return {
+    config: prepared.config,
+    values: rendered.computedValues,
+    manifest: joinManifests(rendered.manifests),
+    notes: rendered.notes,
+    hooks: rendered.hooks,
+    objects: [],
+  };
 }
 
 /** What gets applied: CRDs from crds/ on install (as Helm does), then the manifest. */

@@ -12,6 +12,7 @@ import {
   KubeUnavailableError,
   type StatusCause,
 } from './errors.ts';
+import { hideCauseValues, hideMessageValues } from './field-values.ts';
 import { MESSAGES } from './messages.ts';
 import { describeRef } from './refs.ts';
 import type { ObjectRef } from './types.ts';
@@ -69,9 +70,11 @@ function immutableFieldsOf(status: StatusBody, causes: readonly StatusCause[]): 
  */
 export function classifyResponse(ref: ObjectRef, response: ErrorResponse): KubeApiError {
   const status = asStatus(response.body);
-  const causes = status.details?.causes ?? [];
+  const rawCauses = status.details?.causes ?? [];
+  // Field errors quote values, which may be secrets: hidden before any text is built from them.
+  const causes = hideCauseValues(rawCauses);
   const refText = describeRef(ref);
-  const detail = status.message ?? `HTTP ${response.status}`;
+  const detail = status.message === undefined ? `HTTP ${response.status}` : hideMessageValues(status.message);
   const base = { ref, status: response.status, causes, ...(status.reason ? { reason: status.reason } : {}) };
   const code = response.status;
   if (code === 429 || code >= 500) {
@@ -87,7 +90,7 @@ export function classifyResponse(ref: ObjectRef, response: ErrorResponse): KubeA
     return new KubeApiError(MESSAGES.apiError(refText, code, detail), base);
   }
   if (code === 422) {
-    const fields = immutableFieldsOf(status, causes);
+    const fields = immutableFieldsOf(status, rawCauses);
     if (fields.length > 0) return new KubeImmutableFieldError({ ref, refText, fields, causes });
     const named = causes.map((c) => `${c.field ?? ''}: ${c.message ?? ''}`).join('; ');
     return new KubeInvalidError(MESSAGES.invalid(refText, named || detail), base);

@@ -47,7 +47,22 @@ export interface KubeClient {
   }): Promise<{ items: KubeObject[]; continue?: string }>;
   /** Forgets what discovery said about a group-version, e.g. after a CRD for it was applied. */
   forget(apiVersion: string): void;
+  /** One object, or a list, as the API server's `meta.k8s.io/v1` Table (what kubectl get prints). */
+  table(
+    query:
+      | { ref: ObjectRef }
+      | { apiVersion: string; kind: string; namespace?: string; labelSelector?: string },
+  ): Promise<ServerTable | undefined>;
 }
+
+/** A `meta.k8s.io/v1` Table: column definitions and rows of cells. */
+export interface ServerTable {
+  columnDefinitions?: Array<{ name: string; priority?: number }>;
+  rows?: Array<{ cells?: unknown[] }>;
+}
+
+// kubectl's Accept header for tables, falling back to plain JSON.
+const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
 
 /**
  * The client for one operation's input: its connection and deadline, its clock (the system's when
@@ -187,6 +202,27 @@ export function createKubeClient(options: ClientOptions): KubeClient {
     },
     forget(apiVersion) {
       connection.discoveryCache.delete(apiVersion);
+    },
+    async table(query) {
+      const ref = 'ref' in query ? query.ref : { apiVersion: query.apiVersion, kind: query.kind, name: '' };
+      const path =
+        'ref' in query
+          ? await objectPath(query.ref)
+          : collectionPath(query.apiVersion, await resource(ref), query.namespace);
+      const labelSelector = 'ref' in query ? undefined : query.labelSelector;
+      try {
+        const { body } = await send({
+          method: 'GET',
+          path,
+          query: { labelSelector },
+          accept: TABLE_ACCEPT,
+          ref,
+        });
+        return body as ServerTable;
+      } catch (error) {
+        if (error instanceof KubeNotFoundError) return undefined;
+        throw error;
+      }
     },
   };
 }

@@ -17,6 +17,8 @@ export interface KubeRequest {
   query?: Record<string, string | undefined>;
   body?: unknown;
   contentType?: string;
+  /** The Accept header; default `application/json`. */
+  accept?: string;
   ref: ObjectRef;
 }
 
@@ -118,7 +120,10 @@ export function connectionFromEndpoint(endpoint: ClusterEndpoint): KubeConnectio
 
   async function attempt(req: KubeRequest, credentials: Credentials): Promise<RawResponse> {
     const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
-    const headers: Record<string, string> = { Accept: 'application/json', ...credentials.headers };
+    const headers: Record<string, string> = {
+      Accept: req.accept ?? 'application/json',
+      ...credentials.headers,
+    };
     if (payload !== undefined) headers['Content-Type'] = req.contentType ?? 'application/json';
     const prefix = base.pathname.replace(/\/$/, '');
     return new Promise<RawResponse>((resolve, reject) => {

@@ -179,8 +179,16 @@ const BY_KIND: Record<string, (object: KubeObject) => Health> = {
   CustomResourceDefinition: crdHealth,
 };
 
-/** The health of a live object, from its JSON alone. */
-export function evaluateHealth(object: KubeObject): Health {
+/**
+ * The health of a live object, from its JSON alone. With `waitForJobs: false` a Job that has not
+ * failed is ready (kstatus calls a running Job current; helm waits for completion only with
+ * --wait-for-jobs).
+ */
+export function evaluateHealth(object: KubeObject, options: { waitForJobs?: boolean } = {}): Health {
+  if (object.kind === 'Job' && options.waitForJobs === false) {
+    const health = jobHealth(object);
+    return health.state === 'failed' ? health : READY;
+  }
   return (BY_KIND[object.kind] ?? genericHealth)(object);
 }
 

@@ -1,4 +1,5 @@
 export { type ApplyOutcome, type ApplyRevisionInput, applyRevision } from './apply.ts';
+export type { ServerTable } from './client.ts';
 export {
   type ApiResource,
   type ConnectionProvider,
@@ -60,6 +61,8 @@ export {
   RESOURCE_POLICY_ANNOTATION,
 } from './ownership.ts';
 export { type DeleteObjectsInput, deleteObjects } from './prune.ts';
+export { identityOf, refOf } from './refs.ts';
+export { RELATED_PODS, type ResourceGroup, readResourceTables } from './resource-tables.ts';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
 export {
   type Clock,

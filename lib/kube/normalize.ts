@@ -50,13 +50,47 @@ export function toDiffYaml(object: KubeObject | undefined): string {
  * Unified diff (three lines of context) between the live object and the one the server would keep;
  * '' when they are equal. `label` names both sides, e.g. `default/deployment/web`.
  */
+const SECRET_FIELDS = ['data', 'stringData'] as const;
+
+/**
+ * Secrets with their values masked as `kubectl diff` masks them: `***` where both sides agree,
+ * `*** (before)` / `*** (after)` where the value changes. The diff still shows which keys were
+ * added, removed or changed, never what they hold.
+ */
+function maskSecretData(
+  live: KubeObject | undefined,
+  wanted: KubeObject | undefined,
+): [KubeObject | undefined, KubeObject | undefined] {
+  if ((live ?? wanted)?.kind !== 'Secret') return [live, wanted];
+  const mask = (object: KubeObject | undefined, other: KubeObject | undefined, side: string) => {
+    if (object === undefined) return undefined;
+    const masked: KubeObject = { ...object };
+    for (const field of SECRET_FIELDS) {
+      const values = object[field] as Record<string, unknown> | undefined;
+      if (values === null || typeof values !== 'object') continue;
+      const others = (other?.[field] ?? {}) as Record<string, unknown>;
+      masked[field] = Object.fromEntries(
+        Object.keys(values).map((key) => [
+          key,
+          other !== undefined && others[key] !== undefined && others[key] !== values[key]
+            ? `*** (${side})`
+            : '***',
+        ]),
+      );
+    }
+    return masked;
+  };
+  return [mask(live, wanted, 'before'), mask(wanted, live, 'after')];
+}
+
 export function unifiedDiff(
   label: string,
   live: KubeObject | undefined,
   wanted: KubeObject | undefined,
 ): string {
-  const before = toDiffYaml(live);
-  const after = toDiffYaml(wanted);
+  const [maskedLive, maskedWanted] = maskSecretData(live, wanted);
+  const before = toDiffYaml(maskedLive);
+  const after = toDiffYaml(maskedWanted);
   if (before === after) return '';
   const patch = createTwoFilesPatch(
     live ? `live/${label}` : '/dev/null',

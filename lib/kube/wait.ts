@@ -39,6 +39,11 @@ export interface WaitInput {
   random?: () => number;
   retryPolicy?: RetryPolicy;
   onProgress?: ProgressListener;
+  /**
+   * Wait for Jobs to complete (helm's --wait-for-jobs; hooks always do). Without it a Job counts
+   * as ready once it exists, as kstatus reports a running Job, unless it has already failed.
+   */
+  waitForJobs?: boolean;
 }
 
 export interface ObjectHealth extends ObjectRef {
@@ -77,10 +82,10 @@ async function podVerdict(client: KubeClient, live: KubeObject): Promise<Health 
   return undefined;
 }
 
-async function healthOf(client: KubeClient, ref: ObjectRef): Promise<Health> {
+async function healthOf(client: KubeClient, ref: ObjectRef, waitForJobs: boolean): Promise<Health> {
   const live = await client.get(ref);
   if (!live) return { state: 'progressing', reason: HEALTH.notFound };
-  const health = evaluateHealth(live);
+  const health = evaluateHealth(live, { waitForJobs });
   if (health.state !== 'progressing' || !POD_OWNING_KINDS.has(live.kind)) return health;
   return (await podVerdict(client, live)) ?? health;
 }
@@ -120,7 +125,10 @@ export async function waitForHealthy(input: WaitInput): Promise<WaitOutcome> {
   const snapshot = (): ObjectHealth[] => refs.map((ref) => ({ ...ref, ...latest.get(ref)! }));
 
   for (;;) {
-    const healths = await mapConcurrently(pending, WAIT_CONCURRENCY, (ref) => healthOf(client, ref));
+    const waitForJobs = input.waitForJobs ?? true;
+    const healths = await mapConcurrently(pending, WAIT_CONCURRENCY, (ref) =>
+      healthOf(client, ref, waitForJobs),
+    );
     for (const [i, ref] of pending.entries()) latest.set(ref, healths[i]!);
     const failedIndex = healths.findIndex((h) => h.state === 'failed');
     if (failedIndex >= 0) {

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { packChartDirectory } from '../chart/index.ts';
 import { followRequest } from '../client/index.ts';
 import type { ReleaseId, RevisionMeta } from '../domain/index.ts';
 import { formatReleaseId } from '../domain/index.ts';
@@ -41,7 +42,10 @@ export async function playDemo(ctx: DemoContext): Promise<boolean> {
   };
   const ghost = join(ctx.examplesDir, 'charts', 'ghost');
   const ghostNext = bumpChart(ghost, '1.24.9');
-  const bootcampChart = { path: join(ctx.examplesDir, 'charts', 'kubernetes-bootcamp') };
+  // Inline, as the CLI sends local charts: the worker reads no paths outside its chart roots.
+  const bootcampChart = await inlineChart(join(ctx.examplesDir, 'charts', 'kubernetes-bootcamp'));
+  const ghostChart = await inlineChart(ghost);
+  const ghostNextChart = await inlineChart(ghostNext);
   const sqs = new SQSClient({
     endpoint: ctx.stack.sqsEndpoint,
     region: 'us-east-1',
@@ -53,13 +57,13 @@ export async function playDemo(ctx: DemoContext): Promise<boolean> {
     {
       title: 'install blog (ghost 1.24.8) into namespace tools',
       release: blog,
-      request: { action: 'install', chart: { path: ghost }, options: { ...timeout, createNamespace: true } },
+      request: { action: 'install', chart: ghostChart, options: { ...timeout, createNamespace: true } },
       expect: { status: 'deployed', description: /^Install complete$/ },
     },
     {
       title: 'upgrade blog to ghost 1.24.9: pod blog-0 is replaced',
       release: blog,
-      request: { action: 'upgrade', chart: { path: ghostNext }, options: timeout },
+      request: { action: 'upgrade', chart: ghostNextChart, options: timeout },
       expect: { status: 'deployed', description: /^Upgrade complete$/ },
     },
     {
@@ -163,6 +167,10 @@ export async function playDemo(ctx: DemoContext): Promise<boolean> {
     sqs.destroy();
     rmSync(ghostNext, { recursive: true, force: true });
   }
+}
+
+async function inlineChart(dir: string): Promise<{ inline: string }> {
+  return { inline: Buffer.from(await packChartDirectory(dir)).toString('base64') };
 }
 
 /** A copy of a chart with a new version and appVersion: the "chart bumped" of the story. */

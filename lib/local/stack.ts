@@ -1,6 +1,6 @@
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   type BundleInfo,
@@ -56,6 +56,8 @@ export interface LocalStackOptions {
   readonly onInvoke?: (records: readonly SqsEventRecord[], result: InvokeResult) => void;
   /** How often the sweeper runs (ms); the stack's schedule by default. */
   readonly sweepEveryMs?: number;
+  /** Folders a request's `chart.path` may name; default: the current folder. */
+  readonly chartRoots?: readonly string[];
 }
 
 export interface LocalStack {
@@ -112,7 +114,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       QUAYSIDE_EVENT_BUS: LOCAL_EVENT_BUS,
       QUAYSIDE_QUEUE_URL: queues.queueUrl,
       QUAYSIDE_KUBECONFIG: cluster.kubeconfigPath,
-      QUAYSIDE_CHART_ROOT: '/',
+      QUAYSIDE_CHART_ROOTS: (options.chartRoots ?? [process.cwd()]).join(delimiter),
       QUAYSIDE_FUNCTION_TIMEOUT_SECONDS: String(FUNCTIONS.worker.timeoutSeconds),
       AWS_ENDPOINT_URL_SQS: queues.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,

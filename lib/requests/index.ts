@@ -8,6 +8,7 @@ export {
   type QueueMessage,
 } from './batch.ts';
 export { type SqsBatchResponse, toBatchResponse } from './batch-response.ts';
+export { deduplicationIdOf, requestDigest } from './digest.ts';
 export { formatDuration, parseDuration } from './duration.ts';
 export { DurationSyntaxError, RequestError } from './errors.ts';
 export { messages as requestMessages, outcomeReasons } from './messages.ts';
@@ -22,6 +23,7 @@ export {
   REQUEST_CHANNELS,
   REQUEST_ID_PATTERN,
   REQUEST_VERSION,
+  SQS_MAX_MESSAGE_BYTES,
 } from './schema.ts';
 export type {
   ChangeRequest,

@@ -19,6 +19,8 @@ export const REQUEST_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
  * request inside SQS's 256 KiB message limit.
  */
 export const INLINE_CHART_MAX_CHARS = 180 * 1024;
+/** SQS's limit on one message (body and attributes), in bytes. */
+export const SQS_MAX_MESSAGE_BYTES = 256 * 1024;
 export const DEFAULT_TIMEOUT = '5m0s';
 export const DEFAULT_HISTORY_MAX = 10;
 
@@ -31,6 +33,7 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})
 
 export const BOOLEAN_OPTIONS = [
   'wait',
+  'waitForJobs',
   'atomic',
   'cleanupOnFail',
   'reuseValues',
@@ -49,6 +52,7 @@ type BooleanOption = (typeof BOOLEAN_OPTIONS)[number];
 /** Which actions each boolean option means something for, as Helm's commands have the flags. */
 export const OPTION_ACTIONS: Readonly<Record<BooleanOption, readonly Action[]>> = {
   wait: ACTIONS,
+  waitForJobs: ['install', 'upgrade', 'rollback'],
   dryRun: ACTIONS,
   disableHooks: ACTIONS,
   atomic: ['install', 'upgrade'],
@@ -75,6 +79,7 @@ const CHANGE_FIELDS = ['chart', 'values', 'set', 'setString', 'setJson'] as cons
 
 const OPTION_DEFAULTS: RequestOptions = {
   wait: true,
+  waitForJobs: false,
   timeout: DEFAULT_TIMEOUT,
   atomic: false,
   cleanupOnFail: false,
@@ -104,6 +109,7 @@ const timeoutSchema = z.string().check((ctx) => {
 const flag = z.boolean().optional();
 const optionsSchema = z.strictObject({
   wait: flag,
+  waitForJobs: flag,
   timeout: timeoutSchema.optional(),
   atomic: flag,
   cleanupOnFail: flag,

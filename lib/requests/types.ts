@@ -14,6 +14,8 @@ export type ChartSource =
 /** Helm's flags, defaults filled in. `timeout` stays a Go duration; read it with `parseDuration`. */
 export interface RequestOptions {
   readonly wait: boolean;
+  /** With wait, also wait until Jobs have completed (helm's --wait-for-jobs). */
+  readonly waitForJobs: boolean;
   readonly timeout: string;
   readonly atomic: boolean;
   readonly cleanupOnFail: boolean;

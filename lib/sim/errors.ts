@@ -53,3 +53,19 @@ export class StatusError extends SimError {
 
 /** Raised when the standalone command cannot start (bad flags, unreadable state). */
 export class SimUsageError extends SimError {}
+
+/** Saving `--state` failed; the simulator keeps serving and retries after `retryMs`. */
+export class SimStateSaveError extends SimError {
+  readonly dir: string;
+  readonly retryMs: number;
+
+  constructor(options: { dir: string; retryMs: number; cause: unknown }) {
+    const reason = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super(
+      `cannot save simulator state in ${options.dir}: ${reason}; still serving, retrying in ${options.retryMs / 1000} s`,
+      { cause: options.cause },
+    );
+    this.dir = options.dir;
+    this.retryMs = options.retryMs;
+  }
+}

@@ -1,4 +1,5 @@
 /** A Kubernetes API simulator that kubectl and @kubernetes/client-node work against. See docs/sim.md. */
-export { SimError, SimUsageError, StatusError } from './errors.ts';
+export { SimError, SimStateSaveError, SimUsageError, StatusError } from './errors.ts';
+export { stateSavedAgain } from './messages.ts';
 export { startSimulator } from './simulator.ts';
 export type { FaultSpec, RequestLogEntry, Simulator, SimulatorOptions } from './types.ts';

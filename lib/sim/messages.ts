@@ -94,3 +94,6 @@ export const MESSAGES = {
     'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims',
   noMinimumAvailable: 'Deployment does not have minimum availability.',
 } as const;
+
+/** Printed when `--state` saving works again after failures. */
+export const stateSavedAgain = (dir: string) => `simulator state in ${dir} is saved again`;

@@ -19,12 +19,13 @@ import { createServiceController } from './controllers/service.ts';
 import { createStatefulSetController } from './controllers/statefulset.ts';
 import { FaultInjector } from './faults.ts';
 import { getString } from './json.ts';
+import { stateSavedAgain } from './messages.ts';
 import { seedCluster } from './seed.ts';
 import { handleRequest } from './server/handler.ts';
 import { buildKubeconfig } from './server/kubeconfig.ts';
 import { createServerCredentials } from './server/tls.ts';
 import { WatchHub } from './server/watch.ts';
-import { loadState, saveState } from './state-file.ts';
+import { loadState, StateSaver } from './state-file.ts';
 import type { RequestLogEntry, Simulator, SimulatorOptions } from './types.ts';
 
 const DEFAULT_STEP_MS = 1000;
@@ -77,18 +78,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let stopGc = startGarbageCollector(cluster);
   controllers.start();
 
-  let saveTimer: NodeJS.Timeout | undefined;
-  const persist = async () => {
-    if (options.stateDir) await saveState(options.stateDir, cluster.store.snapshot());
-  };
-  const unsubscribeSave = cluster.store.subscribe(() => {
-    if (!options.stateDir || saveTimer) return;
-    saveTimer = setTimeout(() => {
-      saveTimer = undefined;
-      void persist();
-    }, SAVE_DEBOUNCE_MS);
-    saveTimer.unref();
-  });
+  const saver = options.stateDir
+    ? new StateSaver({
+        dir: options.stateDir,
+        snapshot: () => cluster.store.snapshot(),
+        debounceMs: SAVE_DEBOUNCE_MS,
+        onError: options.onStateSaveError ?? ((error) => process.emitWarning(error.message)),
+        onRecovered: options.onStateSaveRecovered ?? ((dir) => process.emitWarning(stateSavedAgain(dir))),
+      })
+    : undefined;
+  const unsubscribeSave = cluster.store.subscribe(() => saver?.changed());
 
   let address = '';
   const server = createServer({ cert: credentials.certPem, key: credentials.keyPem }, (request, response) => {
@@ -128,15 +127,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       controllers.start();
       requests.length = 0;
       faults.clear();
-      await persist();
+      await saver?.flush();
     },
     async stop() {
       controllers.stop();
       stopGc();
       unsubscribeSave();
-      if (saveTimer) clearTimeout(saveTimer);
       watches.closeAll();
-      await persist();
+      await saver?.flush();
+      saver?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -1,9 +1,15 @@
 /** Public types of the simulator's in-process API. */
+import type { SimStateSaveError } from './errors.ts';
+
 export interface SimulatorOptions {
   /** Port on 127.0.0.1; default: a free port. */
   port?: number;
   /** Keep objects across restarts in this directory (standalone `--state`). */
   stateDir?: string;
+  /** Told when saving `stateDir` fails (the simulator keeps serving and retries); default: a process warning. */
+  onStateSaveError?: (error: SimStateSaveError) => void;
+  /** Told when a save succeeds after failures; default: a process warning. */
+  onStateSaveRecovered?: (dir: string) => void;
   /** Also write the kubeconfig to this file. */
   kubeconfigPath?: string;
   /** Delay of one controller step (a rollout step, a pod start); default 1000. Tests use 20-50. */

@@ -29,14 +29,8 @@ import {
   requestKey,
   revisionKey,
 } from './keys.ts';
+import { checkRequestRecord } from './request-record.ts';
 import type { BeginInput, BeginResult, Lease } from './types.ts';
-
-/** A request id used for a different release than the one it was first used for. */
-export class RequestIdReusedError extends StoreError {
-  constructor(requestId: string, firstRelease: string) {
-    super(`request id ${requestId} was already used for release ${firstRelease}`);
-  }
-}
 
 const PENDING_STATUS: Record<Action, ReleaseStatus> = {
   install: 'pending-install',
@@ -98,8 +92,11 @@ async function findPreviousRun(
 ): Promise<BeginResult | undefined> {
   const record = await ctx.driver.get(requestKey(input.requestId), { consistent: true });
   if (record === undefined) return undefined;
-  const recordedFor = String(record.releaseKey);
-  if (recordedFor !== headKey(input.release).pk) throw new RequestIdReusedError(input.requestId, recordedFor);
+  checkRequestRecord(record, {
+    release: input.release,
+    requestId: input.requestId,
+    digest: input.requestDigest,
+  });
   const revisionNumber = Number(record.revision);
   const revisionItem = await ctx.driver.get(revisionKey(input.release, revisionNumber), { consistent: true });
   const revision =
@@ -176,6 +173,7 @@ async function startOperation(ctx: StoreContext, start: StartInput): Promise<Beg
       releaseKey: headKey(input.release).pk,
       revision: revision.revision,
       action: input.action,
+      ...(input.requestDigest === undefined ? {} : { digest: input.requestDigest }),
       createdAt: toIso(now),
       ttl: Math.floor(now / 1000) + ctx.requestTtlSeconds,
     },

@@ -1,15 +1,11 @@
 import { formatReleaseId, type RevisionMeta, toIso } from '../domain/index.ts';
-import { decodeRevisionMeta, dropUndefined, encodeBody, encodeRevisionMeta } from './codec.ts';
+import { bodyWrites } from './body-writes.ts';
+import { decodeRevisionMeta, dropUndefined, encodeRevisionMeta } from './codec.ts';
 import type { StoreContext } from './context.ts';
 import type { AttributeValue, WriteOp } from './driver.ts';
-import {
-  LeaseLostError,
-  RevisionTooLargeError,
-  StoreCorruptionError,
-  TransactionConflictError,
-} from './errors.ts';
+import { LeaseLostError, StoreCorruptionError, TransactionConflictError } from './errors.ts';
 import { decodeHead, LEASE_ATTRIBUTES } from './head.ts';
-import { ATTENTION_PK, bodyKey, failedAttentionSk, headKey, revisionKey } from './keys.ts';
+import { ATTENTION_PK, failedAttentionSk, headKey, revisionKey } from './keys.ts';
 import type { FinishInput } from './types.ts';
 
 /**
@@ -42,26 +38,10 @@ export async function finishOperation(ctx: StoreContext, input: FinishInput): Pr
   let chunks = current.bodyChunks;
   let digest = current.bodySha256;
   if (input.body !== undefined) {
-    const body = encodeBody({
-      release: lease.release,
-      revision: lease.revision,
-      body: input.body,
-      chunkBytes: ctx.chunkBytes,
-    });
-    if (body.compressedBytes > ctx.maxBodyBytes) {
-      throw new RevisionTooLargeError({
-        release: formatReleaseId(lease.release),
-        revision: lease.revision,
-        bytes: body.compressedBytes,
-        limit: ctx.maxBodyBytes,
-      });
-    }
-    for (const chunk of body.items) ops.push({ type: 'put', item: chunk });
-    for (let stale = body.items.length; stale < current.bodyChunks; stale++) {
-      ops.push({ type: 'delete', key: bodyKey(lease.release, lease.revision, stale) });
-    }
-    chunks = body.items.length;
-    digest = body.sha256;
+    const writes = bodyWrites(ctx, { lease, body: input.body, currentChunks: current.bodyChunks });
+    ops.push(...writes.ops);
+    chunks = writes.chunks;
+    digest = writes.sha256;
   }
   ops.push({
     type: 'put',

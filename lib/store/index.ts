@@ -1,4 +1,3 @@
-export { RequestIdReusedError } from './begin.ts';
 export type {
   Condition,
   DriverUsage,
@@ -31,6 +30,7 @@ export {
   ReleaseStore,
   type ReleaseStoreOptions,
 } from './release-store.ts';
+export { RequestIdReusedError } from './request-record.ts';
 export type {
   AttentionEntry,
   BeginInput,

@@ -3,13 +3,15 @@ import {
   type IdGenerator,
   type ReleaseId,
   type Revision,
+  type RevisionBody,
   type RevisionMeta,
   randomId,
   systemClock,
   systemTimers,
   type Timers,
 } from '../domain/index.ts';
-import { beginOperation, RequestIdReusedError } from './begin.ts';
+import { beginOperation } from './begin.ts';
+import { recordPendingBody } from './body-writes.ts';
 import { DEFAULT_CHUNK_BYTES, decodeRevisionMeta } from './codec.ts';
 import type { StoreContext } from './context.ts';
 import type { StoreDriver } from './driver.ts';
@@ -35,6 +37,7 @@ import {
   readRevision,
   readRevisionMeta,
 } from './reads.ts';
+import { checkRequestRecord } from './request-record.ts';
 import type {
   AttentionEntry,
   BeginInput,
@@ -102,7 +105,8 @@ export class ReleaseStore {
   }
 
   /**
-   * Takes the lease and records the pending revision (see BeginResult).
+   * Takes the lease and records the pending revision (see BeginResult); then prunes the history
+   * beyond `historyMax`.
    * @throws OperationInProgressError while another live operation holds the lease.
    * @throws RequestIdReusedError when the request id belongs to another release.
    * @throws ReleaseNotFoundError for an uninstall of an unknown release.
@@ -125,6 +129,12 @@ export class ReleaseStore {
           isLost: (error) => error instanceof LeaseLostError,
         }),
       );
+    }
+    // As Helm's storage does on every Create: each new revision, whatever it ends as, trims the
+    // history to history-max, never removing the deployed revision (nor one in progress). It runs
+    // after the begin transaction; a crash in between only leaves a longer history for the next.
+    if (begun.kind === 'started' && input.action !== 'uninstall') {
+      await pruneHistory(this.ctx, input.release, input.historyMax ?? this.ctx.historyMax);
     }
     return begun;
   }
@@ -154,17 +164,23 @@ export class ReleaseStore {
   }
 
   /**
-   * Finalizes the leased revision and releases the lease atomically; after a
-   * success, prunes history beyond history-max.
+   * Finalizes the leased revision and releases the lease atomically.
    * @throws LeaseLostError when the lease was taken over.
    */
   async finish(input: FinishInput): Promise<RevisionMeta> {
     await this.stopRenewing(input.lease);
-    const meta = await finishOperation(this.ctx, input);
-    if (meta.status === 'deployed') {
-      await pruneHistory(this.ctx, input.lease.release, input.historyMax ?? this.ctx.historyMax);
-    }
-    return meta;
+    return finishOperation(this.ctx, input);
+  }
+
+  /**
+   * Records the body of the leased pending revision before its objects are applied, when the body
+   * given to `begin` is not the one being applied (rendered again for another revision number, or a
+   * resumed run). Returns the lease with its new chunk count.
+   * @throws LeaseLostError when the lease was taken over.
+   * @throws RevisionTooLargeError when the body does not fit one transaction.
+   */
+  recordBody(lease: Lease, body: RevisionBody): Promise<Lease> {
+    return recordPendingBody(this.ctx, lease, body);
   }
 
   /**
@@ -228,14 +244,17 @@ export class ReleaseStore {
    * What a request id already did to this release: undefined for a request the
    * store has not seen; `{ revision }` with the revision it made, or `{}` when
    * that revision is gone (pruned, or the release was uninstalled).
-   * @throws RequestIdReusedError when the id belongs to another release.
+   * @throws RequestIdReusedError when the id belongs to another release, or (given `digest`) was
+   *   recorded with another digest.
    */
-  async findRequest(release: ReleaseId, requestId: string): Promise<{ revision?: RevisionMeta } | undefined> {
+  async findRequest(
+    release: ReleaseId,
+    requestId: string,
+    options: { digest?: string } = {},
+  ): Promise<{ revision?: RevisionMeta } | undefined> {
     const record = await this.ctx.driver.get(requestKey(requestId), { consistent: true });
     if (record === undefined) return undefined;
-    if (String(record.releaseKey) !== headKey(release).pk) {
-      throw new RequestIdReusedError(requestId, String(record.releaseKey));
-    }
+    checkRequestRecord(record, { release, requestId, digest: options.digest });
     const item = await this.ctx.driver.get(revisionKey(release, Number(record.revision)), {
       consistent: true,
     });

@@ -68,6 +68,16 @@ export interface BeginInput {
    * dies frees the release within one short lease; waiters are told this deadline.
    */
   readonly renewUntil?: number;
+  /**
+   * A digest of the request's content, kept with the request record: the same id sent again with
+   * other content is refused (RequestIdReusedError) rather than answered as a duplicate.
+   */
+  readonly requestDigest?: string;
+  /**
+   * Revisions to keep once the new one is recorded (Helm's --history-max); default the store's;
+   * 0 keeps all. Ignored for uninstall, which records no new revision.
+   */
+  readonly historyMax?: number;
 }
 
 export type BeginResult =
@@ -91,8 +101,6 @@ export interface FinishInput {
   /** The final body; the body stored at begin is kept when omitted. */
   readonly body?: RevisionBody;
   readonly chart?: ChartRef;
-  /** Revisions to keep after a success; default the store's; 0 keeps all. */
-  readonly historyMax?: number;
 }
 
 export interface HistoryPage {

@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
 import { type ChartSource, parseValueFlags, type Values } from '../chart/index.ts';
 import { formatReleaseId, ValidationError } from '../domain/index.ts';
 import {
@@ -16,15 +17,20 @@ import {
   parseDuration,
   type ChartSource as RequestChartSource,
   type RequestOptions,
+  requestDigest,
 } from '../requests/index.ts';
 import { OperationInProgressError } from '../store/index.ts';
+import { EXECUTE_MESSAGES } from './messages.ts';
 import type { ProgressRecorder } from './progress.ts';
 
 export interface ExecutorOptions {
   readonly engine: ReleaseEngine;
   readonly publisher: EventPublisher;
-  /** Charts from the worker's own disk (`chart.path`): the local stack and the CLI only, never in AWS. */
-  readonly allowLocalCharts?: boolean;
+  /**
+   * Folders a request's `chart.path` may name (the local stack only, never in AWS); relative paths
+   * resolve against the first. None: paths are refused.
+   */
+  readonly localChartRoots?: readonly string[];
   /** Epoch ms by which every action must be recorded (Lambda: the invocation's deadline less a margin). */
   readonly hardDeadline?: () => number | undefined;
   readonly onProgress?: (request: DeployRequest, event: EngineProgress) => void;
@@ -45,6 +51,7 @@ export function createExecutor(
     const hardDeadline = options.hardDeadline?.();
     const context: RequestContext = {
       requestId: request.requestId,
+      requestDigest: requestDigest(request),
       requestedBy: request.requestedBy,
       ...(hardDeadline === undefined ? {} : { hardDeadline }),
       onProgress: (event) => {
@@ -99,7 +106,7 @@ function run(
     case 'upgrade': {
       const input = {
         release: request.release,
-        chart: toChartSource(request.chart, options.allowLocalCharts ?? false),
+        chart: toChartSource(request.chart, options.localChartRoots ?? []),
         values: requestValues(request.values, request),
         options: actionOptions,
       };
@@ -131,6 +138,7 @@ function requestValues(
 export function toActionOptions(options: RequestOptions): ActionOptions {
   return {
     wait: options.wait,
+    waitForJobs: options.waitForJobs,
     timeoutMs: parseDuration(options.timeout),
     atomic: options.atomic,
     cleanupOnFail: options.cleanupOnFail,
@@ -150,9 +158,16 @@ export function toActionOptions(options: RequestOptions): ActionOptions {
 }
 
 /**
- * @throws ValidationError for a local path when the worker does not read its own disk.
+ * The engine's chart source for a request's chart. A `path` is read only when the worker has chart
+ * roots (the local stack), and only inside one of them: it is resolved against the first root
+ * (never the worker's own folder) and refused, before anything is read, when it or the real path
+ * behind its symlinks lies outside every root.
+ * @throws ValidationError for a path when the worker reads no charts from its disk, or one outside its roots.
  */
-export function toChartSource(chart: RequestChartSource, allowLocal: boolean): ChartSource {
+export function toChartSource(
+  chart: RequestChartSource,
+  localChartRoots: readonly string[] = [],
+): ChartSource {
   if ('repo' in chart) {
     return {
       kind: 'repository',
@@ -168,22 +183,37 @@ export function toChartSource(chart: RequestChartSource, allowLocal: boolean): C
       ...(chart.version === undefined ? {} : { version: chart.version }),
     };
   if ('inline' in chart) return { kind: 'archive-base64', data: chart.inline };
-  if (!allowLocal) {
+  const [first] = localChartRoots;
+  if (first === undefined) {
+    throw new ValidationError([{ field: 'chart.path', message: EXECUTE_MESSAGES.noLocalCharts }]);
+  }
+  const path = resolve(first, chart.path);
+  const inside = (candidate: string) =>
+    localChartRoots.some((root) => {
+      const base = realOrResolved(root);
+      return candidate === base || candidate.startsWith(`${base}${sep}`);
+    });
+  if (!inside(path) || !inside(realOrResolved(path))) {
     throw new ValidationError([
-      {
-        field: 'chart.path',
-        message:
-          'this worker does not read charts from its own disk; send the chart inline, from a repository or from an OCI registry',
-      },
+      { field: 'chart.path', message: EXECUTE_MESSAGES.outsideRoots(localChartRoots.map((r) => resolve(r))) },
     ]);
   }
   let isFile = false;
   try {
-    isFile = statSync(chart.path).isFile();
+    isFile = statSync(path).isFile();
   } catch {
     // A missing path is reported by the chart loader, with the path.
   }
-  return isFile ? { kind: 'archive-file', path: chart.path } : { kind: 'directory', path: chart.path };
+  return isFile ? { kind: 'archive-file', path } : { kind: 'directory', path };
+}
+
+/** The real path (symlinks resolved) when it exists, else the resolved one. */
+function realOrResolved(path: string): string {
+  try {
+    return realpathSync(resolve(path));
+  } catch {
+    return resolve(path);
+  }
 }
 
 function eventsOf(request: DeployRequest, result: ActionResult) {

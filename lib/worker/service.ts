@@ -1,3 +1,4 @@
+import { delimiter } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -29,8 +30,11 @@ export interface WorkerConfig {
   readonly kubeconfigSecret?: string;
   /** QUAYSIDE_KUBECONFIG: a kubeconfig file (the local stack). */
   readonly kubeconfigFile?: string;
-  /** QUAYSIDE_CHART_ROOT: the one folder `chart.path` may name (the local stack); unset, paths are refused. */
-  readonly chartRoot?: string;
+  /**
+   * QUAYSIDE_CHART_ROOTS: folders (separated as in PATH) that `chart.path` may name — the local stack
+   * only; unset, as in Lambda, a request naming a path on the worker's disk is refused.
+   */
+  readonly chartRoots: readonly string[];
   /** QUAYSIDE_FUNCTION_TIMEOUT_SECONDS: the function timeout, so too-long requests are refused up front. */
   readonly functionTimeoutSeconds?: number;
   /** QUAYSIDE_MAX_RECEIVES: the queue's maxReceiveCount (default the stack's, 5). */
@@ -68,7 +72,7 @@ export function readWorkerConfig(env: Readonly<Record<string, string | undefined
     queueUrl: required('QUAYSIDE_QUEUE_URL'),
     ...(env.QUAYSIDE_KUBECONFIG_SECRET ? { kubeconfigSecret: env.QUAYSIDE_KUBECONFIG_SECRET } : {}),
     ...(env.QUAYSIDE_KUBECONFIG ? { kubeconfigFile: env.QUAYSIDE_KUBECONFIG } : {}),
-    ...(env.QUAYSIDE_CHART_ROOT ? { chartRoot: env.QUAYSIDE_CHART_ROOT } : {}),
+    chartRoots: (env.QUAYSIDE_CHART_ROOTS ?? '').split(delimiter).filter((root) => root.trim() !== ''),
     ...(env.QUAYSIDE_FUNCTION_TIMEOUT_SECONDS
       ? { functionTimeoutSeconds: count('QUAYSIDE_FUNCTION_TIMEOUT_SECONDS', 900) }
       : {}),
@@ -151,7 +155,7 @@ export async function createWorker(config: WorkerConfig, hooks: WorkerHooks = {}
   const execute = createExecutor({
     engine,
     publisher,
-    ...(config.chartRoot === undefined ? {} : { allowLocalCharts: true }),
+    localChartRoots: config.chartRoots,
     hardDeadline: () => deadline,
     progress,
   });

@@ -43,6 +43,8 @@ describe(`quayside under chaos (seed ${SEED})`, () => {
       log: (line) => logs.push(line),
       rolloutStepMs: 150,
       sweepEveryMs: 15_000,
+      // The 10,000-object chart is written to a temporary folder.
+      chartRoots: [repoRoot, tmpdir()],
     });
     sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   }, 120_000);

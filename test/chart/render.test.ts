@@ -194,7 +194,7 @@ describe('renderChart', () => {
     expect(error).toBeInstanceOf(SchemaValidationError);
     expect((error as SchemaValidationError).charts).toEqual(['shop']);
     expect((error as Error).message).toMatch(/^values don't meet the specifications of the schema\(s\)/);
-    expect((error as Error).message).toContain("- at '/replicas': must be >= 1 but found 0");
+    expect((error as Error).message).toContain("- at '/replicas': must be >= 1");
     expect((error as Error).message).toContain("missing property 'repository'");
   });
 
@@ -248,7 +248,7 @@ describe('renderChart', () => {
     const release = { name: 'p', namespace: 'default', revision: 1, isInstall: true, isUpgrade: false };
     await expect(renderChart({ chart, values: { port: 65534 }, release })).resolves.toBeDefined();
     await expect(renderChart({ chart, values: { port: 65535 }, release })).rejects.toThrow(
-      "values don't meet the specifications of the schema(s) in the following chart(s):\nport:\n- at '/port': must be < 65535 but found 65535\n",
+      "values don't meet the specifications of the schema(s) in the following chart(s):\nport:\n- at '/port': must be < 65535\n",
     );
   });
 

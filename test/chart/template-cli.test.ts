@@ -54,7 +54,9 @@ describe.concurrent('quayside template', () => {
   it('reports malformed --set values and missing charts', async () => {
     const badSet = await runQuayside(['template', SHOP, '--set', 'justakey'], REPO_ROOT);
     expect(badSet.code).toBe(1);
-    expect(badSet.stderr).toBe('Error: failed parsing --set data: key "justakey" has no value\n');
+    expect(badSet.stderr).toBe(
+      'Error: failed parsing --set data: characters 1-8 are not followed by "=" and a value (escape a comma inside a value as "\\,")\n',
+    );
     const missing = await runQuayside(['template', join(FIXTURE_CHARTS, 'no-such-chart')], REPO_ROOT);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^Error: cannot read chart archive .*no-such-chart\n$/);

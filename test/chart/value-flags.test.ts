@@ -48,15 +48,68 @@ describe('parseValueFlags with --set', () => {
     expect(values).toEqual({ image: { repository: 'web', tag: '2.0' }, replicas: 3 });
   });
 
-  it('rejects a key without a value', () => {
+  it('rejects a key without a value, pointing at it by position', () => {
     expect(() => set('name')).toThrow(ValueFlagError);
-    expect(() => set('name')).toThrow('failed parsing --set data: key "name" has no value');
-    expect(() => set('a,b=1')).toThrow('key "a" has no value (cannot end with ,)');
+    expect(() => set('name')).toThrow(
+      'failed parsing --set data: characters 1-4 are not followed by "=" and a value',
+    );
+    expect(() => set('a,b=1')).toThrow('characters 1-1 are not followed by "=" and a value');
+    expect(() => set('x=1', 'y=2,z')).toThrow(
+      'failed parsing --set data (expression 2 of 2): characters 5-5 are not followed by "="',
+    );
   });
 
-  it('rejects negative and malformed list indexes', () => {
-    expect(() => set('list[-1]=a')).toThrow(ValueFlagError);
-    expect(() => set('list[x]=a')).toThrow(ValueFlagError);
+  it('rejects negative and malformed list indexes, naming the key', () => {
+    expect(() => set('list[-1]=a')).toThrow('key "list": negative index -1 not allowed');
+    expect(() => set('list[x]=a')).toThrow('key "list": the list index is not a whole number');
+    expect(() => set('list[0]junk=a')).toThrow('characters 8-11: unexpected text after a list index');
+  });
+
+  it('never quotes the text of a malformed expression, which may hold a secret', () => {
+    const secret = 'hunter2-secret';
+    const attempts: Array<() => unknown> = [
+      () => set(`password=ab,${secret}`),
+      () => set(`password=ab,${secret},c=d`),
+      () => set(`list[${secret}]=1`),
+      () => set(`list[0]${secret}=1`),
+      () => set(`list={a,${secret}`),
+      () => parseValueFlags({ stringValues: [`token=x,${secret}`] }),
+      () => parseValueFlags({ jsonValues: [`db={"password":"${secret}"`] }),
+      () => parseValueFlags({ jsonValues: [`db=${secret}`] }),
+      () => parseValueFlags({ jsonValues: [`db=[1,${secret}]`] }),
+      () =>
+        parseValueFlags({ valueFiles: ['v.yaml'] }, () => new TextEncoder().encode(`a: "${secret}\\q"\n`)),
+      () => parseValueFlags({ valueFiles: ['v.yaml'] }, () => new TextEncoder().encode(`a: b: ${secret}\n`)),
+      () => parseValueFlags({ valueFiles: ['v.yaml'] }, () => new TextEncoder().encode(`- ${secret}\n`)),
+    ];
+    for (const attempt of attempts) {
+      const error = (() => {
+        try {
+          attempt();
+        } catch (thrown) {
+          return thrown;
+        }
+        return undefined;
+      })();
+      expect(error).toBeInstanceOf(ValueFlagError);
+      expect((error as Error).message).not.toContain(secret);
+    }
+  });
+
+  it('names the key and where in the value JSON broke for --set-json', () => {
+    expect(() => parseValueFlags({ jsonValues: ['db={"password":"x"'] })).toThrow(
+      'failed parsing --set-json data: key "db": the value is not valid JSON',
+    );
+    expect(() => parseValueFlags({ jsonValues: ['db={"a":1 "b":2}'] })).toThrow(
+      '(at character 8 of the value)',
+    );
+  });
+
+  it('names the file, line and column of a values file that is not YAML, without quoting it', () => {
+    const read = () => new TextEncoder().encode('a: 1\nb: "x\\q"\n');
+    expect(() => parseValueFlags({ valueFiles: ['prod.yaml'] }, read)).toThrow(
+      'failed to parse prod.yaml: line 2, column 6: an invalid escape sequence in a double-quoted string',
+    );
   });
 });
 

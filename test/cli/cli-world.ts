@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import type { ChartSource, Values } from '../../lib/chart/index.ts';
+import { main } from '../../lib/cli/main.ts';
 import { type ActionResult, ReleaseEngine } from '../../lib/engine/index.ts';
 import { kubeconfigConnectionProvider, systemClock } from '../../lib/kube/index.ts';
 import { type Simulator, startSimulator } from '../../lib/sim/index.ts';
@@ -117,4 +118,35 @@ export function kubeconfigWithNamespace(world: CliWorld, namespace: string): str
   const file = join(world.dir, `kubeconfig-${namespace}`);
   writeFileSync(file, stringify(config));
   return file;
+}
+
+/**
+ * Runs the CLI's main() in this process with stdout and stderr captured: the same code the binary
+ * runs, without paying a process start (and a chart engine load) for each of some forty commands.
+ * Commands run one at a time, since the capture swaps the process's writers.
+ */
+export async function cliInProcess(world: CliWorld, args: readonly string[]): Promise<CliRun> {
+  const captured = { stdout: '', stderr: '' };
+  const writers = { stdout: process.stdout.write, stderr: process.stderr.write };
+  const capture = (stream: 'stdout' | 'stderr') =>
+    ((chunk: string | Uint8Array) => {
+      captured[stream] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+      return true;
+    }) as typeof process.stdout.write;
+  const env = { KUBECONFIG: process.env.KUBECONFIG, QUAYSIDE_STORE: process.env.QUAYSIDE_STORE };
+  process.env.KUBECONFIG = world.kubeconfig;
+  process.env.QUAYSIDE_STORE = world.store;
+  process.stdout.write = capture('stdout');
+  process.stderr.write = capture('stderr');
+  try {
+    const code = await main([...args]);
+    return { code, ...captured };
+  } finally {
+    process.stdout.write = writers.stdout;
+    process.stderr.write = writers.stderr;
+    for (const [key, value] of Object.entries(env)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
 }

@@ -1,4 +1,8 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryPublisher } from '../../lib/events/index.ts';
 import { type LocalStack, startLocalStack } from '../../lib/local/index.ts';
@@ -9,12 +13,12 @@ describe('the CLI in queued mode, against the local stack', () => {
   let env: Record<string, string>;
   const events = new MemoryPublisher();
 
-  const cli = (args: readonly string[]): Promise<CliRun> =>
+  const cli = (args: readonly string[], cwd = repoRoot): Promise<CliRun> =>
     new Promise((done) => {
       execFile(
         process.execPath,
-        ['bin/quayside.js', ...args],
-        { env, cwd: repoRoot },
+        [join(repoRoot, 'bin', 'quayside.js'), ...args],
+        { env, cwd },
         (error, stdout, stderr) => {
           const code = error ? ((error as { code?: number }).code ?? 1) : 0;
           done({ code: typeof code === 'number' ? code : 1, stdout, stderr });
@@ -107,5 +111,58 @@ describe('the CLI in queued mode, against the local stack', () => {
     const rejected = await cli(['rollback', 'nobody', '1']);
     expect(rejected.code).toBe(2);
     expect(rejected.stderr).toMatch(/was rejected: .*release "nobody" not found/);
+  }, 60_000);
+
+  it("sends a local chart folder inline, so a relative path means the sender's folder, not the worker's", async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'quayside-sender-'));
+    cpSync(charts.myNginx, join(elsewhere, 'site'), { recursive: true });
+    const install = await cli(['upgrade', 'relative', './site', '--install', '--wait=false'], elsewhere);
+    expect(install.code, install.stderr).toBe(0);
+    // upgrade --install of a missing release made an install, and says so as direct mode does.
+    expect(install.stdout).toMatch(
+      /^Release "relative" does not exist\. Installing it now\.\nNAME: relative\n/,
+    );
+    expect(install.stdout).toContain('REVISION: 1');
+    const rollbackTarget = await cli(
+      ['upgrade', 'relative', './site', '--set', 'replicaCount=2', '--wait=false'],
+      elsewhere,
+    );
+    expect(rollbackTarget.stdout).toContain('Release "relative" has been upgraded.');
+    // rollback 0: the revision before the latest, as helm reads it.
+    const rollback = await cli(['rollback', 'relative', '0', '--wait=false']);
+    expect(rollback.code, rollback.stderr).toBe(0);
+    expect(rollback.stderr).toMatch(/revision 3 deployed: Rollback to 1/);
+  }, 90_000);
+
+  it('runs --dry-run in its own process, sending nothing', async () => {
+    const dry = await cli(['install', 'dry', charts.myNginx, '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('Release "dry": dry run, nothing was applied or recorded.');
+    expect(dry.stderr).not.toContain('queued');
+    expect((await cli(['status', 'dry'])).code).toBe(2);
+  }, 60_000);
+
+  it("refuses a request over SQS's 256 KiB before sending it, naming the large part and the way out", async () => {
+    const big = mkdtempSync(join(tmpdir(), 'quayside-big-'));
+    cpSync(charts.myNginx, join(big, 'chart'), { recursive: true });
+    // Random bytes do not compress: the packed chart stays over the limit.
+    writeFileSync(join(big, 'chart', 'blob.bin'), randomBytes(300 * 1024));
+    const chart = await cli(['install', 'big-chart', join(big, 'chart')]);
+    expect(chart.code).toBe(2);
+    expect(chart.stderr).toMatch(
+      /the request is \d+ KiB, over SQS's 256 KiB message limit \(chart sent inline: \d+ KiB; values: \d+ KiB\)/,
+    );
+    expect(chart.stderr).toContain('publish the chart to a chart repository or an OCI registry');
+    writeFileSync(join(big, 'values.txt'), randomBytes(200 * 1024).toString('base64'));
+    const values = await cli([
+      'install',
+      'big-values',
+      charts.myNginx,
+      '--set-file',
+      `blob=${join(big, 'values.txt')}`,
+    ]);
+    expect(values.code).toBe(2);
+    expect(values.stderr).toContain('values this large do not fit in a queued request');
+    expect(`${chart.stderr}${values.stderr}`).not.toContain('queued for');
   }, 60_000);
 });

@@ -104,7 +104,7 @@ describe('quayside release verbs in direct mode', () => {
     expect(parse(yaml.stdout)).toEqual(history.slice(1));
   });
 
-  it('lists deployed and failed releases of the namespace, or of every namespace with -A', async () => {
+  it('lists the releases of the namespace, or of every namespace with -A', async () => {
     const [table, json, yaml] = await Promise.all([
       world.cli(['list']),
       world.cli(['list', '-o', 'json']),
@@ -170,7 +170,8 @@ describe('quayside release verbs in direct mode', () => {
     expect(JSON.parse(computed.stdout)).toMatchObject({ replicaCount: 3, service: { type: 'NodePort' } });
     expect(Object.keys(JSON.parse(computed.stdout)).length).toBeGreaterThan(Object.keys(values(2)).length);
     expect(manifest.stdout).toContain('kind: Deployment');
-    expect(notes.stdout).toBe('NOTES:\nmy-nginx v2 runs 3 replica(s) behind a NodePort Service.\n');
+    // As helm: the notes as stored (they end with a newline), then a newline.
+    expect(notes.stdout).toBe('NOTES:\nmy-nginx v2 runs 3 replica(s) behind a NodePort Service.\n\n');
     const headings = [
       'NAME: blog',
       'USER-SUPPLIED VALUES:',

@@ -69,3 +69,61 @@ export class JumpClock implements EngineClock {
     this.offset += ms;
   }
 }
+
+/**
+ * A process killed once `limit` cluster requests matching `counts` have taken effect (for
+ * example: after the 15th object was applied). Store and cluster calls after that die too.
+ */
+export class KillAfterRequests {
+  seen = 0;
+  dead = false;
+
+  constructor(
+    private readonly limit: number,
+    private readonly counts: (request: { method: string; path: string }) => boolean,
+  ) {}
+
+  private check(): void {
+    if (this.dead) throw new SimulatedCrash('the process is gone');
+  }
+
+  driver(inner: StoreDriver): StoreDriver {
+    const guarded =
+      <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        this.check();
+        return call(...args);
+      };
+    return {
+      get: guarded((key: Key, options?: { consistent?: boolean }) => inner.get(key, options)),
+      query: guarded((input: QueryInput) => inner.query(input)),
+      transact: guarded((ops: readonly WriteOp[]) => inner.transact(ops)),
+    };
+  }
+
+  connections(inner: ConnectionProvider): ConnectionProvider {
+    return {
+      connect: async (cluster: string): Promise<KubeConnection> => {
+        const connection = await inner.connect(cluster);
+        return {
+          cluster: connection.cluster,
+          discoveryCache: new Map(),
+          send: async (request) => {
+            this.check();
+            const response = await connection.send(request);
+            if (this.counts(request) && ++this.seen >= this.limit) {
+              this.dead = true;
+              throw new SimulatedCrash(`killed after ${this.seen} matching requests`);
+            }
+            return response;
+          },
+          discover: async (apiVersion) => {
+            this.check();
+            return connection.discover(apiVersion);
+          },
+          close: () => {},
+        };
+      },
+    };
+  }
+}

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +80,33 @@ export function bumpedChart(name: string, version: string): ChartSource {
     .replace(/^version: .*$/m, `version: ${version}`)
     .replace(/^appVersion: .*$/m, `appVersion: "${version}"`);
   writeFileSync(chartYaml, text);
+  return { kind: 'directory', path: dir };
+}
+
+/**
+ * A chart of `count` ConfigMaps named RELEASE-0 … RELEASE-(count-1); `suffix` is appended to every
+ * name (an invalid one makes the cluster refuse the objects, failing the revision).
+ */
+export function configMapChart(): ChartSource {
+  const dir = mkdtempSync(join(tmpdir(), 'quayside-configmaps-'));
+  mkdirSync(join(dir, 'templates'));
+  writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: configmaps\nversion: 1.0.0\n');
+  writeFileSync(join(dir, 'values.yaml'), 'count: 3\nsuffix: ""\n');
+  writeFileSync(
+    join(dir, 'templates', 'configmaps.yaml'),
+    [
+      '{{- range $i := until (int .Values.count) }}',
+      '---',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: {{ $.Release.Name }}-{{ $i }}{{ $.Values.suffix }}',
+      'data:',
+      '  index: "{{ $i }}"',
+      '{{- end }}',
+      '',
+    ].join('\n'),
+  );
   return { kind: 'directory', path: dir };
 }
 

@@ -67,7 +67,7 @@ describe('the worker Lambda handler, on real SQS records', () => {
       QUAYSIDE_EVENT_BUS: 'quayside',
       QUAYSIDE_QUEUE_URL: queues.queueUrl,
       QUAYSIDE_KUBECONFIG: join(dir, 'kubeconfig'),
-      QUAYSIDE_CHART_ROOT: repoRoot,
+      QUAYSIDE_CHART_ROOTS: repoRoot,
       QUAYSIDE_FUNCTION_TIMEOUT_SECONDS: '900',
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'l',

@@ -39,4 +39,28 @@ describe('diffing a revision against the cluster', () => {
     });
     expect(await readLive(connection, '/api/v1/namespaces/default/configmaps/new')).toBeUndefined();
   });
+
+  it("masks a Secret's values as kubectl diff does, still showing which keys change", async () => {
+    const secret = (data: Record<string, string>) =>
+      manifest(
+        `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n${Object.entries(data)
+          .map(([k, v]) => `  ${k}: ${v}`)
+          .join('\n')}\n`,
+      )[0]!;
+    const before = secret({ user: 'admin-user', password: 'old-hunter2' });
+    await applyRevision({ connection, objects: [before], release, deadline: inAMinute() });
+    const result = await diffRevision({
+      connection,
+      objects: [secret({ user: 'admin-user', password: 'new-hunter2', token: 'fresh-token' })],
+      previousObjects: [before],
+      release,
+      deadline: inAMinute(),
+    });
+    const diff = result.objects[0]!.diff;
+    expect(result.objects[0]!.action).toBe('update');
+    expect(diff).not.toMatch(/hunter2|admin-user|fresh-token|aHVudGVy|YWRtaW4/);
+    expect(diff).toContain('-  password: "*** (before)"\n+  password: "*** (after)"');
+    expect(diff).toContain('+  token: "***"');
+    expect(diff).toContain('   user: "***"');
+  });
 });

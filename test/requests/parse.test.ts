@@ -20,6 +20,7 @@ describe('parsing a queue message', () => {
         revision: 1,
         options: {
           wait: true,
+          waitForJobs: false,
           timeout: '5m0s',
           atomic: false,
           cleanupOnFail: false,

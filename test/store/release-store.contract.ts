@@ -349,6 +349,32 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
       expect(stored.status).toBe('failed');
     });
 
+    it('keeps the body recorded before applying on a revision whose run was interrupted', async () => {
+      const { store, clock } = await open({ chunkBytes: 64 * 1024 });
+      const release = uniqueRelease();
+      await deploy(store, { release, requestId: 'a', clock, action: 'install' });
+      const begun = await store.begin(
+        beginInput({
+          release,
+          requestId: 'crashed',
+          body: body('small: manifest\n'),
+          leaseExpiresAt: clock.now() + MINUTE,
+        }),
+      );
+      if (begun.kind !== 'started') throw new Error('expected started');
+      // Rendered again for another revision number: a larger body replaces the one given to begin.
+      const manifest = largeManifest(500_000);
+      const lease = await store.recordBody(begun.lease, body(manifest));
+      expect(lease.bodyChunks).toBeGreaterThan(1);
+      await store.recordBody(lease, body('smaller: again\n'));
+      clock.advance(2 * MINUTE);
+      await store.begin(beginInput({ release, requestId: 'next', leaseExpiresAt: clock.now() + MINUTE }));
+      const interrupted = await store.getRevision(release, 2);
+      expect(interrupted.status).toBe('failed');
+      expect(interrupted.body.manifest).toBe('smaller: again\n');
+      await expect(store.recordBody(lease, body('late\n'))).rejects.toBeInstanceOf(LeaseLostError);
+    });
+
     it('returns the existing revision for a request id it has already recorded', async () => {
       const { store, clock } = await open();
       const release = uniqueRelease();
@@ -379,6 +405,45 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
       ).rejects.toBeInstanceOf(LeaseLostError);
       await store.finish({ lease: again.lease, status: 'deployed', description: 'Install complete' });
       expect((await allRevisions(store, release)).map((r) => r.status)).toEqual(['deployed']);
+    });
+
+    it('refuses a request id recorded with another content digest, in begin and findRequest', async () => {
+      const { store, clock } = await open();
+      const release = uniqueRelease();
+      const begun = await store.begin(
+        beginInput({
+          release,
+          requestId: 'digested',
+          requestDigest: 'aaa',
+          leaseExpiresAt: clock.now() + MINUTE,
+        }),
+      );
+      if (begun.kind !== 'started') throw new Error('expected started');
+      await store.finish({ lease: begun.lease, status: 'deployed', description: 'Upgrade complete' });
+      expect(await store.findRequest(release, 'digested', { digest: 'aaa' })).toMatchObject({
+        revision: { revision: 1 },
+      });
+      await expect(store.findRequest(release, 'digested', { digest: 'bbb' })).rejects.toBeInstanceOf(
+        RequestIdReusedError,
+      );
+      await expect(
+        store.begin(
+          beginInput({
+            release,
+            requestId: 'digested',
+            requestDigest: 'bbb',
+            leaseExpiresAt: clock.now() + MINUTE,
+          }),
+        ),
+      ).rejects.toThrow('was already used for a request with different content');
+      // Without a digest to compare (an older record, or a caller that has none), the id matches as before.
+      expect(
+        await store.begin(
+          beginInput({ release, requestId: 'digested', leaseExpiresAt: clock.now() + MINUTE }),
+        ),
+      ).toMatchObject({
+        kind: 'duplicate',
+      });
     });
 
     it('refuses a request id that was already used for another release', async () => {
@@ -425,21 +490,42 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
         if (started.kind !== 'started') throw new Error('expected started');
         await store.finish({ lease: started.lease, status: 'failed', description: 'failed' });
       }
+      // As helm: every new revision trims the history, failed ones too, around the deployed one.
+      expect((await allRevisions(store, release)).map((r) => [r.revision, r.status])).toEqual([
+        [1, 'deployed'],
+        [4, 'failed'],
+        [5, 'failed'],
+      ]);
       await deploy(store, { release, requestId: 'p6', clock });
       const kept = await allRevisions(store, release);
       expect(kept.map((r) => [r.revision, r.status])).toEqual([
-        [4, 'failed'],
+        [1, 'superseded'],
         [5, 'failed'],
         [6, 'deployed'],
       ]);
-      await expect(store.getRevision(release, 2)).rejects.toBeInstanceOf(RevisionNotFoundError);
+      await expect(store.getRevision(release, 4)).rejects.toBeInstanceOf(RevisionNotFoundError);
       const next = await deploy(store, { release, requestId: 'p7', clock });
       expect(next.revision).toBe(7);
+      expect((await allRevisions(store, release)).map((r) => r.revision)).toEqual([5, 6, 7]);
       expect((await store.getRelease(release))?.revisionCount).toBe(3);
     });
 
+    it('trims to the history-max a request asks for, whatever the store default', async () => {
+      const { store, clock } = await open({ historyMax: 0 });
+      const release = uniqueRelease();
+      for (let i = 1; i <= 6; i++) await deploy(store, { release, requestId: `m${i}`, clock });
+      const started = await store.begin(
+        beginInput({ release, requestId: 'm7', historyMax: 2, leaseExpiresAt: clock.now() + MINUTE }),
+      );
+      if (started.kind !== 'started') throw new Error('expected started');
+      expect((await allRevisions(store, release)).map((r) => [r.revision, r.status])).toEqual([
+        [6, 'deployed'],
+        [7, 'pending-upgrade'],
+      ]);
+    });
+
     it('keeps the deployed revision even when it is the oldest beyond history-max', async () => {
-      const { store, clock } = await open({ historyMax: 2 });
+      const { store, clock } = await open({ historyMax: 0 });
       const release = uniqueRelease();
       await deploy(store, { release, requestId: 'k1', clock, action: 'install' });
       for (let i = 2; i <= 4; i++) {

@@ -1,3 +1,5 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHistory } from '../../lib/engine/index.ts';
@@ -37,7 +39,7 @@ describe('the worker: queue messages through the engine', () => {
   let publisher: MemoryPublisher;
   const run = async (...bodies: unknown[]): Promise<MessageOutcome[]> =>
     processBatch(bodies.map(message), {
-      execute: createExecutor({ engine: world.engine, publisher, allowLocalCharts: true }),
+      execute: createExecutor({ engine: world.engine, publisher, localChartRoots: [repoRoot] }),
       publish: (event) => publisher.publish([event]),
       clock: realClock,
     });
@@ -102,7 +104,7 @@ describe('the worker: queue messages through the engine', () => {
       '{"version": "v1", "requestId": ',
       request({ action: 'redeploy' }),
       request({ release: { cluster: CLUSTER, namespace: 'default', name: 'Not_A_Name' } }),
-      request({ release: untouched, action: 'upgrade', chart: { path: '/nonexistent/chart' } }),
+      request({ release: untouched, action: 'upgrade', chart: { path: join(repoRoot, 'no-such-chart') } }),
       request({
         release: { cluster: CLUSTER, namespace: 'default', name: 'no-such-release' },
         action: 'rollback',
@@ -126,5 +128,73 @@ describe('the worker: queue messages through the engine', () => {
     expect(
       await live(world.connection, '/apis/apps/v1/namespaces/default/deployments/no-such-release'),
     ).toBeUndefined();
+  });
+
+  it('refuses a chart path outside its chart roots before reading anything, relative or through a symlink', async () => {
+    publisher = new MemoryPublisher();
+    const dir = mkdtempSync(join(tmpdir(), 'quayside-roots-'));
+    const root = join(dir, 'charts');
+    mkdirSync(root);
+    cpSync(join(repoRoot, 'examples', 'charts', 'my-nginx'), join(root, 'my-nginx'), { recursive: true });
+    symlinkSync('/etc', join(root, 'escape'));
+    const rooted = (bodies: unknown[]) =>
+      processBatch(bodies.map(message), {
+        execute: createExecutor({ engine: world.engine, publisher, localChartRoots: [root] }),
+        publish: (event) => publisher.publish([event]),
+        clock: realClock,
+      });
+    const outside = ['../../../../etc', '/etc', 'escape', join(repoRoot, 'examples', 'charts', 'my-nginx')];
+    const outcomes = await rooted([
+      ...outside.map((path, i) =>
+        request({ release: { cluster: CLUSTER, namespace: 'default', name: `root-${i}` }, chart: { path } }),
+      ),
+      // Relative to the root, not to the worker's folder.
+      request({
+        release: { cluster: CLUSTER, namespace: 'default', name: 'rooted' },
+        chart: { path: 'my-nginx' },
+      }),
+    ]);
+    expect(outcomes.map((o) => o.outcome)).toEqual([...outside.map(() => 'rejected'), 'done']);
+    const reasons = publisher.events
+      .filter((e) => e.detailType === 'Request Rejected')
+      .map((e) => e.detail.description);
+    expect(reasons).toHaveLength(outside.length);
+    for (const reason of reasons) {
+      expect(reason).toContain(`chart.path is outside the folders this worker reads charts from (${root})`);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses every chart path when it reads no charts from its disk, as the Lambda worker does', async () => {
+    publisher = new MemoryPublisher();
+    const [outcome] = await processBatch(
+      [message(request({ release: { cluster: CLUSTER, namespace: 'default', name: 'no-disk' } }))],
+      {
+        execute: createExecutor({ engine: world.engine, publisher }),
+        publish: (event) => publisher.publish([event]),
+        clock: realClock,
+      },
+    );
+    expect(outcome?.outcome).toBe('rejected');
+    expect(publisher.events[0]?.detail.description).toContain('does not read charts from its own disk');
+  });
+
+  it('rejects a request id sent again with other content, with an event, and answers a true resend as done', async () => {
+    publisher = new MemoryPublisher();
+    const id = { cluster: CLUSTER, namespace: 'default', name: 'reused-id' };
+    const first = request({ release: id, values: { replicas: 1 } });
+    expect((await run(first))[0]).toMatchObject({ outcome: 'done' });
+    // The same request again, even stamped later, is a duplicate: done, no second event.
+    const [resend] = await run({ ...first, requestedAt: new Date(Date.now() + 60_000).toISOString() });
+    expect(resend).toMatchObject({ outcome: 'done', result: { status: 'deployed', revision: 1 } });
+    expect(publisher.events).toHaveLength(1);
+    // The same id with other values is another request: refused, and said so.
+    const [reused] = await run({ ...first, values: { replicas: 2 } });
+    expect(reused?.outcome).toBe('rejected');
+    expect(publisher.events.map((e) => e.detailType)).toEqual(['Release Deployed', 'Request Rejected']);
+    expect(publisher.events[1]?.detail.description).toContain(
+      `request id ${first.requestId} was already used for a request with different content`,
+    );
+    expect((await readHistory(world.store, id)).map((r) => r.revision)).toEqual([1]);
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ValueFlagError, YamlError } from '../errors.ts';
-import { parseYamlMap } from '../load/yaml.ts';
+import { parseYaml } from '../load/yaml.ts';
 import { VALUE_FLAG_MESSAGES as M } from '../messages.ts';
 import type { Values } from '../types.ts';
 import { parseSetLine } from './strvals.ts';
@@ -43,17 +43,20 @@ export function parseValueFlags(
     } catch (error) {
       throw new ValueFlagError(M.cannotRead(path), { cause: error });
     }
-    try {
-      base = mergeMaps(base, parseYamlMap(text, path));
-    } catch (error) {
-      if (error instanceof YamlError)
-        throw new ValueFlagError(M.cannotParse(path, error.message), { cause: error });
-      throw error;
-    }
+    base = mergeMaps(base, parseValuesFile(text, path));
   }
-  for (const line of flags.jsonValues ?? []) run(() => parseSetLine(line, base, 'json'), M.setJson(line));
-  for (const line of flags.values ?? []) run(() => parseSetLine(line, base, 'typed'), M.set);
-  for (const line of flags.stringValues ?? []) run(() => parseSetLine(line, base, 'string'), M.setString);
+  const expressions = (flag: string, lines: readonly string[] | undefined, mode: SetMode) =>
+    (lines ?? []).forEach((line, index, all) => {
+      try {
+        parseSetLine(line, base, mode);
+      } catch (error) {
+        if (!(error instanceof ValueFlagError)) throw error;
+        throw new ValueFlagError(M.expression(flag, index + 1, all.length, error.message), { cause: error });
+      }
+    });
+  expressions('--set-json', flags.jsonValues, 'json');
+  expressions('--set', flags.values, 'typed');
+  expressions('--set-string', flags.stringValues, 'string');
   const readValueFile = (path: string): string => {
     try {
       return decoder.decode(readFile(path));
@@ -61,18 +64,39 @@ export function parseValueFlags(
       throw new ValueFlagError(M.cannotRead(path), { cause: error });
     }
   };
-  for (const line of flags.fileValues ?? []) run(() => parseSetLine(line, base, readValueFile), M.setFile);
+  expressions('--set-file', flags.fileValues, readValueFile);
   return base;
 }
 
-function run(parse: () => void, context: string): void {
+type SetMode = Parameters<typeof parseSetLine>[2];
+
+/**
+ * A -f file as a values map. A YAML error names the file, the line and column, and the kind of
+ * problem (the parser's code): the parser's own text can quote the document, which holds values.
+ */
+function parseValuesFile(text: string, path: string): Values {
+  let value: unknown;
   try {
-    parse();
+    value = parseYaml(text, path);
   } catch (error) {
-    if (error instanceof ValueFlagError)
-      throw new ValueFlagError(`${context}: ${error.message}`, { cause: error });
-    throw error;
+    if (!(error instanceof YamlError)) throw error;
+    const cause = error.cause as { code?: unknown; pos?: unknown } | undefined;
+    const code = typeof cause?.code === 'string' ? cause.code : 'BAD_YAML';
+    const offset = Array.isArray(cause?.pos) && typeof cause.pos[0] === 'number' ? cause.pos[0] : undefined;
+    const at = offset === undefined ? undefined : lineAndColumn(text, offset);
+    throw new ValueFlagError(M.cannotParse(path, at?.line, at?.column, M.yamlProblem(code)), {
+      cause: error,
+    });
   }
+  if (value === null || value === undefined) return {};
+  if (!isTable(value)) throw new ValueFlagError(M.cannotParse(path, undefined, undefined, M.notAMap));
+  return value;
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, column: offset - lineStart + 1 };
 }
 
 /** Helm's mergeMaps for -f files: maps merge deeply, anything else replaces. */

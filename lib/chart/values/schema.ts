@@ -92,7 +92,8 @@ function validateOne(schema: unknown, values: Values): string[] {
 }
 
 // Messages in the words of Helm's validator (santhosh-tekuri/jsonschema) for
-// the common keywords; ajv's own wording otherwise.
+// the common keywords; ajv's own wording otherwise. None quotes the value: it
+// names the path (keys) and what the schema wants (the chart's own words).
 function describe(error: ErrorObject): string {
   const at = error.instancePath;
   const p = error.params as Record<string, unknown>;
@@ -114,7 +115,8 @@ function describe(error: ErrorObject): string {
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      message = `must be ${String(p.comparison)} ${String(p.limit)} but found ${String(error.data)}`;
+      // Helm adds "but found VALUE"; a value may be a secret, so it is left out.
+      message = `must be ${String(p.comparison)} ${String(p.limit)}`;
       break;
   }
   return `at '${at}': ${message}`;

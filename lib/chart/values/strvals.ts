@@ -39,9 +39,8 @@ export function parseSetLine(
   } catch (error) {
     if (error instanceof EndOfInput) return;
     if (error instanceof ValueFlagError) throw error;
-    throw new ValueFlagError(M.unparsable(error instanceof Error ? error.message : String(error)), {
-      cause: error,
-    });
+    // An unforeseen error's text may quote the expression; it stays in `cause`, out of the message.
+    throw new ValueFlagError(M.unparsable, { cause: error });
   }
 }
 
@@ -95,19 +94,20 @@ class SetParser {
   }
 
   key(data: Values, level: number): void {
+    const start = this.pos;
     const { text: k, last } = this.until('=[,.');
     if (last === undefined) {
       if (k.length === 0) throw new EndOfInput();
-      throw new ValueFlagError(M.noValue(k));
+      throw new ValueFlagError(M.noValue(start + 1, this.pos));
     }
     if (last === '[') {
-      const index = this.index();
+      const index = this.index(k);
       const existing = data[k];
       if (existing !== undefined && !Array.isArray(existing)) throw new ValueFlagError(M.notAList(k));
       const before: unknown[] = existing ? [...existing] : [];
       let list: unknown[];
       try {
-        list = this.listItem(before, index, level);
+        list = this.listItem(before, index, level, `${k}[${index}]`);
       } catch (error) {
         // "a[0]" with nothing after it still leaves the (unchanged) list, as in Helm.
         if (error instanceof EndOfInput) setKey(data, k, before);
@@ -118,11 +118,11 @@ class SetParser {
     }
     if (last === '=') {
       if (!this.reader) {
-        setKey(data, k, this.jsonValue());
+        setKey(data, k, this.jsonValue(k));
         return;
       }
       try {
-        setKey(data, k, this.valueList());
+        setKey(data, k, this.valueList(k));
         return;
       } catch (error) {
         if (error instanceof EndOfInput) {
@@ -136,7 +136,7 @@ class SetParser {
     }
     if (last === ',') {
       setKey(data, k, '');
-      throw new ValueFlagError(M.noValueComma(k));
+      throw new ValueFlagError(M.noValue(start + 1, this.pos - 1));
     }
     // last === '.'
     if (level + 1 > MAX_NESTED_NAME_LEVEL) throw new ValueFlagError(M.tooDeep(MAX_NESTED_NAME_LEVEL));
@@ -154,24 +154,27 @@ class SetParser {
     if (end !== undefined) throw end;
   }
 
-  private index(): number {
+  /** The index after `key[`; `key` is named in errors, the text between the brackets never. */
+  private index(key: string): number {
     const { text, last } = this.until(']');
-    if (last === undefined) throw new ValueFlagError(M.badIndex(text));
-    if (!/^[+-]?\d+$/.test(text)) throw new ValueFlagError(M.badIndex(text));
+    if (last === undefined) throw new ValueFlagError(M.badIndex(key));
+    if (!/^[+-]?\d+$/.test(text)) throw new ValueFlagError(M.badIndex(key));
     const n = Number(text);
-    if (n < 0) throw new ValueFlagError(M.negativeIndex(n));
-    if (n > MAX_INDEX) throw new ValueFlagError(M.indexTooLarge(n, MAX_INDEX));
+    if (n < 0) throw new ValueFlagError(M.negativeIndex(key, n));
+    if (n > MAX_INDEX) throw new ValueFlagError(M.indexTooLarge(key, n, MAX_INDEX));
     return n;
   }
 
-  private listItem(list: unknown[], i: number, level: number): unknown[] {
+  /** `path` (e.g. `grid[0][1]`) names this item in errors. */
+  private listItem(list: unknown[], i: number, level: number, path: string): unknown[] {
+    const start = this.pos;
     const { text, last } = this.until('[.=');
-    if (text.length > 0) throw new ValueFlagError(M.dataAfterIndex(text));
+    if (text.length > 0) throw new ValueFlagError(M.dataAfterIndex(start + 1, start + [...text].length));
     if (last === undefined) throw new EndOfInput();
     if (last === '=') {
-      if (!this.reader) return setIndex(list, i, this.jsonValue());
+      if (!this.reader) return setIndex(list, i, this.jsonValue(path));
       try {
-        return setIndex(list, i, this.valueList());
+        return setIndex(list, i, this.valueList(path));
       } catch (error) {
         if (error instanceof EndOfInput) return setIndex(list, i, '');
         if (!(error instanceof NotAList)) throw error;
@@ -179,12 +182,16 @@ class SetParser {
       return setIndex(list, i, this.reader(this.until(',').text));
     }
     if (last === '[') {
-      const next = this.index();
+      const next = this.index(path);
       const existing = list[i];
       if (existing !== undefined && existing !== null && !Array.isArray(existing)) {
-        throw new ValueFlagError(M.notAList(String(i)));
+        throw new ValueFlagError(M.notAList(path));
       }
-      return setIndex(list, i, this.listItem(existing ? [...(existing as unknown[])] : [], next, level));
+      return setIndex(
+        list,
+        i,
+        this.listItem(existing ? [...(existing as unknown[])] : [], next, level, `${path}[${next}]`),
+      );
     }
     // last === '.'
     const existing = list[i];
@@ -193,7 +200,7 @@ class SetParser {
     return setIndex(list, i, inner);
   }
 
-  private valueList(): unknown[] {
+  private valueList(key: string): unknown[] {
     const first = this.read();
     if (first === undefined) throw new EndOfInput();
     if (first !== '{') {
@@ -203,7 +210,7 @@ class SetParser {
     const list: unknown[] = [];
     for (;;) {
       const { text, last } = this.until(',}');
-      if (last === undefined) throw new ValueFlagError(M.listUnterminated);
+      if (last === undefined) throw new ValueFlagError(M.listUnterminated(key));
       list.push(this.reader!(text));
       if (last === '}') {
         const after = this.read();
@@ -214,7 +221,7 @@ class SetParser {
   }
 
   /** --set-json: one JSON value, then optional blanks and a comma. An empty value is null. */
-  private jsonValue(): unknown {
+  private jsonValue(key: string): unknown {
     if (this.skipBlanksAndComma()) return null;
     const rest = this.chars.slice(this.pos).join('');
     const length = jsonPrefixLength(rest);
@@ -222,7 +229,9 @@ class SetParser {
     try {
       value = JSON.parse(rest.slice(0, length));
     } catch (error) {
-      throw new ValueFlagError(M.badJson(error instanceof Error ? error.message : String(error)));
+      // JSON.parse quotes the text it choked on; only the position is kept.
+      const at = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
+      throw new ValueFlagError(M.badJson(key, at === undefined ? undefined : Number(at) + 1));
     }
     this.pos += [...rest.slice(0, length)].length;
     this.skipBlanksAndComma();
