@@ -23,6 +23,7 @@ const cases: Record<string, () => Promise<void>> = {
   cli: script('cli.ts'),
   apply: script('apply.ts'),
   lambda: script('lambda.ts'),
+  scale: script('scale.ts'),
 };
 
 const wanted = process.argv.slice(2);

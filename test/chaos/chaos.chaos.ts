@@ -31,7 +31,8 @@ describe(`quayside under chaos (seed ${SEED})`, () => {
   let sqs: SQSClient;
   const events = new MemoryPublisher();
   const logs: string[] = [];
-  const sent: { requestId: string; release: ReleaseId; expect: 'final' | 'rejected' }[] = [];
+  /** final: ends as a revision; rejected: refused; either: a rollback, refused when there is nothing to roll back to. */
+  const sent: { requestId: string; release: ReleaseId; expect: 'final' | 'rejected' | 'either' }[] = [];
   const chaos: string[] = [];
 
   beforeAll(async () => {
