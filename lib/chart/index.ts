@@ -9,6 +9,7 @@ export {
   ChartVersionNotFoundError,
   DigestMismatchError,
   EngineError,
+  KubeVersionIncompatibleError,
   ManifestParseError,
   MissingDependencyError,
   SchemaValidationError,
@@ -20,7 +21,8 @@ export {
 } from './errors.ts';
 export { DEFAULT_MAX_UNPACKED_BYTES } from './load/archive.ts';
 export { loadChart, loadChartArchive } from './load/load-chart.ts';
-export { DEFAULT_KUBE_VERSION } from './render/capabilities.ts';
+export { WARNING_MESSAGES } from './messages.ts';
+export { DEFAULT_KUBE_VERSION, HELM_VERSION, parseKubeVersion } from './render/capabilities.ts';
 export { isValidReleaseName, MAX_RELEASE_NAME_LENGTH, renderNameTemplate } from './render/name-template.ts';
 export { formatTemplateOutput, type TemplateOutputOptions } from './render/output.ts';
 export { renderChart } from './render/render.ts';
@@ -31,7 +33,10 @@ export type {
   ChartFile,
   ChartMetadata,
   ChartSource,
+  ClusterCapabilities,
+  ClusterLookup,
   LoadOptions,
+  LookupCall,
   ReleaseInfo,
   RenderedHook,
   RenderedManifest,

@@ -31,7 +31,7 @@ export function actionOptionsOf(command: string, flags: Flags): ActionOptions {
 }
 
 /** -f/--set/--set-string/--set-json/--set-file merged as helm merges them. @throws ValueFlagError */
-export function valuesOf(flags: Flags): Values {
+export function valuesOf(flags: Flags): Promise<Values> {
   return parseValueFlags({
     valueFiles: (flags.values ?? []).flatMap((v) => v.split(',')),
     jsonValues: flags['set-json'] ?? [],

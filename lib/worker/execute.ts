@@ -63,7 +63,7 @@ export function createExecutor(
   };
 }
 
-function run(
+async function run(
   options: ExecutorOptions,
   request: DeployRequest,
   actionOptions: ActionOptions,
@@ -76,7 +76,7 @@ function run(
       const input = {
         release: request.release,
         chart: toChartSource(request.chart, options.allowLocalCharts ?? false),
-        values: requestValues(request.values, request),
+        values: await requestValues(request.values, request),
         options: actionOptions,
       };
       return request.action === 'install' ? engine.install(input, context) : engine.upgrade(input, context);
@@ -92,11 +92,11 @@ function run(
 }
 
 /** values, then --set-json, --set, --set-string over them, by Helm's rules. */
-function requestValues(
+async function requestValues(
   values: Values,
   request: { set: readonly string[]; setString: readonly string[]; setJson: readonly string[] },
-): Values {
-  const flags = parseValueFlags({
+): Promise<Values> {
+  const flags = await parseValueFlags({
     jsonValues: [...request.setJson],
     values: [...request.set],
     stringValues: [...request.setString],

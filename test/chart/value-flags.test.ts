@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { parseValueFlags, ValueFlagError } from '../../lib/chart/index.ts';
 
 const set = (...values: string[]) => parseValueFlags({ values });
+const fails = (...values: string[]) => set(...values).then(() => undefined);
 
 describe('parseValueFlags with --set', () => {
-  it('types true, false, null and base-10 integers, and keeps everything else as text', () => {
-    expect(set('a=true,b=FALSE,c=null,d=0,e=1234567890123,f=-7,g=0123,h=3.14,i=1e3,j=hello')).toEqual({
+  it('types true, false, null and base-10 integers, and keeps everything else as text', async () => {
+    expect(await set('a=true,b=FALSE,c=null,d=0,e=1234567890123,f=-7,g=0123,h=3.14,i=1e3,j=hello')).toEqual({
       a: true,
       b: false,
       c: null,
@@ -19,26 +20,26 @@ describe('parseValueFlags with --set', () => {
     });
   });
 
-  it('builds nested maps from dotted names', () => {
-    expect(set('outer.inner.leaf=x', 'outer.other=y')).toEqual({
+  it('builds nested maps from dotted names', async () => {
+    expect(await set('outer.inner.leaf=x', 'outer.other=y')).toEqual({
       outer: { inner: { leaf: 'x' }, other: 'y' },
     });
   });
 
-  it('builds lists from indexes, padding gaps with null', () => {
-    expect(set('list[0]=a,list[2]=c')).toEqual({ list: ['a', null, 'c'] });
-    expect(set('people[0].name=ann,people[0].age=3')).toEqual({ people: [{ name: 'ann', age: 3n }] });
-    expect(set('grid[0][1]=x')).toEqual({ grid: [[null, 'x']] });
-    expect(set('empty[0]')).toEqual({ empty: [] });
+  it('builds lists from indexes, padding gaps with null', async () => {
+    expect(await set('list[0]=a,list[2]=c')).toEqual({ list: ['a', null, 'c'] });
+    expect(await set('people[0].name=ann,people[0].age=3')).toEqual({ people: [{ name: 'ann', age: 3n }] });
+    expect(await set('grid[0][1]=x')).toEqual({ grid: [[null, 'x']] });
+    expect(await set('empty[0]')).toEqual({ empty: [] });
   });
 
-  it('reads {a,b} as a list and a backslash as an escape', () => {
-    expect(set('names={a,b,7}')).toEqual({ names: ['a', 'b', 7n] });
-    expect(set('csv=one\\,two', 'dotted\\.key=v')).toEqual({ csv: 'one,two', 'dotted.key': 'v' });
+  it('reads {a,b} as a list and a backslash as an escape', async () => {
+    expect(await set('names={a,b,7}')).toEqual({ names: ['a', 'b', 7n] });
+    expect(await set('csv=one\\,two', 'dotted\\.key=v')).toEqual({ csv: 'one,two', 'dotted.key': 'v' });
   });
 
-  it('lets a later --set override an earlier one and -f files', () => {
-    const values = parseValueFlags(
+  it('lets a later --set override an earlier one and -f files', async () => {
+    const values = await parseValueFlags(
       { valueFiles: ['base.yaml', 'prod.yaml'], values: ['image.tag=2.0'] },
       (path) =>
         new TextEncoder().encode(
@@ -48,53 +49,83 @@ describe('parseValueFlags with --set', () => {
     expect(values).toEqual({ image: { repository: 'web', tag: '2.0' }, replicas: 3 });
   });
 
-  it('rejects a key without a value', () => {
-    expect(() => set('name')).toThrow(ValueFlagError);
-    expect(() => set('name')).toThrow('failed parsing --set data: key "name" has no value');
-    expect(() => set('a,b=1')).toThrow('key "a" has no value (cannot end with ,)');
+  it('rejects a key without a value', async () => {
+    await expect(fails('name')).rejects.toThrow(ValueFlagError);
+    await expect(fails('name')).rejects.toThrow('failed parsing --set data: key "name" has no value');
+    await expect(fails('a,b=1')).rejects.toThrow('key "a" has no value (cannot end with ,)');
   });
 
-  it('rejects negative and malformed list indexes', () => {
-    expect(() => set('list[-1]=a')).toThrow(ValueFlagError);
-    expect(() => set('list[x]=a')).toThrow(ValueFlagError);
+  it('rejects negative and malformed list indexes', async () => {
+    await expect(fails('list[-1]=a')).rejects.toThrow(ValueFlagError);
+    await expect(fails('list[x]=a')).rejects.toThrow(ValueFlagError);
   });
 });
 
 describe('parseValueFlags with --set-string, --set-json and --set-file', () => {
-  it('keeps --set-string values as text', () => {
-    expect(parseValueFlags({ stringValues: ['a=true,b=10,c=null'] })).toEqual({
+  it('keeps --set-string values as text', async () => {
+    expect(await parseValueFlags({ stringValues: ['a=true,b=10,c=null'] })).toEqual({
       a: 'true',
       b: '10',
       c: 'null',
     });
   });
 
-  it('reads --set-json values as JSON, with empty meaning null', () => {
-    expect(parseValueFlags({ jsonValues: ['a={"b":[1,2],"c":"x,y"},d=[true],e='] })).toEqual({
+  it('reads --set-json values as JSON, with empty meaning null', async () => {
+    expect(await parseValueFlags({ jsonValues: ['a={"b":[1,2],"c":"x,y"},d=[true],e='] })).toEqual({
       a: { b: [1, 2], c: 'x,y' },
       d: [true],
       e: null,
     });
   });
 
-  it('reads --set-file values from the named file', () => {
-    const values = parseValueFlags({ fileValues: ['script=run.sh'] }, () =>
+  it('reads --set-file values from the named file', async () => {
+    const values = await parseValueFlags({ fileValues: ['script=run.sh'] }, () =>
       new TextEncoder().encode('#!/bin/sh\n'),
     );
     expect(values).toEqual({ script: '#!/bin/sh\n' });
   });
 
-  it('applies flags in Helm order: files, --set-json, --set, --set-string, --set-file', () => {
-    const values = parseValueFlags(
+  it('applies flags in Helm order: files, --set-json, --set, --set-string, --set-file', async () => {
+    const values = await parseValueFlags(
       { fileValues: ['k=f'], stringValues: ['k=string'], values: ['k=set'], jsonValues: ['k="json"'] },
       () => new TextEncoder().encode('from-file'),
     );
     expect(values).toEqual({ k: 'from-file' });
   });
 
-  it('reports a values file that is not YAML', () => {
-    expect(() =>
+  it('reports a values file that is not YAML', async () => {
+    await expect(
       parseValueFlags({ valueFiles: ['bad.yaml'] }, () => new TextEncoder().encode('a: [1, 2\n')),
-    ).toThrow(ValueFlagError);
+    ).rejects.toThrow(ValueFlagError);
+  });
+
+  it("reads a values file's documents in order, as Helm 4 does", async () => {
+    const text = 'a: 1\nb: {x: 1}\n---\n# only a comment\n---\nb: {z: 2}\n';
+    expect(await parseValueFlags({ valueFiles: ['v.yaml'] }, () => new TextEncoder().encode(text))).toEqual({
+      a: 1,
+      b: { x: 1, z: 2 },
+    });
+  });
+
+  it('merges a whole JSON object given to --set-json, as Helm 4 does', async () => {
+    expect(await parseValueFlags({ jsonValues: ['{"a":{"b":1}}', 'a.c=2'] })).toEqual({ a: { b: 1, c: 2 } });
+    await expect(parseValueFlags({ jsonValues: ['{"a":'] })).rejects.toThrow(
+      new ValueFlagError('failed parsing --set-json data JSON: {"a":'),
+    );
+  });
+
+  it("names the flag and line, never what the JSON parser saw, in Helm's words", async () => {
+    await expect(parseValueFlags({ jsonValues: ['a={"b":1'] })).rejects.toThrow(
+      new ValueFlagError('failed parsing --set-json data a={"b":1'),
+    );
+    await expect(parseValueFlags({ jsonValues: ['a=1e400'] })).rejects.toThrow(
+      new ValueFlagError('failed parsing --set-json data a=1e400'),
+    );
+  });
+
+  it("reports an unreadable values file in Go's words, as helm prints them", async () => {
+    await expect(parseValueFlags({ valueFiles: ['/nonexistent/missing.yaml'] })).rejects.toThrow(
+      new ValueFlagError('open /nonexistent/missing.yaml: no such file or directory'),
+    );
   });
 });

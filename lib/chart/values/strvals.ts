@@ -1,7 +1,7 @@
 import { ValueFlagError } from '../errors.ts';
 import { STRVALS_MESSAGES as M } from '../messages.ts';
 import type { Values } from '../types.ts';
-import { isTable } from './table.ts';
+import { isFiniteJson, isTable } from './table.ts';
 
 /** Largest list index a --set may address (Helm: 65536). */
 const MAX_INDEX = 65536;
@@ -224,6 +224,7 @@ class SetParser {
     } catch (error) {
       throw new ValueFlagError(M.badJson(error instanceof Error ? error.message : String(error)));
     }
+    if (!isFiniteJson(value)) throw new ValueFlagError(M.badJson('number out of range'));
     this.pos += [...rest.slice(0, length)].length;
     this.skipBlanksAndComma();
     return value;
