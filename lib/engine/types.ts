@@ -26,8 +26,6 @@ export interface EngineDeps {
   readonly loadChart?: (source: ChartSource) => Promise<Chart>;
   /** How often and how fast health is polled while waiting. */
   readonly poll?: PollPolicy;
-  /** Kubernetes version charts see in .Capabilities when the cluster cannot be asked. */
-  readonly kubeVersion?: string;
   /** Time kept back from the deadline to record the outcome and release the lease. */
   readonly finalizeMarginMs?: number;
   /** How long past the deadline the lease lasts, so a crashed run is recoverable soon after. */

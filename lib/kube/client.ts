@@ -39,6 +39,12 @@ export interface KubeClient {
   }): Promise<KubeObject[]>;
   /** Forgets what discovery said about a group-version, e.g. after a CRD for it was applied. */
   forget(apiVersion: string): void;
+  /** The resources served for a group-version (cached discovery), undefined when it is not served. */
+  served(apiVersion: string): Promise<ApiResource[] | undefined>;
+  /** GETs a path (discovery documents, /version, a list as the server returns it) and gives the body. */
+  read(path: string, ref: ObjectRef): Promise<unknown>;
+  /** The path of a resource's collection, in a namespace when it is namespaced and one is given. */
+  collectionPath(apiVersion: string, found: ApiResource, namespace: string | undefined): string;
 }
 
 /**
@@ -170,5 +176,10 @@ export function createKubeClient(options: ClientOptions): KubeClient {
     forget(apiVersion) {
       connection.discoveryCache.delete(apiVersion);
     },
+    served: (apiVersion) => resources(apiVersion, false),
+    async read(path, ref) {
+      return (await send({ method: 'GET', path, ref })).body;
+    },
+    collectionPath,
   };
 }

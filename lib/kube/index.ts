@@ -1,5 +1,12 @@
 export { type ApplyOutcome, type ApplyRevisionInput, applyRevision } from './apply.ts';
 export {
+  type ClusterCapabilities,
+  type ClusterReadInput,
+  clusterLookup,
+  type LookupQuery,
+  readClusterCapabilities,
+} from './capabilities.ts';
+export {
   type ApiResource,
   type ConnectionProvider,
   connectionFromKubeConfig,
