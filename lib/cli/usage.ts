@@ -15,15 +15,20 @@ const VALUES = `Chart and values:
       --username, --password, --plain-http   repository or registry access`;
 
 const ACTION = `Action:
-      --wait[=false]       wait until every object is ready (default true)
+      --wait[=STRATEGY]    wait until every object is ready (default true); Helm 4's watcher and
+                           legacy wait, hookOnly (or false) waits only for hooks
       --timeout DURATION   time the whole action may take (default 5m0s)
-      --atomic             on failure, roll back to the last deployed revision
-      --dry-run            diff against the cluster; apply and record nothing
+      --rollback-on-failure, --atomic   on failure, roll back to the last deployed revision
+      --dry-run[=server]   diff against the cluster; apply and record nothing
       --description TEXT   the revision's description
       --history-max N      revisions to keep (0: all)
       --create-namespace   create the namespace when missing
       --reuse-values, --reset-values, --reset-then-reuse-values   as helm upgrade
-      --cleanup-on-fail, --force, --take-ownership, --no-hooks      as helm
+      --force-conflicts    take fields other field managers own (server-side apply --force-conflicts)
+      --force-replace      delete and recreate objects whose immutable fields changed
+      --force              both of the above (Helm 3's --force)
+      --server-side[=auto] accepted as in Helm 4; quayside always applies server-side
+      --cleanup-on-fail, --take-ownership, --no-hooks      as helm
       --queue-url URL      queued mode (also $QUAYSIDE_QUEUE_URL): send a DeployRequest and follow it
       --no-follow          queued mode: print the request id once it is on the queue, and return`;
 

@@ -51,6 +51,10 @@ export interface ActionOptions {
   readonly historyMax?: number;
   /** Recreate objects whose immutable fields changed; take fields from other managers. */
   readonly force?: boolean;
+  /** Take fields other field managers own (Helm 4's --force-conflicts). */
+  readonly forceConflicts?: boolean;
+  /** Recreate objects whose immutable fields changed (Helm 4's --force-replace). */
+  readonly forceReplace?: boolean;
   /** Adopt objects that belong to no release or another one. */
   readonly takeOwnership?: boolean;
   readonly disableHooks?: boolean;

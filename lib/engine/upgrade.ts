@@ -20,8 +20,8 @@ import {
   toIso,
 } from '../domain/index.ts';
 import { clusterLookup, diffRevision, type KubeObject, readClusterCapabilities } from '../kube/index.ts';
-import { planDeadlines } from './deadline.ts';
 import type { Lease, ReleaseSummary } from '../store/index.ts';
+import { planDeadlines } from './deadline.ts';
 import { ReleaseExistsError } from './errors.ts';
 import {
   applyAndWait,
@@ -81,7 +81,7 @@ export async function upgradeRelease(
   const action = prepared.isInstall ? 'install' : 'upgrade';
   const predicted = (prepared.head?.lastRevision ?? 0) + 1;
   const cluster = await readCluster(deps, input, request);
-  let rendered = await render(deps, input, prepared, predicted, cluster);
+  let rendered = await render(input, prepared, predicted, cluster);
   const { ctx, deadlines } = await openSteps({ deps, release: input.release, request, options });
   const { connection } = ctx;
 
@@ -92,6 +92,8 @@ export async function upgradeRelease(
       previousObjects: prepared.previousObjects,
       release: { name: input.release.name, namespace: input.release.namespace },
       force: options.force ?? false,
+      forceConflicts: options.forceConflicts ?? false,
+      forceReplace: options.forceReplace ?? false,
       takeOwnership: options.takeOwnership ?? false,
       deadline: deadlines.work,
       clock: deps.clock,
@@ -126,7 +128,7 @@ export async function upgradeRelease(
     return settleDuplicate(deps, { input, request, meta: begun.revision, startedAt, action });
   }
   const lease = begun.lease;
-  if (lease.revision !== predicted) rendered = await render(deps, input, prepared, lease.revision, cluster);
+  if (lease.revision !== predicted) rendered = await render(input, prepared, lease.revision, cluster);
 
   const body: RevisionBody = {
     config: prepared.config,
@@ -218,16 +220,23 @@ interface ClusterView {
  * Reads the target cluster's version and API versions for .Capabilities, and opens `lookup` on it
  * with the access this worker has, as helm install, upgrade and --dry-run=server do.
  */
-async function readCluster(deps: EngineDeps, input: UpgradeInput, request: RequestContext): Promise<ClusterView> {
+async function readCluster(
+  deps: EngineDeps,
+  input: UpgradeInput,
+  request: RequestContext,
+): Promise<ClusterView> {
   const connection = await deps.connections.connect(input.release.cluster);
-  const read = { connection, clock: deps.clock, deadline: planDeadlines(deps, request, input.options?.timeoutMs).work };
+  const read = {
+    connection,
+    clock: deps.clock,
+    deadline: planDeadlines(deps, request, input.options?.timeoutMs).work,
+  };
   const capabilities = await readClusterCapabilities(read);
   const lookup = clusterLookup(read);
   return { capabilities, lookup: (call) => lookup(call) as Promise<Record<string, unknown> | undefined> };
 }
 
 async function render(
-  deps: EngineDeps,
   input: UpgradeInput,
   prepared: Prepared,
   revision: number,

@@ -52,7 +52,8 @@ export async function readClusterCapabilities(input: ClusterReadInput): Promise<
   const entries = new Set<string>(groupVersions);
   await Promise.all(
     groupVersions.map(async (groupVersion) => {
-      for (const resource of (await client.served(groupVersion)) ?? []) entries.add(`${groupVersion}/${resource.kind}`);
+      for (const resource of (await client.served(groupVersion)) ?? [])
+        entries.add(`${groupVersion}/${resource.kind}`);
     }),
   );
   return {
@@ -77,7 +78,9 @@ export interface LookupQuery {
  * that does not exist is undefined (templates test `if not (lookup …)`); a group/version the server
  * does not serve fails as Helm fails; any other error is thrown as the KubeError it is.
  */
-export function clusterLookup(input: ClusterReadInput): (query: LookupQuery) => Promise<KubeObject | undefined> {
+export function clusterLookup(
+  input: ClusterReadInput,
+): (query: LookupQuery) => Promise<KubeObject | undefined> {
   const client = clientFor(input);
   return async ({ apiVersion, kind, namespace, name }) => {
     const served = await client.served(apiVersion);

@@ -32,6 +32,9 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})
 export const BOOLEAN_OPTIONS = [
   'wait',
   'atomic',
+  'rollbackOnFailure',
+  'forceConflicts',
+  'forceReplace',
   'cleanupOnFail',
   'reuseValues',
   'resetValues',
@@ -52,6 +55,9 @@ export const OPTION_ACTIONS: Readonly<Record<BooleanOption, readonly Action[]>> 
   dryRun: ACTIONS,
   disableHooks: ACTIONS,
   atomic: ['install', 'upgrade'],
+  rollbackOnFailure: ['install', 'upgrade'],
+  forceConflicts: ['install', 'upgrade', 'rollback'],
+  forceReplace: ['install', 'upgrade', 'rollback'],
   createNamespace: ['install', 'upgrade'],
   takeOwnership: ['install', 'upgrade'],
   cleanupOnFail: ['upgrade', 'rollback'],
@@ -73,10 +79,13 @@ export const EXCLUSIVE_OPTIONS: readonly (readonly [BooleanOption, BooleanOption
 /** Fields only install and upgrade take. */
 const CHANGE_FIELDS = ['chart', 'values', 'set', 'setString', 'setJson'] as const;
 
-const OPTION_DEFAULTS: RequestOptions = {
+const OPTION_DEFAULTS = {
   wait: true,
   timeout: DEFAULT_TIMEOUT,
   atomic: false,
+  rollbackOnFailure: false,
+  forceConflicts: false,
+  forceReplace: false,
   cleanupOnFail: false,
   reuseValues: false,
   resetValues: false,
@@ -89,7 +98,10 @@ const OPTION_DEFAULTS: RequestOptions = {
   takeOwnership: false,
   disableHooks: false,
   install: false,
-};
+} as const;
+
+/** Helm 4's wait strategies: watcher (kstatus) and legacy both wait for the objects; hookOnly waits only for hooks. */
+export const WAIT_STRATEGIES = ['watcher', 'hookOnly', 'legacy'] as const;
 
 const timeoutSchema = z.string().check((ctx) => {
   try {
@@ -103,9 +115,16 @@ const timeoutSchema = z.string().check((ctx) => {
 
 const flag = z.boolean().optional();
 const optionsSchema = z.strictObject({
-  wait: flag,
+  wait: z.union([z.boolean(), z.enum(WAIT_STRATEGIES)]).optional(),
   timeout: timeoutSchema.optional(),
   atomic: flag,
+  rollbackOnFailure: flag,
+  forceConflicts: flag,
+  forceReplace: flag,
+  // quayside always applies server-side, as Helm 4 does by default; client-side apply is not offered.
+  serverSide: z
+    .union([z.literal(true), z.enum(['true', 'auto'])], { error: messages.serverSideOnly })
+    .optional(),
   cleanupOnFail: flag,
   reuseValues: flag,
   resetValues: flag,
@@ -119,7 +138,7 @@ const optionsSchema = z.strictObject({
   takeOwnership: flag,
   disableHooks: flag,
   install: flag,
-}) satisfies z.ZodType<Partial<RequestOptions>>;
+});
 
 const releaseSchema = z
   // The domain's rules judge all three at once (a type error here would hide the other two).
@@ -216,6 +235,8 @@ const rawRequestSchema = z
     }
     if (options.atomic === true && options.wait === false)
       add(messages.atomicNeedsWait, ['options', 'atomic']);
+    if (options.rollbackOnFailure === true && options.wait === false)
+      add(messages.atomicNeedsWait, ['options', 'rollbackOnFailure']);
   });
 
 /** The DeployRequest v1 schema: validates, then fills in Helm's defaults. */
@@ -225,7 +246,7 @@ export const deployRequestSchema = rawRequestSchema.transform((raw): DeployReque
     requestId: raw.requestId,
     action,
     release: raw.release as ReleaseId,
-    options: { ...OPTION_DEFAULTS, ...dropUndefined(raw.options ?? {}) },
+    options: normalizeOptions(raw.options ?? {}),
     requestedBy: raw.requestedBy,
     requestedAt: raw.requestedAt,
   });
@@ -248,6 +269,24 @@ export const deployRequestSchema = rawRequestSchema.transform((raw): DeployReque
 });
 
 export type DeployRequestInput = z.input<typeof deployRequestSchema>;
+
+/**
+ * Helm's defaults filled in and Helm 4's words read as what they mean: rollbackOnFailure is atomic,
+ * a wait strategy is whether to wait for the objects (a rollback on failure always waits, as Helm 4
+ * turns hookOnly into watcher then), serverSide is always so.
+ */
+function normalizeOptions(raw: z.infer<typeof optionsSchema>): RequestOptions {
+  const { serverSide: _serverSide, rollbackOnFailure, wait, ...rest } = raw;
+  const atomic = raw.atomic === true || rollbackOnFailure === true;
+  const waits = typeof wait === 'boolean' ? wait : wait === undefined || wait !== 'hookOnly' || atomic;
+  return {
+    ...OPTION_DEFAULTS,
+    ...dropUndefined(rest),
+    atomic,
+    rollbackOnFailure: rollbackOnFailure ?? false,
+    wait: waits,
+  };
+}
 
 function dropUndefined<T extends object>(input: T): Partial<T> {
   return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Partial<T>;

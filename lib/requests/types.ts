@@ -13,9 +13,17 @@ export type ChartSource =
 
 /** Helm's flags, defaults filled in. `timeout` stays a Go duration; read it with `parseDuration`. */
 export interface RequestOptions {
+  /** Wait for the objects to be healthy (Helm 4's watcher and legacy strategies); false is hookOnly. */
   readonly wait: boolean;
   readonly timeout: string;
+  /** Roll back (an install: uninstall) on failure; Helm 4's rollbackOnFailure sets it too. */
   readonly atomic: boolean;
+  /** As asked (Helm 4's name for atomic); `atomic` already says what it means. */
+  readonly rollbackOnFailure: boolean;
+  /** Server-side apply takes the fields other managers own (Helm 4's --force-conflicts). */
+  readonly forceConflicts: boolean;
+  /** Delete and recreate objects an update cannot change (Helm 4's --force-replace). */
+  readonly forceReplace: boolean;
   readonly cleanupOnFail: boolean;
   readonly reuseValues: boolean;
   readonly resetValues: boolean;

@@ -117,6 +117,8 @@ export function toActionOptions(options: RequestOptions): ActionOptions {
     ...(options.description === undefined ? {} : { description: options.description }),
     historyMax: options.historyMax,
     force: options.force,
+    forceConflicts: options.forceConflicts,
+    forceReplace: options.forceReplace,
     keepHistory: options.keepHistory,
     createNamespace: options.createNamespace,
     takeOwnership: options.takeOwnership,
