@@ -45,4 +45,5 @@ export type {
   SourceAuth,
   Values,
 } from './types.ts';
+export { coalesceTables } from './values/coalesce.ts';
 export { type FlagFileReader, parseValueFlags, type ValueFlags } from './values/flags.ts';

@@ -28,6 +28,7 @@ export function actionOptionsOf(command: string, flags: Flags): ActionOptions {
     ...pick('force', flags.force),
     ...pick('forceConflicts', flags['force-conflicts']),
     ...pick('forceReplace', flags['force-replace']),
+    ...pick('helmRecords', flags['helm-records']),
     ...pick('takeOwnership', flags['take-ownership']),
     ...pick('disableHooks', flags['no-hooks']),
     ...pick('createNamespace', flags['create-namespace']),

@@ -21,6 +21,7 @@ export const FLAGS = {
   'server-side': { type: 'string' },
   'force-conflicts': { type: 'boolean' },
   'force-replace': { type: 'boolean' },
+  'helm-records': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   description: { type: 'string' },
   'history-max': { type: 'string' },
@@ -112,6 +113,7 @@ export const ACTION_FLAGS: readonly FlagName[] = [
   'force-replace',
   'take-ownership',
   'no-hooks',
+  'helm-records',
 ];
 
 /** Flags whose bare form stands for a value, as cobra's NoOptDefVal gives them in helm 4. */

@@ -13,6 +13,8 @@ export const MESSAGES = {
     `; rolled back to the last deployed release (revision ${revision ?? '?'}) because --atomic was set`,
   testFailed: (message: string) => `TEST FAILED: ${message}`,
   unknownFlag: (flag: string) => `unknown flag: ${flag}`,
+  noHelmReleases: (namespace: string | undefined) =>
+    `Error: no helm releases ${namespace === undefined ? 'in any namespace' : `in namespace ${namespace}`} (no Secrets or ConfigMaps labelled owner=helm)`,
   badWait: (value: string) =>
     `invalid argument "${value}" for "--wait" flag: invalid wait strategy "${value}": must be watcher, hookOnly or legacy (or true, false)`,
   badServerSide: (value: string) =>

@@ -208,6 +208,7 @@ function requestOptions(action: Action, o: ActionOptions): Record<string, unknow
     ['takeOwnership', changing ? o.takeOwnership || undefined : undefined],
     ['disableHooks', o.disableHooks || undefined],
     ['install', action === 'upgrade' ? o.install || undefined : undefined],
+    ['helmRecords', o.helmRecords],
   ];
   return Object.fromEntries(entries.filter(([, value]) => value !== undefined));
 }

@@ -30,6 +30,11 @@ export interface EngineDeps {
   readonly finalizeMarginMs?: number;
   /** How long past the deadline the lease lasts, so a crashed run is recoverable soon after. */
   readonly leaseMarginMs?: number;
+  /**
+   * Keep helm's release records (Secrets `sh.helm.release.v1.NAME.vN`) up to date for every release,
+   * not only for those that have them already (see helm-records.ts).
+   */
+  readonly keepHelmRecords?: boolean;
 }
 
 /** Helm's options, with Helm's meaning. */
@@ -63,6 +68,11 @@ export interface ActionOptions {
   readonly install?: boolean;
   /** uninstall --keep-history */
   readonly keepHistory?: boolean;
+  /**
+   * Write helm's release records after this action (true), or not (false); by default only for a
+   * release that has them already, or for every release when the engine keeps them.
+   */
+  readonly helmRecords?: boolean;
 }
 
 /** Who asks, under which request id, and by when it must be done. */
@@ -96,6 +106,11 @@ export interface RollbackInput {
   readonly options?: ActionOptions;
 }
 
+export interface ImportInput {
+  /** The release as helm knows it (namespace and name) on the cluster quayside reaches it by. */
+  readonly release: ReleaseId;
+}
+
 export interface UninstallInput {
   readonly release: ReleaseId;
   readonly options?: ActionOptions;
@@ -104,7 +119,7 @@ export interface UninstallInput {
 /** What an action did. Holds no values: it is logged and turned into events. */
 export interface ActionResult {
   readonly release: ReleaseId;
-  readonly action: Action;
+  readonly action: Action | 'import';
   readonly status: ReleaseStatus | 'dry-run';
   readonly revision?: number;
   /** The revision deployed before this action. */
@@ -118,6 +133,8 @@ export interface ActionResult {
   readonly requestId?: string;
   /** With atomic: the automatic rollback that followed the failure. */
   readonly rollback?: ActionResult;
+  /** With import: the revision numbers taken from helm's records, oldest first. */
+  readonly imported?: readonly number[];
   /** With dry-run: the server-side diff. */
   readonly diff?: DiffResult;
   readonly startedAt: string;

@@ -6,6 +6,7 @@ export {
   type LookupQuery,
   readClusterCapabilities,
 } from './capabilities.ts';
+export { clientFor, type KubeClient } from './client.ts';
 export {
   type ApiResource,
   type ConnectionProvider,

@@ -74,6 +74,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       store: store.store,
       connections: kubeconfigConnectionProvider({ file: cluster.kubeconfigPath }),
       clock,
+      keepHelmRecords: process.env.QUAYSIDE_KEEP_HELM_RECORDS === '1',
     });
     const execute = createExecutor({
       engine,

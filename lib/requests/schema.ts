@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ACTIONS, type Action, findReleaseIdProblems, type ReleaseId } from '../domain/index.ts';
+import {
+  ACTIONS,
+  type Action,
+  findReleaseIdProblems,
+  REQUEST_ACTIONS,
+  type ReleaseId,
+  type RequestAction,
+} from '../domain/index.ts';
 import { parseDuration } from './duration.ts';
 import { DurationSyntaxError } from './errors.ts';
 import { messages } from './messages.ts';
@@ -138,6 +145,7 @@ const optionsSchema = z.strictObject({
   takeOwnership: flag,
   disableHooks: flag,
   install: flag,
+  helmRecords: flag,
 });
 
 const releaseSchema = z
@@ -193,7 +201,7 @@ const rawRequestSchema = z
   .strictObject({
     version: z.literal(REQUEST_VERSION),
     requestId: z.string().regex(REQUEST_ID_PATTERN, messages.requestId),
-    action: z.enum(ACTIONS),
+    action: z.enum(REQUEST_ACTIONS),
     release: releaseSchema,
     chart: chartSchema.optional(),
     values: z.record(z.string(), z.unknown()).optional(),
@@ -226,7 +234,7 @@ const rawRequestSchema = z
     for (const name of BOOLEAN_OPTIONS) {
       // An option at its default is harmless anywhere; this also lets a parsed request be parsed again.
       const isDefault = options[name] === undefined || options[name] === OPTION_DEFAULTS[name];
-      if (!isDefault && !OPTION_ACTIONS[name].includes(request.action)) {
+      if (!isDefault && !(OPTION_ACTIONS[name] as readonly RequestAction[]).includes(request.action)) {
         add(messages.notForAction(request.action), ['options', name]);
       }
     }
@@ -241,7 +249,7 @@ const rawRequestSchema = z
 
 /** The DeployRequest v1 schema: validates, then fills in Helm's defaults. */
 export const deployRequestSchema = rawRequestSchema.transform((raw): DeployRequest => {
-  const common = <A extends Action>(action: A) => ({
+  const common = <A extends RequestAction>(action: A) => ({
     version: REQUEST_VERSION,
     requestId: raw.requestId,
     action,
@@ -264,6 +272,7 @@ export const deployRequestSchema = rawRequestSchema.transform((raw): DeployReque
     case 'rollback':
       return { ...common(raw.action), revision: raw.revision ?? 0 };
     case 'uninstall':
+    case 'import':
       return common(raw.action);
   }
 });

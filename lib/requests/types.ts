@@ -39,6 +39,8 @@ export interface RequestOptions {
   readonly disableHooks: boolean;
   /** `upgrade --install`: install when the release does not exist. */
   readonly install: boolean;
+  /** Keep helm's release records after this action (true) or not (false); absent: as the release has them. */
+  readonly helmRecords?: boolean;
 }
 
 export type RequestChannel = 'ci' | 'chatops' | 'cli' | 'schedule' | 'api';
@@ -76,8 +78,13 @@ export interface UninstallRequest extends RequestCommon {
   readonly action: 'uninstall';
 }
 
+/** Takes a release helm made, with its whole history, into quayside (helm's records are only read). */
+export interface ImportRequest extends RequestCommon {
+  readonly action: 'import';
+}
+
 /** A validated DeployRequest v1 with defaults applied. */
-export type DeployRequest = ChangeRequest | RollbackRequest | UninstallRequest;
+export type DeployRequest = ChangeRequest | RollbackRequest | UninstallRequest | ImportRequest;
 
 /** What parsing one queue message gave: a request, or why not (with what could be read of it). */
 export type ParseResult =

@@ -13,6 +13,7 @@ import type { StoreContext } from './context.ts';
 import type { StoreDriver } from './driver.ts';
 import { LeaseLostError, TransactionConflictError } from './errors.ts';
 import { finishOperation } from './finish.ts';
+import { type ImportInput, type ImportResult, importHistory } from './import.ts';
 import {
   ATTENTION_PK,
   headKey,
@@ -112,6 +113,16 @@ export class ReleaseStore {
       await pruneHistory(this.ctx, input.lease.release, input.historyMax ?? this.ctx.historyMax);
     }
     return meta;
+  }
+
+  /**
+   * Records a history made elsewhere (helm's), with its own revision numbers, statuses and times;
+   * operations then continue it. Importing again under the same request id answers as before; a
+   * release the store has already takes only helm's revisions past its last one.
+   * @throws ReleaseExistsInStoreError when the store holds the release and cannot take helm's newer revisions.
+   */
+  importHistory(input: ImportInput): Promise<ImportResult> {
+    return importHistory(this.ctx, input, this.ids());
   }
 
   /**

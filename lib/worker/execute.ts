@@ -88,6 +88,8 @@ async function run(
       );
     case 'uninstall':
       return engine.uninstall({ release: request.release, options: actionOptions }, context);
+    case 'import':
+      return engine.import({ release: request.release }, context);
   }
 }
 
@@ -124,6 +126,7 @@ export function toActionOptions(options: RequestOptions): ActionOptions {
     takeOwnership: options.takeOwnership,
     disableHooks: options.disableHooks,
     install: options.install,
+    ...(options.helmRecords === undefined ? {} : { helmRecords: options.helmRecords }),
   };
 }
 

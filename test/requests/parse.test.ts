@@ -103,7 +103,10 @@ describe('parsing a queue message', () => {
     expect(result).toMatchObject({
       ok: false,
       problems: [
-        { field: 'action', message: 'must be one of "install", "upgrade", "rollback", "uninstall"' },
+        {
+          field: 'action',
+          message: 'must be one of "install", "upgrade", "rollback", "uninstall", "import"',
+        },
       ],
     });
     expect(JSON.stringify(result)).not.toContain(SECRET);
@@ -226,5 +229,34 @@ describe("Helm 4's vocabulary in a DeployRequest", () => {
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.problems[0]).toMatchObject({ field: 'options.serverSide' });
     if (!result.ok) expect(result.problems[0]?.message).toContain('always applies server-side');
+  });
+});
+
+describe('an import request', () => {
+  const importRequest = (extra: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      version: 'v1',
+      requestId: 'blog-import-0001',
+      action: 'import',
+      release: { cluster: 'local', namespace: 'tools', name: 'blog' },
+      requestedBy: { principal: 'ci:pipeline', channel: 'ci' },
+      requestedAt: '2026-11-23T12:00:00Z',
+      ...extra,
+    });
+
+  it('names only the release', () => {
+    const result = parseQueueMessage(importRequest());
+    expect(result.ok && result.request.action).toBe('import');
+  });
+
+  it('refuses a chart, values or an option that does not apply to it', () => {
+    for (const extra of [
+      { chart: { oci: 'oci://r/c' } },
+      { values: { a: 1 } },
+      { options: { atomic: true } },
+    ]) {
+      const result = parseQueueMessage(importRequest(extra));
+      expect(result.ok, JSON.stringify(extra)).toBe(false);
+    }
   });
 });
