@@ -17,7 +17,8 @@ export function itRendersLikeHelm(cases: readonly NamedCase[]): void {
     process.env.QUAYSIDE_VERIFY_ENGINE_SHORTCUTS = '0';
   });
   afterAll(() => {
-    process.env.QUAYSIDE_VERIFY_ENGINE_SHORTCUTS = verify;
+    if (verify === undefined) delete process.env.QUAYSIDE_VERIFY_ENGINE_SHORTCUTS;
+    else process.env.QUAYSIDE_VERIFY_ENGINE_SHORTCUTS = verify;
   });
 
   it('has cases to compare', () => {
