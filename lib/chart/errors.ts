@@ -39,12 +39,15 @@ export class ArchiveTooLargeError extends ChartError {
 
 /** A YAML document of the chart or of the user's values cannot be read. */
 export class YamlError extends ChartError {
+  /** What is wrong, without the file name (Helm's own words where Helm's reader found it). */
+  readonly reason: string;
   constructor(
     message: string,
     readonly file: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; reason?: string },
   ) {
     super(message, options);
+    this.reason = options?.reason ?? message;
   }
 }
 
@@ -83,6 +86,17 @@ export class MissingDependencyError extends ChartError {
 
 /** The chart cannot be installed (a library chart). */
 export class ChartNotInstallableError extends ChartError {}
+
+/** Chart.yaml's kubeVersion constraint excludes the target cluster's version. */
+export class KubeVersionIncompatibleError extends ChartNotInstallableError {
+  constructor(
+    message: string,
+    readonly constraint: string,
+    readonly kubeVersion: string,
+  ) {
+    super(message);
+  }
+}
 
 /** A template fails to parse or execute. */
 export class TemplateError extends ChartError {

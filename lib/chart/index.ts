@@ -9,6 +9,7 @@ export {
   ChartVersionNotFoundError,
   DigestMismatchError,
   EngineError,
+  KubeVersionIncompatibleError,
   ManifestParseError,
   MissingDependencyError,
   SchemaValidationError,
@@ -21,7 +22,8 @@ export {
 export { DEFAULT_MAX_UNPACKED_BYTES } from './load/archive.ts';
 export { loadChart, loadChartArchive } from './load/load-chart.ts';
 export { packChartDirectory } from './load/pack.ts';
-export { DEFAULT_KUBE_VERSION } from './render/capabilities.ts';
+export { WARNING_MESSAGES } from './messages.ts';
+export { DEFAULT_KUBE_VERSION, HELM_VERSION, parseKubeVersion } from './render/capabilities.ts';
 export { isValidReleaseName, MAX_RELEASE_NAME_LENGTH, renderNameTemplate } from './render/name-template.ts';
 export { formatTemplateOutput, type TemplateOutputOptions } from './render/output.ts';
 export { renderChart } from './render/render.ts';
@@ -32,7 +34,10 @@ export type {
   ChartFile,
   ChartMetadata,
   ChartSource,
+  ClusterCapabilities,
+  ClusterLookup,
   LoadOptions,
+  LookupCall,
   ReleaseInfo,
   RenderedHook,
   RenderedManifest,
@@ -41,4 +46,5 @@ export type {
   SourceAuth,
   Values,
 } from './types.ts';
+export { coalesceTables } from './values/coalesce.ts';
 export { type FlagFileReader, parseValueFlags, type ValueFlags } from './values/flags.ts';

@@ -4,6 +4,9 @@ export const ENGINE_MESSAGES = {
   noRenderFunction: 'template engine: engine.wasm did not register its render function',
   loadFailed: 'template engine: cannot load engine.wasm',
   badResponse: 'template engine: unreadable response from engine.wasm',
+  tooDeep:
+    'rendering template failed: templates call each other too deeply (an include or tpl that never stops?); the JavaScript stack ran out',
+  crashed: 'template engine: engine.wasm stopped unexpectedly; the next render starts it again',
 } as const;
 
 export const yamlMessage = (file: string, reason: string): string => `cannot load ${file}: ${reason}`;
@@ -22,6 +25,7 @@ export const CHART_MESSAGES = {
   irregularFile: (path: string) => `cannot load irregular file ${path} as it has file mode type bits set`,
   directoryTooLarge: (limit: number) => `chart directory holds more than ${limit} bytes`,
   notInstallable: (type: string) => `${type} charts are not installable`,
+  invalidKubeVersion: (text: string, reason: string) => `invalid kube version '${text}': ${reason}`,
   kubeVersionIncompatible: (constraint: string, version: string) =>
     `chart requires kubeVersion: ${constraint} which is incompatible with Kubernetes ${version}`,
   missingDependencies: (names: string[]) =>
@@ -61,8 +65,18 @@ export const SCHEMA_MESSAGES = {
   invalidSchema: (reason: string) => `at '': values.schema.json is not a valid JSON Schema: ${reason}`,
 } as const;
 
+// Kubernetes' version parser's own words, which Helm passes on.
+const goQuoted = (text: string): string => JSON.stringify(text);
+
 export const RENDER_MESSAGES = {
-  invalidKubeVersion: (text: string) => `invalid kube version "${text}": not a semantic version`,
+  unparsableVersion: (text: string) => `could not parse ${goQuoted(text)} as version`,
+  illegalVersion: (text: string) => `illegal version string ${goQuoted(text)}`,
+  zeroPrefixed: (component: string, text: string) =>
+    `illegal zero-prefixed version component ${goQuoted(component)} in ${goQuoted(text)}`,
+  outOfRange: (component: string, text: string) =>
+    `illegal non-numeric version component ${goQuoted(component)} in ${goQuoted(text)}: strconv.ParseUint: parsing ${goQuoted(component)}: value out of range`,
+  tooManyLookups: (max: number, rounds: number) =>
+    `rendering template failed: the templates make more than ${max} lookups, or lookups that depend on each other more than ${rounds} deep`,
 } as const;
 
 export const OUTPUT_MESSAGES = {
@@ -119,6 +133,9 @@ export const VALUE_FLAG_MESSAGES = {
   yamlProblem: (code: string) => YAML_PROBLEMS[code] ?? code.toLowerCase().replace(/_/g, ' '),
   expression: (flag: string, index: number, count: number, problem: string) =>
     `failed parsing ${flag} data${count > 1 ? ` (expression ${index} of ${count})` : ''}: ${problem}`,
+  /** A values file Helm's reader refused; the reason has what it quoted of the document taken out. */
+  cannotParseFile: (path: string, reason: string) => `failed to parse ${path}: ${reason}`,
+  notJsonObject: 'not a JSON object (a line starting with { must be one, without Infinity or NaN)',
 } as const;
 
 export const LOAD_MESSAGES = {
@@ -139,6 +156,21 @@ export const SOURCE_MESSAGES = {
   badReference: (reference: string) => `invalid OCI reference ${reference}`,
   noChartLayer: (reference: string) => `${reference} is not a Helm chart (no chart content layer)`,
   authFailed: (url: string) => `registry refused the credentials for ${url}`,
+} as const;
+
+/** Warnings helm prints while coalescing values, in its words (they quote values: template output only). */
+export const WARNING_MESSAGES = {
+  deprecatedChart: 'this chart is deprecated',
+  globalsNotTable: (side: 'destination' | 'source') =>
+    `warning: skipping globals because ${side} global is not a table.`,
+  globalConflict: (key: string) =>
+    `Conflict: cannot merge map onto non-map for ${JSON.stringify(key)}. Skipping.`,
+  globalIsTable: (key: string) => `key ${key} is table. Skipping`,
+  skippedNotTable: (key: string) => `warning: skipped value for ${key}: Not a table.`,
+  tableOverNonTable: (key: string, value: string) =>
+    `warning: cannot overwrite table with non table for ${key} (${value})`,
+  nonTableIgnored: (key: string, value: string) =>
+    `warning: destination for ${key} is a table. Ignoring non-table value (${value})`,
 } as const;
 
 export const VALUES_MESSAGES = {

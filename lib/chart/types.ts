@@ -90,10 +90,33 @@ export interface ReleaseInfo {
 }
 
 export interface CapabilitiesInput {
-  /** e.g. "v1.20.0" or "1.29". Default v1.20.0, as helm template. */
+  /** e.g. "v1.35.0" or "1.29" (helm template --kube-version). Default v1.35.0, as Helm 4.1.4. */
   kubeVersion?: string;
-  /** Extra API versions (added to the built-in ones), e.g. "monitoring.coreos.com/v1". */
+  /** Extra API versions (added to Helm's offline ones), e.g. "monitoring.coreos.com/v1". */
   apiVersions?: string[];
+  /** A live cluster's version and API versions; when given, the two fields above are not used. */
+  cluster?: ClusterCapabilities;
+}
+
+/** One `lookup apiVersion kind namespace name` call of a template. */
+export interface LookupCall {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+export type ClusterLookup = (call: LookupCall) => Promise<Record<string, unknown> | undefined>;
+
+/** What a cluster's discovery says about it, as `helm install` reads it for .Capabilities. */
+export interface ClusterCapabilities {
+  /** The server's gitVersion, e.g. "v1.29.3-eks-adc7111". */
+  gitVersion: string;
+  /** As the server reports them ("1", "29+"). */
+  major: string;
+  minor: string;
+  /** Served "group/version" and "group/version/Kind" entries. */
+  apiVersions: string[];
 }
 
 export interface RenderInput {
@@ -108,6 +131,17 @@ export interface RenderInput {
   includeCrds?: boolean;
   /** Render NOTES.txt of subcharts too. */
   subNotes?: boolean;
+  /**
+   * Reads the cluster for templates' `lookup` (install, upgrade, dry-run): the object, or the list
+   * when the name is "", or undefined when there is none; a throw fails the render with its message.
+   * Without it, as with `helm template`, every lookup finds nothing.
+   */
+  lookup?: ClusterLookup;
+  /**
+   * Receives the warnings helm prints while merging values ("warning: cannot overwrite table with
+   * non table for …"). They quote values: show them to the user who gave the values, never log them.
+   */
+  onWarning?: (message: string) => void;
   /**
    * Also run Helm's own code paths beside the engine's shortcuts (direct toYaml,
    * plain manifest heads) and fail with an EngineError on any difference. Slower;

@@ -12,10 +12,17 @@ export const FLAGS = {
   store: { type: 'string' },
   'queue-url': { type: 'string' },
   output: { type: 'string', short: 'o' },
-  wait: { type: 'boolean' },
+  // Helm 4: --wait alone is the watcher strategy; --wait=watcher|hookOnly|legacy (or true|false).
+  wait: { type: 'string' },
   'wait-for-jobs': { type: 'boolean' },
   timeout: { type: 'string' },
   atomic: { type: 'boolean' },
+  'rollback-on-failure': { type: 'boolean' },
+  // Helm 4: "true", "false" or "auto"; install's bare --server-side means true.
+  'server-side': { type: 'string' },
+  'force-conflicts': { type: 'boolean' },
+  'force-replace': { type: 'boolean' },
+  'helm-records': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   description: { type: 'string' },
   'history-max': { type: 'string' },
@@ -102,6 +109,8 @@ export const ACTION_FLAGS: readonly FlagName[] = [
   'wait',
   'timeout',
   'atomic',
+  'rollback-on-failure',
+  'server-side',
   'dry-run',
   'description',
   'history-max',
@@ -110,9 +119,15 @@ export const ACTION_FLAGS: readonly FlagName[] = [
   'reset-then-reuse-values',
   'cleanup-on-fail',
   'force',
+  'force-conflicts',
+  'force-replace',
   'take-ownership',
   'no-hooks',
+  'helm-records',
 ];
+
+/** Flags whose bare form stands for a value, as cobra's NoOptDefVal gives them in helm 4. */
+const BARE_VALUES: Partial<Record<FlagName, string>> = { wait: 'watcher', 'server-side': 'true' };
 
 export interface ParsedCommand {
   readonly flags: Flags;
@@ -132,7 +147,16 @@ export function parseCommand(
   const options = Object.fromEntries(allowed.map((name) => [name, FLAGS[name]]));
   const negated: string[] = [];
   const args: string[] = [];
-  for (const arg of argv) {
+  for (const raw of argv) {
+    const bare = /^--([a-z-]+)$/.exec(raw)?.[1] as FlagName | undefined;
+    const bareValue = bare && allowed.includes(bare) ? BARE_VALUES[bare] : undefined;
+    // Helm 4's --dry-run=client|server|none: quayside's dry run is always against the cluster.
+    const arg =
+      bareValue !== undefined
+        ? `--${bare}=${bareValue}`
+        : raw
+            .replace(/^--dry-run=(server|client)$/, '--dry-run=true')
+            .replace(/^--dry-run=none$/, '--dry-run=false');
     const match = /^--([a-z-]+)=(true|false)$/.exec(arg);
     const name = match?.[1] as FlagName | undefined;
     if (match && name && allowed.includes(name) && FLAGS[name].type === 'boolean') {

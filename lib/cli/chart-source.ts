@@ -12,8 +12,13 @@ export interface ChartSourceFlags {
 /**
  * The ChartSource a chart argument names: `oci://…`, `NAME` with --repo URL, a directory,
  * else a .tgz file (which loadChart reports as missing when it is not there).
+ * `at` maps a local path to where it is read (a caller with its own working folder).
  */
-export async function chartSourceOf(ref: string, flags: ChartSourceFlags): Promise<ChartSource> {
+export async function chartSourceOf(
+  ref: string,
+  flags: ChartSourceFlags,
+  at: (path: string) => string = (path) => path,
+): Promise<ChartSource> {
   const auth =
     flags.username !== undefined && flags.password !== undefined
       ? { username: flags.username, password: flags.password }
@@ -33,7 +38,7 @@ export async function chartSourceOf(ref: string, flags: ChartSourceFlags): Promi
     const chart = ref.includes('/') ? ref.slice(ref.lastIndexOf('/') + 1) : ref;
     return { kind: 'repository', repoUrl: flags.repo, chart, ...version, ...(auth ? { auth } : {}) };
   }
-  const info = await stat(ref).catch(() => undefined);
-  if (info?.isDirectory()) return { kind: 'directory', path: ref };
-  return { kind: 'archive-file', path: ref };
+  const info = await stat(at(ref)).catch(() => undefined);
+  if (info?.isDirectory()) return { kind: 'directory', path: at(ref) };
+  return { kind: 'archive-file', path: at(ref) };
 }

@@ -63,7 +63,7 @@ export const diffCommand: CommandSpec = {
       case 'upgrade': {
         expectArgs('diff', args, 2, 2, 'quayside diff upgrade NAME CHART [flags]');
         const release = releaseOf(target, name as string);
-        const values = valuesOf(flags);
+        const values = await valuesOf(flags);
         const chart = await chartOf(rest[0] as string, flags);
         const options = { ...actionOptionsOf('diff', flags), dryRun: true };
         show((await runner().upgrade({ release, chart, values, options })).diff);

@@ -15,6 +15,7 @@ Release commands (as helm's):
   get         print a revision's values, manifest, notes, hooks, or all of them
   diff        show what an upgrade or rollback would change, or how two revisions differ
   test        run a release's test hooks
+  import      take releases helm made into quayside, with their whole history
 
 Other commands:
   template    render a chart locally and print it, as helm template does
@@ -55,6 +56,8 @@ async function releaseCommand(name: string): Promise<CommandSpec | undefined> {
       return (await import('./list.ts')).listCommand;
     case 'diff':
       return (await import('./diff.ts')).diffCommand;
+    case 'import':
+      return (await import('./import.ts')).importCommand;
     default:
       return undefined;
   }

@@ -13,6 +13,12 @@ export const MESSAGES = {
     `; rolled back to the last deployed release (revision ${revision ?? '?'}) because --atomic was set`,
   testFailed: (message: string) => `TEST FAILED: ${message}`,
   unknownFlag: (flag: string) => `unknown flag: ${flag}`,
+  noHelmReleases: (namespace: string | undefined) =>
+    `Error: no helm releases ${namespace === undefined ? 'in any namespace' : `in namespace ${namespace}`} (no Secrets or ConfigMaps labelled owner=helm)`,
+  badWait: (value: string) =>
+    `invalid argument "${value}" for "--wait" flag: invalid wait strategy "${value}": must be watcher, hookOnly or legacy (or true, false)`,
+  badServerSide: (value: string) =>
+    `invalid argument "${value}" for "--server-side" flag: must be "true" or "auto"; quayside always applies server-side (client-side apply is not offered)`,
   badOutput: (value: string) =>
     `invalid argument "${value}" for "-o, --output": must be one of table, json, yaml`,
   badNumber: (flag: string, value: string) =>

@@ -229,11 +229,14 @@ function requestOptions(action: Action, o: ActionOptions): Record<string, unknow
     ['description', o.description],
     ['historyMax', action === 'uninstall' ? undefined : o.historyMax],
     ['force', action === 'uninstall' ? undefined : o.force || undefined],
+    ['forceConflicts', action === 'uninstall' ? undefined : o.forceConflicts || undefined],
+    ['forceReplace', action === 'uninstall' ? undefined : o.forceReplace || undefined],
     ['keepHistory', action === 'uninstall' ? o.keepHistory || undefined : undefined],
     ['createNamespace', changing ? o.createNamespace || undefined : undefined],
     ['takeOwnership', changing ? o.takeOwnership || undefined : undefined],
     ['disableHooks', o.disableHooks || undefined],
     ['install', action === 'upgrade' ? o.install || undefined : undefined],
+    ['helmRecords', o.helmRecords],
   ];
   return Object.fromEntries(entries.filter(([, value]) => value !== undefined));
 }

@@ -44,7 +44,7 @@ export const installCommand: CommandSpec = {
     expectArgs('install', input.positionals, 2, 2, 'quayside install NAME CHART [flags]');
     const [name, chartRef] = input.positionals as [string, string];
     const release = releaseOf(input.target, name);
-    const values = valuesOf(input.flags);
+    const values = await valuesOf(input.flags);
     const chart = await chartOf(chartRef, input.flags);
     const options = actionOptionsOf('install', input.flags);
     const runner = await runnerFor(input, 'install');
@@ -61,7 +61,7 @@ export const upgradeCommand: CommandSpec = {
     expectArgs('upgrade', input.positionals, 2, 2, 'quayside upgrade NAME CHART [flags]');
     const [name, chartRef] = input.positionals as [string, string];
     const release = releaseOf(input.target, name);
-    const values = valuesOf(input.flags);
+    const values = await valuesOf(input.flags);
     const chart = await chartOf(chartRef, input.flags);
     const options = actionOptionsOf('upgrade', input.flags);
     const runner = await runnerFor(input, 'upgrade');

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
-import type { Requester } from '../domain/index.ts';
+import type { ReleaseId, Requester } from '../domain/index.ts';
 import {
   type ActionResult,
   type EngineClock,
   type EngineProgress,
+  type ImportInput,
   ReleaseEngine,
   type RollbackInput,
   type TestOutcome,
@@ -48,6 +49,8 @@ export class DirectRunner implements ActionRunner {
       store: options.store,
       connections: kubeconfigConnectionProvider({ file: options.kubeconfig }),
       clock: options.clock ?? systemClock,
+      // Every release's helm records kept up to date, not only those that have them already.
+      keepHelmRecords: process.env.QUAYSIDE_KEEP_HELM_RECORDS === '1',
     });
   }
 
@@ -65,6 +68,15 @@ export class DirectRunner implements ActionRunner {
 
   uninstall(input: UninstallInput): Promise<ActionResult> {
     return this.engine.uninstall(input, this.request());
+  }
+
+  /** `import` reads helm's records and writes quayside's store: it runs in this process. */
+  import(input: ImportInput): Promise<ActionResult> {
+    return this.engine.import(input, this.request());
+  }
+
+  helmReleases(input: { cluster: string; namespace?: string }): Promise<ReleaseId[]> {
+    return this.engine.helmReleases(input, this.request());
   }
 
   /** `test` runs in this process in both modes: it changes no revision. */

@@ -1,14 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   ChartError,
   formatTemplateOutput,
   isValidReleaseName,
+  KubeVersionIncompatibleError,
   loadChart,
   MAX_RELEASE_NAME_LENGTH,
   ManifestParseError,
+  parseKubeVersion,
   parseValueFlags,
   renderChart,
   renderNameTemplate,
+  TemplateError,
+  WARNING_MESSAGES,
 } from '../chart/index.ts';
 import { chartSourceOf } from './chart-source.ts';
 
@@ -27,7 +33,7 @@ Flags:
       --set-json K=JSON      set JSON values (repeatable)
       --set-file K=PATH      set values from files (repeatable)
   -n, --namespace NS         release namespace (default "default")
-      --kube-version V       Kubernetes version for .Capabilities (default v1.20.0)
+      --kube-version V       Kubernetes version for .Capabilities (default v1.35.0, as Helm 4.1.4)
   -a, --api-versions V       extra API versions for .Capabilities (repeatable)
       --include-crds         include the crds/ files in the output
       --skip-tests           leave out test hooks
@@ -46,6 +52,7 @@ Flags:
   invalidName: (name: string) =>
     `release name "${name}": invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than ${MAX_RELEASE_NAME_LENGTH}`,
   debugHint: '\n\nUse --debug flag to render out invalid YAML',
+  invalidKubeVersion: (text: string, reason: string) => `invalid kube version '${text}': ${reason}`,
 } as const;
 
 const OPTIONS = {
@@ -72,11 +79,25 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** Where `quayside template` writes and which folder relative paths start from. */
+export interface TemplateIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Relative chart and values paths are read from here (default: the process's folder). */
+  cwd?: string;
+}
+
+const PROCESS_IO: TemplateIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
 /**
  * `quayside template [NAME] CHART`: prints what `helm template` prints.
- * Returns the exit code; errors go to stderr as "Error: …".
+ * Returns the exit code; errors go to stderr as "Error: …". Messages name paths as given.
  */
-export async function runTemplateCommand(argv: string[]): Promise<number> {
+export async function runTemplateCommand(argv: string[], io: TemplateIo = PROCESS_IO): Promise<number> {
+  const at = (path: string): string => (io.cwd && !isAbsolute(path) ? resolve(io.cwd, path) : path);
   try {
     const { values: flags, positionals } = parseArgs({
       args: argv,
@@ -84,19 +105,31 @@ export async function runTemplateCommand(argv: string[]): Promise<number> {
       allowPositionals: true,
     });
     if (flags.help) {
-      process.stdout.write(`${MESSAGES.usage}\n`);
+      io.stdout(`${MESSAGES.usage}\n`);
       return 0;
     }
+    const kubeVersion = flags['kube-version'];
+    if (kubeVersion) {
+      try {
+        parseKubeVersion(kubeVersion);
+      } catch (error) {
+        throw new ChartError(MESSAGES.invalidKubeVersion(kubeVersion, (error as Error).message));
+      }
+    }
     const { name, chartRef } = await releaseNameAndChart(positionals, flags['name-template']);
-    const values = parseValueFlags({
-      valueFiles: (flags.values ?? []).flatMap((v) => v.split(',')),
-      jsonValues: flags['set-json'] ?? [],
-      values: flags.set ?? [],
-      stringValues: flags['set-string'] ?? [],
-      fileValues: flags['set-file'] ?? [],
-    });
+    const values = await parseValueFlags(
+      {
+        valueFiles: (flags.values ?? []).flatMap((v) => v.split(',')),
+        jsonValues: flags['set-json'] ?? [],
+        values: flags.set ?? [],
+        stringValues: flags['set-string'] ?? [],
+        fileValues: flags['set-file'] ?? [],
+      },
+      (path) => readFileSync(at(path)),
+    );
     // As in helm, values are read before the chart, so their errors come first.
-    const chart = await loadChart(await chartSourceOf(chartRef, flags));
+    const chart = await loadChart(await chartSourceOf(chartRef, flags, at));
+    if (chart.metadata.deprecated) io.stderr(helmLogLine('WARN', WARNING_MESSAGES.deprecatedChart));
     const isUpgrade = flags['is-upgrade'] ?? false;
     const release = await renderChart({
       chart,
@@ -109,11 +142,13 @@ export async function runTemplateCommand(argv: string[]): Promise<number> {
         isUpgrade,
       },
       capabilities: {
-        ...(flags['kube-version'] ? { kubeVersion: flags['kube-version'] } : {}),
+        ...(kubeVersion ? { kubeVersion } : {}),
         apiVersions: (flags['api-versions'] ?? []).flatMap((v) => v.split(',')),
       },
+      // helm prints its value-merging warnings through the standard logger, at INFO.
+      onWarning: (message) => io.stderr(helmLogLine('INFO', message)),
     });
-    process.stdout.write(
+    io.stdout(
       formatTemplateOutput(release, {
         includeCrds: flags['include-crds'] ?? false,
         skipTests: flags['skip-tests'] ?? false,
@@ -125,8 +160,13 @@ export async function runTemplateCommand(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const hint = error instanceof ManifestParseError ? MESSAGES.debugHint : '';
-    process.stderr.write(`Error: ${message}${hint}\n`);
+    // helm adds the hint to every error that happens while rendering (after values are ready).
+    const rendering =
+      error instanceof TemplateError ||
+      error instanceof ManifestParseError ||
+      error instanceof KubeVersionIncompatibleError;
+    const hint = rendering ? MESSAGES.debugHint : '';
+    io.stderr(`Error: ${message}${hint}\n`);
     return 1;
   }
 }
@@ -148,4 +188,14 @@ async function releaseNameAndChart(
   }
   if (!isValidReleaseName(name)) throw new ChartError(MESSAGES.invalidName(name));
   return { name, chartRef };
+}
+
+/**
+ * A line as helm 4's logger writes it to stderr (`level=WARN msg="this chart is deprecated"`):
+ * Go's slog text format without the time, the message quoted when it holds a blank, "=", a quote
+ * or an unprintable character.
+ */
+function helmLogLine(level: 'INFO' | 'WARN', message: string): string {
+  const plain = message !== '' && !/[\s="\p{C}]/u.test(message);
+  return `level=${level} msg=${plain ? message : JSON.stringify(message)}\n`;
 }

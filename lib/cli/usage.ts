@@ -15,21 +15,40 @@ const VALUES = `Chart and values:
       --username, --password, --plain-http   repository or registry access`;
 
 const ACTION = `Action:
-      --wait[=false]       wait until every object is ready (default true)
+      --wait[=STRATEGY]    wait until every object is ready (default true); Helm 4's watcher and
+                           legacy wait, hookOnly (or false) waits only for hooks
       --wait-for-jobs      also wait until Jobs have completed (install, upgrade, rollback)
       --timeout DURATION   time the whole action may take (default 5m0s)
-      --atomic             on failure, roll back to the last deployed revision
-      --dry-run            diff against the cluster; apply and record nothing
+      --rollback-on-failure, --atomic   on failure, roll back to the last deployed revision
+      --dry-run[=server]   diff against the cluster; apply and record nothing
       --description TEXT   the revision's description
       --history-max N      revisions to keep (0: all)
       --create-namespace   create the namespace when missing
       --reuse-values, --reset-values, --reset-then-reuse-values   as helm upgrade
-      --cleanup-on-fail, --force, --take-ownership, --no-hooks      as helm
+      --force-conflicts    take fields other field managers own (server-side apply --force-conflicts)
+      --force-replace      delete and recreate objects whose immutable fields changed
+      --force              both of the above (Helm 3's --force)
+      --server-side[=auto] accepted as in Helm 4; quayside always applies server-side
+      --helm-records[=false]   write helm's own release records after the action, or not (default: when
+                           the release has them, e.g. imported; every release with QUAYSIDE_KEEP_HELM_RECORDS=1)
+      --cleanup-on-fail, --take-ownership, --no-hooks      as helm
       --queue-url URL      queued mode (also $QUAYSIDE_QUEUE_URL): send a DeployRequest and follow it
       --no-follow          queued mode: print the request id once it is on the queue, and return`;
 
 /** Each release verb's --help. */
 export const USAGE = {
+  import: `Usage: quayside import [RELEASE] [-n NAMESPACE | -A] [flags]
+
+Take releases helm made into quayside, each with its whole history: the revision numbers, statuses,
+descriptions, chart metadata, values, manifests, notes and hooks of helm's records (Secrets
+sh.helm.release.v1.NAME.vN, or ConfigMaps). quayside then continues it: the next upgrade is the next
+number, and rollback reaches any revision helm kept. Helm's records are only read; afterwards quayside
+keeps them up to date, so helm still reads the release (--helm-records=false on an action stops that).
+Without RELEASE, every helm release of the namespace; with -A, of every namespace.
+
+  -A, --all-namespaces     every namespace
+
+${COMMON}`,
   install: `Usage: quayside install NAME CHART [flags]
 
 Install CHART (a directory, a .tgz, oci://REF, or NAME with --repo URL) as release NAME.

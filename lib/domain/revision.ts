@@ -29,6 +29,10 @@ export function isPending(status: ReleaseStatus): boolean {
 export const ACTIONS = ['install', 'upgrade', 'rollback', 'uninstall'] as const;
 export type Action = (typeof ACTIONS)[number];
 
+/** What a request may ask: an action that makes or ends a revision, or taking a release over from helm. */
+export const REQUEST_ACTIONS = [...ACTIONS, 'import'] as const;
+export type RequestAction = (typeof REQUEST_ACTIONS)[number];
+
 /** Who asked for a change, and through which way in. */
 export interface Requester {
   /** An IAM principal, a chat user, a CI job, or `scheduler`. */

@@ -1,8 +1,13 @@
+import type { ReleaseId } from '../domain/index.ts';
+import { findHelmReleases, importRelease } from './helm-import.ts';
+import { syncHelmRecords } from './helm-records.ts';
 import { rollbackRelease } from './rollback.ts';
 import { type TestOutcome, testRelease } from './test-release.ts';
 import type {
+  ActionOptions,
   ActionResult,
   EngineDeps,
+  ImportInput,
   RequestContext,
   RollbackInput,
   UninstallInput,
@@ -19,19 +24,47 @@ export class ReleaseEngine {
   constructor(readonly deps: EngineDeps) {}
 
   install(input: UpgradeInput, request: RequestContext): Promise<ActionResult> {
-    return upgradeRelease(this.deps, input, request, 'install');
+    return this.withHelmRecords(input, request, upgradeRelease(this.deps, input, request, 'install'));
   }
 
   upgrade(input: UpgradeInput, request: RequestContext): Promise<ActionResult> {
-    return upgradeRelease(this.deps, input, request, 'upgrade');
+    return this.withHelmRecords(input, request, upgradeRelease(this.deps, input, request, 'upgrade'));
   }
 
   rollback(input: RollbackInput, request: RequestContext): Promise<ActionResult> {
-    return rollbackRelease(this.deps, input, request);
+    return this.withHelmRecords(input, request, rollbackRelease(this.deps, input, request));
   }
 
   uninstall(input: UninstallInput, request: RequestContext): Promise<ActionResult> {
-    return uninstallRelease(this.deps, input, request);
+    return this.withHelmRecords(input, request, uninstallRelease(this.deps, input, request));
+  }
+
+  /** After an action, helm's records follow quayside's history where they are kept (helm-records.ts). */
+  private async withHelmRecords(
+    input: { release: ReleaseId; options?: ActionOptions },
+    request: RequestContext,
+    action: Promise<ActionResult>,
+  ): Promise<ActionResult> {
+    const result = await action;
+    await syncHelmRecords(
+      this.deps,
+      { release: input.release, ...(input.options ? { options: input.options } : {}), result },
+      request,
+    );
+    return result;
+  }
+
+  /** Takes a release helm made into quayside's store with its whole history (helm's records are only read). */
+  import(input: ImportInput, request: RequestContext): Promise<ActionResult> {
+    return importRelease(this.deps, input, request);
+  }
+
+  /** The releases helm has records of on a cluster, in one namespace or all. */
+  helmReleases(
+    input: { cluster: string; namespace?: string },
+    request: RequestContext,
+  ): Promise<ReleaseId[]> {
+    return findHelmReleases(this.deps, input, request);
   }
 
   test(input: UninstallInput, request: RequestContext): Promise<TestOutcome> {

@@ -20,6 +20,7 @@ export type {
   EngineClock,
   EngineDeps,
   EngineProgress,
+  ImportInput,
   RequestContext,
   RollbackInput,
   UninstallInput,

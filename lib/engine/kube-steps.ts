@@ -139,6 +139,8 @@ export async function applyAndWait(
     settledObjects: settled,
     release: { name: ctx.release.name, namespace: ctx.release.namespace },
     force: ctx.options.force ?? false,
+    forceConflicts: ctx.options.forceConflicts ?? false,
+    forceReplace: ctx.options.forceReplace ?? false,
     takeOwnership: ctx.options.takeOwnership ?? false,
     deadline: ctx.workDeadline,
     clock: ctx.deps.clock,

@@ -46,6 +46,9 @@ export async function rollbackRelease(
       objects,
       previousObjects: previous,
       release: { name: input.release.name, namespace: input.release.namespace },
+      force: options.force ?? false,
+      forceConflicts: options.forceConflicts ?? false,
+      forceReplace: options.forceReplace ?? false,
       deadline: deadlines.work,
       clock: deps.clock,
     });

@@ -26,12 +26,15 @@ export interface EngineDeps {
   readonly loadChart?: (source: ChartSource) => Promise<Chart>;
   /** How often and how fast health is polled while waiting. */
   readonly poll?: PollPolicy;
-  /** Kubernetes version charts see in .Capabilities when the cluster cannot be asked. */
-  readonly kubeVersion?: string;
   /** Time kept back from the deadline to record the outcome and release the lease. */
   readonly finalizeMarginMs?: number;
   /** How long a lease lasts unless renewed (it is renewed while the action runs); default 30 s. */
   readonly leaseTtlMs?: number;
+  /**
+   * Keep helm's release records (Secrets `sh.helm.release.v1.NAME.vN`) up to date for every release,
+   * not only for those that have them already (see helm-records.ts).
+   */
+  readonly keepHelmRecords?: boolean;
 }
 
 /** Helm's options, with Helm's meaning. */
@@ -55,6 +58,10 @@ export interface ActionOptions {
   readonly historyMax?: number;
   /** Recreate objects whose immutable fields changed; take fields from other managers. */
   readonly force?: boolean;
+  /** Take fields other field managers own (Helm 4's --force-conflicts). */
+  readonly forceConflicts?: boolean;
+  /** Recreate objects whose immutable fields changed (Helm 4's --force-replace). */
+  readonly forceReplace?: boolean;
   /** Adopt objects that belong to no release or another one. */
   readonly takeOwnership?: boolean;
   readonly disableHooks?: boolean;
@@ -63,6 +70,11 @@ export interface ActionOptions {
   readonly install?: boolean;
   /** uninstall --keep-history */
   readonly keepHistory?: boolean;
+  /**
+   * Write helm's release records after this action (true), or not (false); by default only for a
+   * release that has them already, or for every release when the engine keeps them.
+   */
+  readonly helmRecords?: boolean;
 }
 
 /** Who asks, under which request id, and by when it must be done. */
@@ -101,6 +113,11 @@ export interface RollbackInput {
   readonly options?: ActionOptions;
 }
 
+export interface ImportInput {
+  /** The release as helm knows it (namespace and name) on the cluster quayside reaches it by. */
+  readonly release: ReleaseId;
+}
+
 export interface UninstallInput {
   readonly release: ReleaseId;
   readonly options?: ActionOptions;
@@ -109,7 +126,7 @@ export interface UninstallInput {
 /** What an action did. Holds no values: it is logged and turned into events. */
 export interface ActionResult {
   readonly release: ReleaseId;
-  readonly action: Action;
+  readonly action: Action | 'import';
   readonly status: ReleaseStatus | 'dry-run';
   readonly revision?: number;
   /** The revision deployed before this action. */
@@ -123,6 +140,8 @@ export interface ActionResult {
   readonly requestId?: string;
   /** With atomic: the automatic rollback that followed the failure. */
   readonly rollback?: ActionResult;
+  /** With import: the revision numbers taken from helm's records, oldest first. */
+  readonly imported?: readonly number[];
   /** With dry-run: the server-side diff. */
   readonly diff?: DiffResult;
   readonly startedAt: string;

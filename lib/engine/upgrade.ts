@@ -1,4 +1,12 @@
-import { type Chart, loadChart, type RenderedRelease, renderChart, type Values } from '../chart/index.ts';
+import {
+  type Chart,
+  type ClusterCapabilities,
+  type ClusterLookup,
+  loadChart,
+  type RenderedRelease,
+  renderChart,
+  type Values,
+} from '../chart/index.ts';
 import {
   type Action,
   type ChartRef,
@@ -11,8 +19,9 @@ import {
   type RevisionMeta,
   toIso,
 } from '../domain/index.ts';
-import { diffRevision, type KubeObject } from '../kube/index.ts';
+import { clusterLookup, diffRevision, type KubeObject, readClusterCapabilities } from '../kube/index.ts';
 import type { Lease, ReleaseSummary } from '../store/index.ts';
+import { planDeadlines } from './deadline.ts';
 import { ReleaseExistsError } from './errors.ts';
 import {
   applyAndWait,
@@ -75,7 +84,8 @@ export async function upgradeRelease(
   const prepared = await prepare(deps, input, mode);
   const action = prepared.isInstall ? 'install' : 'upgrade';
   const predicted = (prepared.head?.lastRevision ?? 0) + 1;
-  let rendered = await render(deps, input, prepared, predicted);
+  const cluster = await readCluster(deps, input, request);
+  let rendered = await render(input, prepared, predicted, cluster);
   const { ctx, deadlines } = await openSteps({ deps, release: input.release, request, options });
   const { connection } = ctx;
 
@@ -86,6 +96,8 @@ export async function upgradeRelease(
       previousObjects: prepared.previousObjects,
       release: { name: input.release.name, namespace: input.release.namespace },
       force: options.force ?? false,
+      forceConflicts: options.forceConflicts ?? false,
+      forceReplace: options.forceReplace ?? false,
       takeOwnership: options.takeOwnership ?? false,
       deadline: deadlines.work,
       clock: deps.clock,
@@ -129,7 +141,7 @@ export async function upgradeRelease(
   return underLease(ctx, lease, async () => {
     if (lease.revision !== predicted) {
       // Another revision number (a race, or a resumed run): render for it and record that instead.
-      rendered = await render(deps, input, prepared, lease.revision);
+      rendered = await render(input, prepared, lease.revision, cluster);
       lease = await deps.store.recordBody(lease, bodyOf(prepared, rendered));
     }
     const body = bodyOf(prepared, rendered);
@@ -211,11 +223,37 @@ async function prepare(
   };
 }
 
-async function render(
+/** What charts see of the target cluster: .Capabilities and `lookup`, as `helm install` gives them. */
+interface ClusterView {
+  readonly capabilities: ClusterCapabilities;
+  readonly lookup: ClusterLookup;
+}
+
+/**
+ * Reads the target cluster's version and API versions for .Capabilities, and opens `lookup` on it
+ * with the access this worker has, as helm install, upgrade and --dry-run=server do.
+ */
+async function readCluster(
   deps: EngineDeps,
+  input: UpgradeInput,
+  request: RequestContext,
+): Promise<ClusterView> {
+  const connection = await deps.connections.connect(input.release.cluster);
+  const read = {
+    connection,
+    clock: deps.clock,
+    deadline: planDeadlines(deps, request, input.options?.timeoutMs).work,
+  };
+  const capabilities = await readClusterCapabilities(read);
+  const lookup = clusterLookup(read);
+  return { capabilities, lookup: (call) => lookup(call) as Promise<Record<string, unknown> | undefined> };
+}
+
+async function render(
   input: UpgradeInput,
   prepared: Prepared,
   revision: number,
+  cluster: ClusterView,
 ): Promise<RenderedRelease> {
   const chart =
     prepared.chartDefaults === undefined
@@ -231,7 +269,8 @@ async function render(
       isInstall: prepared.isInstall,
       isUpgrade: !prepared.isInstall,
     },
-    ...(deps.kubeVersion === undefined ? {} : { capabilities: { kubeVersion: deps.kubeVersion } }),
+    capabilities: { cluster: cluster.capabilities },
+    lookup: cluster.lookup,
   });
 }
 

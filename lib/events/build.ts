@@ -1,11 +1,11 @@
 import {
-  type Action,
   type ChartRef,
   type FieldProblem,
   type ObjectResult,
   QuaysideError,
   type ReleaseId,
   type ReleaseStatus,
+  type RequestAction,
   type Requester,
   toIso,
 } from '../domain/index.ts';
@@ -28,7 +28,7 @@ import {
 /** What the engine knows when an operation on a release ends. */
 export interface ReleaseEventInput {
   readonly requestId: string;
-  readonly action: Action;
+  readonly action: RequestAction;
   readonly release: ReleaseId;
   readonly status: ReleaseStatus | 'dry-run';
   readonly description: string;
@@ -50,7 +50,7 @@ export interface ReleaseEventInput {
 export interface RejectionEventInput {
   readonly messageId?: string;
   readonly requestId?: string;
-  readonly action?: Action;
+  readonly action?: RequestAction;
   readonly release?: ReleaseId;
   readonly requestedBy?: Requester;
   readonly problems?: readonly FieldProblem[];
@@ -60,7 +60,8 @@ export interface RejectionEventInput {
 }
 
 /** The detail-type a finished operation is announced with. */
-export function chooseDetailType(action: Action, status: ReleaseStatus | 'dry-run'): DetailType {
+export function chooseDetailType(action: RequestAction, status: ReleaseStatus | 'dry-run'): DetailType {
+  if (action === 'import') return 'Release Imported';
   if (status === 'failed') return 'Release Failed';
   if (action === 'rollback') return 'Release Rolled Back';
   if (action === 'uninstall') return 'Release Uninstalled';

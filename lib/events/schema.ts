@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ACTIONS, RELEASE_STATUSES } from '../domain/index.ts';
+import { RELEASE_STATUSES, REQUEST_ACTIONS } from '../domain/index.ts';
 import { InvalidStatusEventError } from './errors.ts';
 import {
   DETAIL_TYPES,
@@ -23,7 +23,7 @@ export const statusDetailSchema = z.strictObject({
   version: z.literal(EVENT_VERSION),
   requestId: z.string().min(1).max(128).optional(),
   messageId: z.string().min(1).optional(),
-  action: z.enum(ACTIONS).optional(),
+  action: z.enum(REQUEST_ACTIONS).optional(),
   release: z
     .strictObject({ cluster: z.string().min(1), namespace: z.string().min(1), name: z.string().min(1) })
     .optional(),

@@ -1,4 +1,4 @@
-import type { Action, FieldProblem, ReleaseId, ReleaseStatus } from '../domain/index.ts';
+import type { FieldProblem, ReleaseId, ReleaseStatus, RequestAction } from '../domain/index.ts';
 
 export const EVENT_SOURCE = 'quayside';
 export const EVENT_VERSION = 'v1';
@@ -8,6 +8,7 @@ export const DETAIL_TYPES = [
   'Release Failed',
   'Release Rolled Back',
   'Release Uninstalled',
+  'Release Imported',
   'Request Rejected',
 ] as const;
 export type DetailType = (typeof DETAIL_TYPES)[number];
@@ -33,7 +34,7 @@ export interface StatusDetail {
   readonly requestId?: string;
   /** The queue message id, on rejections, so that operators can find the message. */
   readonly messageId?: string;
-  readonly action?: Action;
+  readonly action?: RequestAction;
   readonly release?: ReleaseId;
   readonly revision?: number;
   /** The revision that was deployed before this operation, if any. */

@@ -36,6 +36,10 @@ export interface ApplyRevisionInput {
   release: ReleaseRef;
   /** Take fields other managers own, and delete and recreate objects whose immutable fields changed. */
   force?: boolean;
+  /** Take fields other managers own (Helm 4's --force-conflicts). */
+  forceConflicts?: boolean;
+  /** Delete and recreate objects whose immutable fields changed (Helm 4's --force-replace). */
+  forceReplace?: boolean;
   /** Adopt objects that belong to another release or to none. */
   takeOwnership?: boolean;
   /** Namespaces other than the release's that objects may name: true for any. */
@@ -57,6 +61,16 @@ export interface ApplyOutcome {
   results: ObjectResult[];
   /** The first error, also found on its object's result. */
   error?: KubeError;
+}
+
+/** Whether apply takes the fields other managers own: force or forceConflicts. */
+export function takesConflicts(input: Pick<ApplyRevisionInput, 'force' | 'forceConflicts'>): boolean {
+  return (input.force ?? false) || (input.forceConflicts ?? false);
+}
+
+/** Whether an object whose immutable fields changed is recreated: force or forceReplace. */
+export function replaces(input: Pick<ApplyRevisionInput, 'force' | 'forceReplace'>): boolean {
+  return (input.force ?? false) || (input.forceReplace ?? false);
 }
 
 // All objects of a kind at once, as Helm applies a kind (up to sixteen; the connection bounds requests in flight
@@ -137,7 +151,7 @@ class ApplyRun {
     if (planned.unchanged) return { ...ref, action: 'unchanged' };
     // Helm's field manager holds every field of the chart it installed; adopting the release means
     // taking them, or the first upgrade would conflict on every changed value.
-    const force = (this.input.force ?? false) || planned.fromHelm;
+    const force = takesConflicts(this.input) || planned.fromHelm;
     try {
       checkDeadline(this.clock, this.input.deadline, `applying ${ref.kind}/${ref.name}`);
       const applied = await this.client.apply(object, { force, dryRun: false });
@@ -148,7 +162,7 @@ class ApplyRun {
         JSON.stringify(normalizeForDiff(live)) !== JSON.stringify(normalizeForDiff(applied.object));
       return { ...ref, action: changed ? 'configured' : 'unchanged' };
     } catch (error) {
-      if (!(error instanceof KubeImmutableFieldError) || !force) return failure(object, error);
+      if (!(error instanceof KubeImmutableFieldError) || !replaces(this.input)) return failure(object, error);
       return this.recreate(object, error);
     }
   }

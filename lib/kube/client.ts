@@ -53,6 +53,12 @@ export interface KubeClient {
       | { ref: ObjectRef }
       | { apiVersion: string; kind: string; namespace?: string; labelSelector?: string },
   ): Promise<ServerTable | undefined>;
+  /** The resources served for a group-version (cached discovery), undefined when it is not served. */
+  served(apiVersion: string): Promise<ApiResource[] | undefined>;
+  /** GETs a path (discovery documents, /version, a list as the server returns it) and gives the body. */
+  read(path: string, ref: ObjectRef): Promise<unknown>;
+  /** The path of a resource's collection, in a namespace when it is namespaced and one is given. */
+  collectionPath(apiVersion: string, found: ApiResource, namespace: string | undefined): string;
 }
 
 /** A `meta.k8s.io/v1` Table: column definitions and rows of cells. */
@@ -224,5 +230,10 @@ export function createKubeClient(options: ClientOptions): KubeClient {
         throw error;
       }
     },
+    served: (apiVersion) => resources(apiVersion, false),
+    async read(path, ref) {
+      return (await send({ method: 'GET', path, ref })).body;
+    },
+    collectionPath,
   };
 }

@@ -1,4 +1,4 @@
-import type { ApplyRevisionInput } from './apply.ts';
+import { type ApplyRevisionInput, replaces, takesConflicts } from './apply.ts';
 import { clientFor, type KubeClient } from './client.ts';
 import { KubeError, KubeImmutableFieldError, KubeUnknownKindError } from './errors.ts';
 import { unifiedDiff } from './normalize.ts';
@@ -58,7 +58,7 @@ async function diffOne(
     wanted = placed;
     // As apply does: a Helm-installed object of this release is adopted with force.
     const fromHelm = live !== undefined && !isManagedByQuayside(live) && isOwnedBy(live, input.release);
-    const dry = await client.apply(placed, { force: (input.force ?? false) || fromHelm, dryRun: true });
+    const dry = await client.apply(placed, { force: takesConflicts(input) || fromHelm, dryRun: true });
     const diff = unifiedDiff(label(refOf(placed)), live, dry.object);
     const action = !live ? 'create' : diff ? 'update' : 'unchanged';
     return { ...refOf(placed), action, diff };
@@ -74,7 +74,7 @@ async function diffOne(
         diff: unifiedDiff(label(ref), undefined, markOwned(object, input.release)),
       };
     }
-    if (error instanceof KubeImmutableFieldError && input.force && wanted) {
+    if (error instanceof KubeImmutableFieldError && replaces(input) && wanted) {
       return {
         ...refOf(wanted),
         action: 'recreate',

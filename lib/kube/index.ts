@@ -1,5 +1,13 @@
 export { type ApplyOutcome, type ApplyRevisionInput, applyRevision } from './apply.ts';
+export {
+  type ClusterCapabilities,
+  type ClusterReadInput,
+  clusterLookup,
+  type LookupQuery,
+  readClusterCapabilities,
+} from './capabilities.ts';
 export type { ServerTable } from './client.ts';
+export { clientFor, type KubeClient } from './client.ts';
 export {
   type ApiResource,
   type ConnectionProvider,

@@ -116,6 +116,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       QUAYSIDE_KUBECONFIG: cluster.kubeconfigPath,
       QUAYSIDE_CHART_ROOTS: (options.chartRoots ?? [process.cwd()]).join(delimiter),
       QUAYSIDE_FUNCTION_TIMEOUT_SECONDS: String(FUNCTIONS.worker.timeoutSeconds),
+      ...(process.env.QUAYSIDE_KEEP_HELM_RECORDS === '1' ? { QUAYSIDE_KEEP_HELM_RECORDS: '1' } : {}),
       AWS_ENDPOINT_URL_SQS: queues.endpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
       // No X-Ray daemon here: the Tracer is off, as it is in a function without active tracing.

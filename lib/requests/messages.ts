@@ -40,6 +40,8 @@ export const messages = {
   exclusiveOptions: (a: string, b: string) =>
     `cannot be combined with ${b}; ${a} and ${b} are mutually exclusive`,
   atomicNeedsWait: 'cannot be true with wait false: atomic waits for the release to become healthy',
+  serverSideOnly:
+    'must be true, "true" or "auto": quayside always applies server-side (Helm 4\'s default); client-side apply is not offered',
 } as const;
 
 /** Reasons given with per-message outcomes (for logs and metrics); like the above, never quoting input. */

@@ -1,5 +1,12 @@
 import * as z from 'zod';
-import { ACTIONS, type Action, findReleaseIdProblems, type ReleaseId } from '../domain/index.ts';
+import {
+  ACTIONS,
+  type Action,
+  findReleaseIdProblems,
+  REQUEST_ACTIONS,
+  type ReleaseId,
+  type RequestAction,
+} from '../domain/index.ts';
 import { parseDuration } from './duration.ts';
 import { DurationSyntaxError } from './errors.ts';
 import { messages } from './messages.ts';
@@ -35,6 +42,9 @@ export const BOOLEAN_OPTIONS = [
   'wait',
   'waitForJobs',
   'atomic',
+  'rollbackOnFailure',
+  'forceConflicts',
+  'forceReplace',
   'cleanupOnFail',
   'reuseValues',
   'resetValues',
@@ -56,6 +66,9 @@ export const OPTION_ACTIONS: Readonly<Record<BooleanOption, readonly Action[]>> 
   dryRun: ACTIONS,
   disableHooks: ACTIONS,
   atomic: ['install', 'upgrade'],
+  rollbackOnFailure: ['install', 'upgrade'],
+  forceConflicts: ['install', 'upgrade', 'rollback'],
+  forceReplace: ['install', 'upgrade', 'rollback'],
   createNamespace: ['install', 'upgrade'],
   takeOwnership: ['install', 'upgrade'],
   cleanupOnFail: ['upgrade', 'rollback'],
@@ -77,11 +90,14 @@ export const EXCLUSIVE_OPTIONS: readonly (readonly [BooleanOption, BooleanOption
 /** Fields only install and upgrade take. */
 const CHANGE_FIELDS = ['chart', 'values', 'set', 'setString', 'setJson'] as const;
 
-const OPTION_DEFAULTS: RequestOptions = {
+const OPTION_DEFAULTS = {
   wait: true,
   waitForJobs: false,
   timeout: DEFAULT_TIMEOUT,
   atomic: false,
+  rollbackOnFailure: false,
+  forceConflicts: false,
+  forceReplace: false,
   cleanupOnFail: false,
   reuseValues: false,
   resetValues: false,
@@ -94,7 +110,10 @@ const OPTION_DEFAULTS: RequestOptions = {
   takeOwnership: false,
   disableHooks: false,
   install: false,
-};
+} as const;
+
+/** Helm 4's wait strategies: watcher (kstatus) and legacy both wait for the objects; hookOnly waits only for hooks. */
+export const WAIT_STRATEGIES = ['watcher', 'hookOnly', 'legacy'] as const;
 
 const timeoutSchema = z.string().check((ctx) => {
   try {
@@ -108,10 +127,17 @@ const timeoutSchema = z.string().check((ctx) => {
 
 const flag = z.boolean().optional();
 const optionsSchema = z.strictObject({
-  wait: flag,
+  wait: z.union([z.boolean(), z.enum(WAIT_STRATEGIES)]).optional(),
   waitForJobs: flag,
   timeout: timeoutSchema.optional(),
   atomic: flag,
+  rollbackOnFailure: flag,
+  forceConflicts: flag,
+  forceReplace: flag,
+  // quayside always applies server-side, as Helm 4 does by default; client-side apply is not offered.
+  serverSide: z
+    .union([z.literal(true), z.enum(['true', 'auto'])], { error: messages.serverSideOnly })
+    .optional(),
   cleanupOnFail: flag,
   reuseValues: flag,
   resetValues: flag,
@@ -125,7 +151,8 @@ const optionsSchema = z.strictObject({
   takeOwnership: flag,
   disableHooks: flag,
   install: flag,
-}) satisfies z.ZodType<Partial<RequestOptions>>;
+  helmRecords: flag,
+});
 
 const releaseSchema = z
   // The domain's rules judge all three at once (a type error here would hide the other two).
@@ -180,7 +207,7 @@ const rawRequestSchema = z
   .strictObject({
     version: z.literal(REQUEST_VERSION),
     requestId: z.string().regex(REQUEST_ID_PATTERN, messages.requestId),
-    action: z.enum(ACTIONS),
+    action: z.enum(REQUEST_ACTIONS),
     release: releaseSchema,
     chart: chartSchema.optional(),
     values: z.record(z.string(), z.unknown()).optional(),
@@ -213,7 +240,7 @@ const rawRequestSchema = z
     for (const name of BOOLEAN_OPTIONS) {
       // An option at its default is harmless anywhere; this also lets a parsed request be parsed again.
       const isDefault = options[name] === undefined || options[name] === OPTION_DEFAULTS[name];
-      if (!isDefault && !OPTION_ACTIONS[name].includes(request.action)) {
+      if (!isDefault && !(OPTION_ACTIONS[name] as readonly RequestAction[]).includes(request.action)) {
         add(messages.notForAction(request.action), ['options', name]);
       }
     }
@@ -222,16 +249,18 @@ const rawRequestSchema = z
     }
     if (options.atomic === true && options.wait === false)
       add(messages.atomicNeedsWait, ['options', 'atomic']);
+    if (options.rollbackOnFailure === true && options.wait === false)
+      add(messages.atomicNeedsWait, ['options', 'rollbackOnFailure']);
   });
 
 /** The DeployRequest v1 schema: validates, then fills in Helm's defaults. */
 export const deployRequestSchema = rawRequestSchema.transform((raw): DeployRequest => {
-  const common = <A extends Action>(action: A) => ({
+  const common = <A extends RequestAction>(action: A) => ({
     version: REQUEST_VERSION,
     requestId: raw.requestId,
     action,
     release: raw.release as ReleaseId,
-    options: { ...OPTION_DEFAULTS, ...dropUndefined(raw.options ?? {}) },
+    options: normalizeOptions(raw.options ?? {}),
     requestedBy: raw.requestedBy,
     requestedAt: raw.requestedAt,
   });
@@ -249,11 +278,30 @@ export const deployRequestSchema = rawRequestSchema.transform((raw): DeployReque
     case 'rollback':
       return { ...common(raw.action), revision: raw.revision ?? 0 };
     case 'uninstall':
+    case 'import':
       return common(raw.action);
   }
 });
 
 export type DeployRequestInput = z.input<typeof deployRequestSchema>;
+
+/**
+ * Helm's defaults filled in and Helm 4's words read as what they mean: rollbackOnFailure is atomic,
+ * a wait strategy is whether to wait for the objects (a rollback on failure always waits, as Helm 4
+ * turns hookOnly into watcher then), serverSide is always so.
+ */
+function normalizeOptions(raw: z.infer<typeof optionsSchema>): RequestOptions {
+  const { serverSide: _serverSide, rollbackOnFailure, wait, ...rest } = raw;
+  const atomic = raw.atomic === true || rollbackOnFailure === true;
+  const waits = typeof wait === 'boolean' ? wait : wait === undefined || wait !== 'hookOnly' || atomic;
+  return {
+    ...OPTION_DEFAULTS,
+    ...dropUndefined(rest),
+    atomic,
+    rollbackOnFailure: rollbackOnFailure ?? false,
+    wait: waits,
+  };
+}
 
 function dropUndefined<T extends object>(input: T): Partial<T> {
   return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Partial<T>;

@@ -13,11 +13,19 @@ export type ChartSource =
 
 /** Helm's flags, defaults filled in. `timeout` stays a Go duration; read it with `parseDuration`. */
 export interface RequestOptions {
+  /** Wait for the objects to be healthy (Helm 4's watcher and legacy strategies); false is hookOnly. */
   readonly wait: boolean;
   /** With wait, also wait until Jobs have completed (helm's --wait-for-jobs). */
   readonly waitForJobs: boolean;
   readonly timeout: string;
+  /** Roll back (an install: uninstall) on failure; Helm 4's rollbackOnFailure sets it too. */
   readonly atomic: boolean;
+  /** As asked (Helm 4's name for atomic); `atomic` already says what it means. */
+  readonly rollbackOnFailure: boolean;
+  /** Server-side apply takes the fields other managers own (Helm 4's --force-conflicts). */
+  readonly forceConflicts: boolean;
+  /** Delete and recreate objects an update cannot change (Helm 4's --force-replace). */
+  readonly forceReplace: boolean;
   readonly cleanupOnFail: boolean;
   readonly reuseValues: boolean;
   readonly resetValues: boolean;
@@ -33,6 +41,8 @@ export interface RequestOptions {
   readonly disableHooks: boolean;
   /** `upgrade --install`: install when the release does not exist. */
   readonly install: boolean;
+  /** Keep helm's release records after this action (true) or not (false); absent: as the release has them. */
+  readonly helmRecords?: boolean;
 }
 
 export type RequestChannel = 'ci' | 'chatops' | 'cli' | 'schedule' | 'api';
@@ -70,8 +80,13 @@ export interface UninstallRequest extends RequestCommon {
   readonly action: 'uninstall';
 }
 
+/** Takes a release helm made, with its whole history, into quayside (helm's records are only read). */
+export interface ImportRequest extends RequestCommon {
+  readonly action: 'import';
+}
+
 /** A validated DeployRequest v1 with defaults applied. */
-export type DeployRequest = ChangeRequest | RollbackRequest | UninstallRequest;
+export type DeployRequest = ChangeRequest | RollbackRequest | UninstallRequest | ImportRequest;
 
 /** What parsing one queue message gave: a request, or why not (with what could be read of it). */
 export type ParseResult =

@@ -13,9 +13,17 @@ export function qualifiedKind(resource: ResourceType): string {
 }
 
 export const MESSAGES = {
+  watchListNeedsNotOlderThan:
+    'resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan',
+  watchListNeedsBookmarks:
+    'allowWatchBookmarks: Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true',
+  invalidListOptions: (problems: string[]) =>
+    `ListOptions.meta.k8s.io "" is invalid: ${problems.length === 1 ? problems[0] : `[${problems.join(', ')}]`}`,
   notFound: (resource: ResourceType, name: string) => `${qualifiedResource(resource)} "${name}" not found`,
   alreadyExists: (resource: ResourceType, name: string) =>
     `${qualifiedResource(resource)} "${name}" already exists`,
+  preconditionFailed: (resource: ResourceType, name: string, field: string, wanted: string, actual: string) =>
+    `Operation cannot be fulfilled on ${qualifiedResource(resource)} "${name}": Precondition failed: ${field} in precondition: ${wanted}, ${field} in object meta: ${actual}`,
   resourceVersionConflict: (resource: ResourceType, name: string) =>
     `Operation cannot be fulfilled on ${qualifiedResource(resource)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
   invalid: (resource: ResourceType, name: string, causes: string) =>
@@ -47,6 +55,14 @@ export const MESSAGES = {
   fieldImmutable: 'field is immutable',
   mayNotChange: 'may not change once set',
   required: 'Required value',
+  mustBeNonEmpty: 'must be non-empty',
+  maxLength: (n: number) => `must be no more than ${n} characters`,
+  qualifiedNamePart:
+    "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+  labelKeyShape:
+    "a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+  labelValue:
+    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
   dns1123Subdomain:
     "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
   dns1123Label:

@@ -120,3 +120,10 @@ export class StoreUnavailableError extends StoreError {
 
 /** The store URL or configuration is wrong. */
 export class StoreConfigError extends StoreError {}
+
+/** An import found the release already in the store: its history there is not overwritten. */
+export class ReleaseExistsInStoreError extends StoreError {
+  constructor(readonly release: string) {
+    super(`release ${release} already has a history in quayside's store; nothing was imported`);
+  }
+}

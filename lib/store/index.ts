@@ -14,6 +14,7 @@ export { ensureReleaseTable, releaseTableDefinition, TTL_ATTRIBUTE } from './dyn
 export {
   LeaseLostError,
   OperationInProgressError,
+  ReleaseExistsInStoreError,
   RevisionTooLargeError,
   StoreConfigError,
   StoreCorruptionError,
@@ -22,6 +23,7 @@ export {
   TransactionConflictError,
 } from './errors.ts';
 export { FileDriver } from './file.ts';
+export type { ImportInput, ImportResult } from './import.ts';
 export { MemoryDriver } from './memory.ts';
 export { openDriver, STORE_URL_FORMS } from './open.ts';
 export {

@@ -17,6 +17,7 @@ import type { StoreContext } from './context.ts';
 import type { StoreDriver } from './driver.ts';
 import { LeaseLostError, TransactionConflictError } from './errors.ts';
 import { finishOperation } from './finish.ts';
+import { type ImportInput, type ImportResult, importHistory } from './import.ts';
 import { interruptRelease } from './interrupt.ts';
 import {
   ATTENTION_PK,
@@ -181,6 +182,16 @@ export class ReleaseStore {
    */
   recordBody(lease: Lease, body: RevisionBody): Promise<Lease> {
     return recordPendingBody(this.ctx, lease, body);
+  }
+
+  /**
+   * Records a history made elsewhere (helm's), with its own revision numbers, statuses and times;
+   * operations then continue it. Importing again under the same request id answers as before; a
+   * release the store has already takes only helm's revisions past its last one.
+   * @throws ReleaseExistsInStoreError when the store holds the release and cannot take helm's newer revisions.
+   */
+  importHistory(input: ImportInput): Promise<ImportResult> {
+    return importHistory(this.ctx, input, this.ids());
   }
 
   /**

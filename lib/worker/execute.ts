@@ -94,7 +94,7 @@ async function assertReleaseFree(engine: ReleaseEngine, request: DeployRequest):
   });
 }
 
-function run(
+async function run(
   options: ExecutorOptions,
   request: DeployRequest,
   actionOptions: ActionOptions,
@@ -107,7 +107,7 @@ function run(
       const input = {
         release: request.release,
         chart: toChartSource(request.chart, options.localChartRoots ?? []),
-        values: requestValues(request.values, request),
+        values: await requestValues(request.values, request),
         options: actionOptions,
       };
       return request.action === 'install' ? engine.install(input, context) : engine.upgrade(input, context);
@@ -119,15 +119,17 @@ function run(
       );
     case 'uninstall':
       return engine.uninstall({ release: request.release, options: actionOptions }, context);
+    case 'import':
+      return engine.import({ release: request.release }, context);
   }
 }
 
 /** values, then --set-json, --set, --set-string over them, by Helm's rules. */
-function requestValues(
+async function requestValues(
   values: Values,
   request: { set: readonly string[]; setString: readonly string[]; setJson: readonly string[] },
-): Values {
-  const flags = parseValueFlags({
+): Promise<Values> {
+  const flags = await parseValueFlags({
     jsonValues: [...request.setJson],
     values: [...request.set],
     stringValues: [...request.setString],
@@ -149,11 +151,14 @@ export function toActionOptions(options: RequestOptions): ActionOptions {
     ...(options.description === undefined ? {} : { description: options.description }),
     historyMax: options.historyMax,
     force: options.force,
+    forceConflicts: options.forceConflicts,
+    forceReplace: options.forceReplace,
     keepHistory: options.keepHistory,
     createNamespace: options.createNamespace,
     takeOwnership: options.takeOwnership,
     disableHooks: options.disableHooks,
     install: options.install,
+    ...(options.helmRecords === undefined ? {} : { helmRecords: options.helmRecords }),
   };
 }
 

@@ -41,6 +41,8 @@ export interface WorkerConfig {
   readonly maxReceives: number;
   /** QUAYSIDE_GROUP_CONCURRENCY: message groups of one batch run at once (default 10). */
   readonly groupConcurrency: number;
+  /** QUAYSIDE_KEEP_HELM_RECORDS=1: keep helm's release Secrets up to date for every release. */
+  readonly keepHelmRecords: boolean;
 }
 
 /** The worker is missing settings, or has wrong ones. */
@@ -78,6 +80,7 @@ export function readWorkerConfig(env: Readonly<Record<string, string | undefined
       : {}),
     maxReceives: count('QUAYSIDE_MAX_RECEIVES', QUEUE_SETTINGS.maxReceiveCount),
     groupConcurrency: count('QUAYSIDE_GROUP_CONCURRENCY', 10),
+    keepHelmRecords: env.QUAYSIDE_KEEP_HELM_RECORDS === '1',
   };
   if (config.kubeconfigSecret === undefined && config.kubeconfigFile === undefined) {
     problems.push({
@@ -146,7 +149,13 @@ export async function createWorker(config: WorkerConfig, hooks: WorkerHooks = {}
       for (const event of events) hooks.onEvent?.(event);
     },
   };
-  const engine = new ReleaseEngine({ store, connections: connectionsFor(config, wrap), clock });
+  const engine = new ReleaseEngine({
+    store,
+    connections: connectionsFor(config, wrap),
+    clock,
+    // QUAYSIDE_KEEP_HELM_RECORDS=1: write helm's own release records for every release (see docs/chart.md).
+    keepHelmRecords: config.keepHelmRecords,
+  });
   const progress = new ProgressRecorder(store);
   const sqs = wrap(new SQSClient({}));
   const timeoutMs =

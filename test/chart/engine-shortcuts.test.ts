@@ -37,7 +37,7 @@ async function renderVerified(
     ],
     release: { ...RELEASE, service: 'Helm' },
     capabilities: {
-      kubeVersion: { version: 'v1.30.0', major: '1', minor: '30' },
+      kubeVersion: { version: 'v1.30.0', normalized: 'v1.30.0', major: '1', minor: '30' },
       apiVersions: ['v1'],
       helmVersion: {},
     },

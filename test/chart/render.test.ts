@@ -4,6 +4,7 @@ import {
   type Chart,
   ChartNotInstallableError,
   formatTemplateOutput,
+  KubeVersionIncompatibleError,
   loadChart,
   MissingDependencyError,
   parseValueFlags,
@@ -96,7 +97,7 @@ describe('renderChart', () => {
   });
 
   it('keeps integers from --set as integers and numbers from YAML as floats', async () => {
-    const fromSet = await render(parseValueFlags({ values: ['port=8081'] }));
+    const fromSet = await render(await parseValueFlags({ values: ['port=8081'] }));
     expect(configData(fromSet)).toContain('portKind: "int64"');
     const fromYaml = await render();
     expect(configData(fromYaml)).toContain('portKind: "float64"');
@@ -104,7 +105,7 @@ describe('renderChart', () => {
   });
 
   it('deletes a chart default when the user sets it to null', async () => {
-    const release = await render(parseValueFlags({ values: ['removeMe=null'] }));
+    const release = await render(await parseValueFlags({ values: ['removeMe=null'] }));
     expect(configData(release)).toContain('removeMe: "gone"');
     expect(release.computedValues).not.toHaveProperty('removeMe');
   });
@@ -126,10 +127,10 @@ describe('renderChart', () => {
   });
 
   it('drops a subchart whose condition is false, and honours tags', async () => {
-    const off = await render(parseValueFlags({ values: ['database.enabled=false'] }));
+    const off = await render(await parseValueFlags({ values: ['database.enabled=false'] }));
     expect(off.manifests.some((m) => m.kind === 'Service')).toBe(false);
     expect(off.manifests.some((m) => m.name === 'cache')).toBe(false);
-    const cacheOn = await render(parseValueFlags({ values: ['tags.caching=true'] }));
+    const cacheOn = await render(await parseValueFlags({ values: ['tags.caching=true'] }));
     expect(cacheOn.manifests.some((m) => m.path === 'shop/charts/cache/templates/cm.yaml')).toBe(true);
   });
 
@@ -155,7 +156,8 @@ describe('renderChart', () => {
     expect(data).toContain('ini: "colour=blue\\nsize=10\\n"');
     expect(data).toContain('lines: "line one|line two"');
     expect(data).toContain('config.ini: |');
-    expect(data).toContain('kube: "v1.29.0"');
+    // Helm 4 keeps the version as given ("1.29" → v1.29); only constraints see it normalized.
+    expect(data).toContain('kube: "v1.29"');
     expect(data).toContain('hasWidgets: "true"');
     expect(data).toContain('template: "shop/templates/configmap.yaml"');
     expect(data).toContain('isRoot: "true"');
@@ -166,7 +168,7 @@ describe('renderChart', () => {
     expect(data).toContain('greeting: "hello shop1"');
   });
 
-  it('offers built-in API versions with and without their kinds', async () => {
+  it("offers Helm 4's offline API versions: group/versions, old betas included, no kinds", async () => {
     const chart = await loadShop();
     chart.templates.push({
       name: 'templates/caps.yaml',
@@ -174,13 +176,14 @@ describe('renderChart', () => {
         'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caps\ndata:\n' +
           '  pdb: {{ .Capabilities.APIVersions.Has "policy/v1/PodDisruptionBudget" | quote }}\n' +
           '  apps: {{ .Capabilities.APIVersions.Has "apps/v1" | quote }}\n' +
+          '  beta: {{ .Capabilities.APIVersions.Has "policy/v1beta1" | quote }}\n' +
           '  unknown: {{ .Capabilities.APIVersions.Has "example.com/v9" | quote }}\n',
       ),
     });
     const caps = (await renderChart({ chart, values: {}, release: RELEASE })).manifests.find(
       (m) => m.name === 'caps',
     );
-    expect(caps?.content).toContain('pdb: "true"\n  apps: "true"\n  unknown: "false"');
+    expect(caps?.content).toContain('pdb: "false"\n  apps: "true"\n  beta: "true"\n  unknown: "false"');
   });
 
   it('leaves files matched by .helmignore out of the chart', async () => {
@@ -194,12 +197,12 @@ describe('renderChart', () => {
     expect(error).toBeInstanceOf(SchemaValidationError);
     expect((error as SchemaValidationError).charts).toEqual(['shop']);
     expect((error as Error).message).toMatch(/^values don't meet the specifications of the schema\(s\)/);
-    expect((error as Error).message).toContain("- at '/replicas': must be >= 1");
+    expect((error as Error).message).toContain("- at '/replicas': minimum: got (value hidden), want 1");
     expect((error as Error).message).toContain("missing property 'repository'");
   });
 
   it("reports a value of the wrong type in Helm's words", async () => {
-    await expect(render(parseValueFlags({ stringValues: ['replicas=3'] }))).rejects.toThrow(
+    await expect(render(await parseValueFlags({ stringValues: ['replicas=3'] }))).rejects.toThrow(
       "values don't meet the specifications of the schema(s) in the following chart(s):\nshop:\n- at '/replicas': got string, want integer\n",
     );
   });
@@ -248,7 +251,7 @@ describe('renderChart', () => {
     const release = { name: 'p', namespace: 'default', revision: 1, isInstall: true, isUpgrade: false };
     await expect(renderChart({ chart, values: { port: 65534 }, release })).resolves.toBeDefined();
     await expect(renderChart({ chart, values: { port: 65535 }, release })).rejects.toThrow(
-      "values don't meet the specifications of the schema(s) in the following chart(s):\nport:\n- at '/port': must be < 65535\n",
+      "values don't meet the specifications of the schema(s) in the following chart(s):\nport:\n- at '/port': exclusiveMaximum: got (value hidden), want 65535\n",
     );
   });
 
@@ -284,18 +287,43 @@ describe('renderChart errors', () => {
   it("refuses a chart whose kubeVersion constraint the cluster's version does not meet", async () => {
     const chart = await loadShop();
     chart.metadata.kubeVersion = '>=1.25.0-0';
-    await expect(renderChart({ chart, values: {}, release: RELEASE })).rejects.toThrow(
-      new ChartNotInstallableError(
+    await expect(
+      renderChart({ chart, values: {}, release: RELEASE, capabilities: { kubeVersion: 'v1.20.0' } }),
+    ).rejects.toThrow(
+      new KubeVersionIncompatibleError(
         'chart requires kubeVersion: >=1.25.0-0 which is incompatible with Kubernetes v1.20.0',
+        '>=1.25.0-0',
+        'v1.20.0',
       ),
     );
-    const release = await renderChart({
-      chart,
-      values: {},
-      release: RELEASE,
-      capabilities: { kubeVersion: 'v1.30.2' },
-    });
-    expect(release.manifests.length).toBeGreaterThan(0);
+    // Helm 4.1.4's default, v1.35.0, meets it; so does a vendor build whose numbers do.
+    for (const kubeVersion of [undefined, 'v1.30.2', 'v1.29.3-eks-adc7111']) {
+      const release = await renderChart({
+        chart,
+        values: {},
+        release: RELEASE,
+        capabilities: { kubeVersion },
+      });
+      expect(release.manifests.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("checks a live cluster's whole version, so a vendor build needs a pre-release constraint", async () => {
+    const chart = await loadShop();
+    const cluster = {
+      gitVersion: 'v1.29.3-eks-adc7111',
+      major: '1',
+      minor: '29+',
+      apiVersions: ['v1', 'apps/v1'],
+    };
+    chart.metadata.kubeVersion = '>=1.25.0';
+    await expect(
+      renderChart({ chart, values: {}, release: RELEASE, capabilities: { cluster } }),
+    ).rejects.toBeInstanceOf(KubeVersionIncompatibleError);
+    chart.metadata.kubeVersion = '>=1.25.0-0';
+    await expect(
+      renderChart({ chart, values: {}, release: RELEASE, capabilities: { cluster } }),
+    ).resolves.toBeDefined();
   });
 
   it('refuses a chart whose Chart.yaml lists a dependency missing from charts/', async () => {

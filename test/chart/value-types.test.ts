@@ -40,17 +40,21 @@ describe('value types as Helm has them', () => {
   });
 
   it('prints large integers from --set exactly', async () => {
-    expect(await printed('{{ .Values.n | quote }}', {}, parseValueFlags({ values: ['n=1000000'] }))).toBe(
-      '"1000000"',
-    );
     expect(
-      await printed('{{ .Values.n | quote }}', {}, parseValueFlags({ values: ['n=9223372036854775807'] })),
+      await printed('{{ .Values.n | quote }}', {}, await parseValueFlags({ values: ['n=1000000'] })),
+    ).toBe('"1000000"');
+    expect(
+      await printed(
+        '{{ .Values.n | quote }}',
+        {},
+        await parseValueFlags({ values: ['n=9223372036854775807'] }),
+      ),
     ).toBe('"9223372036854775807"');
   });
 
   it('keeps strings that look like numbers as strings', async () => {
     expect(await printed('{{ kindOf .Values.s }}', { s: '080' })).toBe('string');
-    expect(await printed('{{ kindOf .Values.s }}', {}, parseValueFlags({ values: ['s=1.0'] }))).toBe(
+    expect(await printed('{{ kindOf .Values.s }}', {}, await parseValueFlags({ values: ['s=1.0'] }))).toBe(
       'string',
     );
   });

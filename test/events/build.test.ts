@@ -40,6 +40,8 @@ describe('building status events', () => {
     ['rollback', 'deployed', 'Release Rolled Back'],
     ['rollback', 'failed', 'Release Failed'],
     ['uninstall', 'uninstalled', 'Release Uninstalled'],
+    ['import', 'deployed', 'Release Imported'],
+    ['import', 'failed', 'Release Imported'],
   ] as const)('announces a %s ending %s as %s', (action, status, detailType) => {
     expect(chooseDetailType(action, status)).toBe(detailType);
     const event = buildReleaseEvent({ ...base, action, status });

@@ -49,6 +49,7 @@ describe('the status event JSON Schema and its zod twin', () => {
     expect([...types].sort()).toEqual([
       'Release Deployed',
       'Release Failed',
+      'Release Imported',
       'Release Rolled Back',
       'Release Uninstalled',
       'Request Rejected',

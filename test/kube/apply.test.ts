@@ -210,6 +210,33 @@ describe('applying a revision to a cluster', () => {
     expect(settingsAfter?.metadata.uid).toBe(settingsBefore?.metadata.uid);
   });
 
+  it("takes Helm 4's two forces apart: --force-conflicts takes fields, --force-replace recreates", async () => {
+    const path = '/apis/apps/v1/namespaces/default/deployments/web';
+    await apply([deployment({ replicas: 2 })]);
+    await applyAs(
+      connection,
+      'kubectl-scale',
+      path,
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: 'default' },
+        spec: { replicas: 5 },
+      },
+      true,
+    );
+    const replaceOnly = await apply([deployment({ replicas: 3 })], { forceReplace: true });
+    expect(replaceOnly.error).toBeInstanceOf(KubeConflictError);
+    const conflicts = await apply([deployment({ replicas: 3 })], { forceConflicts: true });
+    expect(conflicts.results[0]?.action).toBe('configured');
+
+    const moved = [deployment({ app: 'web-v2', replicas: 3 })];
+    const conflictsOnly = await apply(moved, { forceConflicts: true });
+    expect(conflictsOnly.error).toBeInstanceOf(KubeImmutableFieldError);
+    const replaced = await apply(moved, { forceReplace: true });
+    expect(replaced.results[0]?.action).toBe('recreated');
+  });
+
   it("refuses another release's object, writing nothing, unless told to take ownership", async () => {
     await applyRevision({
       connection,

@@ -11,6 +11,7 @@ import { LOCAL_CREDENTIALS, type LocalStack, startLocalStack } from '../../lib/l
 import { repoRoot } from '../engine/world.ts';
 
 const BOOTCAMP = join(repoRoot, 'examples', 'charts', 'kubernetes-bootcamp');
+const SLOW_JOB = join(repoRoot, 'test', 'fixtures', 'charts', 'slow-job');
 
 describe('the local stack on a bad day', () => {
   let stack: LocalStack | undefined;
@@ -37,7 +38,13 @@ describe('the local stack on a bad day', () => {
   }
 
   let ids = 0;
-  async function send(s: LocalStack, release: ReleaseId, values: Record<string, unknown>, wait = true) {
+  async function send(
+    s: LocalStack,
+    release: ReleaseId,
+    values: Record<string, unknown>,
+    wait = true,
+    extra: { chart?: string; waitForJobs?: boolean } = {},
+  ) {
     ids += 1;
     const requestId = `${release.name}-${process.pid}-${ids}`;
     await sendRequest(sqs as SQSClient, s.queueUrl, {
@@ -45,9 +52,9 @@ describe('the local stack on a bad day', () => {
       requestId,
       action: 'upgrade',
       release,
-      chart: { path: BOOTCAMP },
+      chart: { path: extra.chart ?? BOOTCAMP },
       values,
-      options: { install: true, wait, timeout: '2m' },
+      options: { install: true, wait, timeout: '2m', ...(extra.waitForJobs ? { waitForJobs: true } : {}) },
       requestedBy: { principal: 'test', channel: 'cli' },
       requestedAt: new Date().toISOString(),
     });
@@ -84,10 +91,12 @@ describe('the local stack on a bad day', () => {
     expect(history.map((r) => r.requestId)).toContain(interrupted);
   }, 150_000);
 
-  it('lets groups flow independently: three installs finish while one slow rollout goes on', async () => {
-    const s = await start({ rolloutStepMs: 300 });
+  it('lets groups flow independently: three installs finish while one slow release goes on', async () => {
+    // A Job of eight pods run one after another, one controller step (a second) each, waited for.
+    const s = await start({ rolloutStepMs: 1_000 });
     const slow: ReleaseId = { cluster: s.cluster, namespace: 'default', name: 'slow' };
-    const slowId = await send(s, slow, { replicas: 40 });
+    const slowId = await send(s, slow, { completions: 8 }, true, { chart: SLOW_JOB, waitForJobs: true });
+    await waitFor(async () => (await s.store.getRelease(slow))?.status === 'pending-install', 60_000);
     const quick = ['quick-a', 'quick-b', 'quick-c'].map((name) => ({
       cluster: s.cluster,
       namespace: 'default',

@@ -23,6 +23,9 @@ describe('parsing a queue message', () => {
           waitForJobs: false,
           timeout: '5m0s',
           atomic: false,
+          rollbackOnFailure: false,
+          forceConflicts: false,
+          forceReplace: false,
           cleanupOnFail: false,
           reuseValues: false,
           resetValues: false,
@@ -101,7 +104,10 @@ describe('parsing a queue message', () => {
     expect(result).toMatchObject({
       ok: false,
       problems: [
-        { field: 'action', message: 'must be one of "install", "upgrade", "rollback", "uninstall"' },
+        {
+          field: 'action',
+          message: 'must be one of "install", "upgrade", "rollback", "uninstall", "import"',
+        },
       ],
     });
     expect(JSON.stringify(result)).not.toContain(SECRET);
@@ -178,5 +184,80 @@ describe('parsing a queue message', () => {
       ok: false,
       problems: [{ field: 'requestedBy', message: 'is required' }],
     });
+  });
+});
+
+describe("Helm 4's vocabulary in a DeployRequest", () => {
+  const upgrade = (options: Record<string, unknown>) => {
+    const result = parseQueueMessage(
+      JSON.stringify({ ...(JSON.parse(sample('upgrade-blog.json')) as object), options }),
+    );
+    if (!result.ok) throw new Error(result.problems.map((p) => `${p.field} ${p.message}`).join('; '));
+    return result.request.options;
+  };
+
+  it('reads rollbackOnFailure as atomic, and waits then even when asked for hookOnly', () => {
+    expect(upgrade({ rollbackOnFailure: true, wait: 'hookOnly' })).toMatchObject({
+      atomic: true,
+      wait: true,
+    });
+  });
+
+  it('reads the wait strategies as Helm 4 means them', () => {
+    expect(upgrade({ wait: 'watcher' }).wait).toBe(true);
+    expect(upgrade({ wait: 'legacy' }).wait).toBe(true);
+    expect(upgrade({ wait: 'hookOnly' }).wait).toBe(false);
+  });
+
+  it('takes forceConflicts and forceReplace apart, and serverSide true or auto', () => {
+    expect(upgrade({ forceConflicts: true, serverSide: 'auto' })).toMatchObject({
+      forceConflicts: true,
+      forceReplace: false,
+    });
+    expect(upgrade({ forceReplace: true, serverSide: true })).toMatchObject({
+      forceConflicts: false,
+      forceReplace: true,
+    });
+  });
+
+  it('refuses client-side apply, naming the option', () => {
+    const result = parseQueueMessage(
+      JSON.stringify({
+        ...(JSON.parse(sample('upgrade-blog.json')) as object),
+        options: { serverSide: 'false' },
+      }),
+    );
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems[0]).toMatchObject({ field: 'options.serverSide' });
+    if (!result.ok) expect(result.problems[0]?.message).toContain('always applies server-side');
+  });
+});
+
+describe('an import request', () => {
+  const importRequest = (extra: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      version: 'v1',
+      requestId: 'blog-import-0001',
+      action: 'import',
+      release: { cluster: 'local', namespace: 'tools', name: 'blog' },
+      requestedBy: { principal: 'ci:pipeline', channel: 'ci' },
+      requestedAt: '2026-11-23T12:00:00Z',
+      ...extra,
+    });
+
+  it('names only the release', () => {
+    const result = parseQueueMessage(importRequest());
+    expect(result.ok && result.request.action).toBe('import');
+  });
+
+  it('refuses a chart, values or an option that does not apply to it', () => {
+    for (const extra of [
+      { chart: { oci: 'oci://r/c' } },
+      { values: { a: 1 } },
+      { options: { atomic: true } },
+    ]) {
+      const result = parseQueueMessage(importRequest(extra));
+      expect(result.ok, JSON.stringify(extra)).toBe(false);
+    }
   });
 });

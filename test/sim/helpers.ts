@@ -176,6 +176,10 @@ export function rawRequestBytes(
           ...(token === null ? {} : { authorization: `Bearer ${token}` }),
           ...(options.contentType ? { 'content-type': options.contentType } : {}),
           ...(options.accept ? { accept: options.accept } : {}),
+          // Node frames DELETE bodies only when told their length.
+          ...(options.body === undefined
+            ? {}
+            : { 'content-length': String(Buffer.byteLength(options.body)) }),
         },
       },
       (res) => {

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { MemoryPublisher } from '../../lib/events/index.ts';
 import { type MessageOutcome, processBatch } from '../../lib/requests/index.ts';
 import { createExecutor } from '../../lib/worker/index.ts';
 import { CLUSTER, exampleChart, live, realClock, repoRoot, startWorld, type World } from '../engine/world.ts';
+import { helmClient } from '../fixtures/helm-cli.ts';
 
 let sequence = 0;
 function message(body: unknown) {
@@ -196,5 +197,33 @@ describe('the worker: queue messages through the engine', () => {
       `request id ${first.requestId} was already used for a request with different content`,
     );
     expect((await readHistory(world.store, id)).map((r) => r.revision)).toEqual([1]);
+  });
+
+  it('imports a release helm made from an import request, and publishes Release Imported', async () => {
+    publisher = new MemoryPublisher();
+    const dir = mkdtempSync(join(tmpdir(), 'qs-worker-helm-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(kubeconfig, world.sim.kubeconfig);
+    const helm = helmClient('v34', kubeconfig);
+    const installed = await helm(
+      'install',
+      'from-helm',
+      (exampleChart('kubernetes-bootcamp') as { path: string }).path,
+    );
+    expect(installed.code, installed.stderr).toBe(0);
+    const id = { cluster: CLUSTER, namespace: 'default', name: 'from-helm' };
+    const importRequest = request({
+      action: 'import',
+      release: id,
+      chart: undefined,
+      values: undefined,
+      options: undefined,
+    });
+    const [outcome] = await run(importRequest);
+    expect(outcome).toMatchObject({ outcome: 'done' });
+    expect(publisher.events.map((e) => [e.detailType, e.detail.action, e.detail.revision])).toEqual([
+      ['Release Imported', 'import', 1],
+    ]);
+    expect((await readHistory(world.store, id)).map((r) => r.description)).toEqual(['Install complete']);
   });
 });

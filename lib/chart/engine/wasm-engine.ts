@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
-import { EngineError } from '../errors.ts';
+import { EngineError, TemplateError } from '../errors.ts';
 import { ENGINE_MESSAGES } from '../messages.ts';
 
 /** The JSON the Go engine takes: one whole chart tree. See go/src/quayside-engine/request.go. */
@@ -26,7 +26,7 @@ export interface EngineRequest {
     service: string;
   };
   capabilities: {
-    kubeVersion: { version: string; major: string; minor: string };
+    kubeVersion: { version: string; normalized: string; major: string; minor: string };
     apiVersions: string[];
     helmVersion: Record<string, string>;
   };
@@ -34,6 +34,22 @@ export interface EngineRequest {
   splitManifests: boolean;
   /** Run Helm's own code paths beside the engine's shortcuts and fail on any difference (tests). */
   verifyShortcuts?: boolean;
+  /** Present when templates may read the cluster: the answers known so far (see lookup.go). */
+  lookup?: { answers: LookupAnswer[] };
+}
+
+/** One `lookup apiVersion kind namespace name` call of a template. */
+export interface LookupCall {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/** The host's answer to a lookup: the object or list as JSON ("{}" for none), or Helm's error text. */
+export interface LookupAnswer extends LookupCall {
+  object?: string;
+  error?: string;
 }
 
 export interface EngineDocument {
@@ -57,14 +73,23 @@ export interface EngineResponse {
   error?: { kind: 'parse' | 'execute' | 'render' | 'internal'; message: string; template?: string };
   /** How often each shortcut was taken; only when the request set verifyShortcuts. */
   shortcuts?: { toYaml: number; heads: number };
+  /** Lookups the render made that the request had no answer for; the render does not count then. */
+  lookupMisses?: LookupCall[];
 }
 
 type RenderFunction = (request: string) => string;
+type YamlFunction = (mode: YamlMode, text: string) => string;
+
+/** "values": a values file as Helm 4 reads it (documents merged, each a map); "document": one YAML document. */
+export type YamlMode = 'values' | 'document';
 
 /** A live Go instance and the template digests it was last given. */
 interface Engine {
   render: RenderFunction;
+  yaml: YamlFunction;
   heldTemplates: Set<string>;
+  /** Set when the instance threw; it is never called again. */
+  broken?: true;
 }
 
 // The project's TypeScript lib has no DOM types, so the little of the
@@ -102,8 +127,24 @@ let enginePromise: Promise<Engine> | undefined;
  */
 const WASM_TIERING_BUDGET = 1_000_000_000;
 
+/**
+ * RSA keys for Sprig's genCA, genSelfSignedCert, genSignedCert and genPrivateKey: made natively in
+ * tens of milliseconds instead of seconds in WebAssembly (see fast_keys.go). PKCS#1 DER, base64.
+ */
+function generateRsaKey(bits: number): string {
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: bits,
+    publicExponent: 0x10001,
+    privateKeyEncoding: { type: 'pkcs1', format: 'der' },
+    publicKeyEncoding: { type: 'pkcs1', format: 'der' },
+  });
+  return privateKey.toString('base64');
+}
+
 async function startEngine(): Promise<Engine> {
   setFlagsFromString(`--wasm-tiering-budget=${WASM_TIERING_BUDGET}`);
+  (globalThis as unknown as { quaysideGenerateRsaKey: typeof generateRsaKey }).quaysideGenerateRsaKey =
+    generateRsaKey;
   // wasm_exec.js is Go's own loader; it defines globalThis.Go when evaluated.
   await import(WASM_EXEC_URL.href);
   const GoClass = (globalThis as unknown as { Go?: new () => GoRuntime }).Go;
@@ -111,14 +152,22 @@ async function startEngine(): Promise<Engine> {
   const go = new GoClass();
   const bytes = await readFile(WASM_URL);
   const { instance } = await wasmApi.instantiate(bytes, go.importObject);
-  // run() returns once main blocks in select{}; by then the function is
+  // run() returns once main blocks in select{}; by then the functions are
   // registered. Should the Go program ever exit, the next render starts a new one.
-  void go.run(instance).finally(() => {
-    enginePromise = undefined;
+  const exit = go.run(instance);
+  const exported = globalThis as unknown as {
+    quaysideEngineRender?: RenderFunction;
+    quaysideEngineYaml?: YamlFunction;
+  };
+  const { quaysideEngineRender: render, quaysideEngineYaml: yaml } = exported;
+  if (typeof render !== 'function' || typeof yaml !== 'function') {
+    throw new EngineError(ENGINE_MESSAGES.noRenderFunction);
+  }
+  const engine: Engine = { render, yaml, heldTemplates: new Set() };
+  void exit.finally(() => {
+    engine.broken = true;
   });
-  const render = (globalThis as unknown as { quaysideEngineRender?: RenderFunction }).quaysideEngineRender;
-  if (typeof render !== 'function') throw new EngineError(ENGINE_MESSAGES.noRenderFunction);
-  return { render, heldTemplates: new Set() };
+  return engine;
 }
 
 /** Loads the engine now (it loads on first render otherwise). Resolves when it is ready. */
@@ -127,6 +176,8 @@ export async function warmEngine(): Promise<void> {
 }
 
 async function getEngine(): Promise<Engine> {
+  const current = enginePromise ? await enginePromise.catch(() => undefined) : undefined;
+  if (current?.broken) enginePromise = undefined;
   if (!enginePromise) {
     enginePromise = startEngine().catch((error: unknown) => {
       enginePromise = undefined;
@@ -182,13 +233,43 @@ type SentRequest = Omit<EngineRequest, 'templates'> & {
 };
 
 function call(engine: Engine, request: SentRequest): RawResponse {
-  const raw = engine.render(JSON.stringify(request));
+  const raw = guarded(engine, () => engine.render(JSON.stringify(request)));
   try {
     return JSON.parse(raw) as RawResponse;
   } catch (error) {
     throw new EngineError(ENGINE_MESSAGES.badResponse, { cause: error });
   }
 }
+
+/**
+ * Runs a call into the Go instance. Go cannot catch what JavaScript throws through it (a stack
+ * overflow from templates that include themselves ~1000 levels deep), and an instance interrupted
+ * that way deadlocks on its next call; so it is dropped and the next render starts a fresh one.
+ */
+function guarded<T>(engine: Engine, body: () => T): T {
+  try {
+    return body();
+  } catch (error) {
+    engine.broken = true;
+    if (error instanceof RangeError) throw new TemplateError(ENGINE_MESSAGES.tooDeep, undefined, 'render');
+    throw new EngineError(ENGINE_MESSAGES.crashed, { cause: error });
+  }
+}
+
+/**
+ * Reads YAML as Helm does (yaml.v2 through sigs.k8s.io/yaml, Helm 4's rules for values files).
+ * Returns the value, or throws EngineYamlError with Helm's message.
+ */
+export async function readYamlLikeHelm(mode: YamlMode, text: string): Promise<unknown> {
+  const engine = await getEngine();
+  const raw = guarded(engine, () => engine.yaml(mode, text));
+  const reply = JSON.parse(raw) as { value?: unknown; error?: string };
+  if (reply.error !== undefined) throw new EngineYamlError(reply.error);
+  return reply.value ?? null;
+}
+
+/** Helm's own message for YAML it cannot read (the caller names the file). */
+export class EngineYamlError extends Error {}
 
 function digestTemplates(templates: EngineRequest['templates']): string {
   const hash = createHash('sha256');

@@ -8,7 +8,7 @@ import { CHART_MESSAGES } from '../messages.ts';
 import type { Chart, ChartFile, ChartMetadata, Values } from '../types.ts';
 import { unpackChartArchive } from './archive.ts';
 import { readMetadata, validateMetadata } from './metadata.ts';
-import { parseYamlMap } from './yaml.ts';
+import { readValuesYaml, readYamlMap } from './yaml.ts';
 
 const decoder = new TextDecoder();
 
@@ -40,14 +40,14 @@ export async function buildChart(files: ChartFile[], options: BuildOptions): Pro
   for (const file of files) {
     const { name } = file;
     if (name === 'Chart.yaml') {
-      metadata = readMetadata(parseYamlMap(decoder.decode(file.data), 'Chart.yaml'), 'Chart.yaml');
+      metadata = readMetadata(await readYamlMap(decoder.decode(file.data), 'Chart.yaml'), 'Chart.yaml');
       if (!metadata.apiVersion) metadata.apiVersion = 'v1';
     } else if (name === 'values.yaml') {
-      values = parseYamlMap(decoder.decode(file.data), 'values.yaml');
+      values = await readValuesYaml(decoder.decode(file.data), 'values.yaml');
     } else if (name === 'values.schema.json') {
       schema = parseSchema(file.data);
     } else if (name === 'requirements.yaml') {
-      requirements = parseYamlMap(decoder.decode(file.data), 'requirements.yaml');
+      requirements = await readYamlMap(decoder.decode(file.data), 'requirements.yaml');
       other.push(file);
     } else if (name.startsWith('templates/')) {
       templates.push(file);

@@ -14,7 +14,7 @@ export async function renderNameTemplate(text: string): Promise<string> {
     scopes: [{ chart: {}, isRoot: true, values: encodeGoValues({}), files: {}, subcharts: {}, basePath: '' }],
     release: { name: '', namespace: '', revision: 0, isInstall: false, isUpgrade: false, service: 'Helm' },
     capabilities: {
-      kubeVersion: { version: '', major: '', minor: '' },
+      kubeVersion: { version: '', normalized: '', major: '', minor: '' },
       apiVersions: [],
       helmVersion: HELM_VERSION,
     },

@@ -1,6 +1,17 @@
-import { type EngineRequest, encodeGoValues, runEngine } from '../engine/wasm-engine.ts';
-import { ChartNotInstallableError, EngineError, TemplateError } from '../errors.ts';
-import { CHART_MESSAGES } from '../messages.ts';
+import {
+  type EngineRequest,
+  type EngineResponse,
+  encodeGoValues,
+  type LookupAnswer,
+  runEngine,
+} from '../engine/wasm-engine.ts';
+import {
+  ChartNotInstallableError,
+  EngineError,
+  KubeVersionIncompatibleError,
+  TemplateError,
+} from '../errors.ts';
+import { CHART_MESSAGES, RENDER_MESSAGES } from '../messages.ts';
 import type { Chart, RenderedRelease, RenderInput, Values } from '../types.ts';
 import { coalesceChartValues } from '../values/coalesce.ts';
 import {
@@ -32,20 +43,25 @@ export async function renderChart(input: RenderInput): Promise<RenderedRelease> 
   if (type && type !== 'application') throw new ChartNotInstallableError(CHART_MESSAGES.notInstallable(type));
   checkDependencies(input.chart);
   const capabilities = resolveCapabilities(input.capabilities);
-  const kubeConstraint = input.chart.metadata.kubeVersion;
-  if (kubeConstraint && !isCompatibleRange(kubeConstraint, capabilities.kubeVersion.version)) {
-    throw new ChartNotInstallableError(
-      CHART_MESSAGES.kubeVersionIncompatible(kubeConstraint, capabilities.kubeVersion.version),
-    );
-  }
   const chart = cloneChartTree(input.chart);
-  processDependencies(chart, input.values);
-  const values = coalesceChartValues(chart, input.values);
+  processDependencies(chart, input.values, input.onWarning);
+  const values = coalesceChartValues(chart, input.values, false, input.onWarning);
   // ajv (~150 KB of modules) loads only for a chart tree that has a values.schema.json.
   if (hasSchema(chart)) (await import('../values/schema.ts')).validateValuesAgainstSchemas(chart, values);
+  // Helm checks the constraint once values are ready, as the first step of rendering; the
+  // version checked is the numeric one (v1.29.3 of v1.29.3-eks-…), the one named the one given.
+  const kubeConstraint = input.chart.metadata.kubeVersion;
+  const { normalized, version } = capabilities.kubeVersion;
+  if (kubeConstraint && !isCompatibleRange(kubeConstraint, normalized)) {
+    throw new KubeVersionIncompatibleError(
+      CHART_MESSAGES.kubeVersionIncompatible(kubeConstraint, version),
+      kubeConstraint,
+      version,
+    );
+  }
 
   const request = buildRequest(chart, values, input, capabilities);
-  const response = await runEngine(request);
+  const response = await renderWithLookups(request, input.lookup);
   if (response.error) {
     const { kind, message, template } = response.error;
     if (kind === 'internal') throw new EngineError(message);
@@ -72,6 +88,44 @@ export async function renderChart(input: RenderInput): Promise<RenderedRelease> 
       appVersion: chart.metadata.appVersion ?? '',
     },
   };
+}
+
+/** Rounds of lookups one render may take (each round reads what the previous render asked for). */
+const MAX_LOOKUP_ROUNDS = 16;
+/** Lookups one render may make in all. */
+const MAX_LOOKUPS = 1000;
+
+/**
+ * Renders, answering templates' `lookup` calls from the cluster when a reader is given: the
+ * engine reports the calls it had no answer for, they are read, and the chart is rendered again
+ * with every answer so far, until a render asks for nothing new (see engine/go/.../lookup.go).
+ */
+async function renderWithLookups(
+  request: EngineRequest,
+  lookup: RenderInput['lookup'],
+): Promise<EngineResponse> {
+  if (!lookup) return runEngine(request);
+  const answers: LookupAnswer[] = [];
+  for (let round = 0; ; round++) {
+    const response = await runEngine({ ...request, lookup: { answers } });
+    const misses = response.lookupMisses ?? [];
+    if (misses.length === 0) return response;
+    if (round >= MAX_LOOKUP_ROUNDS || answers.length + misses.length > MAX_LOOKUPS) {
+      throw new TemplateError(
+        RENDER_MESSAGES.tooManyLookups(MAX_LOOKUPS, MAX_LOOKUP_ROUNDS),
+        undefined,
+        'render',
+      );
+    }
+    for (const call of misses) {
+      try {
+        const object = await lookup(call);
+        answers.push({ ...call, object: JSON.stringify(object ?? {}) });
+      } catch (error) {
+        answers.push({ ...call, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
 }
 
 function buildRequest(

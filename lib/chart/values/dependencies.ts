@@ -2,7 +2,7 @@ import semver from 'semver';
 import { MissingDependencyError } from '../errors.ts';
 import { CHART_MESSAGES } from '../messages.ts';
 import type { Chart, ChartDependency, Values } from '../types.ts';
-import { coalesceChartValues, coalesceTables } from './coalesce.ts';
+import { type CoalesceWarn, coalesceChartValues, coalesceTables } from './coalesce.ts';
 import { copyValues, isTable, nestAtPath, pathValue, tableAt } from './table.ts';
 
 /**
@@ -42,21 +42,30 @@ export function checkDependencies(chart: Chart): void {
  * drops subcharts disabled by tags or conditions, then imports values from
  * children into parents (import-values and exports).
  */
-export function processDependencies(chart: Chart, userValues: Values): void {
-  processEnabled(chart, userValues, '');
-  processImports(chart);
+export function processDependencies(chart: Chart, userValues: Values, warn?: CoalesceWarn): void {
+  processEnabled(chart, userValues, '', warn);
+  processImports(chart, warn);
 }
 
 /** Masterminds-style constraint check; an empty or unparsable constraint matches nothing. */
 export function isCompatibleRange(constraint: string | undefined, version: string): boolean {
   if (!constraint) return false;
-  const range = constraint.replace(/,/g, ' ');
   const v = semver.valid(version) ?? semver.valid(semver.coerce(version, { includePrerelease: true }));
-  if (!v || semver.validRange(range) === null) return false;
-  return semver.satisfies(v, range);
+  if (!v) return false;
+  // Masterminds/semver (Helm's) admits a pre-release version (1.29.3-eks-1) in an "or" group that
+  // names a pre-release anywhere (">=1.21.0-0"), whatever its major.minor.patch; npm's semver only
+  // within the same major.minor.patch. So each group is checked on its own, with that rule.
+  return constraint.split('||').some((group) => {
+    const range = group.replace(/,/g, ' ');
+    if (semver.validRange(range) === null) return false;
+    return semver.satisfies(v, range, { includePrerelease: PRE_RELEASE_IN_RANGE.test(group) });
+  });
 }
 
-function processEnabled(chart: Chart, values: Values, path: string): void {
+// A version with a pre-release part inside a constraint: digits (or x/*) then "-identifier".
+const PRE_RELEASE_IN_RANGE = /[0-9xX*]-[0-9A-Za-z]/;
+
+function processEnabled(chart: Chart, values: Values, path: string, warn?: CoalesceWarn): void {
   const reqs = chart.metadata.dependencies;
   if (!reqs) return;
   const kept: Chart[] = chart.dependencies.filter(
@@ -75,14 +84,16 @@ function processEnabled(chart: Chart, values: Values, path: string): void {
   chart.dependencies = kept;
   for (const req of reqs) req.enabled = true;
 
-  const cvals = coalesceChartValues(chart, values);
+  // As in Helm, a subchart's defaults are coalesced against its parent's whole values here, which
+  // is where some of helm's coalesce warnings come from.
+  const cvals = coalesceChartValues(chart, values, false, warn);
   applyTags(reqs, cvals);
   applyConditions(reqs, cvals, path);
 
   const disabled = new Set(reqs.filter((r) => !r.enabled).map((r) => r.name));
   chart.dependencies = chart.dependencies.filter((c) => !disabled.has(c.metadata.name));
   chart.metadata.dependencies = reqs.filter((r) => !disabled.has(r.name));
-  for (const sub of chart.dependencies) processEnabled(sub, cvals, `${path}${sub.metadata.name}.`);
+  for (const sub of chart.dependencies) processEnabled(sub, cvals, `${path}${sub.metadata.name}.`, warn);
 }
 
 function applyTags(reqs: ChartDependency[], cvals: Values): void {
@@ -115,11 +126,11 @@ function applyConditions(reqs: ChartDependency[], cvals: Values, path: string): 
   }
 }
 
-function processImports(chart: Chart): void {
-  for (const sub of chart.dependencies) processImports(sub);
+function processImports(chart: Chart, warn?: CoalesceWarn): void {
+  for (const sub of chart.dependencies) processImports(sub, warn);
   const reqs = chart.metadata.dependencies;
   if (!reqs) return;
-  const cvals = coalesceChartValues(chart, {}, true);
+  const cvals = coalesceChartValues(chart, {}, true, warn);
   let imported: Values = {};
   for (const req of reqs) {
     const normalized: unknown[] = [];
@@ -129,17 +140,17 @@ function processImports(chart: Chart): void {
         const parent = String(iv.parent ?? '<nil>');
         normalized.push({ child, parent });
         const table = tableAt(cvals, `${req.name}.${child}`);
-        if (table) imported = coalesceTables(imported, nestAtPath(parent, copyValues(table)), true);
+        if (table) imported = coalesceTables(imported, nestAtPath(parent, copyValues(table)), true, warn);
       } else if (typeof iv === 'string') {
         const child = `exports.${iv}`;
         normalized.push({ child, parent: '.' });
         const table = tableAt(cvals, `${req.name}.${child}`);
-        if (table) imported = coalesceTables(imported, copyValues(table), true);
+        if (table) imported = coalesceTables(imported, copyValues(table), true, warn);
       }
     }
     if (req['import-values']) req['import-values'] = normalized;
   }
   // Imported values rank below the parent's own, so a parent can import a
   // section and override parts of it.
-  chart.values = coalesceTables(copyValues(cvals), imported, true);
+  chart.values = coalesceTables(copyValues(cvals), imported, true, warn);
 }

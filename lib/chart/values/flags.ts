@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { ValueFlagError, YamlError } from '../errors.ts';
-import { parseYaml } from '../load/yaml.ts';
+import { readValuesYaml } from '../load/yaml.ts';
 import { VALUE_FLAG_MESSAGES as M } from '../messages.ts';
 import type { Values } from '../types.ts';
+import { goReadFileError } from './file-errors.ts';
 import { parseSetLine } from './strvals.ts';
-import { isTable } from './table.ts';
+import { isFiniteJson, isTable } from './table.ts';
 
 /** The value flags of helm install/upgrade/template, each in the order given. */
 export interface ValueFlags {
@@ -26,77 +27,85 @@ export type FlagFileReader = (path: string) => Uint8Array;
 const decoder = new TextDecoder();
 
 /**
- * Merges value flags into one values map exactly as Helm does: -f files
- * first (deep-merged in order), then --set-json, --set, --set-string and
- * --set-file lines, each overriding what came before. Integers from --set
- * become bigint (Helm's int64). Throws ValueFlagError or YamlError.
+ * Merges value flags into one values map as Helm 4 does: -f files first (each read as Helm reads
+ * values files, deep-merged in order), then --set-json (a `key=JSON` line, or a whole JSON object
+ * merged in), --set, --set-string and --set-file lines, each overriding what came before. Integers
+ * from --set become bigint (Helm's int64).
+ *
+ * Errors differ from Helm's on purpose where Helm's quote what was given: a --set line or a values
+ * file holds values, and values may be secrets. They name the flag, the expression's position, the
+ * file and line, and the problem — never the text (DESIGN.md, invariant 6).
+ * @throws ValueFlagError
  */
-export function parseValueFlags(
+export async function parseValueFlags(
   flags: ValueFlags,
   readFile: FlagFileReader = (p) => readFileSync(p),
-): Values {
+): Promise<Values> {
   let base: Values = {};
   for (const path of flags.valueFiles ?? []) {
-    let text: string;
+    const text = decoder.decode(readFlagFile(readFile, path));
     try {
-      text = decoder.decode(readFile(path));
+      base = mergeMaps(base, await readValuesYaml(text, path));
     } catch (error) {
-      throw new ValueFlagError(M.cannotRead(path), { cause: error });
+      if (error instanceof YamlError) {
+        throw new ValueFlagError(M.cannotParseFile(path, withoutQuotedValues(error.reason)), {
+          cause: error,
+        });
+      }
+      throw error;
     }
-    base = mergeMaps(base, parseValuesFile(text, path));
   }
-  const expressions = (flag: string, lines: readonly string[] | undefined, mode: SetMode) =>
+  const each = (flag: string, lines: readonly string[] | undefined, parse: (line: string) => void) =>
     (lines ?? []).forEach((line, index, all) => {
       try {
-        parseSetLine(line, base, mode);
+        parse(line);
       } catch (error) {
         if (!(error instanceof ValueFlagError)) throw error;
         throw new ValueFlagError(M.expression(flag, index + 1, all.length, error.message), { cause: error });
       }
     });
-  expressions('--set-json', flags.jsonValues, 'json');
-  expressions('--set', flags.values, 'typed');
-  expressions('--set-string', flags.stringValues, 'string');
-  const readValueFile = (path: string): string => {
-    try {
-      return decoder.decode(readFile(path));
-    } catch (error) {
-      throw new ValueFlagError(M.cannotRead(path), { cause: error });
-    }
-  };
-  expressions('--set-file', flags.fileValues, readValueFile);
+  each('--set-json', flags.jsonValues, (line) => {
+    base = mergeJsonLine(base, line);
+  });
+  each('--set', flags.values, (line) => parseSetLine(line, base, 'typed'));
+  each('--set-string', flags.stringValues, (line) => parseSetLine(line, base, 'string'));
+  const readValueFile = (path: string): string => decoder.decode(readFlagFile(readFile, path));
+  each('--set-file', flags.fileValues, (line) => parseSetLine(line, base, readValueFile));
   return base;
 }
 
-type SetMode = Parameters<typeof parseSetLine>[2];
-
-/**
- * A -f file as a values map. A YAML error names the file, the line and column, and the kind of
- * problem (the parser's code): the parser's own text can quote the document, which holds values.
- */
-function parseValuesFile(text: string, path: string): Values {
-  let value: unknown;
+function readFlagFile(readFile: FlagFileReader, path: string): Uint8Array {
   try {
-    value = parseYaml(text, path);
+    return readFile(path);
   } catch (error) {
-    if (!(error instanceof YamlError)) throw error;
-    const cause = error.cause as { code?: unknown; pos?: unknown } | undefined;
-    const code = typeof cause?.code === 'string' ? cause.code : 'BAD_YAML';
-    const offset = Array.isArray(cause?.pos) && typeof cause.pos[0] === 'number' ? cause.pos[0] : undefined;
-    const at = offset === undefined ? undefined : lineAndColumn(text, offset);
-    throw new ValueFlagError(M.cannotParse(path, at?.line, at?.column, M.yamlProblem(code)), {
-      cause: error,
-    });
+    throw new ValueFlagError(goReadFileError(path, error), { cause: error });
   }
-  if (value === null || value === undefined) return {};
-  if (!isTable(value)) throw new ValueFlagError(M.cannotParse(path, undefined, undefined, M.notAMap));
-  return value;
 }
 
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const lineStart = before.lastIndexOf('\n') + 1;
-  return { line: before.split('\n').length, column: offset - lineStart + 1 };
+/**
+ * One --set-json line. Helm 4 merges a whole JSON object (`{"a":{"b":1}}`) into the values, and
+ * reads anything else as `key=JSON` pairs.
+ * @throws ValueFlagError saying what is wrong, without the line (JSON.parse's own message quotes it)
+ */
+function mergeJsonLine(base: Values, line: string): Values {
+  const trimmed = line.trim();
+  if (trimmed.startsWith('{')) {
+    let object: unknown;
+    try {
+      object = JSON.parse(trimmed);
+    } catch (error) {
+      throw new ValueFlagError(M.notJsonObject, { cause: error });
+    }
+    if (!isTable(object) || !isFiniteJson(object)) throw new ValueFlagError(M.notJsonObject);
+    return mergeMaps(base, object);
+  }
+  parseSetLine(line, base, 'json');
+  return base;
+}
+
+/** A YAML reader's message with what it quotes of the document (yaml.v2 quotes in backticks) taken out. */
+function withoutQuotedValues(reason: string): string {
+  return reason.replace(/`[^`]*`/g, '(value hidden)');
 }
 
 /** Helm's mergeMaps for -f files: maps merge deeply, anything else replaces. */

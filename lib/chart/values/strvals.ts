@@ -1,7 +1,7 @@
 import { ValueFlagError } from '../errors.ts';
 import { STRVALS_MESSAGES as M } from '../messages.ts';
 import type { Values } from '../types.ts';
-import { isTable } from './table.ts';
+import { isFiniteJson, isTable } from './table.ts';
 
 /** Largest list index a --set may address (Helm: 65536). */
 const MAX_INDEX = 65536;
@@ -233,6 +233,8 @@ class SetParser {
       const at = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
       throw new ValueFlagError(M.badJson(key, at === undefined ? undefined : Number(at) + 1));
     }
+    // JSON numbers beyond float64 (1e400) are Infinity here; Helm's Go JSON refuses them.
+    if (!isFiniteJson(value)) throw new ValueFlagError(M.badJson(key, undefined));
     this.pos += [...rest.slice(0, length)].length;
     this.skipBlanksAndComma();
     return value;

@@ -45,3 +45,11 @@ export function nestAtPath(path: string, data: Values): Values {
   for (const part of path.split('.').reverse()) current = { [part]: current };
   return current;
 }
+
+/** Go's JSON decoder refuses numbers a float64 cannot hold (1e400); JSON.parse makes them Infinity. */
+export function isFiniteJson(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(isFiniteJson);
+  if (value !== null && typeof value === 'object') return Object.values(value).every(isFiniteJson);
+  return true;
+}

@@ -3,7 +3,8 @@ import { getNumber, getObject, getString, type JsonObject } from '../json.ts';
 import { type ControllerContext, NODE_NAME, templateHash } from './context.ts';
 import type { Controller } from './manager.ts';
 import { isPodActive, isPodReady } from './pods.ts';
-import { podFromTemplate } from './replicaset.ts';
+import { generatedPod } from './replicaset.ts';
+import { ensureControllerRevision } from './revisions.ts';
 
 const REVISION_LABEL = 'controller-revision-hash';
 
@@ -15,13 +16,12 @@ export function createDaemonSetController(context: ControllerContext): Controlle
       const ds = client.get('DaemonSet', key.namespace, key.name);
       if (!ds || getObject(ds, ['metadata'])?.deletionTimestamp) return;
       const hash = templateHash(getObject(ds, ['spec', 'template']));
+      ensureControllerRevision(context, ds, hash);
       const pods = client.owned('Pod', ds).filter(isPodActive);
       const stale = pods.filter((pod) => getString(pod, ['metadata', 'labels', REVISION_LABEL]) !== hash);
       for (const pod of stale) client.delete('Pod', pod);
       if (pods.length === stale.length) {
-        const pod = podFromTemplate(ds, `${key.name}-${context.randomSuffix()}`, {
-          [REVISION_LABEL]: hash,
-        });
+        const pod = generatedPod(context, ds, key.name, { [REVISION_LABEL]: hash });
         (pod.spec as JsonObject).nodeName = NODE_NAME;
         client.create('Pod', pod);
       }

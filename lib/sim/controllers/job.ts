@@ -6,7 +6,7 @@ import { conditionsOf, setCondition } from './client.ts';
 import type { ControllerContext } from './context.ts';
 import type { Controller } from './manager.ts';
 import { isPodActive, isPodReady } from './pods.ts';
-import { podFromTemplate } from './replicaset.ts';
+import { generatedPod } from './replicaset.ts';
 
 export function createJobController(context: ControllerContext): Controller {
   const { client } = context;
@@ -29,8 +29,7 @@ export function createJobController(context: ControllerContext): Controller {
       const givenUp = failed > backoffLimit;
       const wanted = givenUp ? 0 : Math.min(parallelism, completions - succeeded) - active.length;
       if (getObject(job, ['spec'])?.suspend !== true) {
-        for (let i = 0; i < wanted; i += 1)
-          client.create('Pod', podFromTemplate(job, `${key.name}-${context.randomSuffix()}`));
+        for (let i = 0; i < wanted; i += 1) client.create('Pod', generatedPod(context, job, key.name));
       }
       const now = context.now();
       const status: JsonObject = {

@@ -8,11 +8,15 @@ import { recordEvent } from './events.ts';
 import type { Controller, ReconcileKey } from './manager.ts';
 import { isPodActive, isPodReady } from './pods.ts';
 
-/** A pod stamped from a template, owned by `owner`. */
+/**
+ * A pod stamped from a template, owned by `owner`. `generateName` is what the real controllers set
+ * for pods whose names they make up (`<owner>-`), which clients such as helm's waiters read.
+ */
 export function podFromTemplate(
   owner: JsonObject,
   name: string,
   extraLabels: Record<string, string> = {},
+  generateName?: string,
 ): JsonObject {
   const template = getObject(owner, ['spec', 'template']) ?? {};
   const templateMetadata = getObject(template, ['metadata']) ?? {};
@@ -21,6 +25,7 @@ export function podFromTemplate(
     kind: 'Pod',
     metadata: {
       name,
+      ...(generateName === undefined ? {} : { generateName }),
       namespace: getString(owner, ['metadata', 'namespace']) ?? '',
       labels: { ...(getObject(templateMetadata, ['labels']) ?? {}), ...extraLabels },
       ...(templateMetadata.annotations ? { annotations: clone(templateMetadata.annotations) } : {}),
@@ -28,6 +33,16 @@ export function podFromTemplate(
     },
     spec: clone(getObject(template, ['spec']) ?? {}),
   };
+}
+
+/** A pod named as the API server names one created with generateName `<owner>-`. */
+export function generatedPod(
+  context: ControllerContext,
+  owner: JsonObject,
+  ownerName: string,
+  extraLabels: Record<string, string> = {},
+): JsonObject {
+  return podFromTemplate(owner, `${ownerName}-${context.randomSuffix()}`, extraLabels, `${ownerName}-`);
 }
 
 export function createReplicaSetController(context: ControllerContext): Controller {
@@ -41,7 +56,7 @@ export function createReplicaSetController(context: ControllerContext): Controll
       let pods = client.owned('Pod', rs).filter(isPodActive);
       if (pods.length < wanted) {
         for (let i = pods.length; i < wanted; i += 1) {
-          const created = client.create('Pod', podFromTemplate(rs, `${key.name}-${context.randomSuffix()}`));
+          const created = client.create('Pod', generatedPod(context, rs, key.name));
           if (created) {
             pods.push(created);
             recordEvent(context, rs, {

@@ -4,6 +4,7 @@ import { type ControllerContext, templateHash } from './context.ts';
 import type { Controller } from './manager.ts';
 import { isPodActive, isPodReady } from './pods.ts';
 import { podFromTemplate } from './replicaset.ts';
+import { ensureControllerRevision } from './revisions.ts';
 
 const REVISION_LABEL = 'controller-revision-hash';
 
@@ -62,7 +63,12 @@ export function createStatefulSetController(context: ControllerContext): Control
       const sts = client.get('StatefulSet', key.namespace, key.name);
       if (!sts || getObject(sts, ['metadata'])?.deletionTimestamp) return;
       const replicas = getNumber(sts, ['spec', 'replicas']) ?? 1;
-      const updateRevision = `${key.name}-${templateHash(getObject(sts, ['spec', 'template']))}`;
+      const updateRevision = ensureControllerRevision(
+        context,
+        sts,
+        templateHash(getObject(sts, ['spec', 'template'])),
+        [getString(sts, ['status', 'currentRevision']) ?? ''],
+      );
       const parallel = getString(sts, ['spec', 'podManagementPolicy']) === 'Parallel';
       const pods = client.owned('Pod', sts).filter(isPodActive);
       const byOrdinal = new Map(

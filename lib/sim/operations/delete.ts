@@ -1,6 +1,8 @@
 /** delete and deletecollection, with the three propagation policies and finalizers. */
 import { type Cluster, timestamp } from '../cluster.ts';
+import { StatusError } from '../errors.ts';
 import { getArray, getObject, getString, isObject, type JsonObject } from '../json.ts';
+import { MESSAGES } from '../messages.ts';
 import type { ResourceType } from '../resources.ts';
 import { getObjectOrThrow, type ListQuery, selectObjects } from './read.ts';
 import { badRequest } from './status-errors.ts';
@@ -12,6 +14,8 @@ export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
 export interface DeleteOptions {
   propagationPolicy?: PropagationPolicy;
   dryRun: boolean;
+  /** The delete happens only if the object still has this uid / resourceVersion (409 otherwise). */
+  preconditions?: { uid?: string; resourceVersion?: string };
 }
 
 export interface DeleteResult {
@@ -100,6 +104,7 @@ export function deleteObject(
   options: DeleteOptions,
 ): DeleteResult {
   const object = getObjectOrThrow(cluster, resource, namespace, name);
+  checkPreconditions(resource, object, options.preconditions);
   const metadata = object.metadata as JsonObject;
   const finalizers = getArray(object, ['metadata', 'finalizers']);
   const pending = resource.kind === 'Namespace' && !resource.custom ? true : finalizers.length > 0;
@@ -150,4 +155,27 @@ export function deleteCollection(
     metadata: {},
     items,
   };
+}
+
+function checkPreconditions(
+  resource: ResourceType,
+  object: JsonObject,
+  preconditions: DeleteOptions['preconditions'],
+): void {
+  const name = getString(object, ['metadata', 'name']) ?? '';
+  for (const [field, label] of [
+    ['uid', 'UID'],
+    ['resourceVersion', 'ResourceVersion'],
+  ] as const) {
+    const wanted = preconditions?.[field];
+    const actual = getString(object, ['metadata', field]) ?? '';
+    if (wanted !== undefined && wanted !== actual) {
+      throw new StatusError({
+        code: 409,
+        reason: 'Conflict',
+        message: MESSAGES.preconditionFailed(resource, name, label, wanted, actual),
+        details: { name, ...(resource.group ? { group: resource.group } : {}), kind: resource.plural },
+      });
+    }
+  }
 }

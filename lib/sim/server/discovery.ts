@@ -9,7 +9,9 @@ import { RESOURCE_VERBS, type ResourceType } from '../resources.ts';
 export const SERVER_VERSION = {
   major: '1',
   minor: '32',
-  gitVersion: 'v1.32.0-quayside-sim',
+  // A plain version, as kind or minikube report: charts' kubeVersion constraints check it whole, and a
+  // vendor suffix (-eks-…) is a pre-release that `>=1.21.0` refuses.
+  gitVersion: 'v1.32.0',
   gitCommit: '0000000000000000000000000000000000000000',
   gitTreeState: 'clean',
   buildDate: '2026-01-01T00:00:00Z',

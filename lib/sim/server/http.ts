@@ -5,7 +5,7 @@ import { isObject, type JsonObject, type JsonValue } from '../json.ts';
 import { MESSAGES } from '../messages.ts';
 import { badRequest } from '../operations/status-errors.ts';
 import type { PatchType, WriteOptions } from '../operations/write.ts';
-import { decodeProtobufObject } from './protobuf.ts';
+import { decodeProtobufDeleteOptions, decodeProtobufObject } from './protobuf.ts';
 
 export const PATCH_TYPES: Record<string, PatchType> = {
   'application/apply-patch+yaml': 'apply',
@@ -38,6 +38,26 @@ export async function readObjectBody(request: IncomingMessage): Promise<JsonObje
       message: MESSAGES.unsupportedBody(type),
     });
   return decoded;
+}
+
+/** A delete's DeleteOptions body: none, JSON, or protobuf as client-go sends it; {} when empty. */
+export async function readDeleteOptions(request: IncomingMessage): Promise<JsonObject> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+  if (type === PROTOBUF) {
+    const decoded = decodeProtobufDeleteOptions(body);
+    if (!decoded)
+      throw new StatusError({
+        code: 415,
+        reason: 'UnsupportedMediaType',
+        message: MESSAGES.unsupportedBody(type),
+      });
+    return decoded;
+  }
+  const raw = body.toString('utf8');
+  return raw.trim() ? parseJsonObject(raw) : {};
 }
 
 export function parseJsonObject(raw: string): JsonObject {

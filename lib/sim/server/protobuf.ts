@@ -145,3 +145,39 @@ export function decodeProtobufObject(body: Buffer): JsonObject | undefined {
   decode(fields, object);
   return object;
 }
+
+/**
+ * A protobuf DeleteOptions body (client-go sends one with every delete it makes when it talks
+ * protobuf, as helm does) in its JSON form, or undefined when the body is not one. Fields of
+ * k8s.io/apimachinery meta/v1 DeleteOptions: 1 gracePeriodSeconds, 2 preconditions (1 uid,
+ * 2 resourceVersion), 3 orphanDependents, 4 propagationPolicy, 5 dryRun.
+ */
+export function decodeProtobufDeleteOptions(body: Buffer): JsonObject | undefined {
+  if (!body.subarray(0, 4).equals(MAGIC)) return undefined;
+  const unknown = readFields(body.subarray(4));
+  const typeMeta = unknown.find((f) => f.number === 1);
+  const raw = unknown.find((f) => f.number === 2);
+  if (!typeMeta || !raw) return undefined;
+  const kind = readFields(bytes(typeMeta)).find((f) => f.number === 2);
+  if (!kind || text(kind) !== 'DeleteOptions') return undefined;
+  const fields = readFields(bytes(raw));
+  const options: JsonObject = { kind: 'DeleteOptions', apiVersion: 'meta.k8s.io/v1' };
+  const grace = fields.find((f) => f.number === 1);
+  if (grace && typeof grace.value === 'bigint')
+    options.gracePeriodSeconds = Number(BigInt.asIntN(64, grace.value));
+  const preconditions = fields.find((f) => f.number === 2);
+  if (preconditions) {
+    const parts = readFields(bytes(preconditions));
+    const found: JsonObject = {};
+    const uid = parts.find((p) => p.number === 1);
+    const resourceVersion = parts.find((p) => p.number === 2);
+    if (uid) found.uid = text(uid);
+    if (resourceVersion) found.resourceVersion = text(resourceVersion);
+    options.preconditions = found;
+  }
+  assign(options, 'orphanDependents', boolean(fields, 3));
+  const policy = fields.find((f) => f.number === 4);
+  if (policy) options.propagationPolicy = text(policy);
+  assign(options, 'dryRun', strings(fields, 5));
+  return options;
+}

@@ -14,8 +14,8 @@ import type { HandlerContext } from './handler.ts';
 import {
   notFoundPath,
   PATCH_TYPES,
-  parseJsonObject,
   readBody,
+  readDeleteOptions,
   readObjectBody,
   send,
   writeOptions,
@@ -88,6 +88,7 @@ export async function serveResource(
       const byField = parseFieldSelector(query.fieldSelector);
       const resourceVersion = url.searchParams.get('resourceVersion');
       const timeout = url.searchParams.get('timeoutSeconds');
+      const sendInitialEvents = watchListRequested(url);
       context.watches.serve(
         {
           resource,
@@ -96,6 +97,7 @@ export async function serveResource(
           ...(timeout ? { timeoutSeconds: Number(timeout) } : {}),
           matches: (object) => byLabel(object) && byField(object),
           ...(wantsTable(request.headers.accept) ? { present: tableRows(context, resource, url) } : {}),
+          sendInitialEvents,
         },
         response,
       );
@@ -142,17 +144,26 @@ export async function serveResource(
     }
     case 'delete':
     case 'deletecollection': {
-      const raw = await readBody(request);
-      const body = raw.trim() ? parseJsonObject(raw) : {};
+      const body = await readDeleteOptions(request);
+      const orphan = body.orphanDependents === true ? 'Orphan' : undefined;
+      const policy = parsePropagationPolicy(
+        url.searchParams.get('propagationPolicy') ?? body.propagationPolicy ?? orphan,
+      );
+      const preconditions = isObject(body.preconditions) ? body.preconditions : undefined;
       const options = {
         dryRun:
           writeOptions(url, request).dryRun || (Array.isArray(body.dryRun) && body.dryRun.includes('All')),
-        ...(() => {
-          const policy = parsePropagationPolicy(
-            url.searchParams.get('propagationPolicy') ?? body.propagationPolicy,
-          );
-          return policy ? { propagationPolicy: policy } : {};
-        })(),
+        ...(policy ? { propagationPolicy: policy } : {}),
+        ...(preconditions
+          ? {
+              preconditions: {
+                ...(typeof preconditions.uid === 'string' ? { uid: preconditions.uid } : {}),
+                ...(typeof preconditions.resourceVersion === 'string'
+                  ? { resourceVersion: preconditions.resourceVersion }
+                  : {}),
+              },
+            }
+          : {}),
       };
       if (info.verb === 'deletecollection') {
         send(response, 200, deleteCollection(cluster, resource, query, options));
@@ -198,4 +209,20 @@ async function serveScale(
   });
   send(response, 200, scale);
   return 200;
+}
+
+/**
+ * Whether a watch asks for its initial events (a watch-list), checked as the API server checks it:
+ * `sendInitialEvents=true` needs `resourceVersionMatch=NotOlderThan` and `allowWatchBookmarks=true`.
+ */
+function watchListRequested(url: URL): boolean {
+  if (url.searchParams.get('sendInitialEvents') !== 'true') return false;
+  const problems: string[] = [];
+  if (url.searchParams.get('resourceVersionMatch') !== 'NotOlderThan')
+    problems.push(MESSAGES.watchListNeedsNotOlderThan);
+  if (url.searchParams.get('allowWatchBookmarks') !== 'true') problems.push(MESSAGES.watchListNeedsBookmarks);
+  if (problems.length > 0) {
+    throw new StatusError({ code: 422, reason: 'Invalid', message: MESSAGES.invalidListOptions(problems) });
+  }
+  return true;
 }

@@ -14,7 +14,15 @@ export interface WatchRequest {
   matches: (object: JsonObject) => boolean;
   /** How each object goes on the wire (a Table row for kubectl); as is by default. */
   present?: (object: JsonObject) => JsonObject;
+  /**
+   * A watch-list (`sendInitialEvents=true`, client-go's reflector and helm 4's status watcher): every
+   * current object as ADDED, then a BOOKMARK marking the end of the initial events, then changes.
+   */
+  sendInitialEvents?: boolean;
 }
+
+/** The annotation of the BOOKMARK that ends a watch-list's initial events. */
+export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
 
 function versionOf(object: JsonObject): number {
   return Number(getString(object, ['metadata', 'resourceVersion']) ?? 0);
@@ -57,7 +65,22 @@ export class WatchHub {
       request.resourceVersion && request.resourceVersion !== '0'
         ? Number(request.resourceVersion)
         : undefined;
-    if (from === undefined) {
+    if (request.sendInitialEvents) {
+      // The state now, which is never older than any version the client names (one node, no lag).
+      for (const object of this.store.list(request.resource, request.namespace))
+        if (request.matches(object)) send('ADDED', object);
+      const { group, version, kind } = request.resource;
+      const bookmark = {
+        apiVersion: group ? `${group}/${version}` : version,
+        kind,
+        metadata: {
+          resourceVersion: this.store.resourceVersion,
+          annotations: { [INITIAL_EVENTS_END]: 'true' },
+        },
+      };
+      if (!response.writableEnded)
+        response.write(`${JSON.stringify({ type: 'BOOKMARK', object: bookmark })}\n`);
+    } else if (from === undefined) {
       for (const object of this.store.list(request.resource, request.namespace))
         if (request.matches(object)) send('ADDED', object);
     } else if (from < this.forgottenUpTo) {

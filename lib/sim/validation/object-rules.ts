@@ -5,6 +5,7 @@ import { MESSAGES } from '../messages.ts';
 import type { ResourceType } from '../resources.ts';
 import { checkAgainstSchema } from './custom-schema.ts';
 import type { FieldError } from './field-errors.ts';
+import { templateMetadataLabels, validateMetadataLabels } from './metadata-rules.ts';
 import { validateName } from './names.ts';
 
 function validateContainers(spec: JsonObject | undefined, field: string): FieldError[] {
@@ -163,6 +164,13 @@ function customTypeErrors(resource: ResourceType, object: JsonObject): FieldErro
 /** Field errors of an object about to be stored (create or update). */
 export function validateObject(resource: ResourceType, object: JsonObject): FieldError[] {
   const name = getString(object, ['metadata', 'name']) ?? '';
-  if (resource.custom) return [...validateName(resource, name), ...customTypeErrors(resource, object)];
-  return [...validateName(resource, name), ...(CREATE_VALIDATORS[resource.kind]?.(object) ?? [])];
+  const metadata = validateMetadataLabels(getObject(object, ['metadata']), 'metadata');
+  if (resource.custom)
+    return [...validateName(resource, name), ...metadata, ...customTypeErrors(resource, object)];
+  return [
+    ...validateName(resource, name),
+    ...metadata,
+    ...templateMetadataLabels(resource.kind, object),
+    ...(CREATE_VALIDATORS[resource.kind]?.(object) ?? []),
+  ];
 }

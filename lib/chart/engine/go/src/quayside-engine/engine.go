@@ -32,7 +32,8 @@ const (
 // sharedFuncs are the functions that close over nothing; built once per process.
 var sharedFuncs = baseFuncMap()
 
-var warnRegex = regexp.MustCompile(warnStartDelim + `(.*)` + warnEndDelim)
+// (?s): a required/fail message may span lines, and Helm 4 still unwraps it then.
+var warnRegex = regexp.MustCompile(warnStartDelim + `((?s).*)` + warnEndDelim)
 
 func warnWrap(warn string) string { return warnStartDelim + warn + warnEndDelim }
 
@@ -170,7 +171,7 @@ func (e engine) render(tpls map[string]renderable) (rendered map[string]string, 
 		vals["Template"] = map[string]interface{}{"Name": name, "BasePath": tpls[name].basePath}
 		var buf strings.Builder
 		if err := t.ExecuteTemplate(&buf, name, vals); err != nil {
-			return nil, &engineError{Kind: "execute", Message: cleanupExecError(name, err).Error(), Template: name}
+			return nil, &engineError{Kind: "execute", Message: execErrorMessage(name, err), Template: name}
 		}
 		rendered[name] = strings.ReplaceAll(buf.String(), "<no value>", "")
 	}
@@ -184,21 +185,6 @@ func cleanupParseError(filename string, err error) error {
 	}
 	location := tokens[1]
 	return fmt.Errorf("parse error at (%s): %s", location, tokens[len(tokens)-1])
-}
-
-func cleanupExecError(filename string, err error) error {
-	var execErr template.ExecError
-	if !errors.As(err, &execErr) {
-		return err
-	}
-	tokens := strings.SplitN(err.Error(), ": ", 3)
-	if len(tokens) != 3 {
-		return fmt.Errorf("execution error in (%s): %s", filename, err)
-	}
-	if parts := warnRegex.FindStringSubmatch(tokens[2]); len(parts) >= 2 {
-		return fmt.Errorf("execution error at (%s): %s", tokens[1], parts[1])
-	}
-	return err
 }
 
 // sortTemplates orders by path depth, deepest first, then by name descending,

@@ -31,16 +31,15 @@ func baseFuncMap() template.FuncMap {
 		"mustToJson":    mustToJSON,
 		"fromJson":      fromJSON,
 		"fromJsonArray": fromJSONArray,
-		// Offline there is no cluster to look up; Helm returns an empty map then too.
-		"lookup": func(string, string, string, string) (map[string]interface{}, error) {
-			return map[string]interface{}{}, nil
-		},
+		// Offline (helm template) a lookup finds nothing; with a cluster the host answers (lookup.go).
+		"lookup": lookupFunc,
 		// Helm disables DNS lookups unless asked; renders must not touch the network.
 		"getHostByName": func(string) string { return "" },
 	}
 	for k, v := range extra {
 		f[k] = v
 	}
+	withHostKeys(f)
 	return f
 }
 

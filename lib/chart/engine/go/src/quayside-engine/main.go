@@ -7,6 +7,7 @@
 package main
 
 import (
+	"encoding/json"
 	"runtime/debug"
 	"syscall/js"
 )
@@ -20,6 +21,16 @@ func main() {
 			return encodeResponse(failure("internal", "quaysideEngineRender takes one JSON argument", ""))
 		}
 		return encodeResponse(handleRequest([]byte(args[0].String())))
+	}))
+	js.Global().Set("quaysideEngineYaml", js.FuncOf(func(this js.Value, args []js.Value) interface{} {
+		if len(args) != 2 {
+			return `{"error":"quaysideEngineYaml takes a mode and a text"}`
+		}
+		reply, err := json.Marshal(readYAML(args[0].String(), args[1].String()))
+		if err != nil {
+			return `{"error":"cannot encode the YAML reply"}`
+		}
+		return string(reply)
 	}))
 	select {}
 }

@@ -60,15 +60,23 @@ type Capabilities struct {
 	HelmVersion BuildInfo
 }
 
-// KubeVersion is .Capabilities.KubeVersion.
+// KubeVersion is .Capabilities.KubeVersion. As in Helm 4, Version is the
+// version as given (v1.29.3-eks-adc7111) and printing it gives the numeric
+// part alone (v1.29.3), which is also what kubeVersion constraints check.
 type KubeVersion struct {
-	Version string `json:"version"`
-	Major   string `json:"major"`
-	Minor   string `json:"minor"`
+	Version    string
+	normalized string
+	Major      string
+	Minor      string
 }
 
 // String lets templates print the version directly.
-func (kv *KubeVersion) String() string { return kv.Version }
+func (kv *KubeVersion) String() string {
+	if kv.normalized != "" {
+		return kv.normalized
+	}
+	return kv.Version
+}
 
 // GitVersion is kept because older charts still call it.
 func (kv *KubeVersion) GitVersion() string { return kv.Version }
@@ -92,6 +100,8 @@ type BuildInfo struct {
 	GitCommit    string `json:"git_commit,omitempty"`
 	GitTreeState string `json:"git_tree_state,omitempty"`
 	GoVersion    string `json:"go_version,omitempty"`
+	// KubeClientVersion has no omitempty in Helm 4 either.
+	KubeClientVersion string `json:"kube_client_version"`
 }
 
 // files is .Files: the chart's non-template files by path.

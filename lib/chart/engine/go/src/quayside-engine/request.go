@@ -27,6 +27,12 @@ type request struct {
 	// VerifyShortcuts runs Helm's own paths beside the engine's shortcuts
 	// and fails on any difference (see verify.go).
 	VerifyShortcuts bool `json:"verifyShortcuts"`
+	// Lookup, when set, lets templates read the cluster through the host (lookup.go).
+	Lookup *lookupInput `json:"lookup"`
+}
+
+type lookupInput struct {
+	Answers []lookupAnswer `json:"answers"`
 }
 
 type templateInput struct {
@@ -55,9 +61,10 @@ type releaseInput struct {
 
 type capsInput struct {
 	KubeVersion struct {
-		Version string `json:"version"`
-		Major   string `json:"major"`
-		Minor   string `json:"minor"`
+		Version    string `json:"version"`
+		Normalized string `json:"normalized"`
+		Major      string `json:"major"`
+		Minor      string `json:"minor"`
 	} `json:"kubeVersion"`
 	APIVersions []string  `json:"apiVersions"`
 	HelmVersion BuildInfo `json:"helmVersion"`
@@ -68,6 +75,8 @@ type response struct {
 	Error *engineError            `json:"error,omitempty"`
 	// Shortcuts counts the shortcuts taken, when the request asked to verify them.
 	Shortcuts *shortcutCounts `json:"shortcuts,omitempty"`
+	// LookupMisses are lookups this render made that the host has not answered yet.
+	LookupMisses []lookupKey `json:"lookupMisses,omitempty"`
 }
 
 type renderedFile struct {
@@ -124,7 +133,16 @@ func handleRequest(raw []byte) response {
 		tpls[t.Name] = renderable{tpl: t.Data, vals: scopes[t.Scope], basePath: req.Scopes[t.Scope].BasePath}
 	}
 	shortcutCheck.enabled, shortcutCheck.mismatch, shortcutCheck.taken = req.VerifyShortcuts, "", shortcutCounts{}
+	if req.Lookup != nil {
+		startLookups(true, req.Lookup.Answers)
+	} else {
+		startLookups(false, nil)
+	}
 	rendered, rerr := engine{strict: req.Strict}.render(tpls)
+	if misses := lookupMisses(); misses != nil {
+		// The host reads what is missing and renders again; nothing of this render counts.
+		return response{Error: rerr, LookupMisses: misses}
+	}
 	if rerr != nil {
 		return response{Error: rerr}
 	}
@@ -161,9 +179,10 @@ func buildScopes(req *request) ([]map[string]interface{}, error) {
 	}
 	caps := &Capabilities{
 		KubeVersion: KubeVersion{
-			Version: req.Capabilities.KubeVersion.Version,
-			Major:   req.Capabilities.KubeVersion.Major,
-			Minor:   req.Capabilities.KubeVersion.Minor,
+			Version:    req.Capabilities.KubeVersion.Version,
+			normalized: req.Capabilities.KubeVersion.Normalized,
+			Major:      req.Capabilities.KubeVersion.Major,
+			Minor:      req.Capabilities.KubeVersion.Minor,
 		},
 		APIVersions: VersionSet(req.Capabilities.APIVersions),
 		HelmVersion: req.Capabilities.HelmVersion,
