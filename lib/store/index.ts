@@ -22,6 +22,7 @@ export {
   TransactionConflictError,
 } from './errors.ts';
 export { FileDriver } from './file.ts';
+export { CLUSTER_PREFIX, CLUSTERS_PK, clusterKey } from './keys.ts';
 export { MemoryDriver } from './memory.ts';
 export { openDriver, STORE_URL_FORMS } from './open.ts';
 export {
