@@ -8,6 +8,8 @@ export {
   type ResolvedEndpoint,
   registryConnections,
 } from './connections.ts';
+export type { EksClientFactory } from './eks/index.ts';
+export { Sha256 } from './eks/sha256.ts';
 export {
   CLUSTER_KINDS,
   type ClusterEntry,
@@ -25,7 +27,8 @@ export {
   ClusterExistsError,
   UnknownClusterError,
 } from './errors.ts';
-export { CLUSTER_MESSAGES, ENTRY_MESSAGES } from './messages.ts';
+export { lazyEksEndpoints } from './lazy-eks.ts';
+export { CLUSTER_MESSAGES, EKS_MESSAGES, ENTRY_MESSAGES } from './messages.ts';
 export { type ClusterRegistry, StoreClusterRegistry } from './registry.ts';
 export {
   SECRET_CACHE_MS,

@@ -42,3 +42,15 @@ export const ENTRY_MESSAGES = {
   emptyFile: 'must name a file',
   kind: (kind: string) => `"${kind}" is not a kind of cluster entry (eks, kubeconfig, context)`,
 } as const;
+
+/** What goes wrong reaching an EKS cluster, said so that whoever reads it knows what to fix. */
+export const EKS_MESSAGES = {
+  assumeRoleFailed: (cluster: string, roleArn: string, code: string) =>
+    `cluster "${cluster}": cannot assume ${roleArn} (${code}); its trust policy must allow the worker's role (and the external id, when the entry has one) to call sts:AssumeRole, and the worker's role must be allowed to assume it`,
+  describeFailed: (cluster: string, eksName: string, region: string, code: string) =>
+    `cluster "${cluster}": DescribeCluster of EKS cluster "${eksName}" in ${region} failed (${code}); check the entry (quayside cluster show ${cluster}) and that the role may call eks:DescribeCluster on it, or pin --endpoint and --ca-data`,
+  notReady: (cluster: string, eksName: string, status: string) =>
+    `cluster "${cluster}": EKS cluster "${eksName}" has no endpoint yet (status ${status})`,
+  noCredentials: (cluster: string, detail: string) =>
+    `cluster "${cluster}": no AWS credentials to sign an EKS token with (${detail})`,
+} as const;

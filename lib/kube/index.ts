@@ -33,6 +33,7 @@ export {
   KubeOwnershipError,
   KubeTlsError,
   KubeTransportError,
+  KubeUnauthorizedError,
   KubeUnavailableError,
   KubeUnknownKindError,
   KubeWaitFailedError,

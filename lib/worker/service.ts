@@ -5,6 +5,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ChangeMessageVisibilityBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   kubeconfigFileFallback,
+  lazyEksEndpoints,
   registryConnections,
   SecretKubeconfigReader,
   StoreClusterRegistry,
@@ -217,6 +218,7 @@ function connectionsFor(
         : undefined;
   return registryConnections({
     registry: new StoreClusterRegistry({ driver: store.driver, clock: systemClock }),
+    eks: lazyEksEndpoints({ clock: systemClock, wrap }),
     secrets,
     // Only where the worker has a kubeconfig file of its own (the local stack); never in Lambda.
     ...(config.kubeconfigFile === undefined ? {} : { contexts: { kubeconfigFile: config.kubeconfigFile } }),
