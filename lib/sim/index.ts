@@ -3,4 +3,4 @@ export { SimError, SimStateSaveError, SimUsageError, StatusError } from './error
 export { stateSavedAgain } from './messages.ts';
 export { createServerCredentials, type ServerCredentials } from './server/tls.ts';
 export { startSimulator } from './simulator.ts';
-export type { FaultSpec, RequestLogEntry, Simulator, SimulatorOptions } from './types.ts';
+export type { EksModeOptions, FaultSpec, RequestLogEntry, Simulator, SimulatorOptions } from './types.ts';
