@@ -157,5 +157,9 @@ export class QuaysideStack extends Stack {
     });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'WorkerFunctionName', { value: this.worker.fn.functionName });
+    new CfnOutput(this, 'WorkerRoleArn', {
+      value: this.worker.fn.role?.roleArn ?? '',
+      description: "Give clusters' access entries (or the roles entries assume) to this role",
+    });
   }
 }
