@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import { FUNCTIONS, SWEEP_EVERY_MINUTES, WORKER_EVENT_SOURCE } from '../lib/bundles/index.ts';
 import { EVENT_SOURCE } from '../lib/events/index.ts';
 import { QuaysideAlarms } from './alarms.ts';
+import { ClusterAccess, type EksClusterAccess } from './cluster-access.ts';
 import { QuaysideFunction } from './function.ts';
 import { acknowledgeFindings } from './nag.ts';
 import { ReleaseTable } from './release-table.ts';
@@ -22,6 +23,14 @@ export interface QuaysideStackProps extends StackProps {
    * deploys to (name or full ARN). Without it the worker can reach no cluster.
    */
   readonly kubeconfigSecret?: string;
+  /**
+   * The EKS clusters of the cluster registry (`quayside cluster add --eks`): the worker may call
+   * `eks:DescribeCluster` on each it reaches with its own role, and `sts:AssumeRole` on each role an
+   * entry names, and on nothing else. `-c eksClusters='[{"clusterArn":"…","roleArn":"…"}]'`.
+   */
+  readonly eksClusters?: readonly EksClusterAccess[];
+  /** Secrets Manager secrets (names or ARNs) of the registry's `kubeconfig` entries, which the worker may read. */
+  readonly clusterSecrets?: readonly string[];
   /** Run the functions in this VPC (for clusters with private API endpoints). */
   readonly vpc?: IVpc;
   readonly vpcSubnets?: SubnetSelection;
@@ -107,6 +116,11 @@ export class QuaysideStack extends Stack {
     this.releases.grantStore(this.worker.fn);
     this.bus.grantPutEventsTo(this.worker.fn);
     this.kubeconfigSecret?.grantRead(this.worker.fn);
+    new ClusterAccess(this, 'ClusterAccess', {
+      worker: this.worker.fn,
+      ...(props.eksClusters === undefined ? {} : { eksClusters: props.eksClusters }),
+      ...(props.clusterSecrets === undefined ? {} : { kubeconfigSecrets: props.clusterSecrets }),
+    });
 
     this.sweeper = new QuaysideFunction(this, 'Sweeper', {
       name: 'sweeper',
@@ -143,5 +157,9 @@ export class QuaysideStack extends Stack {
     });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'WorkerFunctionName', { value: this.worker.fn.functionName });
+    new CfnOutput(this, 'WorkerRoleArn', {
+      value: this.worker.fn.role?.roleArn ?? '',
+      description: "Give clusters' access entries (or the roles entries assume) to this role",
+    });
   }
 }

@@ -22,6 +22,7 @@ Other commands:
   sim         run the Kubernetes API simulator and write a kubeconfig for kubectl
   start       run the whole service on this machine (queue, store, cluster, worker)
   dlq         list the requests the worker gave up on, or send them back (list, redrive)
+  cluster     the clusters the service deploys to (add, list, show, remove)
   version     print the quayside version
 
 Releases are kept in --store (default $QUAYSIDE_STORE, else file://$HOME/.quayside/store);
@@ -89,6 +90,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return (await import('./start.ts')).runStartCommand(argv.slice(1));
     case 'dlq':
       return (await import('./dlq.ts')).runDlqCommand(argv.slice(1));
+    case 'cluster':
+      return (await import('./cluster.ts')).runClusterCommand(argv.slice(1));
   }
   const spec = await releaseCommand(command);
   if (spec) return (await import('./command.ts')).runCommand(spec, argv.slice(1));

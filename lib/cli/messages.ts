@@ -51,3 +51,21 @@ export const HINTS = {
   retry: 'another operation holds the release; try again when it has finished',
   debug: 'run again with --debug for details',
 } as const;
+
+/** What `quayside cluster` says. */
+export const CLUSTER_COMMAND = {
+  verb: 'say add, list, show or remove',
+  needsName: (verb: string) => `cluster ${verb} needs the cluster's NAME`,
+  extraArgs: (extra: readonly string[]) => `unexpected arguments: ${extra.join(' ')}`,
+  badOutput: (value: string) => `invalid argument "${value}" for "-o, --output"`,
+  oneKind: 'say how to reach the cluster with one of --eks, --kubeconfig-secret or --context',
+  notForKind: (kind: string) => `does not apply to a ${kind} entry`,
+  needsRegion: 'an EKS cluster needs its --region',
+  unreadableCa: (file: string, code: string) => `cannot read ${file}${code ? ` (${code})` : ''}`,
+  added: (name: string, target: string) => `cluster "${name}" registered: ${target}`,
+  removed: (name: string) => `cluster "${name}" removed from the registry`,
+  notFound: (name: string) => `cluster "${name}" is not registered (see: quayside cluster list)`,
+  none: 'no cluster is registered; add one with: quayside cluster add NAME --eks CLUSTER --region REGION',
+  hasReleases: (name: string, example: string) =>
+    `cluster "${name}" still has releases in the store (${example}, maybe more): requests for them would be rejected once it is removed; uninstall them first, or pass --force`,
+} as const;

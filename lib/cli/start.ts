@@ -7,7 +7,7 @@ import { startLocalStack } from '../local/index.ts';
 
 const HELP = `Run the whole quayside service on this machine.
 
-Usage: quayside start [--ephemeral] [--data-dir DIR] [--kubeconfig FILE] [--chart-root DIR]... [--demo]
+Usage: quayside start [--ephemeral] [--data-dir DIR] [--kubeconfig FILE | --clusters N] [--chart-root DIR]... [--demo]
 
   --ephemeral        keep nothing after stopping (the default keeps data in .quayside/)
   --data-dir DIR     where to keep data (default .quayside)
@@ -15,7 +15,12 @@ Usage: quayside start [--ephemeral] [--data-dir DIR] [--kubeconfig FILE] [--char
                      ($KUBECONFIG does the same)
   --chart-root DIR   a folder requests may name charts in by chart.path (repeatable; default: this folder).
                      The CLI sends local charts inline, so this is only for requests written by hand
-  --demo             play the blog story through the queue, print its history and exit (implies --ephemeral)
+  --clusters N       run N simulated EKS clusters (sim-1 … sim-N, 2-9) instead of one simulator: each
+                     authenticates EKS tokens, is registered in the store as an eks entry, and the worker
+                     reaches it through a loopback STS and EKS, sim-2 and up through an assumed role of
+                     another account
+  --demo             play the blog story through the queue, print its history and exit (implies --ephemeral);
+                     with --clusters, then install one release on sim-2 and sim-3 and list each cluster
 
 It runs the service as it is deployed: the request FIFO queue and its dead-letter queue (a durable
 SQS-API server), DynamoDB Local (the file store without Java), an EventBridge endpoint that prints
@@ -38,9 +43,18 @@ export async function runStartCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const demo = flags.demo ?? false;
+  const clusters = flags.clusters === undefined ? 1 : Number(flags.clusters);
+  if (!Number.isInteger(clusters) || clusters < 1 || clusters > 9) {
+    process.stderr.write(`Error: --clusters must be a whole number from 1 to 9, not "${flags.clusters}"\n`);
+    return 2;
+  }
+  if (clusters > 1 && flags.kubeconfig !== undefined) {
+    process.stderr.write('Error: --clusters runs simulated clusters; it does not go with --kubeconfig\n');
+    return 2;
+  }
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const events = new StreamPublisher({ stream: process.stdout, format: 'human' });
-  const kubeconfig = flags.kubeconfig ?? process.env.KUBECONFIG;
+  const kubeconfig = clusters > 1 ? undefined : (flags.kubeconfig ?? process.env.KUBECONFIG);
   const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
   let stack: Awaited<ReturnType<typeof startLocalStack>>;
   try {
@@ -52,6 +66,7 @@ export async function runStartCommand(argv: string[]): Promise<number> {
       events: { publish: (list: readonly StatusEvent[]) => events.publish(list) },
       log: (line) => process.stderr.write(`${line}\n`),
       ...(demo ? { rolloutStepMs: 300 } : {}),
+      ...(clusters > 1 ? { clusters } : {}),
       ...(flags['chart-root'] === undefined
         ? {}
         : { chartRoots: flags['chart-root'].map((root) => resolve(root)) }),
@@ -74,6 +89,11 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   say(`  DLQ      ${stack.deadLetterQueueUrl}`);
   say(`  store    ${stack.storeDescription}`);
   say(`  cluster  ${stack.clusterDescription}`);
+  for (const cluster of stack.clusters) {
+    say(
+      `           ${cluster.name} at ${cluster.simulator.url}${cluster.roleArn ? ` (through ${cluster.roleArn})` : ''}`,
+    );
+  }
   say(`  events   ${stack.eventBridgeEndpoint}, printed below as they happen`);
   say(`  logs     ${stack.logDir}\n`);
   say('From another terminal:');
@@ -120,6 +140,7 @@ function parse(argv: string[]) {
       kubeconfig: { type: 'string' },
       demo: { type: 'boolean' },
       'chart-root': { type: 'string', multiple: true },
+      clusters: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,

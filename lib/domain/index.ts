@@ -19,6 +19,7 @@ export {
 export { HELM_INSTALL_ORDER } from './kinds.ts';
 export {
   CLUSTER_MAX,
+  findClusterNameProblems,
   findReleaseIdProblems,
   formatReleaseId,
   NAMESPACE_MAX,

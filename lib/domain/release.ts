@@ -41,16 +41,22 @@ export function findReleaseIdProblems(
     ...checkLabel(`${prefix}.name`, id.name, RELEASE_NAME_MAX, 'release name'),
     ...checkLabel(`${prefix}.namespace`, id.namespace, NAMESPACE_MAX, 'namespace'),
   ];
-  const cluster = id.cluster;
-  if (typeof cluster !== 'string' || cluster.length === 0) {
-    problems.push({ field: `${prefix}.cluster`, message: 'cluster is required' });
-  } else if (cluster.length > CLUSTER_MAX || !CLUSTER_NAME.test(cluster)) {
-    problems.push({
-      field: `${prefix}.cluster`,
-      message: `cluster "${cluster}" must be 1-${CLUSTER_MAX} letters, digits or . _ : @ -, starting and ending with a letter or digit`,
-    });
-  }
+  problems.push(...findClusterNameProblems(id.cluster, `${prefix}.cluster`));
   return problems;
+}
+
+/** Problems with a cluster name (as releases and the cluster registry use it), empty when it is valid. */
+export function findClusterNameProblems(cluster: unknown, field: string): FieldProblem[] {
+  if (typeof cluster !== 'string' || cluster.length === 0) return [{ field, message: 'cluster is required' }];
+  if (cluster.length > CLUSTER_MAX || !CLUSTER_NAME.test(cluster)) {
+    return [
+      {
+        field,
+        message: `cluster "${cluster}" must be 1-${CLUSTER_MAX} letters, digits or . _ : @ -, starting and ending with a letter or digit`,
+      },
+    ];
+  }
+  return [];
 }
 
 /**

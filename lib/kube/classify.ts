@@ -9,6 +9,7 @@ import {
   KubeNotFoundError,
   KubeTlsError,
   KubeTransportError,
+  KubeUnauthorizedError,
   KubeUnavailableError,
   type StatusCause,
 } from './errors.ts';
@@ -64,11 +65,22 @@ function immutableFieldsOf(status: StatusBody, causes: readonly StatusCause[]): 
   return fields;
 }
 
+/** What a connection knows about a request, so refusals can say who refused what. */
+export interface RequestContext {
+  readonly cluster: string;
+  /** The Kubernetes verb: get, list, create, update, patch, delete, deletecollection. */
+  readonly verb: string;
+}
+
 /**
  * Turns a non-2xx answer into a typed error. `ref` is the object the request was about;
  * a 404 whose details name a namespace other than the object itself means the namespace is missing.
  */
-export function classifyResponse(ref: ObjectRef, response: ErrorResponse): KubeApiError {
+export function classifyResponse(
+  ref: ObjectRef,
+  response: ErrorResponse,
+  context?: RequestContext,
+): KubeApiError {
   const status = asStatus(response.body);
   const rawCauses = status.details?.causes ?? [];
   // Field errors quote values, which may be secrets: hidden before any text is built from them.
@@ -95,7 +107,22 @@ export function classifyResponse(ref: ObjectRef, response: ErrorResponse): KubeA
     const named = causes.map((c) => `${c.field ?? ''}: ${c.message ?? ''}`).join('; ');
     return new KubeInvalidError(MESSAGES.invalid(refText, named || detail), base);
   }
-  if (code === 403) return new KubeForbiddenError(MESSAGES.forbidden(refText, detail), base);
+  if (code === 403) {
+    if (context === undefined) return new KubeForbiddenError(MESSAGES.forbidden(refText, detail), base);
+    const { kind, group } = (status.details ?? {}) as { kind?: string; group?: string };
+    const resource = kind ? (group ? `${kind}.${group}` : kind) : ref.kind;
+    const message = MESSAGES.forbiddenIn({
+      cluster: context.cluster,
+      verb: context.verb,
+      resource,
+      ...(ref.namespace ? { namespace: ref.namespace } : {}),
+      detail,
+    });
+    return new KubeForbiddenError(message, base);
+  }
+  if (code === 401 && context !== undefined) {
+    return new KubeUnauthorizedError(MESSAGES.unauthorized(context.cluster, detail), base);
+  }
   if (code === 404) {
     const missing = status.details;
     if (missing?.kind === 'namespaces' && ref.kind !== 'Namespace' && missing.name) {

@@ -88,6 +88,23 @@ function parseBody(text: string): unknown {
   }
 }
 
+/** The Kubernetes verb of a request, as the API server's authorizer sees it. */
+function verbOf(req: KubeRequest): string {
+  const named = req.ref.name !== '' && req.path.split('/').includes(req.ref.name);
+  switch (req.method) {
+    case 'GET':
+      return named ? 'get' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return named ? 'delete' : 'deletecollection';
+  }
+}
+
 /**
  * A connection that speaks HTTPS to one API server. Credentials are asked for per
  * request, so that expiring tokens are renewed; a 401 makes the source fetch them
@@ -178,7 +195,11 @@ export function connectionFromEndpoint(endpoint: ClusterEndpoint): KubeConnectio
     gate.leave(response.status === 429 ? 'throttled' : 'done');
     const body = parseBody(response.text);
     if (response.status < 200 || response.status > 299) {
-      throw classifyResponse(req.ref, { status: response.status, body, headers: response.headers });
+      throw classifyResponse(
+        req.ref,
+        { status: response.status, body, headers: response.headers },
+        { cluster, verb: verbOf(req) },
+      );
     }
     return { status: response.status, body };
   }

@@ -100,7 +100,14 @@ export class KubeImmutableFieldError extends KubeInvalidError {
   }
 }
 
+/**
+ * 403: the identity is known but may not do this (RBAC, an EKS access policy). Not retried: the
+ * message names the cluster, verb, resource and namespace when the connection knows them.
+ */
 export class KubeForbiddenError extends KubeApiError {}
+
+/** 401 even with freshly made credentials: the cluster does not accept who quayside is there. Not retried. */
+export class KubeUnauthorizedError extends KubeApiError {}
 
 export class KubeNotFoundError extends KubeApiError {}
 

@@ -41,6 +41,7 @@ export {
   KubeOwnershipError,
   KubeTlsError,
   KubeTransportError,
+  KubeUnauthorizedError,
   KubeUnavailableError,
   KubeUnknownKindError,
   KubeWaitFailedError,

@@ -6,6 +6,16 @@ export const MESSAGES = {
     `${ref}: field ${fields.join(', ')} is immutable; re-run with force to delete and recreate this object`,
   invalid: (ref: string, detail: string) => `${ref}: invalid: ${detail}`,
   forbidden: (ref: string, detail: string) => `${ref}: forbidden: ${detail}`,
+  forbiddenIn: (input: {
+    cluster: string;
+    verb: string;
+    resource: string;
+    namespace?: string;
+    detail: string;
+  }) =>
+    `cluster "${input.cluster}" forbids ${input.verb} on ${input.resource} ${input.namespace ? `in namespace "${input.namespace}"` : 'at cluster scope'} (${input.detail}); the identity quayside uses there needs RBAC (a Role and RoleBinding) or an EKS access policy that allows it`,
+  unauthorized: (cluster: string, detail: string) =>
+    `cluster "${cluster}" does not accept quayside's credentials, even freshly made (401: ${detail}); on EKS the worker's role (or the role the cluster entry names) needs an access entry on the cluster, elsewhere check the kubeconfig's token or certificate`,
   notFound: (ref: string) => `${ref}: not found`,
   missingNamespace: (ref: string, namespace: string) => `${ref}: namespace "${namespace}" does not exist`,
   unknownKind: (apiVersion: string, kind: string) =>

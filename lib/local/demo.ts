@@ -8,6 +8,7 @@ import type { ReleaseId, RevisionMeta } from '../domain/index.ts';
 import { formatReleaseId } from '../domain/index.ts';
 import { readHistory } from '../engine/index.ts';
 import { systemClock } from '../kube/index.ts';
+import { clusterSteps, printClusterLists } from './demo-clusters.ts';
 import { LOCAL_CREDENTIALS, type LocalStack } from './stack.ts';
 
 /** What the demo needs from the running stack: where to send, and where to print. */
@@ -103,6 +104,9 @@ export async function playDemo(ctx: DemoContext): Promise<boolean> {
       expect: { status: 'deployed', description: /^Rollback to 1$/ },
     },
   ];
+  // With several clusters, one more release on two of the others (lib/local/demo-clusters.ts).
+  const elsewhere = clusterSteps(ctx.stack, bootcampChart, timeout.timeout);
+  steps.push(...elsewhere);
   let ok = true;
   try {
     for (const [index, step] of steps.entries()) {
@@ -162,6 +166,11 @@ export async function playDemo(ctx: DemoContext): Promise<boolean> {
     const statuses = async (id: ReleaseId) => (await historyOf(id)).map((r) => r.status).join();
     ok &&= (await statuses(blog)) === 'superseded,superseded,deployed';
     ok &&= (await statuses(bootcamp)) === 'superseded,superseded,failed,deployed';
+    if (elsewhere.length > 0) {
+      const expected = new Map<string, string[]>([[ctx.stack.cluster, [blog.name, bootcamp.name]]]);
+      for (const step of elsewhere) expected.set(step.release.cluster, [step.release.name]);
+      ok &&= await printClusterLists(ctx.stack, expected, ctx.print);
+    }
     return ok;
   } finally {
     sqs.destroy();

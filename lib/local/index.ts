@@ -1,3 +1,4 @@
+export { type LocalCluster, type LocalEksClusters, startLocalEksClusters } from './clusters.ts';
 export { type BusEvent, type PutEventsStub, startPutEventsStub } from './event-bus.ts';
 export { type EventSource, type SqsEventRecord, startEventSource, toSqsEventRecord } from './event-source.ts';
 export { type InvokeResult, type LocalFunction, startLocalFunction } from './lambda-runtime.ts';

@@ -9,6 +9,8 @@ export const LOCAL_MESSAGES = {
       .map((b) => `${b.name} ${(b.bytes / 1024 / 1024).toFixed(2)} MB ${b.built ? 'built' : 'unchanged'}`)
       .join(', ')}`,
   noDynamo: (detail: string) => `DynamoDB Local could not start (${detail}); using the file store instead.`,
+  eksClusters: (names: readonly string[], sts: string, eks: string) =>
+    `${names.length} simulated EKS clusters (${names.join(', ')}), registered in the store and reached with EKS tokens; STS ${sts}, EKS ${eks}`,
   clusterUnreachable: (context: string, file: string, detail: string) =>
     `the cluster of context "${context}" in ${file} does not answer: ${detail}`,
   queueError: (error: unknown) =>

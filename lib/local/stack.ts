@@ -24,6 +24,7 @@ import {
   StoreConfigError,
   startDynamoDbLocal,
 } from '../store/index.ts';
+import { type LocalCluster, startLocalEksClusters } from './clusters.ts';
 import { type BusEvent, startPutEventsStub } from './event-bus.ts';
 import { type EventSource, type SqsEventRecord, startEventSource } from './event-source.ts';
 import { type InvokeResult, type LocalFunction, startLocalFunction } from './lambda-runtime.ts';
@@ -58,6 +59,11 @@ export interface LocalStackOptions {
   readonly sweepEveryMs?: number;
   /** Folders a request's `chart.path` may name; default: the current folder. */
   readonly chartRoots?: readonly string[];
+  /**
+   * Simulated EKS clusters to run instead of the one simulator (2 or more): sim-1…sim-N in EKS mode,
+   * registered as `eks` entries and reached with EKS tokens through loopback STS and EKS.
+   */
+  readonly clusters?: number;
 }
 
 export interface LocalStack {
@@ -74,8 +80,10 @@ export interface LocalStack {
   readonly bundles: readonly BundleInfo[];
   /** The worker, as Lambda runs it (for chaos tests: its environments' pids). */
   readonly worker: LocalFunction;
-  /** The simulator, when the stack runs one (chaos tests inject API faults into it). */
+  /** The simulator, when the stack runs one (chaos tests inject API faults into it); the first of several. */
   readonly simulator: Simulator | undefined;
+  /** With `clusters`: each simulated EKS cluster, by its registered name. */
+  readonly clusters: readonly LocalCluster[];
   /** DynamoDB Local's process id, when the stack runs it (chaos tests kill it; the stack restarts it). */
   dynamoPid(): number | undefined;
   readonly logDir: string;
@@ -104,7 +112,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const bundles = await buildFunctionBundles(options.projectRoot);
     options.log(LOCAL_MESSAGES.bundles(bundles));
     const store = await openLocalStore(options, dataDir, stops);
-    const cluster = await openLocalCluster(options, dataDir, stops);
+    const cluster =
+      (options.clusters ?? 1) > 1
+        ? await openLocalEksClusters(options, dataDir, store.store, stops)
+        : await openLocalCluster(options, dataDir, stops);
     const queues = await openQueues(options, dataDir, stops);
     const bus = await startPutEventsStub(undefined, (event) => void printEvent(options, event));
     stops.push(() => bus.close());
@@ -113,7 +124,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...store.environment,
       QUAYSIDE_EVENT_BUS: LOCAL_EVENT_BUS,
       QUAYSIDE_QUEUE_URL: queues.queueUrl,
-      QUAYSIDE_KUBECONFIG: cluster.kubeconfigPath,
+      ...cluster.environment,
       QUAYSIDE_CHART_ROOTS: (options.chartRoots ?? [process.cwd()]).join(delimiter),
       QUAYSIDE_FUNCTION_TIMEOUT_SECONDS: String(FUNCTIONS.worker.timeoutSeconds),
       ...(process.env.QUAYSIDE_KEEP_HELM_RECORDS === '1' ? { QUAYSIDE_KEEP_HELM_RECORDS: '1' } : {}),
@@ -173,6 +184,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       bundles,
       worker,
       simulator: cluster.simulator,
+      clusters: cluster.clusters,
       dynamoPid: store.dynamoPid,
       logDir,
       stop: () => stopAll(stops, options.ephemeral ? dataDir : undefined),
@@ -310,6 +322,9 @@ async function openLocalCluster(options: LocalStackOptions, dataDir: string, sto
       kubeconfigPath,
       context,
       description: `the cluster of context "${context}" in ${kubeconfigPath}`,
+      simulator: undefined,
+      clusters: [],
+      environment: { QUAYSIDE_KUBECONFIG: kubeconfigPath } as Record<string, string>,
     };
   }
   const kubeconfigPath = join(dataDir, 'kubeconfig');
@@ -323,7 +338,35 @@ async function openLocalCluster(options: LocalStackOptions, dataDir: string, sto
     kubeconfigPath,
     context: 'quayside-sim',
     simulator: sim,
+    clusters: [],
     description: `the Kubernetes simulator at ${sim.url}`,
+    environment: { QUAYSIDE_KUBECONFIG: kubeconfigPath } as Record<string, string>,
+  };
+}
+
+/** Several simulated EKS clusters (lib/local/clusters.ts), registered in the stack's store. */
+async function openLocalEksClusters(
+  options: LocalStackOptions,
+  dataDir: string,
+  store: ReleaseStore,
+  stops: Stops,
+) {
+  const eks = await startLocalEksClusters({
+    count: options.clusters ?? 2,
+    dataDir,
+    ephemeral: options.ephemeral,
+    store,
+    ...(options.rolloutStepMs === undefined ? {} : { rolloutStepMs: options.rolloutStepMs }),
+  });
+  stops.push(() => eks.stop());
+  const names = eks.clusters.map((c) => c.name);
+  return {
+    kubeconfigPath: eks.kubeconfigPath,
+    context: names[0] as string,
+    simulator: eks.clusters[0]?.simulator,
+    clusters: eks.clusters,
+    description: LOCAL_MESSAGES.eksClusters(names, eks.stsEndpoint, eks.eksEndpoint),
+    environment: eks.environment,
   };
 }
 

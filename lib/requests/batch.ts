@@ -85,7 +85,8 @@ const MAX_RETRY_DELAY_SECONDS = 12 * 3600;
  * Parses and runs a batch of queue messages, returning one outcome per message in input order:
  * - invalid input: one `Request Rejected` event, `rejected` (never retried, engine not called);
  * - a retryable QuaysideError (a lease held by a live operation, throttling, a transient
- *   cluster fault): `retry`;
+ *   cluster fault): `retry`; one not waiting on a live lease gives up on the last receive
+ *   (`maxReceives`) with one event naming the cause, `dead-letter`;
  * - any other QuaysideError (ValidationError, ReleaseNotFoundError, …): one event, `rejected`;
  * - any other error, a bug: `retry` until `maxReceives`, then one event and `rejected`.
  * Messages of one group run one after another in order, and once one is to be retried the
@@ -188,6 +189,17 @@ async function handleMessage({ message, parsed, heldBack, deps }: HandleInput): 
           deps.onWaiting?.(request, error.message);
           await deps.sleep(waitMs);
           continue;
+        }
+        // Waiting on nobody (a cluster that does not answer, throttling that does not end): not
+        // forever. On the last receive the queue allows, one event names the cause, and the message
+        // goes to the dead-letter queue to be redriven once the cause is gone.
+        const maxReceives = deps.maxReceives ?? DEFAULT_MAX_RECEIVES;
+        if (error.busyUntil === undefined && message.receiveCount >= maxReceives) {
+          return reject(
+            { ...identity, error },
+            outcomeReasons.gaveUpRetrying(message.receiveCount, error.message),
+            'dead-letter',
+          );
         }
         return later(error.message, queueDelaySeconds(error, message.receiveCount, deps.clock.now()));
       }

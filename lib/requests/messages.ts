@@ -54,6 +54,8 @@ export const outcomeReasons = {
     `unexpected ${type} (receive ${receiveCount} of ${maxReceives})`,
   gaveUp: (type: string, receiveCount: number) =>
     `unexpected ${type} on receive ${receiveCount}; giving up so that it does not retry forever: the request stays in the dead-letter queue (quayside dlq list, quayside dlq redrive)`,
+  gaveUpRetrying: (receiveCount: number, cause: string) =>
+    `still failing on receive ${receiveCount} (${cause}); giving up so that it does not retry forever: the request stays in the dead-letter queue (quayside dlq list, quayside dlq redrive)`,
   timeoutTooLong: (maxMs: number) =>
     `is longer than this worker can give one action (${formatDuration(maxMs)}, its function timeout less a margin); ask for less`,
   rejectionNotPublished: (type: string) => `the rejection could not be published (${type}); retrying`,

@@ -21,6 +21,7 @@ import { FaultInjector } from './faults.ts';
 import { getString } from './json.ts';
 import { stateSavedAgain } from './messages.ts';
 import { seedCluster } from './seed.ts';
+import { createAuthenticator } from './server/auth.ts';
 import { handleRequest } from './server/handler.ts';
 import { buildKubeconfig } from './server/kubeconfig.ts';
 import { createServerCredentials } from './server/tls.ts';
@@ -50,6 +51,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   } else seedCluster(cluster);
 
   const token = randomBytes(24).toString('hex');
+  const authFailures: string[] = [];
+  const auth = createAuthenticator({
+    token,
+    ...(options.eks === undefined ? {} : { eks: options.eks }),
+    // Token ages are checked against the wall clock, as STS and EKS check them, whatever the cluster's clock says.
+    now: () => Date.now(),
+    onRefused: (reason) => authFailures.push(reason),
+  });
   // Clients check certificates against their own wall clock, not the cluster's injected one.
   const credentials = await createServerCredentials(new Date());
   const faults = new FaultInjector();
@@ -92,7 +101,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let address = '';
   const server = createServer({ cert: credentials.certPem, key: credentials.keyPem }, (request, response) => {
     void handleRequest(
-      { cluster, token, faults, requests, watches, serverAddress: () => address },
+      { cluster, auth, faults, requests, watches, serverAddress: () => address },
       request,
       response,
     );
@@ -113,6 +122,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     token,
     caPem: credentials.caPem,
     requests,
+    authFailures,
     injectFaults: (spec) => faults.set(spec),
     clearFaults: () => faults.clear(),
     async reset() {

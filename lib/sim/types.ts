@@ -20,6 +20,24 @@ export interface SimulatorOptions {
   clock?: () => Date;
   /** UID generator; default: random UUIDs. */
   newUid?: () => string;
+  /** Authenticate as an EKS cluster does (EKS tokens, access per identity), besides the simulator's own token. */
+  eks?: EksModeOptions;
+}
+
+/** EKS mode: which tokens the simulator accepts, and what each identity may do. */
+export interface EksModeOptions {
+  /** The cluster's name: the `x-k8s-aws-id` a token must have signed. */
+  clusterName: string;
+  /** Hosts (`host` or `host:port`) a token's presigned URL may name: STS's, or a loopback stub's. */
+  stsHosts: readonly string[];
+  /** The CA (PEM) to trust when replaying a token to STS (a loopback stub's); the system's otherwise. */
+  stsCa?: string;
+  /**
+   * Access entries, by IAM principal ARN (a role as `arn:aws:iam::A:role/R`): everything, or
+   * namespaced objects in the listed namespaces only (an access policy scoped to namespaces).
+   * An identity STS vouches for but without an entry gets 401, as on EKS.
+   */
+  access: Readonly<Record<string, 'cluster' | { readonly namespaces: readonly string[] }>>;
 }
 
 export interface FaultSpec {
@@ -49,6 +67,8 @@ export interface Simulator {
   caPem: string;
   /** Every API request, for counting calls. */
   requests: RequestLogEntry[];
+  /** Why each refused EKS token was refused, as the API server logs it (EKS mode). */
+  authFailures: string[];
   injectFaults(spec: FaultSpec): void;
   clearFaults(): void;
   /** Back to a fresh cluster (default namespaces only). */

@@ -24,6 +24,7 @@ export {
 } from './errors.ts';
 export { FileDriver } from './file.ts';
 export type { ImportInput, ImportResult } from './import.ts';
+export { CLUSTER_PREFIX, CLUSTERS_PK, clusterKey } from './keys.ts';
 export { MemoryDriver } from './memory.ts';
 export { openDriver, STORE_URL_FORMS } from './open.ts';
 export {

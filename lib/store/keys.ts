@@ -47,3 +47,11 @@ export const failedAttentionSk = (id: ReleaseId): string =>
 export const pendingAttentionSk = (id: ReleaseId, leaseExpiresAt: number): string =>
   `${PENDING_PREFIX}${timeKey(leaseExpiresAt)}#${id.cluster}#${id.namespace}#${id.name}`;
 export const timeKey = (ms: number): string => String(Math.max(0, Math.floor(ms))).padStart(TIME_DIGITS, '0');
+
+/**
+ * The cluster registry (lib/clusters): one partition holding an item per registered cluster, so
+ * listing them is one Query and none of them touches a release's partition.
+ */
+export const CLUSTERS_PK = 'CLUSTERS';
+export const CLUSTER_PREFIX = 'CLUSTER#';
+export const clusterKey = (name: string): Key => ({ pk: CLUSTERS_PK, sk: `${CLUSTER_PREFIX}${name}` });

@@ -3,11 +3,18 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ChangeMessageVisibilityBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { secretKubeconfigConnections } from '../clusters/index.ts';
+import {
+  kubeconfigFileFallback,
+  lazyEksEndpoints,
+  registryConnections,
+  SecretKubeconfigReader,
+  StoreClusterRegistry,
+  secretKubeconfigConnections,
+} from '../clusters/index.ts';
 import { ValidationError } from '../domain/index.ts';
 import { ReleaseEngine } from '../engine/index.ts';
 import { EventBridgePublisher, type StatusEvent } from '../events/index.ts';
-import { type ConnectionProvider, kubeconfigConnectionProvider, systemClock } from '../kube/index.ts';
+import { type ConnectionProvider, systemClock } from '../kube/index.ts';
 import { type DeployRequest, QUEUE_SETTINGS } from '../requests/index.ts';
 import { DynamoDbDriver, openDriver, ReleaseStore } from '../store/index.ts';
 import { createExecutor } from './execute.ts';
@@ -26,9 +33,15 @@ export interface WorkerConfig {
   readonly eventBus: string;
   /** QUAYSIDE_QUEUE_URL: the request queue (to set when a returned message comes back). */
   readonly queueUrl: string;
-  /** QUAYSIDE_KUBECONFIG_SECRET: a Secrets Manager secret holding a kubeconfig; its contexts are the clusters. */
+  /**
+   * QUAYSIDE_KUBECONFIG_SECRET: a Secrets Manager secret holding a kubeconfig whose contexts are
+   * clusters too: the fallback for names the cluster registry does not have.
+   */
   readonly kubeconfigSecret?: string;
-  /** QUAYSIDE_KUBECONFIG: a kubeconfig file (the local stack). */
+  /**
+   * QUAYSIDE_KUBECONFIG: a kubeconfig file (the local stack): its contexts are the fallback for names
+   * the registry does not have, and registered `context` entries are read from it.
+   */
   readonly kubeconfigFile?: string;
   /**
    * QUAYSIDE_CHART_ROOTS: folders (separated as in PATH) that `chart.path` may name — the local stack
@@ -82,13 +95,6 @@ export function readWorkerConfig(env: Readonly<Record<string, string | undefined
     groupConcurrency: count('QUAYSIDE_GROUP_CONCURRENCY', 10),
     keepHelmRecords: env.QUAYSIDE_KEEP_HELM_RECORDS === '1',
   };
-  if (config.kubeconfigSecret === undefined && config.kubeconfigFile === undefined) {
-    problems.push({
-      field: 'QUAYSIDE_KUBECONFIG_SECRET',
-      message:
-        'is required (or QUAYSIDE_KUBECONFIG, a kubeconfig file): the worker has no way to reach a cluster',
-    });
-  }
   if (problems.length > 0) throw new WorkerConfigError(problems);
   return config;
 }
@@ -151,7 +157,7 @@ export async function createWorker(config: WorkerConfig, hooks: WorkerHooks = {}
   };
   const engine = new ReleaseEngine({
     store,
-    connections: connectionsFor(config, wrap),
+    connections: connectionsFor(config, store, wrap),
     clock,
     // QUAYSIDE_KEEP_HELM_RECORDS=1: write helm's own release records for every release (see docs/chart.md).
     keepHelmRecords: config.keepHelmRecords,
@@ -196,14 +202,36 @@ export async function createWorker(config: WorkerConfig, hooks: WorkerHooks = {}
   };
 }
 
-function connectionsFor(config: WorkerConfig, wrap: <T>(client: T) => T): ConnectionProvider {
-  if (config.kubeconfigFile !== undefined) {
-    return kubeconfigConnectionProvider({ file: config.kubeconfigFile, allowExec: false });
-  }
-  return secretKubeconfigConnections({
-    client: wrap(new SecretsManagerClient({})),
-    secretId: config.kubeconfigSecret as string,
+/**
+ * The registered clusters (entries in the release table), with the worker's own kubeconfig, when it
+ * has one, as the fallback for names the registry lacks. AWS clients are made on first use only.
+ */
+function connectionsFor(
+  config: WorkerConfig,
+  store: ReleaseStore,
+  wrap: <T>(client: T) => T,
+): ConnectionProvider {
+  let secretsClient: SecretsManagerClient | undefined;
+  const secrets = new SecretKubeconfigReader({
+    client: () => {
+      secretsClient ??= wrap(new SecretsManagerClient({}));
+      return secretsClient;
+    },
     clock: systemClock,
+  });
+  const fallback =
+    config.kubeconfigFile !== undefined
+      ? kubeconfigFileFallback(config.kubeconfigFile)
+      : config.kubeconfigSecret !== undefined
+        ? secretKubeconfigConnections({ reader: secrets, secretId: config.kubeconfigSecret })
+        : undefined;
+  return registryConnections({
+    registry: new StoreClusterRegistry({ driver: store.driver, clock: systemClock }),
+    eks: lazyEksEndpoints({ clock: systemClock, wrap }),
+    secrets,
+    // Only where the worker has a kubeconfig file of its own (the local stack); never in Lambda.
+    ...(config.kubeconfigFile === undefined ? {} : { contexts: { kubeconfigFile: config.kubeconfigFile } }),
+    ...(fallback === undefined ? {} : { fallback }),
   });
 }
 

@@ -180,6 +180,67 @@ describe('the CDK stack', () => {
     });
   });
 
+  it('lets the worker describe only the registered EKS clusters, assume only their roles and read only their secrets', () => {
+    const direct = 'arn:aws:eks:eu-west-1:111122223333:cluster/prod';
+    const partner = 'arn:aws:eks:eu-west-1:444455556666:cluster/partner';
+    const role = 'arn:aws:iam::444455556666:role/quayside-deployer';
+    const { template: withClusters } = unbundled({
+      eksClusters: [{ clusterArn: direct }, { clusterArn: partner, roleArn: role }],
+      clusterSecrets: ['arn:aws:secretsmanager:eu-west-1:111122223333:secret:quayside/edge-AbCdEf'],
+    });
+    const statements = Object.values(withClusters.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) =>
+        (
+          policy as {
+            Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] } };
+          }
+        ).Properties.PolicyDocument.Statement,
+    );
+    const forAction = (action: string) => statements.filter((st) => [st.Action].flat().includes(action));
+    expect(forAction('eks:DescribeCluster').map((st) => st.Resource)).toEqual([direct]);
+    expect(forAction('sts:AssumeRole').map((st) => st.Resource)).toEqual([role]);
+    expect(forAction('secretsmanager:GetSecretValue').map((st) => st.Resource)).toEqual([
+      'arn:aws:secretsmanager:eu-west-1:111122223333:secret:quayside/edge-AbCdEf',
+    ]);
+    // Without the props the worker may touch no cluster's AWS side at all.
+    const bare = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) =>
+        (policy as { Properties: { PolicyDocument: { Statement: { Action: unknown }[] } } }).Properties
+          .PolicyDocument.Statement,
+    );
+    expect(bare.flatMap((st) => [st.Action].flat()).filter((a) => /^(eks|sts):/.test(String(a)))).toEqual([]);
+  });
+
+  it('refuses a cluster or role ARN that is not one, naming the prop', () => {
+    expect(() => unbundled({ eksClusters: [{ clusterArn: 'prod' }] })).toThrow(
+      'eksClusters[0].clusterArn: "prod" is not arn:aws:eks:REGION:ACCOUNT:cluster/NAME',
+    );
+    expect(() =>
+      unbundled({
+        eksClusters: [{ clusterArn: 'arn:aws:eks:eu-west-1:111122223333:cluster/x', roleArn: 'deployer' }],
+      }),
+    ).toThrow('eksClusters[0].roleArn: "deployer" is not arn:aws:iam::ACCOUNT:role/NAME');
+  });
+
+  it('passes every AwsSolutions check with registered clusters and secrets', () => {
+    const app = new App({
+      outdir: mkdtempSync(join(tmpdir(), 'quayside-synth-clusters-')),
+      context: { 'aws:cdk:bundling-stacks': [] },
+    });
+    new QuaysideStack(app, 'Quayside', {
+      eksClusters: [
+        { clusterArn: 'arn:aws:eks:eu-west-1:111122223333:cluster/prod' },
+        {
+          clusterArn: 'arn:aws:eks:eu-west-1:444455556666:cluster/partner',
+          roleArn: 'arn:aws:iam::444455556666:role/quayside-deployer',
+        },
+      ],
+      clusterSecrets: ['quayside/edge'],
+    });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+
   it('places the functions in a VPC, encrypts with a customer key and notifies a topic when asked', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     // A table encrypted with a customer key needs a stack bound to its account and region.

@@ -19,6 +19,32 @@ describe('quayside start', () => {
     expect(stdout).toContain('The story played as expected.');
   }, 150_000);
 
+  it('plays the stories on sim-1 and installs one release on sim-2 and sim-3 with --clusters 3 --demo', async () => {
+    const { stdout } = await run(process.execPath, [bin, 'start', '--clusters', '3', '--demo'], {
+      timeout: 120_000,
+    });
+    expect(stdout).toContain('3 simulated EKS clusters (sim-1, sim-2, sim-3), registered in the store');
+    expect(stdout).toMatch(/Release Rolled Back sim-1\/default\/kubernetes-bootcamp rev 4 .*Rollback to 2/);
+    expect(stdout).toMatch(/Release Deployed sim-2\/default\/web rev 1 .*Install complete/);
+    expect(stdout).toMatch(/Release Deployed sim-3\/default\/web rev 1 .*Install complete/);
+    expect(stdout).toMatch(
+      /\$ quayside list -A --cluster sim-3\nNAME +NAMESPACE +REVISION.*\nweb +default +1 +.* deployed /,
+    );
+    expect(stdout).toContain('The story played as expected.');
+  }, 150_000);
+
+  it('refuses a --clusters count it cannot run, and --clusters with --kubeconfig', async () => {
+    const zero = await run(process.execPath, [bin, 'start', '--clusters', '0']).catch((e: unknown) => e);
+    expect(zero).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--clusters must be a whole number from 1 to 9'),
+    });
+    const both = await run(process.execPath, [bin, 'start', '--clusters', '2', '--kubeconfig', 'x']).catch(
+      (e: unknown) => e,
+    );
+    expect(both).toMatchObject({ code: 2, stderr: expect.stringContaining('does not go with --kubeconfig') });
+  });
+
   it('keeps its data in the data folder and stops cleanly on SIGTERM', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'quayside-start-')), 'data');
     const child = spawn(process.execPath, [bin, 'start', '--data-dir', dataDir], {

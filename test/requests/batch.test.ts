@@ -180,6 +180,42 @@ describe('processing a batch of queue messages', () => {
     ]);
   });
 
+  it('gives up a retryable error on the last receive, with one event naming the cause, unless a live lease holds it', async () => {
+    const unreachable = new QuaysideError(
+      'cluster "gamma": cannot reach the API server: connect ECONNREFUSED',
+      {
+        retryable: true,
+      },
+    );
+    const early = await run([message('m1', body('r1'), 4)], () => Promise.reject(unreachable), {
+      maxReceives: 5,
+    });
+    expect(early.outcomes).toMatchObject([{ outcome: 'retry' }]);
+    expect(early.events).toEqual([]);
+
+    const last = await run([message('m1', body('r1'), 5)], () => Promise.reject(unreachable), {
+      maxReceives: 5,
+    });
+    expect(last.outcomes).toMatchObject([{ outcome: 'dead-letter', retryAfterSeconds: 0 }]);
+    expect(last.outcomes[0]?.reason).toMatch(/^still failing on receive 5 \(cluster "gamma": cannot reach/);
+    expect(last.events).toHaveLength(1);
+    expect(last.events[0]?.detailType).toBe('Request Rejected');
+    expect(last.events[0]?.detail.error).toEqual({ type: 'QuaysideError', message: unreachable.message });
+
+    // Waiting for a holder that is alive is no fault of the request: never given up for it.
+    const clock = new ManualClock(Date.UTC(2026, 10, 23, 12));
+    const held = new QuaysideError('waiting for revision 4 (held by request r0)', {
+      retryable: true,
+      busyUntil: clock.now() + 20_000,
+    });
+    const waiting = await run([message('m1', body('r1'), 5)], () => Promise.reject(held), {
+      maxReceives: 5,
+      clock,
+    });
+    expect(waiting.outcomes).toMatchObject([{ outcome: 'retry', retryAfterSeconds: 21 }]);
+    expect(waiting.events).toEqual([]);
+  });
+
   it('rejects a request asking for more time than the worker can give one action', async () => {
     const { outcomes, events, executed } = await run(
       [message('m1', body('r1', 'blog', { options: { timeout: '20m' } }))],

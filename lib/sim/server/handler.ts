@@ -6,6 +6,7 @@ import type { FaultInjector } from '../faults.ts';
 import type { JsonObject } from '../json.ts';
 import { MESSAGES } from '../messages.ts';
 import type { RequestLogEntry } from '../types.ts';
+import { type Authenticator, unauthorized } from './auth.ts';
 import { apiGroup, apiGroupList, apiResourceList, coreVersions, SERVER_VERSION } from './discovery.ts';
 import { notFoundPath, send } from './http.ts';
 import { openApiGroupVersion, openApiRoot } from './openapi.ts';
@@ -15,7 +16,7 @@ import type { WatchHub } from './watch.ts';
 
 export interface HandlerContext {
   cluster: Cluster;
-  token: string;
+  auth: Authenticator;
   faults: FaultInjector;
   requests: RequestLogEntry[];
   watches: WatchHub;
@@ -44,10 +45,6 @@ function discovery(context: HandlerContext, path: string): JsonObject | undefine
   if (version === undefined) return apiGroup(resources, group);
   const served = resources.filter((r) => r.group === group && r.version === version);
   return served.length > 0 ? apiResourceList(`${group}/${version}`, served) : undefined;
-}
-
-function unauthorized(): StatusError {
-  return new StatusError({ code: 401, reason: 'Unauthorized', message: MESSAGES.unauthorized });
 }
 
 function injectedError(status: 429 | 500 | 503, retryAfterSeconds?: number): StatusError {
@@ -87,8 +84,11 @@ export async function handleRequest(
   };
   context.requests.push(entry);
   try {
-    if (!PUBLIC_PATHS.has(url.pathname) && request.headers.authorization !== `Bearer ${context.token}`)
-      throw unauthorized();
+    const identity = PUBLIC_PATHS.has(url.pathname)
+      ? undefined
+      : await context.auth.authenticate(request.headers.authorization);
+    if (!PUBLIC_PATHS.has(url.pathname) && identity === undefined) throw unauthorized();
+    if (identity !== undefined) context.auth.authorize(identity, info);
     const fault = context.faults.decide(info.verb);
     if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
     if (fault.kind === 'drop') {
