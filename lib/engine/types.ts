@@ -98,6 +98,8 @@ export interface RollbackInput {
   readonly release: ReleaseId;
   /** The revision to roll back to; 0 or absent: the one before the current. */
   readonly revision?: number;
+  /** Roll back only while this revision is the latest; otherwise StaleGuardError and nothing changes. */
+  readonly guard?: number;
   readonly options?: ActionOptions;
 }
 

@@ -114,7 +114,12 @@ function run(
     }
     case 'rollback':
       return engine.rollback(
-        { release: request.release, revision: request.revision, options: actionOptions },
+        {
+          release: request.release,
+          revision: request.revision,
+          ...(request.guard === undefined ? {} : { guard: request.guard.revision }),
+          options: actionOptions,
+        },
         context,
       );
     case 'uninstall':
