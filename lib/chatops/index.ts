@@ -50,6 +50,14 @@ export {
 } from './service.ts';
 export { ChatSettings } from './settings.ts';
 export { type SlackPort, slackWebApi } from './slack.ts';
+export {
+  blockActionBody,
+  localUserId,
+  postToChat,
+  type SlackUser,
+  slackHeaders,
+  slashCommandBody,
+} from './slack-requests.ts';
 export type {
   AccessDecision,
   Caller,

@@ -150,6 +150,10 @@ export function tokenize(text: string): string[] {
  */
 export function parseCommand(text: string): ChatCommand {
   const tokens = tokenize(text);
+  const first = tokens[0] ?? '';
+  const usageFor = (COMMAND_NAMES as readonly string[]).includes(first)
+    ? COMMAND_USAGE[first as CommandName]
+    : GENERAL_USAGE;
   tokens.forEach((token, index) => {
     const found = [...token].find((ch) => METACHARACTERS.has(ch) || ch.charCodeAt(0) < 32 || ch === '\x7f');
     if (found !== undefined) {
@@ -158,8 +162,7 @@ export function parseCommand(text: string): ChatCommand {
         GENERAL_USAGE,
       );
     }
-    if (TRAVERSAL.test(token))
-      throw new ArgumentRefusedError(PARSE_MESSAGES.traversal(index + 1), GENERAL_USAGE);
+    if (TRAVERSAL.test(token)) throw new ArgumentRefusedError(PARSE_MESSAGES.traversal(index + 1), usageFor);
   });
   const [name, ...rest] = tokens;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') return { kind: 'help' };

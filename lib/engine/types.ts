@@ -116,6 +116,8 @@ export interface ActionResult {
   readonly revision?: number;
   /** The revision deployed before this action. */
   readonly previousRevision?: number;
+  /** For a rollback, the revision it copied. */
+  readonly rollbackTo?: number;
   readonly description: string;
   readonly chart?: { readonly name: string; readonly version: string; readonly appVersion?: string };
   readonly objects: readonly ObjectResult[];

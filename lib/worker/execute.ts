@@ -231,6 +231,8 @@ function eventsOf(request: DeployRequest, result: ActionResult) {
       description: r.description,
       ...(r.revision === undefined ? {} : { revision: r.revision }),
       ...(r.previousRevision === undefined ? {} : { previousRevision: r.previousRevision }),
+      // The event schema's rollbackTo: which revision a rollback copied (the notifier says so).
+      ...(r.rollbackTo === undefined ? {} : { rollbackTo: r.rollbackTo }),
       ...(r.chart === undefined ? {} : { chart: r.chart }),
       requestedBy: request.requestedBy,
       startedAt: Date.parse(r.startedAt),
