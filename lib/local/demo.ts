@@ -8,6 +8,7 @@ import type { ReleaseId, RevisionMeta } from '../domain/index.ts';
 import { formatReleaseId } from '../domain/index.ts';
 import { readHistory } from '../engine/index.ts';
 import { systemClock } from '../kube/index.ts';
+import { playChatStory } from './chat-demo.ts';
 import { LOCAL_CREDENTIALS, type LocalStack } from './stack.ts';
 
 /** What the demo needs from the running stack: where to send, and where to print. */
@@ -162,6 +163,8 @@ export async function playDemo(ctx: DemoContext): Promise<boolean> {
     const statuses = async (id: ReleaseId) => (await historyOf(id)).map((r) => r.status).join();
     ok &&= (await statuses(blog)) === 'superseded,superseded,deployed';
     ok &&= (await statuses(bootcamp)) === 'superseded,superseded,failed,deployed';
+    // Chat-ops: blog rolled back to 2 from Slack (its revision 4).
+    ok = (await playChatStory({ stack: ctx.stack, release: blog, to: 2, print: ctx.print })) && ok;
     return ok;
   } finally {
     sqs.destroy();

@@ -316,6 +316,7 @@ export function renderSlackPost(post: SlackPost, channels: Readonly<Record<strin
       .replace(/&lt;/g, '<')
       .replace(/&gt;/g, '>')
       .replace(/&amp;/g, '&')
+      .replace(/<@([A-Z0-9]+)>/g, '@$1')
       .replace(/\*/g, '')
       .replace(/\n/g, ': ');
   for (const block of (post.blocks ?? []) as Json[]) {
