@@ -16,7 +16,11 @@ const serve = await createChatService(readChatConfig(process.env), {
     logger.warn('request refused before anything in it was read', { reason });
     metrics.addMetric('ChatRefused', MetricUnit.Count, 1);
   },
-  onRequest: (entry) => logger.info('chat request', { ...entry }),
+  onRequest: (entry) => {
+    logger.info('chat request', { ...entry });
+    if (entry.outcome === 'queued') metrics.addMetric('ChatQueued', MetricUnit.Count, 1);
+    if (entry.outcome === 'refused') metrics.addMetric('ChatDenied', MetricUnit.Count, 1);
+  },
   // Every authorization decision is logged: who, which right, on what, and the grant that allowed it.
   onDecision: (decision, caller) =>
     logger.info(decision.allowed ? 'access allowed' : 'access denied', {
@@ -37,6 +41,7 @@ const serve = await createChatService(readChatConfig(process.env), {
 
 /** A Slack slash command or button click, through the Function URL. */
 async function handle(event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> {
+  metrics.addMetric('ChatRequests', MetricUnit.Count, 1);
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
   const response = await serve({
