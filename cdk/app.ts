@@ -13,6 +13,24 @@ new QuaysideStack(app, 'Quayside', {
   ...(context('workerMaxConcurrency') === undefined
     ? {}
     : { workerMaxConcurrency: Number(context('workerMaxConcurrency')) }),
+  // Chat-ops (docs/chatops.md): -c slackSecret=quayside/slack -c slackChannel=C0123ABC, …
+  ...Object.fromEntries(
+    (
+      [
+        'slackSecret',
+        'slackChannel',
+        'slackTeamId',
+        'chatDefaultCluster',
+        'webhookSecret',
+        'teamsSecret',
+      ] as const
+    )
+      .filter((key) => context(key) !== undefined)
+      .map((key) => [key, context(key)]),
+  ),
+  ...(context('chatReservedConcurrency') === undefined
+    ? {}
+    : { chatReservedConcurrency: Number(context('chatReservedConcurrency')) }),
 });
 // Every AwsSolutions rule runs at synth; an unacknowledged finding fails it.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
