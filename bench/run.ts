@@ -23,6 +23,7 @@ const cases: Record<string, () => Promise<void>> = {
   cli: script('cli.ts'),
   apply: script('apply.ts'),
   lambda: script('lambda.ts'),
+  chatops: script('chatops.ts'),
 };
 
 const wanted = process.argv.slice(2);
