@@ -24,6 +24,7 @@ const cases: Record<string, () => Promise<void>> = {
   apply: script('apply.ts'),
   lambda: script('lambda.ts'),
   scale: script('scale.ts'),
+  chatops: script('chatops.ts'),
 };
 
 const wanted = process.argv.slice(2);

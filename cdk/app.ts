@@ -16,6 +16,24 @@ new QuaysideStack(app, 'Quayside', {
     : { workerMaxConcurrency: Number(context('workerMaxConcurrency')) }),
   ...(context('eksClusters') === undefined ? {} : { eksClusters: listContext('eksClusters') }),
   ...(context('clusterSecrets') === undefined ? {} : { clusterSecrets: listContext('clusterSecrets') }),
+  // Chat-ops (docs/chatops.md): -c slackSecret=quayside/slack -c slackChannel=C0123ABC, …
+  ...Object.fromEntries(
+    (
+      [
+        'slackSecret',
+        'slackChannel',
+        'slackTeamId',
+        'chatDefaultCluster',
+        'webhookSecret',
+        'teamsSecret',
+      ] as const
+    )
+      .filter((key) => context(key) !== undefined)
+      .map((key) => [key, context(key)]),
+  ),
+  ...(context('chatReservedConcurrency') === undefined
+    ? {}
+    : { chatReservedConcurrency: Number(context('chatReservedConcurrency')) }),
 });
 /** A list from context: an array in cdk.json, or JSON or comma-separated text from `-c`. */
 function listContext<T>(key: string): T[] {

@@ -10,7 +10,8 @@ export function acknowledgeFindings(stack: QuaysideStack): void {
     id: 'AwsSolutions-SQS3',
     reason: 'This queue is the dead-letter queue of the request queue; a DLQ has no DLQ of its own.',
   });
-  for (const fn of [stack.worker, stack.sweeper]) {
+  const chatops = [stack.chatops.chat, stack.chatops.notifier].filter((fn) => fn !== undefined);
+  for (const fn of [stack.worker, stack.sweeper, ...chatops]) {
     Validations.of(fn.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

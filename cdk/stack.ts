@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import { FUNCTIONS, SWEEP_EVERY_MINUTES, WORKER_EVENT_SOURCE } from '../lib/bundles/index.ts';
 import { EVENT_SOURCE } from '../lib/events/index.ts';
 import { QuaysideAlarms } from './alarms.ts';
+import { ChatOps } from './chatops.ts';
 import { ClusterAccess, type EksClusterAccess } from './cluster-access.ts';
 import { QuaysideFunction } from './function.ts';
 import { acknowledgeFindings } from './nag.ts';
@@ -41,6 +42,19 @@ export interface QuaysideStackProps extends StackProps {
   readonly alarmTopic?: ITopic;
   /** Worker invocations at once at most (the event source's MaximumConcurrency, 2-1000). */
   readonly workerMaxConcurrency?: number;
+  /** Chat-ops (docs/chatops.md): the Slack app's secret, name or ARN, JSON {"signingSecret", "botToken"}. */
+  readonly slackSecret?: string;
+  /** The Slack channel id status messages go to. */
+  readonly slackChannel?: string;
+  readonly slackTeamId?: string;
+  /** The cluster of chat commands that name none. */
+  readonly chatDefaultCluster?: string;
+  /** A secret, name or ARN, JSON {"url", "signingSecret"}: status events to an HTTPS endpoint, signed. */
+  readonly webhookSecret?: string;
+  /** A secret, name or ARN, JSON {"url"}: a Microsoft Teams Workflows webhook. */
+  readonly teamsSecret?: string;
+  /** The chat function's reserved concurrency (default 5). */
+  readonly chatReservedConcurrency?: number;
   readonly logRetention?: RetentionDays;
 }
 
@@ -57,6 +71,7 @@ export class QuaysideStack extends Stack {
   readonly worker: QuaysideFunction;
   readonly sweeper: QuaysideFunction;
   readonly kubeconfigSecret: ISecret | undefined;
+  readonly chatops: ChatOps;
 
   constructor(scope: Construct, id: string, props: QuaysideStackProps = {}) {
     super(scope, id, props);
@@ -136,6 +151,20 @@ export class QuaysideStack extends Stack {
       description: 'quayside: look for operations whose worker died',
       schedule: Schedule.rate(Duration.minutes(SWEEP_EVERY_MINUTES)),
       targets: [new LambdaFunction(this.sweeper.fn, { retryAttempts: 2 })],
+    });
+
+    this.chatops = new ChatOps(this, 'ChatOps', {
+      releases: this.releases,
+      queues: this.queues,
+      bus: this.bus,
+      common,
+      ...(props.slackSecret === undefined ? {} : { slackSecret: props.slackSecret }),
+      ...(props.slackChannel === undefined ? {} : { slackChannel: props.slackChannel }),
+      ...(props.slackTeamId === undefined ? {} : { slackTeamId: props.slackTeamId }),
+      ...(props.chatDefaultCluster === undefined ? {} : { defaultCluster: props.chatDefaultCluster }),
+      ...(props.webhookSecret === undefined ? {} : { webhookSecret: props.webhookSecret }),
+      ...(props.teamsSecret === undefined ? {} : { teamsSecret: props.teamsSecret }),
+      chatReservedConcurrency: props.chatReservedConcurrency ?? 5,
     });
 
     new QuaysideAlarms(this, 'Alarms', {

@@ -29,6 +29,23 @@ export const FUNCTIONS = {
     memoryMb: 256,
     assets: [],
   },
+  chatops: {
+    entry: 'functions/chatops/handler.ts',
+    description: 'quayside: Slack slash commands and buttons, verified and authorized, into the queue',
+    // Slack waits 3 s for an answer; nothing here takes longer unless something is wrong.
+    timeoutSeconds: 10,
+    // Lambda's CPU grows with memory: a cold start (import, the Slack secret, first DynamoDB and
+    // SQS calls) measured by `npm run bench -- chatops` stays well inside Slack's 3 s at this size.
+    memoryMb: 512,
+    assets: [],
+  },
+  notifier: {
+    entry: 'functions/notifier/handler.ts',
+    description: 'quayside: status events to Slack, Microsoft Teams and signed webhooks',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    assets: [],
+  },
 } as const;
 
 /**

@@ -23,6 +23,9 @@ Other commands:
   start       run the whole service on this machine (queue, store, cluster, worker)
   dlq         list the requests the worker gave up on, or send them back (list, redrive)
   cluster     the clusters the service deploys to (add, list, show, remove)
+  chat        sign a Slack slash command and post it to the chat endpoint
+  access      who may read, deploy or roll back what from chat (grant, revoke, list)
+  chatops     chat-ops settings: channel defaults, chart repositories
   version     print the quayside version
 
 Releases are kept in --store (default $QUAYSIDE_STORE, else file://$HOME/.quayside/store);
@@ -92,6 +95,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       return (await import('./dlq.ts')).runDlqCommand(argv.slice(1));
     case 'cluster':
       return (await import('./cluster.ts')).runClusterCommand(argv.slice(1));
+    case 'chat':
+      return (await import('./chat.ts')).runChatCommand(argv.slice(1));
+    case 'access':
+      return (await import('./access.ts')).runAccessCommand(argv.slice(1));
+    case 'chatops':
+      return (await import('./access.ts')).runChatopsCommand(argv.slice(1));
   }
   const spec = await releaseCommand(command);
   if (spec) return (await import('./command.ts')).runCommand(spec, argv.slice(1));

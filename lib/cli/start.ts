@@ -25,7 +25,9 @@ Usage: quayside start [--ephemeral] [--data-dir DIR] [--kubeconfig FILE | --clus
 It runs the service as it is deployed: the request FIFO queue and its dead-letter queue (a durable
 SQS-API server), DynamoDB Local (the file store without Java), an EventBridge endpoint that prints
 every status event, the Kubernetes simulator, and the worker and sweeper Lambda bundles (built when
-their sources changed) behind a local SQS event source mapping. Function logs go to DIR/logs/.
+their sources changed) behind a local SQS event source mapping. Chat-ops runs too: the chat function
+behind a loopback Function URL (quayside chat posts signed slash commands to it), the notifier on the
+bus, and a Slack Web API stand-in that prints what would be posted. Function logs go to DIR/logs/.
 Ctrl-C stops it cleanly: invocations in hand are finished; queued requests stay queued (the queue
 survives even kill -9).`;
 
@@ -65,6 +67,7 @@ export async function runStartCommand(argv: string[]): Promise<number> {
       ...(kubeconfig === undefined || kubeconfig === '' ? {} : { kubeconfig }),
       events: { publish: (list: readonly StatusEvent[]) => events.publish(list) },
       log: (line) => process.stderr.write(`${line}\n`),
+      onSlack: (_, rendered) => say(rendered),
       ...(demo ? { rolloutStepMs: 300 } : {}),
       ...(clusters > 1 ? { clusters } : {}),
       ...(flags['chart-root'] === undefined
@@ -95,6 +98,7 @@ export async function runStartCommand(argv: string[]): Promise<number> {
     );
   }
   say(`  events   ${stack.eventBridgeEndpoint}, printed below as they happen`);
+  say(`  chat     ${stack.chat.url} (Slack's request URL); what would be posted to Slack is printed below`);
   say(`  logs     ${stack.logDir}\n`);
   say('From another terminal:');
   say(`  export QUAYSIDE_QUEUE_URL=${stack.queueUrl}`);
@@ -102,6 +106,12 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   say(`  export KUBECONFIG=${stack.kubeconfigPath}`);
   say(
     `  export AWS_ENDPOINT_URL_SQS=${stack.sqsEndpoint} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=quayside AWS_SECRET_ACCESS_KEY=quayside`,
+  );
+  say(
+    `  export QUAYSIDE_CHAT_URL=${stack.chat.url} QUAYSIDE_SLACK_SIGNING_SECRET=${stack.chat.signingSecret}`,
+  );
+  say(
+    `  then: quayside access grant rollback slack:UALICE --namespace tools; quayside chat '/quayside rollback blog 1 -n tools' --user alice`,
   );
 
   if (demo) {

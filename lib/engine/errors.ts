@@ -19,6 +19,23 @@ export class NothingToRollBackError extends EngineError {
   }
 }
 
+/**
+ * A guarded rollback whose revision is no longer the latest: someone deployed since the request was
+ * made (a stale chat button, an automation that lost a race). Nothing is changed.
+ */
+export class StaleGuardError extends EngineError {
+  readonly guard: number;
+  readonly latest: number;
+
+  constructor(name: string, guard: number, latest: number) {
+    super(
+      `rollback of "${name}" was made for revision ${guard}, but revision ${latest} is the latest now: nothing was rolled back`,
+    );
+    this.guard = guard;
+    this.latest = latest;
+  }
+}
+
 /** A rendered manifest that is not Kubernetes objects. */
 export class ManifestError extends EngineError {
   constructor(message: string, cause?: unknown) {

@@ -1,6 +1,12 @@
 export { DEFAULT_TIMEOUT_MS } from './deadline.ts';
 export { ReleaseEngine } from './engine.ts';
-export { EngineError, ManifestError, NothingToRollBackError, ReleaseExistsError } from './errors.ts';
+export {
+  EngineError,
+  ManifestError,
+  NothingToRollBackError,
+  ReleaseExistsError,
+  StaleGuardError,
+} from './errors.ts';
 export { joinManifests, parseManifest } from './manifest.ts';
 export {
   diffRevisions,

@@ -21,6 +21,7 @@ export function resultOf(input: {
     status: meta.status,
     revision: meta.revision,
     ...(input.previousRevision === undefined ? {} : { previousRevision: input.previousRevision }),
+    ...(meta.rollbackTo === undefined ? {} : { rollbackTo: meta.rollbackTo }),
     description: meta.description,
     chart: meta.chart,
     objects: input.objects,

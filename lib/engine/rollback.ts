@@ -6,7 +6,7 @@ import {
   toIso,
 } from '../domain/index.ts';
 import { diffRevision } from '../kube/index.ts';
-import { NothingToRollBackError } from './errors.ts';
+import { NothingToRollBackError, StaleGuardError } from './errors.ts';
 import { applyAndWait, asStepFailure, openSteps, progress, runHooks, underLease } from './kube-steps.ts';
 import { parseManifest } from './manifest.ts';
 import { objectsReleaseMayOwn } from './owned.ts';
@@ -30,6 +30,12 @@ export async function rollbackRelease(
   const answered = await answerIfFinished(deps, input.release, 'rollback', request, startedAt);
   if (answered) return answered;
   const head = await requireRelease(deps.store, input.release);
+  // Requests for one release run one at a time (FIFO group, lease), so the head read here is the
+  // one begin will extend: a newer revision recorded since the guard was made refuses the rollback
+  // (but a redelivered request resuming its own pending revision goes on).
+  const resuming = head.lease?.requestId === request.requestId;
+  if (input.guard !== undefined && !resuming && head.latestRevision !== input.guard)
+    throw new StaleGuardError(input.release.name, input.guard, head.latestRevision);
   const targetNumber = input.revision && input.revision > 0 ? input.revision : head.latestRevision - 1;
   if (targetNumber < 1) throw new NothingToRollBackError(input.release.name);
   if (targetNumber > head.lastRevision)

@@ -110,6 +110,8 @@ export interface RollbackInput {
   readonly release: ReleaseId;
   /** The revision to roll back to; 0 or absent: the one before the current. */
   readonly revision?: number;
+  /** Roll back only while this revision is the latest; otherwise StaleGuardError and nothing changes. */
+  readonly guard?: number;
   readonly options?: ActionOptions;
 }
 
@@ -131,6 +133,8 @@ export interface ActionResult {
   readonly revision?: number;
   /** The revision deployed before this action. */
   readonly previousRevision?: number;
+  /** For a rollback, the revision it copied. */
+  readonly rollbackTo?: number;
   readonly description: string;
   readonly chart?: { readonly name: string; readonly version: string; readonly appVersion?: string };
   readonly objects: readonly ObjectResult[];

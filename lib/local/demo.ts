@@ -8,6 +8,7 @@ import type { ReleaseId, RevisionMeta } from '../domain/index.ts';
 import { formatReleaseId } from '../domain/index.ts';
 import { readHistory } from '../engine/index.ts';
 import { systemClock } from '../kube/index.ts';
+import { playChatStory } from './chat-demo.ts';
 import { clusterSteps, printClusterLists } from './demo-clusters.ts';
 import { LOCAL_CREDENTIALS, type LocalStack } from './stack.ts';
 
@@ -171,6 +172,8 @@ export async function playDemo(ctx: DemoContext): Promise<boolean> {
       for (const step of elsewhere) expected.set(step.release.cluster, [step.release.name]);
       ok &&= await printClusterLists(ctx.stack, expected, ctx.print);
     }
+    // Chat-ops: blog rolled back to 2 from Slack (its revision 4).
+    ok = (await playChatStory({ stack: ctx.stack, release: blog, to: 2, print: ctx.print })) && ok;
     return ok;
   } finally {
     sqs.destroy();

@@ -6,6 +6,7 @@ import {
   type BundleInfo,
   buildFunctionBundles,
   FUNCTIONS,
+  type FunctionName,
   SWEEP_EVERY_MINUTES,
   WORKER_EVENT_SOURCE,
 } from '../bundles/index.ts';
@@ -24,12 +25,14 @@ import {
   StoreConfigError,
   startDynamoDbLocal,
 } from '../store/index.ts';
+import { type LocalChat, startLocalChat } from './chat-stack.ts';
 import { type LocalCluster, startLocalEksClusters } from './clusters.ts';
 import { type BusEvent, startPutEventsStub } from './event-bus.ts';
 import { type EventSource, type SqsEventRecord, startEventSource } from './event-source.ts';
 import { type InvokeResult, type LocalFunction, startLocalFunction } from './lambda-runtime.ts';
 import { LOCAL_MESSAGES, LocalStackError } from './messages.ts';
 import { createRequestQueues } from './queues.ts';
+import type { SlackPost } from './slack-api.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION, startLocalSqs } from './sqs/index.ts';
 import { watchStore } from './store-watch.ts';
 
@@ -64,6 +67,8 @@ export interface LocalStackOptions {
    * registered as `eks` entries and reached with EKS tokens through loopback STS and EKS.
    */
   readonly clusters?: number;
+  /** What would be posted to Slack, as it is posted (default: the log). */
+  readonly onSlack?: (post: SlackPost, rendered: string) => void;
 }
 
 export interface LocalStack {
@@ -86,6 +91,8 @@ export interface LocalStack {
   readonly clusters: readonly LocalCluster[];
   /** DynamoDB Local's process id, when the stack runs it (chaos tests kill it; the stack restarts it). */
   dynamoPid(): number | undefined;
+  /** Chat-ops: the chat endpoint, its signing secret, the Slack stand-in the notifier posts to. */
+  readonly chat: LocalChat;
   readonly logDir: string;
   stop(): Promise<void>;
 }
@@ -117,7 +124,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ? await openLocalEksClusters(options, dataDir, store.store, stops)
         : await openLocalCluster(options, dataDir, stops);
     const queues = await openQueues(options, dataDir, stops);
-    const bus = await startPutEventsStub(undefined, (event) => void printEvent(options, event));
+    // The bus's rules: every status event is printed, and handed to the notifier (chat-ops).
+    let notify: (event: BusEvent) => void = () => {};
+    const bus = await startPutEventsStub(undefined, (event) => {
+      void printEvent(options, event);
+      notify(event);
+    });
     stops.push(() => bus.close());
 
     const environment: Record<string, string> = {
@@ -134,14 +146,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       POWERTOOLS_TRACE_ENABLED: 'false',
       AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
     };
-    const functionOf = (name: 'worker' | 'sweeper', bundle: string, maxConcurrency: number) => {
+    const functionOf = (
+      name: FunctionName,
+      bundle: string,
+      maxConcurrency: number,
+      env: Record<string, string> = environment,
+    ) => {
       const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
       stops.push(() => new Promise<void>((done) => log.end(done)));
       const fn = startLocalFunction({
         name: `quayside-${name}`,
         bundle,
         sandboxScript: join(options.projectRoot, 'lib', 'local', 'lambda-sandbox.mjs'),
-        environment,
+        environment: env,
         timeoutMs: FUNCTIONS[name].timeoutSeconds * 1000,
         memoryMb: FUNCTIONS[name].memoryMb,
         maxConcurrency,
@@ -154,6 +171,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const bundleOf = (name: string) => bundles.find((b) => b.name === name)?.file as string;
     const worker = functionOf('worker', bundleOf('worker'), WORKER_EVENT_SOURCE.maxConcurrency);
     const sweeper = functionOf('sweeper', bundleOf('sweeper'), 1);
+    const chat = await startLocalChat({
+      environment: {
+        ...store.environment,
+        QUAYSIDE_QUEUE_URL: queues.queueUrl,
+        AWS_ENDPOINT_URL_SQS: queues.endpoint,
+      },
+      cluster: cluster.context,
+      startFunction: (name, concurrency, env) => functionOf(name, bundleOf(name), concurrency, env),
+      stops,
+      onSlack: options.onSlack ?? ((_, rendered) => options.log(rendered)),
+    });
+    notify = (event) => chat.deliver(event);
+    stops.push(() => chat.idle());
 
     const source = startEventSource({
       client: queues.client,
@@ -186,6 +216,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       simulator: cluster.simulator,
       clusters: cluster.clusters,
       dynamoPid: store.dynamoPid,
+      chat,
       logDir,
       stop: () => stopAll(stops, options.ephemeral ? dataDir : undefined),
     };

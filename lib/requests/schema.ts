@@ -215,6 +215,7 @@ const rawRequestSchema = z
     setString: setEntries.optional(),
     setJson: setEntries.optional(),
     revision: z.int().min(0).optional(),
+    guard: z.strictObject({ revision: z.int().min(1) }).optional(),
     options: optionsSchema.optional(),
     requestedBy: z.strictObject({
       principal: z.string().min(1).max(256),
@@ -235,6 +236,9 @@ const rawRequestSchema = z
     }
     if (request.action !== 'rollback' && request.revision !== undefined) {
       add(messages.notForAction(request.action), ['revision']);
+    }
+    if (request.action !== 'rollback' && request.guard !== undefined) {
+      add(messages.notForAction(request.action), ['guard']);
     }
     const options = request.options ?? {};
     for (const name of BOOLEAN_OPTIONS) {
@@ -276,7 +280,11 @@ export const deployRequestSchema = rawRequestSchema.transform((raw): DeployReque
         setJson: raw.setJson ?? [],
       };
     case 'rollback':
-      return { ...common(raw.action), revision: raw.revision ?? 0 };
+      return {
+        ...common(raw.action),
+        revision: raw.revision ?? 0,
+        ...(raw.guard === undefined ? {} : { guard: raw.guard }),
+      };
     case 'uninstall':
     case 'import':
       return common(raw.action);

@@ -74,6 +74,8 @@ export interface RollbackRequest extends RequestCommon {
   readonly action: 'rollback';
   /** The revision to copy; 0 means the one before the latest. */
   readonly revision: number;
+  /** Run only while this revision is the latest (a chat button's or an automation's guard). */
+  readonly guard?: { readonly revision: number };
 }
 
 export interface UninstallRequest extends RequestCommon {

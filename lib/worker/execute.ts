@@ -114,7 +114,12 @@ async function run(
     }
     case 'rollback':
       return engine.rollback(
-        { release: request.release, revision: request.revision, options: actionOptions },
+        {
+          release: request.release,
+          revision: request.revision,
+          ...(request.guard === undefined ? {} : { guard: request.guard.revision }),
+          options: actionOptions,
+        },
         context,
       );
     case 'uninstall':
@@ -231,6 +236,8 @@ function eventsOf(request: DeployRequest, result: ActionResult) {
       description: r.description,
       ...(r.revision === undefined ? {} : { revision: r.revision }),
       ...(r.previousRevision === undefined ? {} : { previousRevision: r.previousRevision }),
+      // The event schema's rollbackTo: which revision a rollback copied (the notifier says so).
+      ...(r.rollbackTo === undefined ? {} : { rollbackTo: r.rollbackTo }),
       ...(r.chart === undefined ? {} : { chart: r.chart }),
       requestedBy: request.requestedBy,
       startedAt: Date.parse(r.startedAt),

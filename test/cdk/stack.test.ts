@@ -24,6 +24,13 @@ function unbundled(props: QuaysideStackProps = {}) {
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
 
+const CHATOPS_PROPS: QuaysideStackProps = {
+  slackSecret: 'quayside/slack',
+  slackChannel: 'C0DEPLOYS',
+  webhookSecret: 'quayside/webhook',
+  teamsSecret: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:quayside/teams-AbCdEf',
+};
+
 describe('the CDK stack', () => {
   const { template } = unbundled();
   const resources = template.toJSON().Resources as Record<string, Resource>;
@@ -270,6 +277,43 @@ describe('the CDK stack', () => {
     t.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [Match.anyValue()] });
   });
 
+  it('serves Slack from the chat function behind a Function URL (auth NONE: Slack signs, the code verifies), throttled', () => {
+    const { template: chat } = unbundled(CHATOPS_PROPS);
+    const fns = chat.toJSON().Resources as Record<string, Resource>;
+    const chatFn = Object.values(fns).find(
+      (r) => r.Properties.Description === FUNCTIONS.chatops.description,
+    ) as Resource;
+    expect(chatFn.Properties).toMatchObject({
+      Runtime: 'nodejs24.x',
+      ReservedConcurrentExecutions: 5,
+      Timeout: 10,
+    });
+    chat.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+    expect(Object.keys(chat.findOutputs('*')).some((name) => name.startsWith('ChatOpsChatUrl'))).toBe(true);
+    // The chat function writes only its replay records; the notifier only its threads.
+    const policies = JSON.stringify(Object.values(fns).filter((r) => r.Type === 'AWS::IAM::Policy'));
+    expect(policies).toContain('"dynamodb:LeadingKeys":["SLACK#REPLAY#*"]');
+    expect(policies).toContain('"dynamodb:LeadingKeys":["SLACK#THREAD#*"]');
+    chat.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['quayside'] },
+      Targets: [
+        Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 } }),
+      ],
+    });
+    chat.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          QUAYSIDE_SLACK_CHANNEL: 'C0DEPLOYS',
+          QUAYSIDE_TEAMS_SECRET: Match.anyValue(),
+        }),
+      },
+    });
+    // Secrets are referenced, never created.
+    expect(Object.values(fns).filter((r) => r.Type === 'AWS::SecretsManager::Secret')).toEqual([]);
+    // Without a Slack secret or a notifier target there is no chat-ops at all.
+    expect(ofType('AWS::Lambda::Url')).toEqual([]);
+  });
+
   describe('synthesized with cdk-nag and real bundling', () => {
     let outdir: string;
     let app: App;
@@ -277,7 +321,8 @@ describe('the CDK stack', () => {
     beforeAll(() => {
       outdir = mkdtempSync(join(tmpdir(), 'quayside-synth-'));
       app = new App({ outdir });
-      new QuaysideStack(app, 'Quayside');
+      // With chat-ops and every notifier on, so that all four functions are checked and uploaded.
+      new QuaysideStack(app, 'Quayside', CHATOPS_PROPS);
       Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
       app.synth();
     }, 120_000);

@@ -16,6 +16,13 @@ describe('quayside start', () => {
     expect(stdout).toMatch(/Release Failed .*kubernetes-bootcamp rev 3 .*(ErrImagePull|ImagePullBackOff)/);
     expect(stdout).toMatch(/Release Rolled Back .*kubernetes-bootcamp rev 4 .*Rollback to 2/);
     expect(stdout).toMatch(/3 +\S.*deployed +ghost-1\.24\.8 +1\.24\.8 +Rollback to 1/);
+    // Chat-ops: the rollback asked for in Slack, refused for carol, done for alice, posted with buttons.
+    expect(stdout).toMatch(
+      /carol may not do that: the right `rollback` on quayside-sim\/tools\/blog is missing/,
+    );
+    expect(stdout).toMatch(/Release Rolled Back .*blog rev 4 .*Rollback to 2/);
+    expect(stdout).toMatch(/asked by slack:UALICE \(alice\) via chatops/);
+    expect(stdout).toMatch(/\[Roll back to 3\] \(danger, asks to confirm\) \[History\]/);
     expect(stdout).toContain('The story played as expected.');
   }, 150_000);
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSlackMessage, buildTeamsMessage } from '../../lib/chatops/index.ts';
 import type { ReleaseId } from '../../lib/domain/index.ts';
 import { readHistory, readStatus } from '../../lib/engine/index.ts';
 import { formatEventLine, MemoryPublisher } from '../../lib/events/index.ts';
@@ -126,6 +127,9 @@ describe('values never leak from requests on the queue', () => {
     const channels: OutputChannel[] = [
       { name: 'events (JSON)', text: () => JSON.stringify(publisher.events) },
       { name: 'events (log lines)', text: () => publisher.events.map(formatEventLine).join('\n') },
+      // What the notifier would post for these events: Slack Block Kit, the Teams card (webhooks carry the event JSON above).
+      { name: 'Slack messages', text: () => JSON.stringify(publisher.events.map(buildSlackMessage)) },
+      { name: 'Teams cards', text: () => JSON.stringify(publisher.events.map(buildTeamsMessage)) },
       { name: 'outcome reasons (worker log)', text: () => outcomes.map((o) => o.reason ?? '').join('\n') },
       { name: 'progress lines', text: () => progressLines.join('\n') },
       {
