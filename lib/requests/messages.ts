@@ -40,6 +40,8 @@ export const messages = {
   exclusiveOptions: (a: string, b: string) =>
     `cannot be combined with ${b}; ${a} and ${b} are mutually exclusive`,
   atomicNeedsWait: 'cannot be true with wait false: atomic waits for the release to become healthy',
+  alarmsUnique: 'must not name an alarm twice',
+  automaticRollbackOnly: 'alarm and health automation send only rollback requests',
 } as const;
 
 /** Reasons given with per-message outcomes (for logs and metrics); like the above, never quoting input. */

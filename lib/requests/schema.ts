@@ -1,5 +1,11 @@
 import * as z from 'zod';
 import { ACTIONS, type Action, findReleaseIdProblems, type ReleaseId } from '../domain/index.ts';
+import {
+  automationFieldsOf,
+  automationSchema,
+  bakeSchema,
+  checkAutomationFields,
+} from './automation-schema.ts';
 import { parseDuration } from './duration.ts';
 import { DurationSyntaxError } from './errors.ts';
 import { messages } from './messages.ts';
@@ -11,7 +17,7 @@ import type { ChartSource, DeployRequest, RequestOptions } from './types.ts';
  */
 
 export const REQUEST_VERSION = 'v1' as const;
-export const REQUEST_CHANNELS = ['ci', 'chatops', 'cli', 'schedule', 'api'] as const;
+export const REQUEST_CHANNELS = ['ci', 'chatops', 'cli', 'schedule', 'api', 'automation'] as const;
 /** SQS's limit on a deduplication id, and its alphabet (a subset). */
 export const REQUEST_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 /**
@@ -194,6 +200,9 @@ const rawRequestSchema = z
       channel: z.enum(REQUEST_CHANNELS),
     }),
     requestedAt: dateTimeSchema,
+    // The automation's fields (issue 14): see automation-schema.ts.
+    bake: bakeSchema.optional(),
+    automation: automationSchema.optional(),
   })
   .check((ctx) => {
     const request = ctx.value;
@@ -222,6 +231,7 @@ const rawRequestSchema = z
     }
     if (options.atomic === true && options.wait === false)
       add(messages.atomicNeedsWait, ['options', 'atomic']);
+    checkAutomationFields(request, add);
   });
 
 /** The DeployRequest v1 schema: validates, then fills in Helm's defaults. */
@@ -234,7 +244,9 @@ export const deployRequestSchema = rawRequestSchema.transform((raw): DeployReque
     options: { ...OPTION_DEFAULTS, ...dropUndefined(raw.options ?? {}) },
     requestedBy: raw.requestedBy,
     requestedAt: raw.requestedAt,
+    ...automationFieldsOf({ automation: raw.automation }),
   });
+  const bake = automationFieldsOf({ bake: raw.bake });
   switch (raw.action) {
     case 'install':
     case 'upgrade':
@@ -245,9 +257,10 @@ export const deployRequestSchema = rawRequestSchema.transform((raw): DeployReque
         set: raw.set ?? [],
         setString: raw.setString ?? [],
         setJson: raw.setJson ?? [],
+        ...bake,
       };
     case 'rollback':
-      return { ...common(raw.action), revision: raw.revision ?? 0 };
+      return { ...common(raw.action), revision: raw.revision ?? 0, ...bake };
     case 'uninstall':
       return common(raw.action);
   }
