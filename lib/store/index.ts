@@ -1,3 +1,13 @@
+export {
+  type ActiveBake,
+  type AutomationPause,
+  AutomationRecords,
+  type BakeRecord,
+  type BakeState,
+  type StartBakeInput,
+  type StartBakeResult,
+  supersededReason,
+} from './automation.ts';
 export type {
   Condition,
   DriverUsage,
