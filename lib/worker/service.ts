@@ -10,7 +10,7 @@ import { EventBridgePublisher, type StatusEvent } from '../events/index.ts';
 import { type ConnectionProvider, kubeconfigConnectionProvider, systemClock } from '../kube/index.ts';
 import { type DeployRequest, QUEUE_SETTINGS } from '../requests/index.ts';
 import { DynamoDbDriver, openDriver, ReleaseStore } from '../store/index.ts';
-import { createExecutor } from './execute.ts';
+import { createExecutor, type ExecutorAutomation } from './execute.ts';
 import { ProgressRecorder } from './progress.ts';
 import { publishRecordingRejections } from './rejections.ts';
 import { INVOCATION_MARGIN_MS, processSqsBatch, type SqsRecord, type VisibilityPort } from './sqs-batch.ts';
@@ -102,7 +102,8 @@ function storeSettings(
   return {};
 }
 
-async function openStore(
+/** The release store a function's settings name: the DynamoDB table, or a store URL (the local stack without Java). */
+export async function openReleaseStore(
   settings: { table?: string; storeUrl?: string },
   wrap: <T>(client: T) => T,
 ): Promise<ReleaseStore> {
@@ -122,6 +123,8 @@ export interface WorkerHooks {
   onEvent?(event: StatusEvent): void;
   /** Wraps each AWS SDK client the worker makes (tracing). */
   instrument?<T>(client: T): T;
+  /** The automation's hooks around each run (schedules, bakes), built over the worker's store. */
+  automation?(store: ReleaseStore): ExecutorAutomation;
 }
 
 export interface Worker {
@@ -138,7 +141,7 @@ export interface Worker {
 export async function createWorker(config: WorkerConfig, hooks: WorkerHooks = {}): Promise<Worker> {
   const clock = systemClock;
   const wrap = <T>(client: T): T => hooks.instrument?.(client) ?? client;
-  const store = await openStore(config, wrap);
+  const store = await openReleaseStore(config, wrap);
   const bus = new EventBridgePublisher({ client: wrap(new EventBridgeClient({})), busName: config.eventBus });
   const publisher = {
     publish: async (events: readonly StatusEvent[]) => {
@@ -146,7 +149,7 @@ export async function createWorker(config: WorkerConfig, hooks: WorkerHooks = {}
       for (const event of events) hooks.onEvent?.(event);
     },
   };
-  const engine = new ReleaseEngine({ store, connections: connectionsFor(config, wrap), clock });
+  const engine = new ReleaseEngine({ store, connections: clusterConnections(config, wrap), clock });
   const progress = new ProgressRecorder(store);
   const sqs = wrap(new SQSClient({}));
   const timeoutMs =
@@ -158,6 +161,7 @@ export async function createWorker(config: WorkerConfig, hooks: WorkerHooks = {}
     localChartRoots: config.chartRoots,
     hardDeadline: () => deadline,
     progress,
+    ...(hooks.automation === undefined ? {} : { automation: hooks.automation(store) }),
   });
   return {
     store,
@@ -187,7 +191,11 @@ export async function createWorker(config: WorkerConfig, hooks: WorkerHooks = {}
   };
 }
 
-function connectionsFor(config: WorkerConfig, wrap: <T>(client: T) => T): ConnectionProvider {
+/** The clusters a function reaches: the kubeconfig file (the local stack), else the kubeconfig secret. */
+export function clusterConnections(
+  config: Pick<WorkerConfig, 'kubeconfigFile' | 'kubeconfigSecret'>,
+  wrap: <T>(client: T) => T,
+): ConnectionProvider {
   if (config.kubeconfigFile !== undefined) {
     return kubeconfigConnectionProvider({ file: config.kubeconfigFile, allowExec: false });
   }
@@ -208,7 +216,7 @@ export async function createSweeper(
   if (!env.QUAYSIDE_EVENT_BUS?.trim()) problems.push({ field: 'QUAYSIDE_EVENT_BUS', message: 'is required' });
   if (problems.length > 0) throw new WorkerConfigError(problems);
   const wrap = <T>(client: T): T => hooks.instrument?.(client) ?? client;
-  const store = await openStore(settings, wrap);
+  const store = await openReleaseStore(settings, wrap);
   const publisher = new EventBridgePublisher({
     client: wrap(new EventBridgeClient({})),
     busName: env.QUAYSIDE_EVENT_BUS as string,
