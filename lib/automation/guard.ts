@@ -5,7 +5,7 @@ import { type ActiveBake, type BakeRecord, supersededReason } from '../store/ind
 import { checkWorkloads } from './health.ts';
 import { automationRequester } from './identity.ts';
 import { AUTOMATION_MESSAGES as M } from './messages.ts';
-import { type AutomationDeps, type Reaction, reactToTrouble } from './react.ts';
+import { type AutomationDeps, type Reaction, reactToTrouble, sendClaimedRollback } from './react.ts';
 import { AUTOMATION_SETTINGS } from './settings.ts';
 
 export interface GuardDeps extends AutomationDeps {
@@ -55,6 +55,13 @@ export async function runGuard(deps: GuardDeps): Promise<GuardReport> {
 async function guardOne(deps: GuardDeps, active: ActiveBake): Promise<GuardVerdict> {
   const { release, revision } = active;
   const bake = await deps.records.getBake(release, revision);
+  const unsent =
+    bake?.state === 'failed' && bake.rollback !== undefined && bake.rollback.sentAt === undefined;
+  if (bake?.rollback !== undefined && unsent) {
+    // Its rollback was claimed, but whoever claimed it died before it reached the queue.
+    await sendClaimedRollback(deps, bake);
+    return { kind: 'trouble', reaction: { kind: 'rolled-back', ...bake.rollback } };
+  }
   if (bake === undefined || bake.state !== 'baking') return { kind: 'idle' };
   const now = deps.clock.now();
   const head = await deps.store.getRelease(release);

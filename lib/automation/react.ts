@@ -120,7 +120,7 @@ async function answerLate(
 }
 
 /** Sends the bake's claimed rollback, rebuilt from its record alone, and notes it sent. */
-async function sendClaimedRollback(deps: AutomationDeps, bake: BakeRecord): Promise<void> {
+export async function sendClaimedRollback(deps: AutomationDeps, bake: BakeRecord): Promise<void> {
   const request = rollbackRequestOf(bake);
   if (request === undefined) return;
   await deps.send(request);

@@ -231,7 +231,10 @@ export class AutomationRecords {
 
   /**
    * Claims the bake's one automatic rollback: the bake becomes `failed` with the reason, only if it
-   * was still open. Returns the record as it is after the attempt and whether this call claimed it.
+   * was still open. With a rollback to send, the release stays listed as baking until
+   * `markRollbackSent`, so that a sender that dies in between is followed by another (the next
+   * alarm, the guard) that sends it. Returns the record as it is after the attempt and whether this
+   * call claimed it.
    */
   async claimRollback(
     release: ReleaseId,
@@ -244,7 +247,7 @@ export class AutomationRecords {
       rollback?: { requestId: string; to: number };
     },
   ): Promise<{ claimed: boolean; record: BakeRecord | undefined }> {
-    const claimed = await this.endWindow(release, revision, {
+    const set: Record<string, AttributeValue> = {
       state: 'failed',
       endedAt: claim.at,
       reason: claim.reason,
@@ -253,11 +256,15 @@ export class AutomationRecords {
       ...(claim.rollback === undefined
         ? {}
         : { rollbackRequestId: claim.rollback.requestId, rollbackTo: claim.rollback.to }),
-    });
+    };
+    const claimed =
+      claim.rollback === undefined
+        ? await this.endWindow(release, revision, set)
+        : await this.endWindowOnly(release, revision, set);
     return { claimed, record: await this.getBake(release, revision) };
   }
 
-  /** Records that the claimed rollback request is on the queue. */
+  /** Records that the claimed rollback request is on the queue; the release is no longer listed as baking. */
   async markRollbackSent(release: ReleaseId, revision: number, at: number): Promise<void> {
     await this.driver
       .transact([
@@ -265,11 +272,28 @@ export class AutomationRecords {
           type: 'update',
           key: bakeKey(release, revision),
           set: { rollbackSentAt: at },
-          condition: { op: 'attrAbsent', name: 'rollbackSentAt' },
+          condition: { op: 'and', of: [{ op: 'itemExists' }, { op: 'attrAbsent', name: 'rollbackSentAt' }] },
+        },
+        {
+          type: 'delete',
+          key: bakingKey(release),
+          condition: {
+            op: 'or',
+            of: [{ op: 'itemAbsent' }, { op: 'eq', name: 'revision', value: revision }],
+          },
         },
       ])
-      .catch((error) => {
+      .catch(async (error) => {
         if (!(error instanceof TransactionConflictError)) throw error;
+        // A later bake is listed: note this one sent all the same (noted already: nothing to do).
+        if (error.failedOp === 1) {
+          await this.endWindowOnly(
+            release,
+            revision,
+            { rollbackSentAt: at },
+            { op: 'attrAbsent', name: 'rollbackSentAt' },
+          );
+        }
       });
   }
 
@@ -382,6 +406,7 @@ export class AutomationRecords {
     release: ReleaseId,
     revision: number,
     set: Record<string, AttributeValue>,
+    condition: Condition = stillBaking,
   ): Promise<boolean> {
     try {
       await this.driver.transact([
@@ -389,7 +414,7 @@ export class AutomationRecords {
           type: 'update',
           key: bakeKey(release, revision),
           set,
-          condition: { op: 'and', of: [{ op: 'itemExists' }, stillBaking] },
+          condition: { op: 'and', of: [{ op: 'itemExists' }, condition] },
         },
       ]);
       return true;
