@@ -17,6 +17,10 @@ import { CLUSTER, exampleChart, realClock, repoRoot, startWorld, type World } fr
  * deployed on real time; tests set the manual clock relative to a bake's start.
  */
 export interface AutomationWorld extends World {
+  readonly sqs: SQSClient;
+  readonly sqsEndpoint: string;
+  readonly queueUrl: string;
+  readonly queueArn: string;
   readonly publisher: MemoryPublisher;
   readonly records: AutomationRecords;
   readonly clock: ManualClock;
@@ -36,7 +40,7 @@ export async function startAutomationWorld(): Promise<AutomationWorld> {
     region: 'us-east-1',
     credentials: LOCAL_CREDENTIALS,
   });
-  const { queueUrl } = await createRequestQueues(sqs);
+  const { queueUrl, queueArn } = await createRequestQueues(sqs);
   const publisher = new MemoryPublisher();
   const clock = new ManualClock(Date.now());
   const records = new AutomationRecords(world.store.driver);
@@ -86,6 +90,10 @@ export async function startAutomationWorld(): Promise<AutomationWorld> {
   };
   return {
     ...world,
+    sqs,
+    sqsEndpoint: server.endpoint,
+    queueUrl,
+    queueArn,
     publisher,
     records,
     clock,
