@@ -60,6 +60,9 @@ export const FLAGS = {
   uninstalling: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  // quayside schedule (issue 14).
+  at: { type: 'string' },
+  tz: { type: 'string' },
 } as const;
 
 export type FlagName = keyof typeof FLAGS;

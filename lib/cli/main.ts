@@ -21,6 +21,9 @@ Other commands:
   sim         run the Kubernetes API simulator and write a kubeconfig for kubectl
   start       run the whole service on this machine (queue, store, cluster, worker)
   dlq         list the requests the worker gave up on, or send them back (list, redrive)
+  schedule    send a rollback, upgrade or uninstall at a time you choose (list, cancel)
+  automation  pause or resume a release's automatic rollbacks, or show its bakes
+  alarm       set a CloudWatch alarm's state by hand, to play an alarm (alarm set NAME ALARM|OK)
   version     print the quayside version
 
 Releases are kept in --store (default $QUAYSIDE_STORE, else file://$HOME/.quayside/store);
@@ -55,6 +58,10 @@ async function releaseCommand(name: string): Promise<CommandSpec | undefined> {
       return (await import('./list.ts')).listCommand;
     case 'diff':
       return (await import('./diff.ts')).diffCommand;
+    case 'schedule':
+      return (await import('./schedule.ts')).scheduleCommand;
+    case 'automation':
+      return (await import('./automation.ts')).automationCommand;
     default:
       return undefined;
   }
@@ -86,6 +93,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return (await import('./start.ts')).runStartCommand(argv.slice(1));
     case 'dlq':
       return (await import('./dlq.ts')).runDlqCommand(argv.slice(1));
+    case 'alarm':
+      return (await import('./automation.ts')).runAlarmCommand(argv.slice(1));
   }
   const spec = await releaseCommand(command);
   if (spec) return (await import('./command.ts')).runCommand(spec, argv.slice(1));

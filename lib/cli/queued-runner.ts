@@ -187,7 +187,7 @@ export class QueuedRunner implements ActionRunner {
  * base64 .tgz: the worker may run elsewhere (Lambda), and a relative path would resolve in the
  * worker's folder, not the sender's.
  */
-async function requestChart(chart: ChartSource): Promise<Record<string, unknown>> {
+export async function requestChart(chart: ChartSource): Promise<Record<string, unknown>> {
   switch (chart.kind) {
     case 'directory':
       return { inline: Buffer.from(await packChartDirectory(chart.path)).toString('base64') };
@@ -215,7 +215,7 @@ async function readArchive(path: string): Promise<string> {
   }
 }
 
-function requestOptions(action: Action, o: ActionOptions): Record<string, unknown> {
+export function requestOptions(action: Action, o: ActionOptions): Record<string, unknown> {
   const changing = action === 'install' || action === 'upgrade';
   const entries: Array<[string, unknown]> = [
     ['wait', o.wait],

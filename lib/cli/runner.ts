@@ -82,7 +82,8 @@ export class DirectRunner implements ActionRunner {
   }
 }
 
-function currentUser(): string {
+/** Who runs the CLI: the OS user. */
+export function currentUser(): string {
   try {
     return userInfo().username;
   } catch {

@@ -6,6 +6,7 @@ import {
   type BundleInfo,
   buildFunctionBundles,
   FUNCTIONS,
+  type FunctionName,
   SWEEP_EVERY_MINUTES,
   WORKER_EVENT_SOURCE,
 } from '../bundles/index.ts';
@@ -24,6 +25,7 @@ import {
   StoreConfigError,
   startDynamoDbLocal,
 } from '../store/index.ts';
+import { type LocalAutomation, startLocalAutomation } from './automation.ts';
 import { type BusEvent, startPutEventsStub } from './event-bus.ts';
 import { type EventSource, type SqsEventRecord, startEventSource } from './event-source.ts';
 import { type InvokeResult, type LocalFunction, startLocalFunction } from './lambda-runtime.ts';
@@ -58,6 +60,8 @@ export interface LocalStackOptions {
   readonly sweepEveryMs?: number;
   /** Folders a request's `chart.path` may name; default: the current folder. */
   readonly chartRoots?: readonly string[];
+  /** How often the automation's guard looks at baking releases (ms); the stack's schedule by default. */
+  readonly guardEveryMs?: number;
 }
 
 export interface LocalStack {
@@ -79,6 +83,9 @@ export interface LocalStack {
   /** DynamoDB Local's process id, when the stack runs it (chaos tests kill it; the stack restarts it). */
   dynamoPid(): number | undefined;
   readonly logDir: string;
+  /** The automation's local services (AWS_ENDPOINT_URL_SCHEDULER, AWS_ENDPOINT_URL_CLOUDWATCH). */
+  readonly schedulerEndpoint: string;
+  readonly cloudWatchEndpoint: string;
   stop(): Promise<void>;
 }
 
@@ -106,7 +113,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const store = await openLocalStore(options, dataDir, stops);
     const cluster = await openLocalCluster(options, dataDir, stops);
     const queues = await openQueues(options, dataDir, stops);
-    const bus = await startPutEventsStub(undefined, (event) => void printEvent(options, event));
+    let automation: LocalAutomation | undefined;
+    const bus = await startPutEventsStub(undefined, (event) => {
+      if (!automation?.route(event)) void printEvent(options, event);
+    });
     stops.push(() => bus.close());
 
     const environment: Record<string, string> = {
@@ -122,7 +132,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       POWERTOOLS_TRACE_ENABLED: 'false',
       AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
     };
-    const functionOf = (name: 'worker' | 'sweeper', bundle: string, maxConcurrency: number) => {
+    const functionOf = (name: FunctionName, bundle: string, maxConcurrency: number) => {
       const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
       stops.push(() => new Promise<void>((done) => log.end(done)));
       const fn = startLocalFunction({
@@ -156,6 +166,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stops.push(() => source.stop());
     stops.push(scheduleSweeper(sweeper, options));
+    automation = await startLocalAutomation({
+      dataDir: options.ephemeral ? undefined : dataDir,
+      sqs: queues.client,
+      sqsEndpoint: queues.endpoint,
+      credentials: LOCAL_CREDENTIALS,
+      alarm: functionOf('alarm', bundleOf('alarm'), 1),
+      guard: functionOf('guard', bundleOf('guard'), 1),
+      ...(options.guardEveryMs === undefined ? {} : { guardEveryMs: options.guardEveryMs }),
+      log: options.log,
+    });
+    stops.push((automation as LocalAutomation).stop);
     stops.push(watchStoreHealth(store.store, source, options));
 
     return {
@@ -174,6 +195,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       simulator: cluster.simulator,
       dynamoPid: store.dynamoPid,
       logDir,
+      schedulerEndpoint: automation.schedulerEndpoint,
+      cloudWatchEndpoint: automation.cloudWatchEndpoint,
       stop: () => stopAll(stops, options.ephemeral ? dataDir : undefined),
     };
   } catch (error) {
