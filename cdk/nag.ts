@@ -10,7 +10,12 @@ export function acknowledgeFindings(stack: QuaysideStack): void {
     id: 'AwsSolutions-SQS3',
     reason: 'This queue is the dead-letter queue of the request queue; a DLQ has no DLQ of its own.',
   });
-  for (const fn of [stack.worker, stack.sweeper]) {
+  Validations.of(stack.automation.deadLetterQueue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason:
+      "This queue is the automation's dead-letter queue (schedules' requests Scheduler could not send, alarm events the rule could not deliver); a DLQ has no DLQ of its own.",
+  });
+  for (const fn of [stack.worker, stack.sweeper, stack.alarmFunction, stack.guard]) {
     Validations.of(fn.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

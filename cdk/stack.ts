@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import { FUNCTIONS, SWEEP_EVERY_MINUTES, WORKER_EVENT_SOURCE } from '../lib/bundles/index.ts';
 import { EVENT_SOURCE } from '../lib/events/index.ts';
 import { QuaysideAlarms } from './alarms.ts';
+import { QuaysideAutomation } from './automation.ts';
 import { QuaysideFunction } from './function.ts';
 import { acknowledgeFindings } from './nag.ts';
 import { ReleaseTable } from './release-table.ts';
@@ -47,6 +48,9 @@ export class QuaysideStack extends Stack {
   readonly bus: EventBus;
   readonly worker: QuaysideFunction;
   readonly sweeper: QuaysideFunction;
+  readonly alarmFunction: QuaysideFunction;
+  readonly guard: QuaysideFunction;
+  readonly automation: QuaysideAutomation;
   readonly kubeconfigSecret: ISecret | undefined;
 
   constructor(scope: Construct, id: string, props: QuaysideStackProps = {}) {
@@ -124,6 +128,40 @@ export class QuaysideStack extends Stack {
       targets: [new LambdaFunction(this.sweeper.fn, { retryAttempts: 2 })],
     });
 
+    // The automation (issue 14): schedules, bakes, automatic rollbacks.
+    const automationEnvironment = {
+      QUAYSIDE_TABLE: this.releases.table.tableName,
+      QUAYSIDE_EVENT_BUS: this.bus.eventBusName,
+      QUAYSIDE_QUEUE_URL: this.queues.queue.queueUrl,
+    };
+    this.alarmFunction = new QuaysideFunction(this, 'AlarmFunction', {
+      name: 'alarm',
+      ...common,
+      environment: automationEnvironment,
+    });
+    this.guard = new QuaysideFunction(this, 'Guard', {
+      name: 'guard',
+      ...common,
+      environment: {
+        ...automationEnvironment,
+        ...(this.kubeconfigSecret === undefined
+          ? {}
+          : { QUAYSIDE_KUBECONFIG_SECRET: this.kubeconfigSecret.secretArn }),
+      },
+    });
+    for (const fn of [this.alarmFunction, this.guard]) {
+      this.releases.grantStore(fn.fn);
+      this.bus.grantPutEventsTo(fn.fn);
+      QuaysideAutomation.grantSend(this.queues.queue, fn, key);
+    }
+    this.kubeconfigSecret?.grantRead(this.guard.fn);
+    this.automation = new QuaysideAutomation(this, 'Automation', {
+      requestQueue: this.queues.queue,
+      alarm: this.alarmFunction,
+      guard: this.guard,
+      ...(key === undefined ? {} : { encryptionKey: key }),
+    });
+
     new QuaysideAlarms(this, 'Alarms', {
       queues: this.queues,
       worker: this.worker.fn,
@@ -143,5 +181,11 @@ export class QuaysideStack extends Stack {
     });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'WorkerFunctionName', { value: this.worker.fn.functionName });
+    new CfnOutput(this, 'ScheduleGroupName', { value: this.automation.scheduleGroup.scheduleGroupName });
+    new CfnOutput(this, 'SchedulerRoleArn', {
+      value: this.automation.schedulerRole.roleArn,
+      description: 'The role scheduled requests are sent with (quayside schedule finds it by name)',
+    });
+    new CfnOutput(this, 'AutomationDeadLetterQueueUrl', { value: this.automation.deadLetterQueue.queueUrl });
   }
 }

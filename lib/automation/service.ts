@@ -132,6 +132,6 @@ export async function scheduleTargetOf(
       `arn:${partition}:iam::${account}:role/${schedulerRoleName(region as string)}`,
     deadLetterArn:
       env.QUAYSIDE_SCHEDULE_DLQ_ARN ||
-      `arn:${partition}:sqs:${region}:${account}:${AUTOMATION_SETTINGS.scheduleDeadLetterQueueName}`,
+      `arn:${partition}:sqs:${region}:${account}:${AUTOMATION_SETTINGS.automationDeadLetterQueueName}`,
   };
 }

@@ -5,8 +5,11 @@
 export const AUTOMATION_SETTINGS = {
   /** The EventBridge Scheduler group quayside's one-time schedules live in. */
   scheduleGroup: 'quayside',
-  /** Where a schedule's request goes when it could not be sent (Scheduler needs a standard queue). */
-  scheduleDeadLetterQueueName: 'quayside-schedules-dlq',
+  /**
+   * The automation's dead-letter queue: a schedule's request that could not be sent, and an alarm
+   * event the alarm function could not take. Scheduler and EventBridge rules need a standard queue.
+   */
+  automationDeadLetterQueueName: 'quayside-automation-dlq',
   /**
    * A schedule that cannot reach the request queue tries again for an hour (Scheduler backs off
    * between attempts), then its request goes to the schedules' DLQ.

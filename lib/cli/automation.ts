@@ -2,9 +2,8 @@
 
 import { parseArgs } from 'node:util';
 import { formatReleaseId, ReleaseNotFoundError } from '../domain/index.ts';
-import { AutomationRecords } from '../store/index.ts';
+import { AutomationRecords, summarizeBake } from '../store/index.ts';
 import { COMMON_FLAGS, expectArgs } from './args.ts';
-import { describeBake } from './bake-text.ts';
 import { type CommandSpec, print } from './command.ts';
 import { releaseOf } from './context.ts';
 import { CliUsageError } from './errors.ts';
@@ -76,7 +75,7 @@ export const automationCommand: CommandSpec = {
           new Date(b.startedAt).toISOString(),
           new Date(b.endsAt).toISOString(),
           [...b.alarms.map((a) => `alarm ${a}`), ...(b.health ? ['health'] : [])].join(', ') || '-',
-          describeBake(b),
+          summarizeBake(b),
         ]),
       ]),
     );

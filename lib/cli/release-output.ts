@@ -1,8 +1,7 @@
 import type { ChartRef, HookRecord, RevisionMeta } from '../domain/index.ts';
 import type { ReleaseStatusView } from '../engine/index.ts';
 import type { ResourceGroup } from '../kube/index.ts';
-import type { BakeRecord, ReleaseSummary } from '../store/index.ts';
-import { describeBake } from './bake-text.ts';
+import { type BakeRecord, type ReleaseSummary, summarizeBake } from '../store/index.ts';
 import { formatAnsic, formatGoTime, formatTable } from './format.ts';
 
 /** `name-version`, as helm's formatChartname. */
@@ -22,7 +21,7 @@ export function historyData(revisions: readonly RevisionMeta[], bakes: readonly 
       chart: chartName(r.chart),
       app_version: r.chart.appVersion ?? '',
       description: r.description,
-      ...(bake === undefined ? {} : { bake: { state: bake.state, summary: describeBake(bake) } }),
+      ...(bake === undefined ? {} : { bake: { state: bake.state, summary: summarizeBake(bake) } }),
     };
   });
 }

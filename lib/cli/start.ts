@@ -51,7 +51,7 @@ export async function runStartCommand(argv: string[]): Promise<number> {
       ...(kubeconfig === undefined || kubeconfig === '' ? {} : { kubeconfig }),
       events: { publish: (list: readonly StatusEvent[]) => events.publish(list) },
       log: (line) => process.stderr.write(`${line}\n`),
-      ...(demo ? { rolloutStepMs: 300 } : {}),
+      ...(demo ? { rolloutStepMs: 300, guardEveryMs: 1000 } : {}),
       ...(flags['chart-root'] === undefined
         ? {}
         : { chartRoots: flags['chart-root'].map((root) => resolve(root)) }),
@@ -82,6 +82,9 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   say(`  export KUBECONFIG=${stack.kubeconfigPath}`);
   say(
     `  export AWS_ENDPOINT_URL_SQS=${stack.sqsEndpoint} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=quayside AWS_SECRET_ACCESS_KEY=quayside`,
+  );
+  say(
+    `  export AWS_ENDPOINT_URL_SCHEDULER=${stack.schedulerEndpoint} AWS_ENDPOINT_URL_CLOUDWATCH=${stack.cloudWatchEndpoint}`,
   );
 
   if (demo) {

@@ -6,7 +6,7 @@ import { startLocalCloudWatch, toTargetEvent } from './cloudwatch.ts';
 import type { BusEvent } from './event-bus.ts';
 import type { LocalFunction } from './lambda-runtime.ts';
 import { AUTOMATION_LOCAL_MESSAGES as M } from './messages.ts';
-import { createScheduleDeadLetterQueue } from './queues.ts';
+import { createAutomationDeadLetterQueue } from './queues.ts';
 import { startLocalScheduler } from './scheduler/index.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './sqs/index.ts';
 
@@ -35,7 +35,7 @@ export async function startLocalAutomation(input: {
   guardEveryMs?: number;
   log: (line: string) => void;
 }): Promise<LocalAutomation> {
-  const dlq = await createScheduleDeadLetterQueue(input.sqs);
+  const dlq = await createAutomationDeadLetterQueue(input.sqs);
   const scheduler = await startLocalScheduler({
     clock: systemClock,
     timers: systemTimers,

@@ -8,6 +8,7 @@ import type { ReleaseId, RevisionMeta } from '../domain/index.ts';
 import { formatReleaseId } from '../domain/index.ts';
 import { readHistory } from '../engine/index.ts';
 import { systemClock } from '../kube/index.ts';
+import { playAutomationStory } from './demo-automation.ts';
 import { LOCAL_CREDENTIALS, type LocalStack } from './stack.ts';
 
 /** What the demo needs from the running stack: where to send, and where to print. */
@@ -162,6 +163,8 @@ export async function playDemo(ctx: DemoContext): Promise<boolean> {
     const statuses = async (id: ReleaseId) => (await historyOf(id)).map((r) => r.status).join();
     ok &&= (await statuses(blog)) === 'superseded,superseded,deployed';
     ok &&= (await statuses(bootcamp)) === 'superseded,superseded,failed,deployed';
+    // Issue 14: a bake rolled back by an alarm, and a scheduled rollback firing.
+    ok &&= await playAutomationStory(ctx, sqs);
     return ok;
   } finally {
     sqs.destroy();

@@ -42,12 +42,12 @@ export async function createRequestQueues(client: SQSClient): Promise<RequestQue
 }
 
 /** The schedules' dead-letter queue: a standard queue, as EventBridge Scheduler requires. */
-export async function createScheduleDeadLetterQueue(
+export async function createAutomationDeadLetterQueue(
   client: SQSClient,
 ): Promise<{ url: string; arn: string }> {
   const created = await client.send(
     new CreateQueueCommand({
-      QueueName: AUTOMATION_SETTINGS.scheduleDeadLetterQueueName,
+      QueueName: AUTOMATION_SETTINGS.automationDeadLetterQueueName,
       Attributes: { MessageRetentionPeriod: String(QUEUE_SETTINGS.retentionSeconds) },
     }),
   );

@@ -425,6 +425,22 @@ export class AutomationRecords {
   }
 }
 
+/** One cell for a revision's bake, as `history` and `automation status` show it. */
+export function summarizeBake(bake: BakeRecord): string {
+  switch (bake.state) {
+    case 'baking':
+      return `baking until ${new Date(bake.endsAt).toISOString().slice(0, 19)}Z`;
+    case 'verified':
+      return 'verified';
+    case 'failed':
+      return bake.rollback === undefined
+        ? `failed: ${bake.reason ?? ''}`
+        : `failed, rolled back to ${bake.rollback.to}: ${bake.reason ?? ''}`;
+    case 'ended':
+      return `not verified: ${bake.reason ?? ''}`;
+  }
+}
+
 /** Why a bake ended unverified because a later revision was deployed. */
 export const supersededReason = (revision: number): string =>
   `revision ${revision} was deployed before the bake ended`;

@@ -6,6 +6,7 @@ export {
   type BakeState,
   type StartBakeInput,
   type StartBakeResult,
+  summarizeBake,
   supersededReason,
 } from './automation.ts';
 export type {

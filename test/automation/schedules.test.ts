@@ -16,7 +16,7 @@ import {
 import { ManualClock, type ReleaseId, ValidationError } from '../../lib/domain/index.ts';
 import { readHistory } from '../../lib/engine/index.ts';
 import {
-  createScheduleDeadLetterQueue,
+  createAutomationDeadLetterQueue,
   LOCAL_ACCOUNT,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
@@ -61,7 +61,7 @@ describe('scheduled requests through EventBridge Scheduler (the local scheduler,
     clock = new ManualClock(Date.UTC(2026, 10, 30, 12));
     scheduler = await start();
     client = connect();
-    const dlq = await createScheduleDeadLetterQueue(w.sqs);
+    const dlq = await createAutomationDeadLetterQueue(w.sqs);
     dlqUrl = dlq.url;
     target = {
       groupName: 'quayside',

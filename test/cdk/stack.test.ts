@@ -70,9 +70,9 @@ describe('the CDK stack', () => {
     });
     // A visibility timeout longer than the function timeout, as SQS event sources require.
     expect(QUEUE_SETTINGS.visibilityTimeoutSeconds).toBeGreaterThan(FUNCTIONS.worker.timeoutSeconds);
-    // Both queues refuse anything but TLS.
+    // Every queue (requests, their DLQ, the automation's DLQ) refuses anything but TLS.
     const policies = ofType('AWS::SQS::QueuePolicy');
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(3);
     for (const policy of policies) {
       expect(JSON.stringify(policy.Properties)).toContain('"aws:SecureTransport":"false"');
     }
@@ -118,6 +118,73 @@ describe('the CDK stack', () => {
       Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 2 } })],
     });
     expect(functionNamed('sweeper').Properties).toMatchObject({ Runtime: 'nodejs24.x', Timeout: 60 });
+  });
+
+  it('makes the Scheduler group and a role Scheduler alone may assume, sending only to the request queue and the automation DLQ', () => {
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'quayside' });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'quayside-automation-dlq',
+      SqsManagedSseEnabled: true,
+    });
+    const dlq = ofType('AWS::SQS::Queue').find((q) => q.Properties.QueueName === 'quayside-automation-dlq');
+    expect(dlq?.Properties.FifoQueue).toBeUndefined();
+    const [roleId, role] = Object.entries(resources).find(
+      ([, r]) =>
+        r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties).includes('scheduler.amazonaws.com'),
+    ) as [string, Resource];
+    expect(JSON.stringify(role.Properties.RoleName)).toContain('quayside-scheduler-');
+    const trust = JSON.stringify(role.Properties.AssumeRolePolicyDocument);
+    expect(trust).toContain('aws:SourceAccount');
+    expect(trust).toContain(':schedule/quayside/*');
+    const statements = ofType('AWS::IAM::Policy')
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+      .flatMap(
+        (p) =>
+          (p.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement,
+      );
+    expect(statements).toEqual([
+      {
+        Action: 'sqs:SendMessage',
+        Effect: 'Allow',
+        Resource: [
+          { 'Fn::GetAtt': [expect.stringMatching(/^RequestsQueue/), 'Arn'] },
+          { 'Fn::GetAtt': [expect.stringMatching(/^AutomationDeadLetters/), 'Arn'] },
+        ],
+      },
+    ]);
+  });
+
+  it('hands alarms entering ALARM to the alarm function (dead-lettered when it cannot), and runs the guard every minute', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        detail: { state: { value: ['ALARM'] } },
+      },
+      Targets: [
+        Match.objectLike({ DeadLetterConfig: { Arn: Match.anyValue() }, RetryPolicy: Match.anyValue() }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 0 } })],
+    });
+    const env = (name: 'alarm' | 'guard') =>
+      Object.keys(
+        (
+          ofType('AWS::Lambda::Function').find(
+            (f) => f.Properties.Description === FUNCTIONS[name].description,
+          )?.Properties.Environment as { Variables: object }
+        ).Variables,
+      ).sort();
+    expect(env('alarm')).toEqual([
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_SERVICE_NAME',
+      'QUAYSIDE_EVENT_BUS',
+      'QUAYSIDE_QUEUE_URL',
+      'QUAYSIDE_TABLE',
+    ]);
+    expect(env('guard')).toEqual(env('alarm'));
   });
 
   it('alarms on the DLQ, worker errors and throttles, old requests and interrupted releases', () => {
