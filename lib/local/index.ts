@@ -8,7 +8,7 @@ export { type BusEvent, type PutEventsStub, startPutEventsStub } from './event-b
 export { type EventSource, type SqsEventRecord, startEventSource, toSqsEventRecord } from './event-source.ts';
 export { type InvokeResult, type LocalFunction, startLocalFunction } from './lambda-runtime.ts';
 export { LocalStackError } from './messages.ts';
-export { createRequestQueues, createAutomationDeadLetterQueue, type RequestQueues } from './queues.ts';
+export { createAutomationDeadLetterQueue, createRequestQueues, type RequestQueues } from './queues.ts';
 export { LOCAL_SCHEDULE_GROUPS, type LocalScheduler, startLocalScheduler } from './scheduler/index.ts';
 export { LOCAL_ACCOUNT, LOCAL_REGION, type LocalSqs, localQueueUrl, startLocalSqs } from './sqs/index.ts';
 export {

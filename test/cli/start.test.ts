@@ -11,13 +11,24 @@ const bin = fileURLToPath(new URL('../../bin/quayside.js', import.meta.url));
 
 describe('quayside start', () => {
   it('plays the stories through the queue with --demo, prints the history and exits 0', async () => {
-    const { stdout } = await run(process.execPath, [bin, 'start', '--demo'], { timeout: 120_000 });
+    const { stdout } = await run(process.execPath, [bin, 'start', '--demo'], { timeout: 240_000 });
     expect(stdout).toContain('export QUAYSIDE_QUEUE_URL=http://127.0.0.1:');
     expect(stdout).toMatch(/Release Failed .*kubernetes-bootcamp rev 3 .*(ErrImagePull|ImagePullBackOff)/);
     expect(stdout).toMatch(/Release Rolled Back .*kubernetes-bootcamp rev 4 .*Rollback to 2/);
     expect(stdout).toMatch(/3 +\S.*deployed +ghost-1\.24\.8 +1\.24\.8 +Rollback to 1/);
+    // Issue 14: a bake verified, a bake rolled back by an alarm, a scheduled rollback firing.
+    expect(stdout).toMatch(
+      /Release Verified .*\/web rev 1 .*Revision 1 verified: its 3s bake ended without trouble/,
+    );
+    expect(stdout).toMatch(
+      /Release Rolled Back .*\/web rev 3 .*Rollback to 1: alarm "web-5xx" fired during bake of revision 2/,
+    );
+    expect(stdout).toMatch(/4 +deployed +schedule web-rollback-\S+ \(made by demo\) +Rollback to 2/);
+    expect(stdout).toMatch(
+      /2 +superseded .*failed, rolled back to 1: alarm "web-5xx" fired during bake of revision 2/,
+    );
     expect(stdout).toContain('The story played as expected.');
-  }, 150_000);
+  }, 300_000);
 
   it('keeps its data in the data folder and stops cleanly on SIGTERM', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'quayside-start-')), 'data');
