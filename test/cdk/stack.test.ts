@@ -169,14 +169,12 @@ describe('the CDK stack', () => {
       ScheduleExpression: 'rate(1 minute)',
       Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 0 } })],
     });
-    const env = (name: 'alarm' | 'guard') =>
-      Object.keys(
-        (
-          ofType('AWS::Lambda::Function').find(
-            (f) => f.Properties.Description === FUNCTIONS[name].description,
-          )?.Properties.Environment as { Variables: object }
-        ).Variables,
-      ).sort();
+    const env = (name: 'alarm' | 'guard') => {
+      const fn = ofType('AWS::Lambda::Function').find(
+        (f) => f.Properties.Description === FUNCTIONS[name].description,
+      ) as Resource;
+      return Object.keys((fn.Properties.Environment as { Variables: object }).Variables).sort();
+    };
     expect(env('alarm')).toEqual([
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_SERVICE_NAME',
