@@ -20,7 +20,9 @@ Usage: quayside start [--ephemeral] [--data-dir DIR] [--kubeconfig FILE] [--char
 It runs the service as it is deployed: the request FIFO queue and its dead-letter queue (a durable
 SQS-API server), DynamoDB Local (the file store without Java), an EventBridge endpoint that prints
 every status event, the Kubernetes simulator, and the worker and sweeper Lambda bundles (built when
-their sources changed) behind a local SQS event source mapping. Function logs go to DIR/logs/.
+their sources changed) behind a local SQS event source mapping; and the automation: a local
+EventBridge Scheduler (quayside schedule), CloudWatch's SetAlarmState (quayside alarm set), the
+alarm function on the bus's rule and the guard on its schedule. Function logs go to DIR/logs/.
 Ctrl-C stops it cleanly: invocations in hand are finished; queued requests stay queued (the queue
 survives even kill -9).`;
 
