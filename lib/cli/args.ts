@@ -60,9 +60,12 @@ export const FLAGS = {
   uninstalling: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
-  // quayside schedule (issue 14).
+  // quayside schedule, and bakes in queued mode (issue 14).
   at: { type: 'string' },
   tz: { type: 'string' },
+  'bake-for': { type: 'string' },
+  'bake-alarm': { type: 'string', multiple: true },
+  'bake-health': { type: 'boolean' },
 } as const;
 
 export type FlagName = keyof typeof FLAGS;
@@ -116,6 +119,9 @@ export const ACTION_FLAGS: readonly FlagName[] = [
   'take-ownership',
   'no-hooks',
 ];
+
+/** A bake for the new revision (install, upgrade, rollback in queued mode): issue 14. */
+export const BAKE_FLAGS: readonly FlagName[] = ['bake-for', 'bake-alarm', 'bake-health'];
 
 export interface ParsedCommand {
   readonly flags: Flags;

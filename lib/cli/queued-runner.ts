@@ -32,6 +32,8 @@ export interface QueuedRunnerOptions {
   readonly follow?: boolean;
   /** Runs a --dry-run: it records nothing, so it runs in this process, as in direct mode. */
   readonly dryRunner?: () => ActionRunner;
+  /** The bake each install, upgrade or rollback request carries (issue 14). */
+  readonly bake?: Record<string, unknown>;
 }
 
 /** The request was refused by the worker; its reason names what is wrong. */
@@ -107,6 +109,7 @@ export class QueuedRunner implements ActionRunner {
         release,
         ...rest,
         options: requestOptions(action, options),
+        ...(this.options.bake === undefined || action === 'uninstall' ? {} : { bake: this.options.bake }),
         requestedBy: this.options.requester,
         requestedAt: new Date(startedAt).toISOString(),
       });

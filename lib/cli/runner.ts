@@ -96,6 +96,8 @@ export interface RunnerChoice {
   readonly queueUrl?: string;
   /** Queued mode only: return once the request is on the queue (--no-follow). */
   readonly follow?: boolean;
+  /** Queued mode only: the request's bake (--bake-for, --bake-alarm, --bake-health). */
+  readonly bake?: Record<string, unknown>;
   readonly direct: DirectRunnerOptions;
 }
 
@@ -115,6 +117,7 @@ export async function createActionRunner(choice: RunnerChoice): Promise<ActionRu
       ...(direct.newRequestId === undefined ? {} : { newRequestId: direct.newRequestId }),
       progress: (line) => process.stderr.write(`${line}\n`),
       follow: choice.follow ?? true,
+      ...(choice.bake === undefined ? {} : { bake: choice.bake }),
       dryRunner: () => new DirectRunner(direct),
     });
   }

@@ -26,7 +26,10 @@ const ACTION = `Action:
       --reuse-values, --reset-values, --reset-then-reuse-values   as helm upgrade
       --cleanup-on-fail, --force, --take-ownership, --no-hooks      as helm
       --queue-url URL      queued mode (also $QUAYSIDE_QUEUE_URL): send a DeployRequest and follow it
-      --no-follow          queued mode: print the request id once it is on the queue, and return`;
+      --no-follow          queued mode: print the request id once it is on the queue, and return
+      --bake-for DURATION  queued mode (install, upgrade, rollback): bake the new revision that long;
+                           --bake-alarm NAME (repeatable) or --bake-health trouble rolls it back by
+                           itself, a clean bake verifies it (docs/automation.md)`;
 
 /** Each release verb's --help. */
 export const USAGE = {

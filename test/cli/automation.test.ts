@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, systemClock, systemTimers } from '../../lib/domain/index.ts';
 import {
@@ -137,6 +137,52 @@ describe('quayside schedule, automation and alarm (the bundled CLI against the l
     });
     expect([noQueue.code, noQueue.stderr]).toEqual([2, expect.stringContaining('no queue')]);
     expect((await cli('schedule', 'list')).stdout).toBe('no schedules\n');
+  });
+
+  it('sends an upgrade with a bake in queued mode, and refuses a bake without the queue', async () => {
+    const sent = await cli(
+      'upgrade',
+      'web',
+      charts.myNginx,
+      '--no-follow',
+      '--bake-for',
+      '15m',
+      '--bake-alarm',
+      'web-5xx',
+      '--bake-health',
+    );
+    expect(sent.code, sent.stderr).toBe(0);
+    const received = await client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: env.QUAYSIDE_QUEUE_URL,
+        WaitTimeSeconds: 1,
+        MaxNumberOfMessages: 1,
+      }),
+    );
+    const body = JSON.parse(received.Messages?.[0]?.Body as string);
+    expect(body).toMatchObject({
+      action: 'upgrade',
+      bake: { for: '15m', alarms: ['web-5xx'], health: true },
+    });
+    await client.send(
+      new DeleteMessageCommand({
+        QueueUrl: env.QUAYSIDE_QUEUE_URL,
+        ReceiptHandle: received.Messages?.[0]?.ReceiptHandle,
+      }),
+    );
+    const direct = await world.cli(['upgrade', 'web', charts.myNginx, '--bake-for', '15m'], {
+      ...env,
+      QUAYSIDE_QUEUE_URL: '',
+    });
+    expect([direct.code, direct.stderr]).toEqual([
+      2,
+      expect.stringContaining('--bake-for needs queued mode'),
+    ]);
+    const noFor = await cli('upgrade', 'web', charts.myNginx, '--bake-alarm', 'web-5xx');
+    expect([noFor.code, noFor.stderr]).toEqual([
+      2,
+      expect.stringContaining('--bake-alarm and --bake-health need --bake-for'),
+    ]);
   });
 
   it('plays an alarm: a change of state is one CloudWatch Alarm State Change, the same state again none', async () => {
