@@ -16,7 +16,8 @@ export interface EksClusterAccess {
 }
 
 export interface ClusterAccessProps {
-  readonly worker: IFunction;
+  /** The functions that reach the clusters: the worker, and the automation's guard (it reads health). */
+  readonly functions: readonly IFunction[];
   readonly eksClusters?: readonly EksClusterAccess[];
   /** Secrets Manager secrets (names or full ARNs) of the registry's `kubeconfig` entries. */
   readonly kubeconfigSecrets?: readonly string[];
@@ -26,7 +27,7 @@ const CLUSTER_ARN = /^arn:aws[a-z-]*:eks:[a-z0-9-]+:\d{12}:cluster\/[0-9A-Za-z][
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
 /**
- * What the worker may do to reach the registered clusters, and nothing more: `eks:DescribeCluster`
+ * What the worker (and the guard) may do to reach the registered clusters, and nothing more: `eks:DescribeCluster`
  * on each cluster it reaches with its own role, `sts:AssumeRole` on each role an entry names, and
  * `GetSecretValue` on each kubeconfig secret. EKS tokens need no permission of their own (GetCallerIdentity
  * is allowed to everyone); what the worker may do inside a cluster is the cluster's access entry.
@@ -48,21 +49,23 @@ export class ClusterAccess extends Construct {
     }
     const direct = clusters.filter((c) => c.roleArn === undefined).map((c) => c.clusterArn);
     if (direct.length > 0) {
-      props.worker.addToRolePolicy(
-        new PolicyStatement({ actions: ['eks:DescribeCluster'], resources: unique(direct) }),
-      );
+      for (const fn of props.functions) {
+        fn.addToRolePolicy(
+          new PolicyStatement({ actions: ['eks:DescribeCluster'], resources: unique(direct) }),
+        );
+      }
     }
     const roles = clusters.flatMap((c) => (c.roleArn === undefined ? [] : [c.roleArn]));
     if (roles.length > 0) {
-      props.worker.addToRolePolicy(
-        new PolicyStatement({ actions: ['sts:AssumeRole'], resources: unique(roles) }),
-      );
+      for (const fn of props.functions) {
+        fn.addToRolePolicy(new PolicyStatement({ actions: ['sts:AssumeRole'], resources: unique(roles) }));
+      }
     }
     for (const [i, secret] of (props.kubeconfigSecrets ?? []).entries()) {
       const imported = secret.startsWith('arn:')
         ? Secret.fromSecretCompleteArn(this, `Secret${i}`, secret)
         : Secret.fromSecretNameV2(this, `Secret${i}`, secret);
-      imported.grantRead(props.worker);
+      for (const fn of props.functions) imported.grantRead(fn);
     }
   }
 }

@@ -10,8 +10,14 @@ export function acknowledgeFindings(stack: QuaysideStack): void {
     id: 'AwsSolutions-SQS3',
     reason: 'This queue is the dead-letter queue of the request queue; a DLQ has no DLQ of its own.',
   });
+  Validations.of(stack.automation.deadLetterQueue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason:
+      "This queue is the automation's dead-letter queue (schedules' requests Scheduler could not send, alarm events the rule could not deliver); a DLQ has no DLQ of its own.",
+  });
+
   const chatops = [stack.chatops.chat, stack.chatops.notifier].filter((fn) => fn !== undefined);
-  for (const fn of [stack.worker, stack.sweeper, ...chatops]) {
+  for (const fn of [stack.worker, stack.sweeper, stack.alarmFunction, stack.guard, ...chatops]) {
     Validations.of(fn.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:

@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import { FUNCTIONS, SWEEP_EVERY_MINUTES, WORKER_EVENT_SOURCE } from '../lib/bundles/index.ts';
 import { EVENT_SOURCE } from '../lib/events/index.ts';
 import { QuaysideAlarms } from './alarms.ts';
+import { QuaysideAutomation } from './automation.ts';
 import { ChatOps } from './chatops.ts';
 import { ClusterAccess, type EksClusterAccess } from './cluster-access.ts';
 import { QuaysideFunction } from './function.ts';
@@ -70,6 +71,9 @@ export class QuaysideStack extends Stack {
   readonly bus: EventBus;
   readonly worker: QuaysideFunction;
   readonly sweeper: QuaysideFunction;
+  readonly alarmFunction: QuaysideFunction;
+  readonly guard: QuaysideFunction;
+  readonly automation: QuaysideAutomation;
   readonly kubeconfigSecret: ISecret | undefined;
   readonly chatops: ChatOps;
 
@@ -131,11 +135,6 @@ export class QuaysideStack extends Stack {
     this.releases.grantStore(this.worker.fn);
     this.bus.grantPutEventsTo(this.worker.fn);
     this.kubeconfigSecret?.grantRead(this.worker.fn);
-    new ClusterAccess(this, 'ClusterAccess', {
-      worker: this.worker.fn,
-      ...(props.eksClusters === undefined ? {} : { eksClusters: props.eksClusters }),
-      ...(props.clusterSecrets === undefined ? {} : { kubeconfigSecrets: props.clusterSecrets }),
-    });
 
     this.sweeper = new QuaysideFunction(this, 'Sweeper', {
       name: 'sweeper',
@@ -167,6 +166,46 @@ export class QuaysideStack extends Stack {
       chatReservedConcurrency: props.chatReservedConcurrency ?? 5,
     });
 
+    // The automation (issue 14): schedules, bakes, automatic rollbacks.
+    const automationEnvironment = {
+      QUAYSIDE_TABLE: this.releases.table.tableName,
+      QUAYSIDE_EVENT_BUS: this.bus.eventBusName,
+      QUAYSIDE_QUEUE_URL: this.queues.queue.queueUrl,
+    };
+    this.alarmFunction = new QuaysideFunction(this, 'AlarmFunction', {
+      name: 'alarm',
+      ...common,
+      environment: automationEnvironment,
+    });
+    this.guard = new QuaysideFunction(this, 'Guard', {
+      name: 'guard',
+      ...common,
+      environment: {
+        ...automationEnvironment,
+        ...(this.kubeconfigSecret === undefined
+          ? {}
+          : { QUAYSIDE_KUBECONFIG_SECRET: this.kubeconfigSecret.secretArn }),
+      },
+    });
+    for (const fn of [this.alarmFunction, this.guard]) {
+      this.releases.grantStore(fn.fn);
+      this.bus.grantPutEventsTo(fn.fn);
+      QuaysideAutomation.grantSend(this.queues.queue, fn, key);
+    }
+    this.kubeconfigSecret?.grantRead(this.guard.fn);
+    // The registered clusters: the worker deploys to them, the guard reads its bakes' workloads there.
+    new ClusterAccess(this, 'ClusterAccess', {
+      functions: [this.worker.fn, this.guard.fn],
+      ...(props.eksClusters === undefined ? {} : { eksClusters: props.eksClusters }),
+      ...(props.clusterSecrets === undefined ? {} : { kubeconfigSecrets: props.clusterSecrets }),
+    });
+    this.automation = new QuaysideAutomation(this, 'Automation', {
+      requestQueue: this.queues.queue,
+      alarm: this.alarmFunction,
+      guard: this.guard,
+      ...(key === undefined ? {} : { encryptionKey: key }),
+    });
+
     new QuaysideAlarms(this, 'Alarms', {
       queues: this.queues,
       worker: this.worker.fn,
@@ -190,5 +229,16 @@ export class QuaysideStack extends Stack {
       value: this.worker.fn.role?.roleArn ?? '',
       description: "Give clusters' access entries (or the roles entries assume) to this role",
     });
+    new CfnOutput(this, 'GuardRoleArn', {
+      value: this.guard.fn.role?.roleArn ?? '',
+      description:
+        "The automation's guard reads baking workloads' health: give it a read-only access entry too",
+    });
+    new CfnOutput(this, 'ScheduleGroupName', { value: this.automation.scheduleGroup.scheduleGroupName });
+    new CfnOutput(this, 'SchedulerRoleArn', {
+      value: this.automation.schedulerRole.roleArn,
+      description: 'The role scheduled requests are sent with (quayside schedule finds it by name)',
+    });
+    new CfnOutput(this, 'AutomationDeadLetterQueueUrl', { value: this.automation.deadLetterQueue.queueUrl });
   }
 }

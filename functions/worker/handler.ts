@@ -5,6 +5,7 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { workerAutomation } from '../../lib/automation/index.ts';
 import type { MessageOutcome } from '../../lib/requests/index.ts';
 import { createWorker, readWorkerConfig } from '../../lib/worker/index.ts';
 
@@ -17,6 +18,7 @@ const worker = await createWorker(readWorkerConfig(process.env), {
   onWaiting: (request, reason) => logger.info(reason, keysOf(request)),
   onVisibilityError: (error) => logger.warn('could not change message visibility', { error }),
   instrument: (client) => tracer.captureAWSv3Client(client),
+  automation: workerAutomation,
 });
 
 async function handle(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {

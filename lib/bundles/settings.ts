@@ -46,6 +46,22 @@ export const FUNCTIONS = {
     memoryMb: 256,
     assets: [],
   },
+  // The automation (issue 14): lib/automation.
+  alarm: {
+    entry: 'functions/automation-alarm/handler.ts',
+    description: 'quayside: rolls back a baking release when an alarm it names fires',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    assets: [],
+  },
+  guard: {
+    entry: 'functions/automation-guard/handler.ts',
+    description: 'quayside: checks baking releases, rolls back unhealthy ones, verifies finished bakes',
+    // A round looks at every release baking, one cluster read per workload.
+    timeoutSeconds: 120,
+    memoryMb: 512,
+    assets: [],
+  },
 } as const;
 
 /**

@@ -67,6 +67,12 @@ export const FLAGS = {
   uninstalling: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  // quayside schedule, and bakes in queued mode (issue 14).
+  at: { type: 'string' },
+  tz: { type: 'string' },
+  'bake-for': { type: 'string' },
+  'bake-alarm': { type: 'string', multiple: true },
+  'bake-health': { type: 'boolean' },
 } as const;
 
 export type FlagName = keyof typeof FLAGS;
@@ -128,6 +134,9 @@ export const ACTION_FLAGS: readonly FlagName[] = [
 
 /** Flags whose bare form stands for a value, as cobra's NoOptDefVal gives them in helm 4. */
 const BARE_VALUES: Partial<Record<FlagName, string>> = { wait: 'watcher', 'server-side': 'true' };
+
+/** A bake for the new revision (install, upgrade, rollback in queued mode): issue 14. */
+export const BAKE_FLAGS: readonly FlagName[] = ['bake-for', 'bake-alarm', 'bake-health'];
 
 export interface ParsedCommand {
   readonly flags: Flags;

@@ -26,6 +26,9 @@ Other commands:
   chat        sign a Slack slash command and post it to the chat endpoint
   access      who may read, deploy or roll back what from chat (grant, revoke, list)
   chatops     chat-ops settings: channel defaults, chart repositories
+  schedule    send a rollback, upgrade or uninstall at a time you choose (list, cancel)
+  automation  pause or resume a release's automatic rollbacks, or show its bakes
+  alarm       set a CloudWatch alarm's state by hand, to play an alarm (alarm set NAME ALARM|OK)
   version     print the quayside version
 
 Releases are kept in --store (default $QUAYSIDE_STORE, else file://$HOME/.quayside/store);
@@ -62,6 +65,10 @@ async function releaseCommand(name: string): Promise<CommandSpec | undefined> {
       return (await import('./diff.ts')).diffCommand;
     case 'import':
       return (await import('./import.ts')).importCommand;
+    case 'schedule':
+      return (await import('./schedule.ts')).scheduleCommand;
+    case 'automation':
+      return (await import('./automation.ts')).automationCommand;
     default:
       return undefined;
   }
@@ -101,6 +108,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return (await import('./access.ts')).runAccessCommand(argv.slice(1));
     case 'chatops':
       return (await import('./access.ts')).runChatopsCommand(argv.slice(1));
+    case 'alarm':
+      return (await import('./automation.ts')).runAlarmCommand(argv.slice(1));
   }
   const spec = await releaseCommand(command);
   if (spec) return (await import('./command.ts')).runCommand(spec, argv.slice(1));

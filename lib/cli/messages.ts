@@ -37,6 +37,9 @@ export const MESSAGES = {
   badSelector: (text: string) =>
     `invalid argument "${text}" for "-l, --selector": want key=value, key==value or key!=value, comma-separated`,
   cannotReadChart: (path: string) => `cannot read chart archive ${path}`,
+  bakeNeedsQueue:
+    '--bake-for needs queued mode (give --queue-url or set QUAYSIDE_QUEUE_URL): the service watches the bake',
+  bakeNeedsFor: '--bake-alarm and --bake-health need --bake-for DURATION',
 } as const;
 
 /** The hint after an error's one line: what to run next. */

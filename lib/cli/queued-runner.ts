@@ -32,6 +32,8 @@ export interface QueuedRunnerOptions {
   readonly follow?: boolean;
   /** Runs a --dry-run: it records nothing, so it runs in this process, as in direct mode. */
   readonly dryRunner?: () => ActionRunner;
+  /** The bake each install, upgrade or rollback request carries (issue 14). */
+  readonly bake?: Record<string, unknown>;
 }
 
 /** The request was refused by the worker; its reason names what is wrong. */
@@ -107,6 +109,7 @@ export class QueuedRunner implements ActionRunner {
         release,
         ...rest,
         options: requestOptions(action, options),
+        ...(this.options.bake === undefined || action === 'uninstall' ? {} : { bake: this.options.bake }),
         requestedBy: this.options.requester,
         requestedAt: new Date(startedAt).toISOString(),
       });
@@ -187,7 +190,7 @@ export class QueuedRunner implements ActionRunner {
  * base64 .tgz: the worker may run elsewhere (Lambda), and a relative path would resolve in the
  * worker's folder, not the sender's.
  */
-async function requestChart(chart: ChartSource): Promise<Record<string, unknown>> {
+export async function requestChart(chart: ChartSource): Promise<Record<string, unknown>> {
   switch (chart.kind) {
     case 'directory':
       return { inline: Buffer.from(await packChartDirectory(chart.path)).toString('base64') };
@@ -215,7 +218,7 @@ async function readArchive(path: string): Promise<string> {
   }
 }
 
-function requestOptions(action: Action, o: ActionOptions): Record<string, unknown> {
+export function requestOptions(action: Action, o: ActionOptions): Record<string, unknown> {
   const changing = action === 'install' || action === 'upgrade';
   const entries: Array<[string, unknown]> = [
     ['wait', o.wait],

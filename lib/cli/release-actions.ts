@@ -2,7 +2,7 @@ import type { ReleaseId } from '../domain/index.ts';
 import { type ActionResult, readHooks, readStatus } from '../engine/index.ts';
 import type { ReleaseStore } from '../store/index.ts';
 import { actionOptionsOf, chartOf, valuesOf } from './action-input.ts';
-import { ACTION_FLAGS, CHART_FLAGS, COMMON_FLAGS, expectArgs, rollbackRevision } from './args.ts';
+import { ACTION_FLAGS, BAKE_FLAGS, CHART_FLAGS, COMMON_FLAGS, expectArgs, rollbackRevision } from './args.ts';
 import { type CommandInput, type CommandSpec, print } from './command.ts';
 import { releaseOf } from './context.ts';
 import { diffText } from './diff.ts';
@@ -29,17 +29,36 @@ export async function runnerFor(input: CommandInput, command: string): Promise<A
   if (noFollow && !queueUrl) {
     throw new CliUsageError(command, MESSAGES.noFollowNeedsQueue);
   }
+  const bake = bakeOf(input, command);
+  // A bake is watched by the service's alarm function and guard: it needs the queue.
+  if (bake !== undefined && !queueUrl) throw new CliUsageError(command, MESSAGES.bakeNeedsQueue);
   return createActionRunner({
     ...(queueUrl ? { queueUrl } : {}),
     follow: !noFollow,
     direct: directOptions(input),
+    ...(bake === undefined ? {} : { bake }),
   });
+}
+
+/** --bake-for DURATION [--bake-alarm NAME]... [--bake-health]: the request's bake (issue 14). */
+function bakeOf(input: CommandInput, command: string): Record<string, unknown> | undefined {
+  const { flags } = input;
+  const alarms = flags['bake-alarm'] ?? [];
+  if (flags['bake-for'] === undefined) {
+    if (alarms.length > 0 || flags['bake-health']) throw new CliUsageError(command, MESSAGES.bakeNeedsFor);
+    return undefined;
+  }
+  return {
+    for: flags['bake-for'],
+    ...(alarms.length > 0 ? { alarms } : {}),
+    ...(flags['bake-health'] ? { health: true } : {}),
+  };
 }
 
 export const installCommand: CommandSpec = {
   name: 'install',
   usage: USAGE.install,
-  flags: [...COMMON_FLAGS, ...CHART_FLAGS, ...ACTION_FLAGS, 'wait-for-jobs'],
+  flags: [...COMMON_FLAGS, ...CHART_FLAGS, ...ACTION_FLAGS, ...BAKE_FLAGS, 'wait-for-jobs'],
   async run(input) {
     expectArgs('install', input.positionals, 2, 2, 'quayside install NAME CHART [flags]');
     const [name, chartRef] = input.positionals as [string, string];
@@ -56,7 +75,7 @@ export const installCommand: CommandSpec = {
 export const upgradeCommand: CommandSpec = {
   name: 'upgrade',
   usage: USAGE.upgrade,
-  flags: [...COMMON_FLAGS, ...CHART_FLAGS, ...ACTION_FLAGS, 'install', 'wait-for-jobs'],
+  flags: [...COMMON_FLAGS, ...CHART_FLAGS, ...ACTION_FLAGS, ...BAKE_FLAGS, 'install', 'wait-for-jobs'],
   async run(input) {
     expectArgs('upgrade', input.positionals, 2, 2, 'quayside upgrade NAME CHART [flags]');
     const [name, chartRef] = input.positionals as [string, string];
@@ -74,7 +93,7 @@ export const upgradeCommand: CommandSpec = {
 export const rollbackCommand: CommandSpec = {
   name: 'rollback',
   usage: USAGE.rollback,
-  flags: [...COMMON_FLAGS, ...ACTION_FLAGS, 'wait-for-jobs'],
+  flags: [...COMMON_FLAGS, ...ACTION_FLAGS, ...BAKE_FLAGS, 'wait-for-jobs'],
   async run(input) {
     expectArgs('rollback', input.positionals, 1, 2, 'quayside rollback NAME [REVISION]');
     const [name, revisionText] = input.positionals as [string, string | undefined];

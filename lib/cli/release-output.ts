@@ -1,7 +1,7 @@
 import type { ChartRef, HookRecord, RevisionMeta } from '../domain/index.ts';
 import type { ReleaseStatusView } from '../engine/index.ts';
 import type { ResourceGroup } from '../kube/index.ts';
-import type { ReleaseSummary } from '../store/index.ts';
+import { type BakeRecord, type ReleaseSummary, summarizeBake } from '../store/index.ts';
 import { formatAnsic, formatGoTime, formatTable } from './format.ts';
 
 /** `name-version`, as helm's formatChartname. */
@@ -9,28 +9,36 @@ export function chartName(chart: ChartRef): string {
   return `${chart.name}-${chart.version}`;
 }
 
-/** helm history -o json|yaml: one element per revision. */
-export function historyData(revisions: readonly RevisionMeta[]) {
-  return revisions.map((r) => ({
-    revision: r.revision,
-    updated: r.lastDeployed ?? r.finishedAt ?? r.startedAt,
-    status: r.status,
-    chart: chartName(r.chart),
-    app_version: r.chart.appVersion ?? '',
-    description: r.description,
-  }));
+/** helm history -o json|yaml: one element per revision; `bake` only on revisions the automation baked. */
+export function historyData(revisions: readonly RevisionMeta[], bakes: readonly BakeRecord[] = []) {
+  const bakeOf = new Map(bakes.map((b) => [b.revision, b]));
+  return revisions.map((r) => {
+    const bake = bakeOf.get(r.revision);
+    return {
+      revision: r.revision,
+      updated: r.lastDeployed ?? r.finishedAt ?? r.startedAt,
+      status: r.status,
+      chart: chartName(r.chart),
+      app_version: r.chart.appVersion ?? '',
+      description: r.description,
+      ...(bake === undefined ? {} : { bake: { state: bake.state, summary: summarizeBake(bake) } }),
+    };
+  });
 }
 
-export function historyTable(revisions: readonly RevisionMeta[]): string {
+/** helm's history table; with bakes, a BAKE column after helm's (verified, baking, failed…). */
+export function historyTable(revisions: readonly RevisionMeta[], bakes: readonly BakeRecord[] = []): string {
+  const withBakes = bakes.some((b) => revisions.some((r) => r.revision === b.revision));
   return formatTable([
-    ['REVISION', 'UPDATED', 'STATUS', 'CHART', 'APP VERSION', 'DESCRIPTION'],
-    ...historyData(revisions).map((r) => [
+    ['REVISION', 'UPDATED', 'STATUS', 'CHART', 'APP VERSION', 'DESCRIPTION', ...(withBakes ? ['BAKE'] : [])],
+    ...historyData(revisions, bakes).map((r) => [
       r.revision,
       formatAnsic(r.updated),
       r.status,
       r.chart,
       r.app_version,
       r.description,
+      ...(withBakes ? [r.bake?.summary ?? ''] : []),
     ]),
   ]);
 }

@@ -8,6 +8,7 @@ import {
   readValues,
 } from '../engine/index.ts';
 import { kubeconfigConnectionProvider, type ResourceGroup, readResourceTables } from '../kube/index.ts';
+import { AutomationRecords } from '../store/index.ts';
 import { COMMON_FLAGS, countFlag, expectArgs, revisionNumber } from './args.ts';
 import { type CommandInput, type CommandSpec, print } from './command.ts';
 import { releaseOf, type Target } from './context.ts';
@@ -40,7 +41,11 @@ export const historyCommand: CommandSpec = {
     const release = releaseOf(target, positionals[0] as string);
     const max = countFlag('history', '--max', flags.max) ?? DEFAULT_HISTORY_MAX;
     const revisions = await readHistory(store, release, max);
-    print(output === 'table' ? historyTable(revisions) : encodeData(output, historyData(revisions)));
+    // The automation's bakes, when the release has any (issue 14): a column helm's history has not.
+    const bakes = await new AutomationRecords(store.driver).listBakes(release);
+    print(
+      output === 'table' ? historyTable(revisions, bakes) : encodeData(output, historyData(revisions, bakes)),
+    );
     return 0;
   },
 };

@@ -94,7 +94,8 @@ export class DirectRunner implements ActionRunner {
   }
 }
 
-function currentUser(): string {
+/** Who runs the CLI: the OS user. */
+export function currentUser(): string {
   try {
     return userInfo().username;
   } catch {
@@ -107,6 +108,8 @@ export interface RunnerChoice {
   readonly queueUrl?: string;
   /** Queued mode only: return once the request is on the queue (--no-follow). */
   readonly follow?: boolean;
+  /** Queued mode only: the request's bake (--bake-for, --bake-alarm, --bake-health). */
+  readonly bake?: Record<string, unknown>;
   readonly direct: DirectRunnerOptions;
 }
 
@@ -126,6 +129,7 @@ export async function createActionRunner(choice: RunnerChoice): Promise<ActionRu
       ...(direct.newRequestId === undefined ? {} : { newRequestId: direct.newRequestId }),
       progress: (line) => process.stderr.write(`${line}\n`),
       follow: choice.follow ?? true,
+      ...(choice.bake === undefined ? {} : { bake: choice.bake }),
       dryRunner: () => new DirectRunner(direct),
     });
   }

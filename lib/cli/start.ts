@@ -27,7 +27,9 @@ SQS-API server), DynamoDB Local (the file store without Java), an EventBridge en
 every status event, the Kubernetes simulator, and the worker and sweeper Lambda bundles (built when
 their sources changed) behind a local SQS event source mapping. Chat-ops runs too: the chat function
 behind a loopback Function URL (quayside chat posts signed slash commands to it), the notifier on the
-bus, and a Slack Web API stand-in that prints what would be posted. Function logs go to DIR/logs/.
+bus, and a Slack Web API stand-in that prints what would be posted; and the automation: a local
+EventBridge Scheduler (quayside schedule), CloudWatch's SetAlarmState (quayside alarm set), the
+alarm function on the bus's rule and the guard on its schedule. Function logs go to DIR/logs/.
 Ctrl-C stops it cleanly: invocations in hand are finished; queued requests stay queued (the queue
 survives even kill -9).`;
 
@@ -68,7 +70,7 @@ export async function runStartCommand(argv: string[]): Promise<number> {
       events: { publish: (list: readonly StatusEvent[]) => events.publish(list) },
       log: (line) => process.stderr.write(`${line}\n`),
       onSlack: (_, rendered) => say(rendered),
-      ...(demo ? { rolloutStepMs: 300 } : {}),
+      ...(demo ? { rolloutStepMs: 300, guardEveryMs: 1000 } : {}),
       ...(clusters > 1 ? { clusters } : {}),
       ...(flags['chart-root'] === undefined
         ? {}
@@ -106,6 +108,9 @@ export async function runStartCommand(argv: string[]): Promise<number> {
   say(`  export KUBECONFIG=${stack.kubeconfigPath}`);
   say(
     `  export AWS_ENDPOINT_URL_SQS=${stack.sqsEndpoint} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=quayside AWS_SECRET_ACCESS_KEY=quayside`,
+  );
+  say(
+    `  export AWS_ENDPOINT_URL_SCHEDULER=${stack.schedulerEndpoint} AWS_ENDPOINT_URL_CLOUDWATCH=${stack.cloudWatchEndpoint}`,
   );
   say(
     `  export QUAYSIDE_CHAT_URL=${stack.chat.url} QUAYSIDE_SLACK_SIGNING_SECRET=${stack.chat.signingSecret}`,

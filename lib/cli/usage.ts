@@ -33,7 +33,10 @@ const ACTION = `Action:
                            the release has them, e.g. imported; every release with QUAYSIDE_KEEP_HELM_RECORDS=1)
       --cleanup-on-fail, --take-ownership, --no-hooks      as helm
       --queue-url URL      queued mode (also $QUAYSIDE_QUEUE_URL): send a DeployRequest and follow it
-      --no-follow          queued mode: print the request id once it is on the queue, and return`;
+      --no-follow          queued mode: print the request id once it is on the queue, and return
+      --bake-for DURATION  queued mode (install, upgrade, rollback): bake the new revision that long;
+                           --bake-alarm NAME (repeatable) or --bake-health trouble rolls it back by
+                           itself, a clean bake verifies it (docs/automation.md)`;
 
 /** Each release verb's --help. */
 export const USAGE = {

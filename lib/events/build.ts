@@ -11,6 +11,7 @@ import {
 } from '../domain/index.ts';
 import { eventMessages } from './messages.ts';
 import {
+  type AutomationDetail,
   type ChangeCounts,
   type DetailType,
   EVENT_SOURCE,
@@ -44,6 +45,24 @@ export interface ReleaseEventInput {
   readonly objects?: readonly ObjectResult[];
   /** Why it failed. Only a QuaysideError's message is published; any other error's is replaced. */
   readonly error?: unknown;
+  /** Why the automation sent the request (a schedule, an alarm, a failed health check). */
+  readonly automation?: AutomationDetail;
+}
+
+/** What the automation knows when a bake ends without trouble, or when it chooses not to act. */
+export interface AutomationEventInput {
+  readonly detailType: 'Release Verified' | 'Automation Skipped';
+  /** The request the event is about: the one that made the revision, or the automatic one not sent or not run. */
+  readonly requestId: string;
+  readonly action: RequestAction;
+  readonly release: ReleaseId;
+  readonly revision?: number;
+  readonly description: string;
+  readonly chart?: ChartRef;
+  readonly requestedBy: Requester;
+  /** Epoch milliseconds. */
+  readonly at: number;
+  readonly automation: AutomationDetail;
 }
 
 /** What is known about a request that is refused before it becomes a revision. */
@@ -85,6 +104,7 @@ export function buildReleaseEvent(input: ReleaseEventInput): StatusEvent {
     timings: timings(input.startedAt, input.finishedAt),
     ...optional('changes', input.objects && countChanges(input.objects)),
     ...optional('error', input.error === undefined ? undefined : describeError(input.error)),
+    ...optional('automation', input.automation && copyAutomation(input.automation)),
   };
   return {
     source: EVENT_SOURCE,
@@ -92,6 +112,24 @@ export function buildReleaseEvent(input: ReleaseEventInput): StatusEvent {
     time: toIso(input.finishedAt),
     detail,
   };
+}
+
+/** `Release Verified` (status deployed) or `Automation Skipped` (status skipped), from the automation. */
+export function buildAutomationEvent(input: AutomationEventInput): StatusEvent {
+  const detail: StatusDetail = {
+    version: EVENT_VERSION,
+    requestId: input.requestId,
+    action: input.action,
+    release: copyRelease(input.release),
+    ...optional('revision', input.revision),
+    status: input.detailType === 'Release Verified' ? 'deployed' : 'skipped',
+    description: input.description,
+    ...optional('chart', input.chart && copyChart(input.chart)),
+    requestedBy: copyRequester(input.requestedBy),
+    timings: timings(input.at, input.at),
+    automation: copyAutomation(input.automation),
+  };
+  return { source: EVENT_SOURCE, detailType: input.detailType, time: toIso(input.at), detail };
 }
 
 /** The one `Request Rejected` event for a request that can never succeed as sent. */
@@ -155,6 +193,18 @@ function copyChart(chart: ChartRef): NonNullable<StatusDetail['chart']> {
 
 function copyRequester(requester: Requester): NonNullable<StatusDetail['requestedBy']> {
   return { principal: requester.principal, channel: requester.channel };
+}
+
+function copyAutomation(a: AutomationDetail): AutomationDetail {
+  return {
+    cause: a.cause,
+    reason: a.reason,
+    ...optional('forRevision', a.forRevision),
+    ...optional('alarm', a.alarm),
+    ...optional('schedule', a.schedule),
+    ...optional('createdBy', a.createdBy),
+    ...optional('revisionAtCreation', a.revisionAtCreation),
+  };
 }
 
 function timings(startedAt: number, finishedAt: number): StatusDetail['timings'] {

@@ -16,5 +16,12 @@ export function formatEventLine(event: StatusEvent): string {
   if (detail.status === 'dry-run') parts.push('[dry run]');
   if (event.detailType === 'Request Rejected' && detail.requestId) parts.push(`request ${detail.requestId}:`);
   parts.push(detail.description);
+  // A schedule's run says which schedule sent it and what it replaced (alarm causes are in the description).
+  const automation = detail.automation;
+  if (automation?.cause === 'schedule') {
+    parts.push(
+      `(schedule ${automation.schedule ?? '?'} made by ${automation.createdBy ?? '?'}: ${automation.reason})`,
+    );
+  }
   return parts.join(' ');
 }

@@ -1,4 +1,6 @@
 export {
+  type AutomationEventInput,
+  buildAutomationEvent,
   buildRejectionEvent,
   buildReleaseEvent,
   chooseDetailType,
@@ -32,6 +34,7 @@ export {
 } from './schema.ts';
 export { type LineSink, StreamPublisher, type StreamPublisherOptions } from './stream.ts';
 export {
+  type AutomationDetail,
   type ChangeCounts,
   DETAIL_TYPES,
   type DetailType,

@@ -30,7 +30,7 @@ export const statusDetailSchema = z.strictObject({
   revision: revision.optional(),
   previousRevision: revision.optional(),
   rollbackTo: revision.optional(),
-  status: z.enum([...RELEASE_STATUSES, 'dry-run', 'rejected']),
+  status: z.enum([...RELEASE_STATUSES, 'dry-run', 'rejected', 'skipped']),
   description: z.string(),
   chart: z
     .strictObject({ name: z.string(), version: z.string(), appVersion: z.string().optional() })
@@ -53,7 +53,20 @@ export const statusDetailSchema = z.strictObject({
     .optional(),
   error: z.strictObject({ type: z.string(), message: z.string() }).optional(),
   problems: z.array(z.strictObject({ field: z.string(), message: z.string() })).optional(),
+  automation: z
+    .strictObject({
+      cause: z.enum(['schedule', 'alarm', 'health', 'bake']),
+      reason: z.string(),
+      forRevision: revision.optional(),
+      alarm: z.string().optional(),
+      schedule: z.string().optional(),
+      createdBy: z.string().optional(),
+      revisionAtCreation: revision.optional(),
+    })
+    .optional(),
 });
+
+const AUTOMATION_TYPES: readonly DetailType[] = ['Release Verified', 'Automation Skipped'];
 
 /** A status event in its JSON form, checked for what each detail-type promises. */
 export const statusEventJsonSchema = z
@@ -84,6 +97,12 @@ export const statusEventJsonSchema = z
     if (detail.status === 'rejected') add(`cannot be "rejected" for ${detailType}`, ['detail', 'status']);
     if (detailType === 'Release Failed' && detail.status !== 'failed')
       add('must be "failed"', ['detail', 'status']);
+    if ((detailType === 'Automation Skipped') !== (detail.status === 'skipped'))
+      add('is "skipped" exactly for Automation Skipped', ['detail', 'status']);
+    if (detailType === 'Release Verified' && detail.status !== 'deployed')
+      add('must be "deployed"', ['detail', 'status']);
+    if (AUTOMATION_TYPES.includes(detailType) && detail.automation === undefined)
+      add(`is required for ${detailType}`, ['detail', 'automation']);
     for (const field of ['requestId', 'action', 'release', 'requestedBy'] as const) {
       if (detail[field] === undefined) add(`is required for ${detailType}`, ['detail', field]);
     }

@@ -10,11 +10,28 @@ export const DETAIL_TYPES = [
   'Release Uninstalled',
   'Release Imported',
   'Request Rejected',
+  // The automation (issue 14): a bake that ended without trouble, and an automatic action not taken.
+  'Release Verified',
+  'Automation Skipped',
 ] as const;
 export type DetailType = (typeof DETAIL_TYPES)[number];
 
-/** A release status, or what happened to a request that never became a revision. */
-export type EventStatus = ReleaseStatus | 'dry-run' | 'rejected';
+/** A release status, or what happened to a request that never became a revision (or was never sent). */
+export type EventStatus = ReleaseStatus | 'dry-run' | 'rejected' | 'skipped';
+
+/** Why quayside acted (or chose not to) by itself: a schedule, an alarm, a health check, a bake's end. */
+export interface AutomationDetail {
+  readonly cause: 'schedule' | 'alarm' | 'health' | 'bake';
+  /** What happened and why, for people: `alarm "blog-5xx" fired during bake of revision 5`. */
+  readonly reason: string;
+  /** The revision whose bake the automation acted on. */
+  readonly forRevision?: number;
+  readonly alarm?: string;
+  readonly schedule?: string;
+  readonly createdBy?: string;
+  /** A schedule's: the revision deployed when it was made (what it expected to replace). */
+  readonly revisionAtCreation?: number;
+}
 
 export interface ChangeCounts {
   readonly created: number;
@@ -50,6 +67,8 @@ export interface StatusDetail {
   readonly error?: { readonly type: string; readonly message: string };
   /** For a rejected request, each invalid field (messages never quote the input). */
   readonly problems?: readonly FieldProblem[];
+  /** Set when the automation sent the request, verified a revision or chose not to act (issue 14). */
+  readonly automation?: AutomationDetail;
 }
 
 /** One status event, as quayside publishes it (EventBridge's `detail-type` is `detailType` here). */

@@ -9,6 +9,7 @@ import { formatReleaseId } from '../domain/index.ts';
 import { readHistory } from '../engine/index.ts';
 import { systemClock } from '../kube/index.ts';
 import { playChatStory } from './chat-demo.ts';
+import { playAutomationStory } from './demo-automation.ts';
 import { clusterSteps, printClusterLists } from './demo-clusters.ts';
 import { LOCAL_CREDENTIALS, type LocalStack } from './stack.ts';
 
@@ -174,6 +175,8 @@ export async function playDemo(ctx: DemoContext): Promise<boolean> {
     }
     // Chat-ops: blog rolled back to 2 from Slack (its revision 4).
     ok = (await playChatStory({ stack: ctx.stack, release: blog, to: 2, print: ctx.print })) && ok;
+    // Issue 14: a bake rolled back by an alarm, and a scheduled rollback firing.
+    ok &&= await playAutomationStory(ctx, sqs);
     return ok;
   } finally {
     sqs.destroy();

@@ -29,6 +29,14 @@ export const LOCAL_MESSAGES = {
     `DynamoDB Local did not start again (attempt ${attempt}): ${reason(error)}; trying again`,
 } as const;
 
+/** What the local stack's automation (scheduler, alarms, guard) says to the person running it. */
+export const AUTOMATION_LOCAL_MESSAGES = {
+  scheduleSent: (name: string) => `schedule ${name} ran: its request is on the queue`,
+  scheduleDeadLettered: (name: string, detail: string) =>
+    `schedule ${name} could not send its request (${detail}); it is in the schedules' dead-letter queue`,
+  functionFailed: (name: string, detail: string) => `the ${name} function failed: ${detail}`,
+} as const;
+
 /** The local stack cannot start as asked. */
 export class LocalStackError extends Error {
   override readonly name = 'LocalStackError';

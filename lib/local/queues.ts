@@ -1,4 +1,5 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { AUTOMATION_SETTINGS } from '../automation/index.ts';
 import { QUEUE_SETTINGS } from '../requests/index.ts';
 
 export interface RequestQueues {
@@ -38,4 +39,21 @@ export async function createRequestQueues(client: SQSClient): Promise<RequestQue
     queueArn: await arnOf(main.QueueUrl),
     deadLetterQueueUrl: dlq.QueueUrl as string,
   };
+}
+
+/** The schedules' dead-letter queue: a standard queue, as EventBridge Scheduler requires. */
+export async function createAutomationDeadLetterQueue(
+  client: SQSClient,
+): Promise<{ url: string; arn: string }> {
+  const created = await client.send(
+    new CreateQueueCommand({
+      QueueName: AUTOMATION_SETTINGS.automationDeadLetterQueueName,
+      Attributes: { MessageRetentionPeriod: String(QUEUE_SETTINGS.retentionSeconds) },
+    }),
+  );
+  const url = created.QueueUrl as string;
+  const attributes = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+  );
+  return { url, arn: attributes.Attributes?.QueueArn as string };
 }

@@ -25,6 +25,7 @@ import {
   StoreConfigError,
   startDynamoDbLocal,
 } from '../store/index.ts';
+import { type LocalAutomation, startLocalAutomation } from './automation.ts';
 import { type LocalChat, startLocalChat } from './chat-stack.ts';
 import { type LocalCluster, startLocalEksClusters } from './clusters.ts';
 import { type BusEvent, startPutEventsStub } from './event-bus.ts';
@@ -69,6 +70,8 @@ export interface LocalStackOptions {
   readonly clusters?: number;
   /** What would be posted to Slack, as it is posted (default: the log). */
   readonly onSlack?: (post: SlackPost, rendered: string) => void;
+  /** How often the automation's guard looks at baking releases (ms); the stack's schedule by default. */
+  readonly guardEveryMs?: number;
 }
 
 export interface LocalStack {
@@ -94,6 +97,9 @@ export interface LocalStack {
   /** Chat-ops: the chat endpoint, its signing secret, the Slack stand-in the notifier posts to. */
   readonly chat: LocalChat;
   readonly logDir: string;
+  /** The automation's local services (AWS_ENDPOINT_URL_SCHEDULER, AWS_ENDPOINT_URL_CLOUDWATCH). */
+  readonly schedulerEndpoint: string;
+  readonly cloudWatchEndpoint: string;
   stop(): Promise<void>;
 }
 
@@ -124,9 +130,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ? await openLocalEksClusters(options, dataDir, store.store, stops)
         : await openLocalCluster(options, dataDir, stops);
     const queues = await openQueues(options, dataDir, stops);
-    // The bus's rules: every status event is printed, and handed to the notifier (chat-ops).
+    // The bus's rules: CloudWatch alarm changes go to the alarm function; every status event is
+    // printed, and handed to the notifier (chat-ops).
+    let automation: LocalAutomation | undefined;
     let notify: (event: BusEvent) => void = () => {};
     const bus = await startPutEventsStub(undefined, (event) => {
+      if (automation?.route(event)) return;
       void printEvent(options, event);
       notify(event);
     });
@@ -198,6 +207,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stops.push(() => source.stop());
     stops.push(scheduleSweeper(sweeper, options));
+    automation = await startLocalAutomation({
+      dataDir: options.ephemeral ? undefined : dataDir,
+      sqs: queues.client,
+      sqsEndpoint: queues.endpoint,
+      credentials: LOCAL_CREDENTIALS,
+      alarm: functionOf('alarm', bundleOf('alarm'), 1),
+      guard: functionOf('guard', bundleOf('guard'), 1),
+      ...(options.guardEveryMs === undefined ? {} : { guardEveryMs: options.guardEveryMs }),
+      log: options.log,
+    });
+    stops.push((automation as LocalAutomation).stop);
     stops.push(watchStoreHealth(store.store, source, options));
 
     return {
@@ -218,6 +238,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamoPid: store.dynamoPid,
       chat,
       logDir,
+      schedulerEndpoint: automation.schedulerEndpoint,
+      cloudWatchEndpoint: automation.cloudWatchEndpoint,
       stop: () => stopAll(stops, options.ephemeral ? dataDir : undefined),
     };
   } catch (error) {

@@ -1,4 +1,14 @@
 export {
+  ALARM_NAME_MAX,
+  AUTOMATION_CAUSES,
+  type AutomationCause,
+  type AutomationOrigin,
+  BAKE_ALARMS_MAX,
+  type BakeSpec,
+  ROLLBACK_CAUSES,
+  SCHEDULE_NAME_MAX,
+} from './automation-schema.ts';
+export {
   type BatchDependencies,
   DEFAULT_BATCH_CONCURRENCY,
   DEFAULT_MAX_RECEIVES,

@@ -42,6 +42,8 @@ export const messages = {
   atomicNeedsWait: 'cannot be true with wait false: atomic waits for the release to become healthy',
   serverSideOnly:
     'must be true, "true" or "auto": quayside always applies server-side (Helm 4\'s default); client-side apply is not offered',
+  alarmsUnique: 'must not name an alarm twice',
+  automaticRollbackOnly: 'alarm and health automation send only rollback requests',
 } as const;
 
 /** Reasons given with per-message outcomes (for logs and metrics); like the above, never quoting input. */

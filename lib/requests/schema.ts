@@ -7,6 +7,12 @@ import {
   type ReleaseId,
   type RequestAction,
 } from '../domain/index.ts';
+import {
+  automationFieldsOf,
+  automationSchema,
+  bakeSchema,
+  checkAutomationFields,
+} from './automation-schema.ts';
 import { parseDuration } from './duration.ts';
 import { DurationSyntaxError } from './errors.ts';
 import { messages } from './messages.ts';
@@ -18,7 +24,7 @@ import type { ChartSource, DeployRequest, RequestOptions } from './types.ts';
  */
 
 export const REQUEST_VERSION = 'v1' as const;
-export const REQUEST_CHANNELS = ['ci', 'chatops', 'cli', 'schedule', 'api'] as const;
+export const REQUEST_CHANNELS = ['ci', 'chatops', 'cli', 'schedule', 'api', 'automation'] as const;
 /** SQS's limit on a deduplication id, and its alphabet (a subset). */
 export const REQUEST_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 /**
@@ -222,6 +228,9 @@ const rawRequestSchema = z
       channel: z.enum(REQUEST_CHANNELS),
     }),
     requestedAt: dateTimeSchema,
+    // The automation's fields (issue 14): see automation-schema.ts.
+    bake: bakeSchema.optional(),
+    automation: automationSchema.optional(),
   })
   .check((ctx) => {
     const request = ctx.value;
@@ -255,6 +264,7 @@ const rawRequestSchema = z
       add(messages.atomicNeedsWait, ['options', 'atomic']);
     if (options.rollbackOnFailure === true && options.wait === false)
       add(messages.atomicNeedsWait, ['options', 'rollbackOnFailure']);
+    checkAutomationFields(request, add);
   });
 
 /** The DeployRequest v1 schema: validates, then fills in Helm's defaults. */
@@ -267,7 +277,9 @@ export const deployRequestSchema = rawRequestSchema.transform((raw): DeployReque
     options: normalizeOptions(raw.options ?? {}),
     requestedBy: raw.requestedBy,
     requestedAt: raw.requestedAt,
+    ...automationFieldsOf({ automation: raw.automation }),
   });
+  const bake = automationFieldsOf({ bake: raw.bake });
   switch (raw.action) {
     case 'install':
     case 'upgrade':
@@ -278,12 +290,14 @@ export const deployRequestSchema = rawRequestSchema.transform((raw): DeployReque
         set: raw.set ?? [],
         setString: raw.setString ?? [],
         setJson: raw.setJson ?? [],
+        ...bake,
       };
     case 'rollback':
       return {
         ...common(raw.action),
         revision: raw.revision ?? 0,
         ...(raw.guard === undefined ? {} : { guard: raw.guard }),
+        ...bake,
       };
     case 'uninstall':
     case 'import':

@@ -1,4 +1,5 @@
 import type { FieldProblem, ReleaseId, ReleaseStatus, Values } from '../domain/index.ts';
+import type { AutomationOrigin, BakeSpec } from './automation-schema.ts';
 
 /** Where an install or upgrade takes its chart from: exactly one source. */
 export type ChartSource =
@@ -45,7 +46,7 @@ export interface RequestOptions {
   readonly helmRecords?: boolean;
 }
 
-export type RequestChannel = 'ci' | 'chatops' | 'cli' | 'schedule' | 'api';
+export type RequestChannel = 'ci' | 'chatops' | 'cli' | 'schedule' | 'api' | 'automation';
 
 interface RequestCommon {
   readonly version: 'v1';
@@ -56,6 +57,8 @@ interface RequestCommon {
   readonly requestedBy: { readonly principal: string; readonly channel: RequestChannel };
   /** ISO-8601, as the producer stamped it. */
   readonly requestedAt: string;
+  /** Set when quayside sent the request itself: a schedule, or an automatic rollback (issue 14). */
+  readonly automation?: AutomationOrigin;
 }
 
 /** An install or upgrade: the only requests that carry a chart and values. */
@@ -68,6 +71,8 @@ export interface ChangeRequest extends RequestCommon {
   readonly set: readonly string[];
   readonly setString: readonly string[];
   readonly setJson: readonly string[];
+  /** Watch the new revision for a while and roll it back automatically when it turns bad. */
+  readonly bake?: BakeSpec;
 }
 
 export interface RollbackRequest extends RequestCommon {
@@ -76,6 +81,8 @@ export interface RollbackRequest extends RequestCommon {
   readonly revision: number;
   /** Run only while this revision is the latest (a chat button's or an automation's guard). */
   readonly guard?: { readonly revision: number };
+  /** Watch the new revision for a while and roll it back automatically when it turns bad. */
+  readonly bake?: BakeSpec;
 }
 
 export interface UninstallRequest extends RequestCommon {

@@ -1,3 +1,14 @@
+export {
+  type ActiveBake,
+  type AutomationPause,
+  AutomationRecords,
+  type BakeRecord,
+  type BakeState,
+  type StartBakeInput,
+  type StartBakeResult,
+  summarizeBake,
+  supersededReason,
+} from './automation.ts';
 export type {
   Condition,
   DriverUsage,

@@ -27,6 +27,21 @@ export const bodyKey = (id: ReleaseId, revision: number, chunk: number): Key => 
   sk: `${BODY_PREFIX}${String(revision).padStart(REVISION_DIGITS, '0')}#${String(chunk).padStart(CHUNK_DIGITS, '0')}`,
 });
 
+/** The automation's bake record of a revision (issue 14), beside the revision. */
+export const BAKE_PREFIX = 'BAKE#';
+export const bakeKey = (id: ReleaseId, revision: number): Key => ({
+  pk: releasePk(id),
+  sk: `${BAKE_PREFIX}${String(revision).padStart(REVISION_DIGITS, '0')}`,
+});
+/** The release's automation switch (paused or not). */
+export const automationKey = (id: ReleaseId): Key => ({ pk: releasePk(id), sk: 'AUTOMATION' });
+/** One partition of the few releases baking now: one item each. */
+export const BAKING_PK = 'BAKING';
+export const bakingKey = (id: ReleaseId): Key => ({
+  pk: BAKING_PK,
+  sk: `${id.cluster}#${id.namespace}#${id.name}`,
+});
+
 export const requestKey = (requestId: string): Key => ({ pk: `Q#${requestId}`, sk: 'REQ' });
 /** Beside the request record: why the request was refused before it became a revision. */
 export const rejectionKey = (requestId: string): Key => ({ pk: `Q#${requestId}`, sk: 'REJECTED' });

@@ -4,7 +4,7 @@ import type { StoreContext } from './context.ts';
 import { MAX_TRANSACTION_OPS, type WriteOp } from './driver.ts';
 import { TransactionConflictError } from './errors.ts';
 import { decodeHead } from './head.ts';
-import { bodyKey, headKey, REVISION_PREFIX, releasePk, revisionKey, revisionSk } from './keys.ts';
+import { bakeKey, bodyKey, headKey, REVISION_PREFIX, releasePk, revisionKey, revisionSk } from './keys.ts';
 import type { Lease } from './types.ts';
 
 /**
@@ -66,7 +66,7 @@ export async function pruneHistory(
     batchRevisions = 0;
   };
   for (const victim of doomed) {
-    if (batch.length + victim.chunks + 2 > MAX_TRANSACTION_OPS) await flush();
+    if (batch.length + victim.chunks + 3 > MAX_TRANSACTION_OPS) await flush();
     batch.push({
       type: 'delete',
       key: revisionKey(release, victim.revision),
@@ -75,6 +75,8 @@ export async function pruneHistory(
     for (let chunk = 0; chunk < victim.chunks; chunk++) {
       batch.push({ type: 'delete', key: bodyKey(release, victim.revision, chunk) });
     }
+    // The automation's bake record of the revision, if it had one, goes with it.
+    batch.push({ type: 'delete', key: bakeKey(release, victim.revision) });
     batchRevisions++;
   }
   await flush();

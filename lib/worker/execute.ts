@@ -10,7 +10,7 @@ import {
   type ReleaseEngine,
   type RequestContext,
 } from '../engine/index.ts';
-import { buildReleaseEvent, type EventPublisher } from '../events/index.ts';
+import { type AutomationDetail, buildReleaseEvent, type EventPublisher } from '../events/index.ts';
 import {
   type DeployRequest,
   type ExecutionResult,
@@ -36,6 +36,18 @@ export interface ExecutorOptions {
   readonly onProgress?: (request: DeployRequest, event: EngineProgress) => void;
   /** Where each run's progress lines are written for senders following their request. */
   readonly progress?: ProgressRecorder;
+  /** Schedules and bakes (lib/automation): guards around each run, and the cause in its events. */
+  readonly automation?: ExecutorAutomation;
+}
+
+/** The automation's hooks around a run (issue 14); the worker knows nothing more of it. */
+export interface ExecutorAutomation {
+  /** Before the engine: throws a QuaysideError to refuse an automatic request whose reason is gone. */
+  beforeRun(request: DeployRequest): Promise<void>;
+  /** After the engine answered, duplicates included, and the events went out: e.g. a bake begins. */
+  afterRun(request: DeployRequest, result: ActionResult): Promise<void>;
+  /** What the request's status events say of the automation that sent it. */
+  eventDetail(request: DeployRequest, result: ActionResult): AutomationDetail | undefined;
 }
 
 /**
@@ -48,6 +60,7 @@ export function createExecutor(
 ): (request: DeployRequest) => Promise<ExecutionResult> {
   return async (request) => {
     await assertReleaseFree(options.engine, request);
+    await options.automation?.beforeRun(request);
     const hardDeadline = options.hardDeadline?.();
     const context: RequestContext = {
       requestId: request.requestId,
@@ -63,7 +76,12 @@ export function createExecutor(
     const result = await run(options, request, actionOptions, context).finally(() =>
       options.progress?.flush(request.requestId),
     );
-    if (!result.duplicate) await options.publisher.publish(eventsOf(request, result));
+    if (!result.duplicate) {
+      await options.publisher.publish(
+        eventsOf(request, result, options.automation?.eventDetail(request, result)),
+      );
+    }
+    await options.automation?.afterRun(request, result);
     const finished = Date.parse(result.rollback?.finishedAt ?? result.finishedAt);
     return {
       status: result.rollback?.status === 'deployed' ? 'failed' : result.status,
@@ -226,7 +244,7 @@ function realOrResolved(path: string): string {
   }
 }
 
-function eventsOf(request: DeployRequest, result: ActionResult) {
+function eventsOf(request: DeployRequest, result: ActionResult, automation: AutomationDetail | undefined) {
   const one = (r: ActionResult, requestId: string) =>
     buildReleaseEvent({
       requestId,
@@ -244,6 +262,7 @@ function eventsOf(request: DeployRequest, result: ActionResult) {
       finishedAt: Date.parse(r.finishedAt),
       objects: r.objects,
       ...(r.error === undefined ? {} : { error: new ActionFailure(r.error.message) }),
+      ...(automation === undefined ? {} : { automation }),
     });
   const events = [one(result, request.requestId)];
   if (result.rollback !== undefined) events.push(one(result.rollback, `${request.requestId}:rollback`));

@@ -1,9 +1,17 @@
-export { createExecutor, type ExecutorOptions, toActionOptions, toChartSource } from './execute.ts';
+export {
+  createExecutor,
+  type ExecutorAutomation,
+  type ExecutorOptions,
+  toActionOptions,
+  toChartSource,
+} from './execute.ts';
 export { ProgressRecorder } from './progress.ts';
 export { publishRecordingRejections } from './rejections.ts';
 export {
+  clusterConnections,
   createSweeper,
   createWorker,
+  openReleaseStore,
   readWorkerConfig,
   sqsVisibility,
   type Worker,

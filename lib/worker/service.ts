@@ -17,7 +17,7 @@ import { EventBridgePublisher, type StatusEvent } from '../events/index.ts';
 import { type ConnectionProvider, systemClock } from '../kube/index.ts';
 import { type DeployRequest, QUEUE_SETTINGS } from '../requests/index.ts';
 import { DynamoDbDriver, openDriver, ReleaseStore } from '../store/index.ts';
-import { createExecutor } from './execute.ts';
+import { createExecutor, type ExecutorAutomation } from './execute.ts';
 import { ProgressRecorder } from './progress.ts';
 import { publishRecordingRejections } from './rejections.ts';
 import { INVOCATION_MARGIN_MS, processSqsBatch, type SqsRecord, type VisibilityPort } from './sqs-batch.ts';
@@ -111,7 +111,8 @@ function storeSettings(
   return {};
 }
 
-async function openStore(
+/** The release store a function's settings name: the DynamoDB table, or a store URL (the local stack without Java). */
+export async function openReleaseStore(
   settings: { table?: string; storeUrl?: string },
   wrap: <T>(client: T) => T,
 ): Promise<ReleaseStore> {
@@ -131,6 +132,8 @@ export interface WorkerHooks {
   onEvent?(event: StatusEvent): void;
   /** Wraps each AWS SDK client the worker makes (tracing). */
   instrument?<T>(client: T): T;
+  /** The automation's hooks around each run (schedules, bakes), built over the worker's store. */
+  automation?(store: ReleaseStore): ExecutorAutomation;
 }
 
 export interface Worker {
@@ -147,7 +150,7 @@ export interface Worker {
 export async function createWorker(config: WorkerConfig, hooks: WorkerHooks = {}): Promise<Worker> {
   const clock = systemClock;
   const wrap = <T>(client: T): T => hooks.instrument?.(client) ?? client;
-  const store = await openStore(config, wrap);
+  const store = await openReleaseStore(config, wrap);
   const bus = new EventBridgePublisher({ client: wrap(new EventBridgeClient({})), busName: config.eventBus });
   const publisher = {
     publish: async (events: readonly StatusEvent[]) => {
@@ -157,7 +160,7 @@ export async function createWorker(config: WorkerConfig, hooks: WorkerHooks = {}
   };
   const engine = new ReleaseEngine({
     store,
-    connections: connectionsFor(config, store, wrap),
+    connections: clusterConnections(config, store, wrap),
     clock,
     // QUAYSIDE_KEEP_HELM_RECORDS=1: write helm's own release records for every release (see docs/chart.md).
     keepHelmRecords: config.keepHelmRecords,
@@ -173,6 +176,7 @@ export async function createWorker(config: WorkerConfig, hooks: WorkerHooks = {}
     localChartRoots: config.chartRoots,
     hardDeadline: () => deadline,
     progress,
+    ...(hooks.automation === undefined ? {} : { automation: hooks.automation(store) }),
   });
   return {
     store,
@@ -206,8 +210,8 @@ export async function createWorker(config: WorkerConfig, hooks: WorkerHooks = {}
  * The registered clusters (entries in the release table), with the worker's own kubeconfig, when it
  * has one, as the fallback for names the registry lacks. AWS clients are made on first use only.
  */
-function connectionsFor(
-  config: WorkerConfig,
+export function clusterConnections(
+  config: Pick<WorkerConfig, 'kubeconfigFile' | 'kubeconfigSecret'>,
   store: ReleaseStore,
   wrap: <T>(client: T) => T,
 ): ConnectionProvider {
@@ -245,7 +249,7 @@ export async function createSweeper(
   if (!env.QUAYSIDE_EVENT_BUS?.trim()) problems.push({ field: 'QUAYSIDE_EVENT_BUS', message: 'is required' });
   if (problems.length > 0) throw new WorkerConfigError(problems);
   const wrap = <T>(client: T): T => hooks.instrument?.(client) ?? client;
-  const store = await openStore(settings, wrap);
+  const store = await openReleaseStore(settings, wrap);
   const publisher = new EventBridgePublisher({
     client: wrap(new EventBridgeClient({})),
     busName: env.QUAYSIDE_EVENT_BUS as string,

@@ -77,9 +77,9 @@ describe('the CDK stack', () => {
     });
     // A visibility timeout longer than the function timeout, as SQS event sources require.
     expect(QUEUE_SETTINGS.visibilityTimeoutSeconds).toBeGreaterThan(FUNCTIONS.worker.timeoutSeconds);
-    // Both queues refuse anything but TLS.
+    // Every queue (requests, their DLQ, the automation's DLQ) refuses anything but TLS.
     const policies = ofType('AWS::SQS::QueuePolicy');
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(3);
     for (const policy of policies) {
       expect(JSON.stringify(policy.Properties)).toContain('"aws:SecureTransport":"false"');
     }
@@ -125,6 +125,71 @@ describe('the CDK stack', () => {
       Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 2 } })],
     });
     expect(functionNamed('sweeper').Properties).toMatchObject({ Runtime: 'nodejs24.x', Timeout: 60 });
+  });
+
+  it('makes the Scheduler group and a role Scheduler alone may assume, sending only to the request queue and the automation DLQ', () => {
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'quayside' });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'quayside-automation-dlq',
+      SqsManagedSseEnabled: true,
+    });
+    const dlq = ofType('AWS::SQS::Queue').find((q) => q.Properties.QueueName === 'quayside-automation-dlq');
+    expect(dlq?.Properties.FifoQueue).toBeUndefined();
+    const [roleId, role] = Object.entries(resources).find(
+      ([, r]) =>
+        r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties).includes('scheduler.amazonaws.com'),
+    ) as [string, Resource];
+    expect(JSON.stringify(role.Properties.RoleName)).toContain('quayside-scheduler-');
+    const trust = JSON.stringify(role.Properties.AssumeRolePolicyDocument);
+    expect(trust).toContain('aws:SourceAccount');
+    expect(trust).toContain(':schedule/quayside/*');
+    const statements = ofType('AWS::IAM::Policy')
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+      .flatMap(
+        (p) =>
+          (p.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement,
+      );
+    expect(statements).toEqual([
+      {
+        Action: 'sqs:SendMessage',
+        Effect: 'Allow',
+        Resource: [
+          { 'Fn::GetAtt': [expect.stringMatching(/^RequestsQueue/), 'Arn'] },
+          { 'Fn::GetAtt': [expect.stringMatching(/^AutomationDeadLetters/), 'Arn'] },
+        ],
+      },
+    ]);
+  });
+
+  it('hands alarms entering ALARM to the alarm function (dead-lettered when it cannot), and runs the guard every minute', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        detail: { state: { value: ['ALARM'] } },
+      },
+      Targets: [
+        Match.objectLike({ DeadLetterConfig: { Arn: Match.anyValue() }, RetryPolicy: Match.anyValue() }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 0 } })],
+    });
+    const env = (name: 'alarm' | 'guard') => {
+      const fn = ofType('AWS::Lambda::Function').find(
+        (f) => f.Properties.Description === FUNCTIONS[name].description,
+      ) as Resource;
+      return Object.keys((fn.Properties.Environment as { Variables: object }).Variables).sort();
+    };
+    expect(env('alarm')).toEqual([
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_SERVICE_NAME',
+      'QUAYSIDE_EVENT_BUS',
+      'QUAYSIDE_QUEUE_URL',
+      'QUAYSIDE_TABLE',
+    ]);
+    expect(env('guard')).toEqual(env('alarm'));
   });
 
   it('alarms on the DLQ, worker errors and throttles, old requests and interrupted releases', () => {
@@ -195,20 +260,29 @@ describe('the CDK stack', () => {
       eksClusters: [{ clusterArn: direct }, { clusterArn: partner, roleArn: role }],
       clusterSecrets: ['arn:aws:secretsmanager:eu-west-1:111122223333:secret:quayside/edge-AbCdEf'],
     });
-    const statements = Object.values(withClusters.findResources('AWS::IAM::Policy')).flatMap(
-      (policy) =>
-        (
-          policy as {
-            Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] } };
-          }
-        ).Properties.PolicyDocument.Statement,
+    type Policy = {
+      Properties: {
+        Roles: { Ref: string }[];
+        PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] };
+      };
+    };
+    const policies = Object.values(withClusters.findResources('AWS::IAM::Policy')) as Policy[];
+    // The worker deploys to the clusters, the automation's guard reads its bakes' health there: each
+    // with its own role, both granted exactly these, and no other function anything of it.
+    const forAction = (action: string) =>
+      policies.flatMap((policy) =>
+        policy.Properties.PolicyDocument.Statement.filter((st) => [st.Action].flat().includes(action)).map(
+          (st) => [policy.Properties.Roles.map((r) => r.Ref.replace(/[0-9A-F]{8}$/, '')).join(), st.Resource],
+        ),
+      );
+    const roles = ['WorkerRole', 'GuardRole'];
+    const granted = (resource: unknown) =>
+      roles.map((r) => [expect.stringMatching(new RegExp(`^${r}`)), resource]);
+    expect(forAction('eks:DescribeCluster')).toEqual(granted(direct));
+    expect(forAction('sts:AssumeRole')).toEqual(granted(role));
+    expect(forAction('secretsmanager:GetSecretValue')).toEqual(
+      granted('arn:aws:secretsmanager:eu-west-1:111122223333:secret:quayside/edge-AbCdEf'),
     );
-    const forAction = (action: string) => statements.filter((st) => [st.Action].flat().includes(action));
-    expect(forAction('eks:DescribeCluster').map((st) => st.Resource)).toEqual([direct]);
-    expect(forAction('sts:AssumeRole').map((st) => st.Resource)).toEqual([role]);
-    expect(forAction('secretsmanager:GetSecretValue').map((st) => st.Resource)).toEqual([
-      'arn:aws:secretsmanager:eu-west-1:111122223333:secret:quayside/edge-AbCdEf',
-    ]);
     // Without the props the worker may touch no cluster's AWS side at all.
     const bare = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
       (policy) =>

@@ -11,7 +11,7 @@ const bin = fileURLToPath(new URL('../../bin/quayside.js', import.meta.url));
 
 describe('quayside start', () => {
   it('plays the stories through the queue with --demo, prints the history and exits 0', async () => {
-    const { stdout } = await run(process.execPath, [bin, 'start', '--demo'], { timeout: 120_000 });
+    const { stdout } = await run(process.execPath, [bin, 'start', '--demo'], { timeout: 240_000 });
     expect(stdout).toContain('export QUAYSIDE_QUEUE_URL=http://127.0.0.1:');
     expect(stdout).toMatch(/Release Failed .*kubernetes-bootcamp rev 3 .*(ErrImagePull|ImagePullBackOff)/);
     expect(stdout).toMatch(/Release Rolled Back .*kubernetes-bootcamp rev 4 .*Rollback to 2/);
@@ -23,8 +23,19 @@ describe('quayside start', () => {
     expect(stdout).toMatch(/Release Rolled Back .*blog rev 4 .*Rollback to 2/);
     expect(stdout).toMatch(/asked by slack:UALICE \(alice\) via chatops/);
     expect(stdout).toMatch(/\[Roll back to 3\] \(danger, asks to confirm\) \[History\]/);
+    // Issue 14: a bake verified, a bake rolled back by an alarm, a scheduled rollback firing.
+    expect(stdout).toMatch(
+      /Release Verified .*\/web rev 1 .*Revision 1 verified: its 3s bake ended without trouble/,
+    );
+    expect(stdout).toMatch(
+      /Release Rolled Back .*\/web rev 3 .*Rollback to 1: alarm "web-5xx" fired during bake of revision 2/,
+    );
+    expect(stdout).toMatch(/4 +deployed +schedule web-rollback-\S+ \(made by demo\) +Rollback to 2/);
+    expect(stdout).toMatch(
+      /2 +superseded .*failed, rolled back to 1: alarm "web-5xx" fired during bake of revision 2/,
+    );
     expect(stdout).toContain('The story played as expected.');
-  }, 150_000);
+  }, 300_000);
 
   it('plays the stories on sim-1 and installs one release on sim-2 and sim-3 with --clusters 3 --demo', async () => {
     const { stdout } = await run(process.execPath, [bin, 'start', '--clusters', '3', '--demo'], {

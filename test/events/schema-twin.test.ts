@@ -13,6 +13,8 @@ const samples = readJsonFolder('events/status');
 type Doc = Record<string, unknown> & { detail: Record<string, unknown> };
 const deployed = samples.get('release-deployed-blog-upgrade.json') as Doc;
 const rejected = samples.get('request-rejected-malformed-json.json') as Doc;
+const skipped = samples.get('automation-skipped-blog-newer.json') as Doc;
+const verified = samples.get('release-verified-blog.json') as Doc;
 const withDetail = (doc: Doc, detail: Record<string, unknown>) => ({
   ...doc,
   detail: { ...doc.detail, ...detail },
@@ -41,17 +43,27 @@ const invalid: [string, unknown][] = [
   ['a rejection with a release status', withDetail(rejected, { status: 'failed' })],
   ['a missing time', { ...deployed, time: undefined }],
   ['an unknown envelope field', { ...deployed, 'detail-typo': 'x' }],
+  ['a skip that is not skipped', withDetail(skipped, { status: 'deployed' })],
+  ['a skip without its automation', withoutDetail(skipped, 'automation')],
+  ['a deployment marked skipped', withDetail(deployed, { status: 'skipped' })],
+  ['a verification that is not deployed', withDetail(verified, { status: 'superseded' })],
+  [
+    'an automation with an unknown cause',
+    withDetail(skipped, { automation: { cause: 'cron', reason: 'r' } }),
+  ],
 ];
 
 describe('the status event JSON Schema and its zod twin', () => {
   it('has a sample of every detail-type', () => {
     const types = new Set([...samples.values()].map((doc) => (doc as Doc)['detail-type']));
     expect([...types].sort()).toEqual([
+      'Automation Skipped',
       'Release Deployed',
       'Release Failed',
       'Release Imported',
       'Release Rolled Back',
       'Release Uninstalled',
+      'Release Verified',
       'Request Rejected',
     ]);
   });

@@ -106,12 +106,49 @@ const invalid: [string, unknown, string][] = [
   ['a date without a time zone', { ...install, requestedAt: '2026-11-23T12:00:00' }, 'requestedAt'],
   ['the 30th of February', { ...install, requestedAt: '2026-02-30T12:00:00Z' }, 'requestedAt'],
   ['a missing requestedAt', without(install, 'requestedAt'), 'requestedAt'],
+  // The automation's fields (issue 14).
+  ['a bake without for', { ...upgrade, bake: { alarms: ['a'] } }, 'bake.for'],
+  ['a bake of zero', { ...upgrade, bake: { for: '0s' } }, 'bake.for'],
+  ['a bake with no unit', { ...upgrade, bake: { for: '15' } }, 'bake.for'],
+  ['a bake naming an alarm twice', { ...upgrade, bake: { for: '1m', alarms: ['a', 'a'] } }, 'bake.alarms'],
+  ['a bake with an empty alarm name', { ...upgrade, bake: { for: '1m', alarms: [''] } }, 'bake.alarms[0]'],
+  ['a bake with an unknown field', { ...upgrade, bake: { for: '1m', metrics: [] } }, 'bake.metrics'],
+  ['a bake on an uninstall', { ...uninstall, bake: { for: '1m' } }, 'bake'],
+  ['an unknown automation cause', { ...rollback, automation: { cause: 'cron' } }, 'automation.cause'],
+  [
+    'an alarm rollback naming no revision',
+    { ...rollback, automation: { cause: 'alarm', reason: 'r' } },
+    'automation.forRevision',
+  ],
+  [
+    'a health rollback without a reason',
+    { ...rollback, automation: { cause: 'health', forRevision: 2 } },
+    'automation.reason',
+  ],
+  [
+    'an alarm cause on an upgrade',
+    { ...upgrade, automation: { cause: 'alarm', reason: 'r', forRevision: 2 } },
+    'automation.cause',
+  ],
+  [
+    'a schedule without its name',
+    { ...rollback, automation: { cause: 'schedule', createdBy: 'a' } },
+    'automation.schedule',
+  ],
 ];
 
 describe('the DeployRequest JSON Schema and its zod twin', () => {
   it('has samples for every action', () => {
     const actions = new Set([...samples.values()].map((doc) => (doc as { action: string }).action));
     expect([...actions].sort()).toEqual(['install', 'rollback', 'uninstall', 'upgrade']);
+  });
+
+  it('has samples of a bake, an automatic rollback and a scheduled request', () => {
+    const docs = [...samples.values()] as Record<string, unknown>[];
+    expect(docs.some((doc) => doc.bake !== undefined)).toBe(true);
+    const causes = docs.map((doc) => (doc.automation as { cause?: string } | undefined)?.cause);
+    expect(causes).toContain('alarm');
+    expect(causes).toContain('schedule');
   });
 
   for (const [name, document] of samples) {

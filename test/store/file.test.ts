@@ -6,11 +6,13 @@ import { ManualClock } from '../../lib/domain/index.ts';
 import { FileDriver } from '../../lib/store/file.ts';
 import { ReleaseStore } from '../../lib/store/index.ts';
 import { beginInput, blog, body } from '../fixtures/store.ts';
+import { automationRecordsContract } from './automation.contract.ts';
 import { releaseStoreContract } from './release-store.contract.ts';
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'quayside-store-'));
 
 releaseStoreContract('the file driver', async () => new FileDriver(freshDir()));
+automationRecordsContract('the file driver', async () => new FileDriver(freshDir()));
 
 describe('the file driver', () => {
   it('keeps history across restarts and shares it between processes using one folder', async () => {

@@ -35,6 +35,10 @@ export function summarizeEvent(event: StatusEvent): EventSummary {
         return `${name}: ${d.action ?? 'operation'} failed, revision ${rev ?? '?'} ${d.status}`;
       case 'Release Uninstalled':
         return `${name} uninstalled`;
+      case 'Release Verified':
+        return `${name}: revision ${rev ?? '?'} verified, its bake ended without trouble`;
+      case 'Automation Skipped':
+        return `${name}: the automation did not act: ${d.description}`;
       case 'Release Imported':
         return `${name} imported from helm: revision ${rev ?? '?'} ${d.status ?? 'recorded'}`;
       case 'Request Rejected':
@@ -44,7 +48,7 @@ export function summarizeEvent(event: StatusEvent): EventSummary {
   const tone =
     event.detailType === 'Release Failed' || event.detailType === 'Request Rejected'
       ? 'bad'
-      : event.detailType === 'Release Uninstalled'
+      : event.detailType === 'Release Uninstalled' || event.detailType === 'Automation Skipped'
         ? 'neutral'
         : 'good';
   const emoji = { good: ':white_check_mark:', bad: ':x:', neutral: ':wastebasket:' }[tone];
@@ -88,7 +92,13 @@ export function summarizeEvent(event: StatusEvent): EventSummary {
 function rollbackOffer(event: StatusEvent): { rollback?: { to: number; guard: number } } {
   const d = event.detail;
   if (d.release === undefined || d.revision === undefined || d.previousRevision === undefined) return {};
-  if (event.detailType === 'Request Rejected' || event.detailType === 'Release Uninstalled') return {};
+  if (
+    event.detailType === 'Request Rejected' ||
+    event.detailType === 'Release Uninstalled' ||
+    event.detailType === 'Release Verified' ||
+    event.detailType === 'Automation Skipped'
+  )
+    return {};
   if (d.status === 'dry-run' || d.previousRevision === d.revision || d.rollbackTo === d.previousRevision)
     return {};
   return { rollback: { to: d.previousRevision, guard: d.revision } };
