@@ -72,7 +72,9 @@ export interface RegistryConnectionsOptions {
 export function registryConnections(options: RegistryConnectionsOptions): ConnectionProvider {
   const clock = options.clock ?? systemClock;
   const entryCacheMs = options.entryCacheMs ?? ENTRY_CACHE_MS;
-  const entries = new Map<string, { entry: ClusterEntry; readAt: number }>();
+  // Absent entries are cached too, for names the fallback serves (the local stack's own context):
+  // otherwise every request would read the table for them, three times over.
+  const entries = new Map<string, { entry: ClusterEntry | undefined; readAt: number }>();
   const connections = new Map<string, { version: string; connection: KubeConnection }>();
   let eks: Promise<EksEndpoints> | undefined;
 
@@ -91,7 +93,7 @@ export function registryConnections(options: RegistryConnectionsOptions): Connec
         serviceFault: true,
       });
     }
-    if (entry === undefined) entries.delete(name);
+    if (entry === undefined && !(await servedByFallback(name))) entries.delete(name);
     else entries.set(name, { entry, readAt: clock.now() });
     return entry;
   }
@@ -138,6 +140,10 @@ export function registryConnections(options: RegistryConnectionsOptions): Connec
     return { endpoint, version };
   }
 
+  async function servedByFallback(name: string): Promise<boolean> {
+    return options.fallback !== undefined && (await options.fallback.names()).includes(name);
+  }
+
   async function unknown(name: string): Promise<never> {
     const registered = (await options.registry.list()).map((entry) => entry.name);
     const contexts = (await options.fallback?.names().catch(() => [])) ?? [];
@@ -147,9 +153,7 @@ export function registryConnections(options: RegistryConnectionsOptions): Connec
   async function open(name: string): Promise<KubeConnection> {
     const entry = await entryOf(name);
     if (entry === undefined) {
-      if (options.fallback !== undefined && (await options.fallback.names()).includes(name)) {
-        return options.fallback.connect(name);
-      }
+      if (await servedByFallback(name)) return (options.fallback as FallbackClusters).connect(name);
       return unknown(name);
     }
     const resolved = await resolve(entry);

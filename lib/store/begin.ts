@@ -236,9 +236,10 @@ async function startOperation(ctx: StoreContext, start: StartInput): Promise<Beg
     deployedAtStart: head?.deployedRevision,
     bodyChunks,
   });
+  const revisionCount = (head?.revisionCount ?? 0) + (input.action === 'uninstall' ? 0 : 1);
   return interrupted === undefined
-    ? { kind: 'started', lease, revision }
-    : { kind: 'started', lease, revision, interrupted };
+    ? { kind: 'started', lease, revision, revisionCount }
+    : { kind: 'started', lease, revision, interrupted, revisionCount };
 }
 
 interface TargetRevision {

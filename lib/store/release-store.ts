@@ -134,8 +134,10 @@ export class ReleaseStore {
     // As Helm's storage does on every Create: each new revision, whatever it ends as, trims the
     // history to history-max, never removing the deployed revision (nor one in progress). It runs
     // after the begin transaction; a crash in between only leaves a longer history for the next.
-    if (begun.kind === 'started' && input.action !== 'uninstall') {
-      await pruneHistory(this.ctx, input.release, input.historyMax ?? this.ctx.historyMax);
+    const historyMax = input.historyMax ?? this.ctx.historyMax;
+    const withinMax = begun.kind === 'started' && (begun.revisionCount ?? Infinity) <= historyMax;
+    if (begun.kind === 'started' && input.action !== 'uninstall' && !withinMax) {
+      await pruneHistory(this.ctx, input.release, historyMax);
     }
     return begun;
   }

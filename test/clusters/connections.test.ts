@@ -5,6 +5,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ClusterConfigError,
+  type ClusterRegistry,
   kubeconfigFileFallback,
   registryConnections,
   SecretKubeconfigReader,
@@ -131,6 +132,39 @@ describe('connections to the registered clusters', () => {
       `cluster "elsewhere" is not registered (no cluster is registered; the worker's kubeconfig also has the contexts "quayside-sim")`,
     );
     connection.close();
+  });
+
+  it("reads the registry once per cache period for a name the worker's own kubeconfig serves, and sees it registered after", async () => {
+    const { registry, clock } = setup();
+    let reads = 0;
+    const counted: ClusterRegistry = {
+      get: (name) => {
+        reads += 1;
+        return registry.get(name);
+      },
+      list: () => registry.list(),
+      add: (entry, options) => registry.add(entry, options),
+      remove: (name) => registry.remove(name),
+    };
+    const connections = registryConnections({
+      registry: counted,
+      clock,
+      fallback: kubeconfigFileFallback(kubeconfig),
+      contexts: {},
+      entryCacheMs: 30_000,
+    });
+    for (let i = 0; i < 3; i++) (await connections.connect('quayside-sim')).close();
+    expect(reads).toBe(1);
+    // An unknown name is never remembered as unknown: registering it works at once.
+    await expect(connections.connect('fresh')).rejects.toBeInstanceOf(UnknownClusterError);
+    await registry.add({ name: 'fresh', kind: 'context', context: 'quayside-sim', kubeconfig });
+    (await connections.connect('fresh')).close();
+    // A registered entry for the fallback's name takes over once the period has passed.
+    await registry.add({ name: 'quayside-sim', kind: 'context', context: 'quayside-sim', kubeconfig });
+    clock.advance(30_000);
+    const registered = await connections.connect('quayside-sim');
+    expect(reads).toBe(4);
+    registered.close();
   });
 
   it('refuses a kube context entry where no kubeconfig file may be read, as in Lambda', async () => {
