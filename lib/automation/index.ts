@@ -22,12 +22,19 @@ export {
 export {
   cancelScheduledRequest,
   createScheduledRequest,
+  getScheduledRequest,
   listScheduledRequests,
   SCHEDULE_INPUT_MAX,
   type ScheduledAction,
   type ScheduledRequest,
   type ScheduleTarget,
 } from './schedules.ts';
+export {
+  formatScheduleTime,
+  type MadeSchedule,
+  scheduleRequest,
+  scheduleTargetFor,
+} from './scheduling.ts';
 export {
   type AutomationConfig,
   type AutomationHooks,

@@ -5,11 +5,11 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import {
   AUTOMATION_SETTINGS,
   cancelScheduledRequest,
-  createScheduledRequest,
+  formatScheduleTime,
   listScheduledRequests,
-  parseScheduleTime,
   type ScheduledAction,
   type ScheduledRequest,
+  scheduleRequest,
   scheduleTargetOf,
 } from '../automation/index.ts';
 import { formatReleaseId, randomId } from '../domain/index.ts';
@@ -97,29 +97,25 @@ async function schedule(
   if (flags['dry-run']) throw new CliUsageError('schedule', '--dry-run cannot be scheduled: run it now');
   const queueUrl = flags['queue-url'] ?? process.env.QUAYSIDE_QUEUE_URL;
   if (!queueUrl) throw new CliUsageError('schedule', 'no queue: give --queue-url or set QUAYSIDE_QUEUE_URL');
-  const at = parseScheduleTime({
-    at: flags.at,
-    ...(flags.tz === undefined ? {} : { tz: flags.tz }),
-    now: Date.now(),
-  });
   const what = await scheduledAction(input, verb, args);
   const head = await input.store.getRelease(what.release).catch(() => undefined);
   const sqs = new SQSClient({});
   try {
-    const made = await createScheduledRequest({
+    const made = await scheduleRequest({
       client: scheduler,
       target: await scheduleTargetOf(sqs, queueUrl),
       what,
-      at,
+      at: flags.at,
+      ...(flags.tz === undefined ? {} : { tz: flags.tz }),
+      now: Date.now(),
       createdBy: currentUser(),
       ...(head?.deployedRevision === undefined ? {} : { revisionAtCreation: head.deployedRevision }),
       ids: randomId,
     });
-    const when = `${at.expression.slice(3, -1).replace('T', ' ')} ${at.timezone} (${new Date(at.instant).toISOString()})`;
     print(
       `schedule ${made.name}: ${verb} ${formatReleaseId(what.release)}${
         what.revision ? ` to revision ${what.revision}` : ''
-      } at ${when}; request ${made.requestId}\n`,
+      } at ${formatScheduleTime(made.time)}; request ${made.requestId}\n`,
     );
     return EXIT.ok;
   } finally {
