@@ -29,12 +29,7 @@ export {
   type ScheduledRequest,
   type ScheduleTarget,
 } from './schedules.ts';
-export {
-  formatScheduleTime,
-  type MadeSchedule,
-  scheduleRequest,
-  scheduleTargetFor,
-} from './scheduling.ts';
+export { formatScheduleTime, scheduleTargetFor } from './scheduling.ts';
 export {
   type AutomationConfig,
   type AutomationHooks,

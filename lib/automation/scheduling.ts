@@ -1,61 +1,14 @@
-import type { SchedulerClient } from '@aws-sdk/client-scheduler';
-import type { IdGenerator } from '../domain/index.ts';
-import { parseScheduleTime, type ScheduleTime } from './at-time.ts';
-import { createScheduledRequest, type ScheduledAction, type ScheduleTarget } from './schedules.ts';
+import type { ScheduleTime } from './at-time.ts';
+import type { ScheduleTarget } from './schedules.ts';
 import { AUTOMATION_SETTINGS, schedulerRoleName } from './settings.ts';
 
 /*
- * What every way of scheduling shares (`quayside schedule`, `/quayside schedule` in chat): one
- * reading of --at and --tz, one kind of schedule, one way of finding the stack's group, role and DLQ.
+ * What every way of scheduling shares besides parseScheduleTime and createScheduledRequest
+ * (`quayside schedule`, `/quayside schedule` in chat): how a schedule's time is shown, and where
+ * the stack's group, role and DLQ are.
  */
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/** A schedule made: its name, the request id it will send, and when (as Scheduler holds it). */
-export interface MadeSchedule {
-  readonly name: string;
-  readonly requestId: string;
-  readonly arn?: string;
-  readonly time: ScheduleTime;
-}
-
-/**
- * Schedules a request as a person asked for it: `at` (and `tz`) read as `--at`/`--tz` against
- * `now`, then the one-time schedule of {@link createScheduledRequest} (at() in the zone, deleted once
- * run, retried then dead-lettered, in the release's message group, sent by the schedule on behalf of
- * `createdBy` through channel `schedule`).
- * @throws ScheduleInputError for a time that is unreadable, past, skipped by the zone, or a zone
- *   unknown (naming --at or --tz), or a request too large for Scheduler; ValidationError for a
- *   request the worker would refuse. Nothing is made when it throws.
- */
-export async function scheduleRequest(input: {
-  client: SchedulerClient;
-  target: ScheduleTarget;
-  what: ScheduledAction;
-  at: string;
-  tz?: string;
-  now: number;
-  createdBy: string;
-  /** The revision deployed now, so that the event can say what the schedule replaced. */
-  revisionAtCreation?: number;
-  ids: IdGenerator;
-}): Promise<MadeSchedule> {
-  const time = parseScheduleTime({
-    at: input.at,
-    ...(input.tz === undefined ? {} : { tz: input.tz }),
-    now: input.now,
-  });
-  const made = await createScheduledRequest({
-    client: input.client,
-    target: input.target,
-    what: input.what,
-    at: time,
-    createdBy: input.createdBy,
-    ...(input.revisionAtCreation === undefined ? {} : { revisionAtCreation: input.revisionAtCreation }),
-    ids: input.ids,
-  });
-  return { ...made, time };
-}
 
 /**
  * A schedule's time for people, as the zone's clocks show it and in UTC:

@@ -1,14 +1,15 @@
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import {
   cancelScheduledRequest,
+  createScheduledRequest,
   formatScheduleTime,
   getScheduledRequest,
   listScheduledRequests,
-  type MadeSchedule,
+  parseScheduleTime,
   type ScheduledAction,
   type ScheduledRequest,
   type ScheduleTarget,
-  scheduleRequest,
+  type ScheduleTime,
 } from '../automation/index.ts';
 import {
   formatReleaseId,
@@ -44,17 +45,15 @@ import type { Right } from './types.ts';
 /** Scheduler's one-time schedules in the stack's group, as chat uses them. */
 export interface ChatSchedules {
   /**
-   * @throws ScheduleInputError (bad --at/--tz, too large), ValidationError (a request the worker
+   * @throws ScheduleInputError (too large for Scheduler), ValidationError (a request the worker
    *   would refuse); nothing is made then.
    */
   make(input: {
     what: ScheduledAction;
-    at: string;
-    tz?: string;
-    now: number;
+    at: ScheduleTime;
     createdBy: string;
     revisionAtCreation?: number;
-  }): Promise<MadeSchedule>;
+  }): Promise<{ name: string; requestId: string }>;
   list(): Promise<ScheduledRequest[]>;
   /** @throws ScheduleNotFoundError */
   get(name: string): Promise<ScheduledRequest>;
@@ -71,7 +70,7 @@ export function schedulerSchedules(input: {
   const { client, target, ids } = input;
   const groupName = target.groupName;
   return {
-    make: (what) => scheduleRequest({ client, target, ids, ...what }),
+    make: (input) => createScheduledRequest({ client, target, ids, ...input }),
     list: () => listScheduledRequests({ client, groupName }),
     get: (name) => getScheduledRequest({ client, groupName, name }),
     cancel: (name) => cancelScheduledRequest({ client, groupName, name }),
@@ -121,34 +120,53 @@ async function make(
   schedules: ChatSchedules,
   command: MakeCommand,
 ): Promise<string> {
+  // The time first: it is the likeliest mistake, and judging it reads nothing.
+  const at = notScheduledOnInvalid(() =>
+    parseScheduleTime({
+      at: command.at,
+      ...(command.tz === undefined ? {} : { tz: command.tz }),
+      now: deps.clock.now(),
+    }),
+  );
   const release = await resolveRelease(deps, ctx.channel, command.release, command.where);
   await authorize(deps, ctx.caller, SCHEDULE_RIGHT_OF[command.verb], release);
   const summary = await deps.store.getRelease(release);
   const { what, text } = await scheduledAction(deps, command, release, summary);
-  let made: MadeSchedule;
-  try {
-    made = await schedules.make({
+  const made = await notScheduledOnInvalid(() =>
+    schedules.make({
       what,
-      at: command.at,
-      ...(command.tz === undefined ? {} : { tz: command.tz }),
-      now: deps.clock.now(),
+      at,
       createdBy: `${ctx.caller.subject} (${ctx.caller.name})`,
       ...(summary?.deployedRevision === undefined ? {} : { revisionAtCreation: summary.deployedRevision }),
-    });
-  } catch (error) {
+    }),
+  );
+  return M.scheduled({
+    what: escapeMrkdwn(text),
+    when: formatScheduleTime(at),
+    name: made.name,
+    requestId: made.requestId,
+  });
+}
+
+/**
+ * Runs `make`, turning a ValidationError (a bad --at or --tz, a request the worker would refuse or
+ * Scheduler could not carry) into the schedule's usage with what is wrong. Problems name the flag
+ * or the request's field and what is wrong, never a value.
+ */
+function notScheduledOnInvalid<T>(make: () => T): T {
+  const refuse = (error: unknown): never => {
     if (!(error instanceof ValidationError)) throw error;
-    // Problems name the flag or the request's field and what is wrong, never a value.
     const problems = error.problems
       .map((p) => (p.field.startsWith('--') ? `${p.field} ${p.message}` : `${p.field}: ${p.message}`))
       .join('; ');
     throw new ChatUsageError(M.notScheduled(problems), COMMAND_USAGE.schedule);
+  };
+  try {
+    const result = make();
+    return (result instanceof Promise ? result.catch(refuse) : result) as T;
+  } catch (error) {
+    return refuse(error);
   }
-  return M.scheduled({
-    what: escapeMrkdwn(text),
-    when: formatScheduleTime(made.time),
-    name: made.name,
-    requestId: made.requestId,
-  });
 }
 
 /**

@@ -5,11 +5,12 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import {
   AUTOMATION_SETTINGS,
   cancelScheduledRequest,
+  createScheduledRequest,
   formatScheduleTime,
   listScheduledRequests,
+  parseScheduleTime,
   type ScheduledAction,
   type ScheduledRequest,
-  scheduleRequest,
   scheduleTargetOf,
 } from '../automation/index.ts';
 import { formatReleaseId, randomId } from '../domain/index.ts';
@@ -97,17 +98,20 @@ async function schedule(
   if (flags['dry-run']) throw new CliUsageError('schedule', '--dry-run cannot be scheduled: run it now');
   const queueUrl = flags['queue-url'] ?? process.env.QUAYSIDE_QUEUE_URL;
   if (!queueUrl) throw new CliUsageError('schedule', 'no queue: give --queue-url or set QUAYSIDE_QUEUE_URL');
+  const at = parseScheduleTime({
+    at: flags.at,
+    ...(flags.tz === undefined ? {} : { tz: flags.tz }),
+    now: Date.now(),
+  });
   const what = await scheduledAction(input, verb, args);
   const head = await input.store.getRelease(what.release).catch(() => undefined);
   const sqs = new SQSClient({});
   try {
-    const made = await scheduleRequest({
+    const made = await createScheduledRequest({
       client: scheduler,
       target: await scheduleTargetOf(sqs, queueUrl),
       what,
-      at: flags.at,
-      ...(flags.tz === undefined ? {} : { tz: flags.tz }),
-      now: Date.now(),
+      at,
       createdBy: currentUser(),
       ...(head?.deployedRevision === undefined ? {} : { revisionAtCreation: head.deployedRevision }),
       ids: randomId,
@@ -115,7 +119,7 @@ async function schedule(
     print(
       `schedule ${made.name}: ${verb} ${formatReleaseId(what.release)}${
         what.revision ? ` to revision ${what.revision}` : ''
-      } at ${formatScheduleTime(made.time)}; request ${made.requestId}\n`,
+      } at ${formatScheduleTime(at)}; request ${made.requestId}\n`,
     );
     return EXIT.ok;
   } finally {
