@@ -395,9 +395,6 @@ describe('the CDK stack', () => {
     const [chatId, chatFn] = Object.entries(fns).find(
       ([, r]) => r.Properties.Description === FUNCTIONS.chatops.description,
     ) as [string, Resource];
-    const groupId = Object.keys(fns).find(
-      (id) => fns[id]?.Type === 'AWS::Scheduler::ScheduleGroup',
-    ) as string;
     const [schedulerRoleId] = Object.entries(fns).find(
       ([, r]) =>
         r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties).includes('scheduler.amazonaws.com'),
