@@ -1,7 +1,17 @@
 import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTOMATION_SETTINGS, listScheduledRequests } from '../../lib/automation/index.ts';
-import { AccessPolicy, ChatSettings, parseGrant, type Right } from '../../lib/chatops/index.ts';
+import {
+  AccessPolicy,
+  ChatSettings,
+  type CommandDeps,
+  parseCommand,
+  parseGrant,
+  type Right,
+  runSchedule,
+  type ScheduleCommand,
+  SchedulingUnavailableError,
+} from '../../lib/chatops/index.ts';
 import { type ReleaseId, systemClock } from '../../lib/domain/index.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../lib/local/index.ts';
 import { CHANNEL, type ChatWorld, CLUSTER, startChatWorld } from './world.ts';
@@ -259,5 +269,16 @@ describe('/quayside schedule: scheduled requests from chat, through the local Ev
     }
     const left = await listScheduledRequests({ client: scheduler, groupName: 'quayside' });
     expect(left.filter((s) => s.release?.name === blog.name)).toEqual([]);
+  });
+
+  it('says scheduling is not set up, and does nothing, where the chat function was not told where schedules go', async () => {
+    const deps = { schedules: undefined } as unknown as CommandDeps;
+    const ctx = { caller: { subject: 'slack:UALICE', userId: 'UALICE', name: 'alice' }, channel: CHANNEL };
+    await expect(runSchedule(deps, ctx, parseCommand('schedule list') as ScheduleCommand)).rejects.toThrow(
+      SchedulingUnavailableError,
+    );
+    await expect(
+      runSchedule(deps, ctx, parseCommand('schedule cancel x') as ScheduleCommand),
+    ).rejects.toThrow(/scheduling is not set up for this chat endpoint/);
   });
 });
