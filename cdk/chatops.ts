@@ -1,9 +1,11 @@
-import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import { type EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type CfnFunction, type FunctionUrl, FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
+import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../lib/events/index.ts';
 import { QuaysideFunction, type QuaysideFunctionProps } from './function.ts';
@@ -34,6 +36,15 @@ export interface ChatOpsProps {
   readonly teamsSecret?: string;
   /** Chat function invocations at once at most (its reserved concurrency): the endpoint's throttle. */
   readonly chatReservedConcurrency: number;
+  /**
+   * The automation's Scheduler group, the role its schedules send with and their DLQ: with them,
+   * `/quayside schedule` makes, lists and cancels schedules in that group (docs/chatops.md).
+   */
+  readonly scheduling?: {
+    readonly group: IScheduleGroup;
+    readonly role: IRole;
+    readonly deadLetterQueue: IQueue;
+  };
 }
 
 /**
@@ -69,6 +80,15 @@ export class ChatOps extends Construct {
           QUAYSIDE_SLACK_SECRET: slack.secretArn,
           ...(props.defaultCluster === undefined ? {} : { QUAYSIDE_DEFAULT_CLUSTER: props.defaultCluster }),
           ...(props.slackTeamId === undefined ? {} : { QUAYSIDE_SLACK_TEAM_ID: props.slackTeamId }),
+          ...(props.scheduling === undefined
+            ? {}
+            : {
+                // Where `/quayside schedule` makes its schedules (lib/automation's scheduleTargetFor).
+                QUAYSIDE_QUEUE_ARN: props.queues.queue.queueArn,
+                QUAYSIDE_SCHEDULE_GROUP: props.scheduling.group.scheduleGroupName,
+                QUAYSIDE_SCHEDULER_ROLE_ARN: props.scheduling.role.roleArn,
+                QUAYSIDE_SCHEDULE_DLQ_ARN: props.scheduling.deadLetterQueue.queueArn,
+              }),
         },
       });
       // The endpoint's throttle: at most this many requests at once; Slack sees the rest refused (429).
@@ -95,6 +115,7 @@ export class ChatOps extends Construct {
       table.encryptionKey?.grantEncryptDecrypt(this.chat.fn);
       props.queues.queue.grantSendMessages(this.chat.fn);
       slack.grantRead(this.chat.fn);
+      if (props.scheduling !== undefined) this.grantScheduling(this.chat, props.scheduling);
       new CfnOutput(this, 'ChatUrl', {
         value: this.chatUrl.url,
         description: "The Slack app's request URL (slash commands and interactivity)",
@@ -139,5 +160,31 @@ export class ChatOps extends Construct {
         targets: [new LambdaFunction(this.notifier.fn, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
       });
     }
+  }
+
+  /**
+   * `/quayside schedule`: make, read and delete the schedules of the group, and hand Scheduler the
+   * role they send with (to Scheduler only); nothing of other groups, no other role.
+   */
+  private grantScheduling(chat: QuaysideFunction, scheduling: NonNullable<ChatOpsProps['scheduling']>): void {
+    const { partition, region, account } = Stack.of(this);
+    chat.role.addToPolicy(
+      new PolicyStatement({
+        actions: ['scheduler:CreateSchedule', 'scheduler:GetSchedule', 'scheduler:DeleteSchedule'],
+        resources: [
+          `arn:${partition}:scheduler:${region}:${account}:schedule/${scheduling.group.scheduleGroupName}/*`,
+        ],
+      }),
+    );
+    // ListSchedules supports no resource-level permission; the function lists the group alone
+    // (its GroupName) and reads each schedule with GetSchedule, which is held to the group above.
+    chat.role.addToPolicy(new PolicyStatement({ actions: ['scheduler:ListSchedules'], resources: ['*'] }));
+    chat.role.addToPolicy(
+      new PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [scheduling.role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
   }
 }

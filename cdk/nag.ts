@@ -1,4 +1,5 @@
 import { Validations } from 'aws-cdk-lib';
+import { AUTOMATION_SETTINGS } from '../lib/automation/index.ts';
 import type { QuaysideStack } from './stack.ts';
 
 /**
@@ -16,12 +17,25 @@ export function acknowledgeFindings(stack: QuaysideStack): void {
       "This queue is the automation's dead-letter queue (schedules' requests Scheduler could not send, alarm events the rule could not deliver); a DLQ has no DLQ of its own.",
   });
 
-  const chatops = [stack.chatops.chat, stack.chatops.notifier].filter((fn) => fn !== undefined);
-  for (const fn of [stack.worker, stack.sweeper, stack.alarmFunction, stack.guard, ...chatops]) {
+  const notifier = stack.chatops.notifier === undefined ? [] : [stack.chatops.notifier];
+  for (const fn of [stack.worker, stack.sweeper, stack.alarmFunction, stack.guard, ...notifier]) {
     Validations.of(fn.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords) and, in a VPC, the ec2 network-interface actions support no resource-level permissions.',
+    });
+  }
+  const chat = stack.chatops.chat;
+  if (chat !== undefined) {
+    Validations.of(chat.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray (xray:PutTraceSegments, xray:PutTelemetryRecords), in a VPC the ec2 network-interface actions, and scheduler:ListSchedules support no resource-level permissions; the function lists the quayside group only and reads each schedule with GetSchedule, which is held to that group.',
+    });
+    Validations.of(chat.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${AUTOMATION_SETTINGS.scheduleGroup}/*]`,
+      reason:
+        "/quayside schedule makes one-time schedules under names it chooses, lists, reads and deletes them: every schedule of quayside's group, and of no other group.",
     });
   }
 }

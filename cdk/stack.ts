@@ -152,20 +152,6 @@ export class QuaysideStack extends Stack {
       targets: [new LambdaFunction(this.sweeper.fn, { retryAttempts: 2 })],
     });
 
-    this.chatops = new ChatOps(this, 'ChatOps', {
-      releases: this.releases,
-      queues: this.queues,
-      bus: this.bus,
-      common,
-      ...(props.slackSecret === undefined ? {} : { slackSecret: props.slackSecret }),
-      ...(props.slackChannel === undefined ? {} : { slackChannel: props.slackChannel }),
-      ...(props.slackTeamId === undefined ? {} : { slackTeamId: props.slackTeamId }),
-      ...(props.chatDefaultCluster === undefined ? {} : { defaultCluster: props.chatDefaultCluster }),
-      ...(props.webhookSecret === undefined ? {} : { webhookSecret: props.webhookSecret }),
-      ...(props.teamsSecret === undefined ? {} : { teamsSecret: props.teamsSecret }),
-      chatReservedConcurrency: props.chatReservedConcurrency ?? 5,
-    });
-
     // The automation (issue 14): schedules, bakes, automatic rollbacks.
     const automationEnvironment = {
       QUAYSIDE_TABLE: this.releases.table.tableName,
@@ -204,6 +190,26 @@ export class QuaysideStack extends Stack {
       alarm: this.alarmFunction,
       guard: this.guard,
       ...(key === undefined ? {} : { encryptionKey: key }),
+    });
+
+    this.chatops = new ChatOps(this, 'ChatOps', {
+      releases: this.releases,
+      queues: this.queues,
+      bus: this.bus,
+      common,
+      ...(props.slackSecret === undefined ? {} : { slackSecret: props.slackSecret }),
+      ...(props.slackChannel === undefined ? {} : { slackChannel: props.slackChannel }),
+      ...(props.slackTeamId === undefined ? {} : { slackTeamId: props.slackTeamId }),
+      ...(props.chatDefaultCluster === undefined ? {} : { defaultCluster: props.chatDefaultCluster }),
+      ...(props.webhookSecret === undefined ? {} : { webhookSecret: props.webhookSecret }),
+      ...(props.teamsSecret === undefined ? {} : { teamsSecret: props.teamsSecret }),
+      chatReservedConcurrency: props.chatReservedConcurrency ?? 5,
+      // `/quayside schedule` makes the automation's schedules (after it, so that it can name them).
+      scheduling: {
+        group: this.automation.scheduleGroup,
+        role: this.automation.schedulerRole,
+        deadLetterQueue: this.automation.deadLetterQueue,
+      },
     });
 
     new QuaysideAlarms(this, 'Alarms', {

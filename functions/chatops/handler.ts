@@ -19,6 +19,7 @@ const serve = await createChatService(readChatConfig(process.env), {
   onRequest: (entry) => {
     logger.info('chat request', { ...entry });
     if (entry.outcome === 'queued') metrics.addMetric('ChatQueued', MetricUnit.Count, 1);
+    if (entry.outcome === 'scheduled') metrics.addMetric('ChatScheduled', MetricUnit.Count, 1);
     if (entry.outcome === 'refused') metrics.addMetric('ChatDenied', MetricUnit.Count, 1);
   },
   // Every authorization decision is logged: who, which right, on what, and the grant that allowed it.

@@ -22,12 +22,14 @@ export {
 export {
   cancelScheduledRequest,
   createScheduledRequest,
+  getScheduledRequest,
   listScheduledRequests,
   SCHEDULE_INPUT_MAX,
   type ScheduledAction,
   type ScheduledRequest,
   type ScheduleTarget,
 } from './schedules.ts';
+export { formatScheduleTime, scheduleTargetFor } from './scheduling.ts';
 export {
   type AutomationConfig,
   type AutomationHooks,

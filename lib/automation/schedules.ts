@@ -174,6 +174,28 @@ export async function listScheduledRequests(input: {
 }
 
 /**
+ * One schedule of the group with what it will send.
+ * @throws ScheduleNotFoundError when the group has no such schedule (never made, or already run).
+ */
+export async function getScheduledRequest(input: {
+  client: SchedulerClient;
+  groupName: string;
+  name: string;
+}): Promise<ScheduledRequest> {
+  try {
+    const got = await input.client.send(
+      new GetScheduleCommand({ Name: input.name, GroupName: input.groupName }),
+    );
+    return describeSchedule(input.name, got);
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) {
+      throw new ScheduleNotFoundError(input.name, M.scheduleNotFound(input.name, input.groupName));
+    }
+    throw error;
+  }
+}
+
+/**
  * Deletes a schedule before it runs.
  * @throws ScheduleNotFoundError when the group has no such schedule (never made, or already run).
  */

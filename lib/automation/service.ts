@@ -10,7 +10,7 @@ import { AutomationConfigError } from './errors.ts';
 import { type GuardReport, runGuard } from './guard.ts';
 import type { AutomationDeps } from './react.ts';
 import type { ScheduleTarget } from './schedules.ts';
-import { AUTOMATION_SETTINGS, schedulerRoleName } from './settings.ts';
+import { scheduleTargetFor } from './scheduling.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -119,16 +119,5 @@ export async function scheduleTargetOf(
   const attributes = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
   );
-  const queueArn = attributes.Attributes?.QueueArn as string;
-  const [, partition, , region, account] = queueArn.split(':');
-  return {
-    groupName: env.QUAYSIDE_SCHEDULE_GROUP || AUTOMATION_SETTINGS.scheduleGroup,
-    queueArn,
-    roleArn:
-      env.QUAYSIDE_SCHEDULER_ROLE_ARN ||
-      `arn:${partition}:iam::${account}:role/${schedulerRoleName(region as string)}`,
-    deadLetterArn:
-      env.QUAYSIDE_SCHEDULE_DLQ_ARN ||
-      `arn:${partition}:sqs:${region}:${account}:${AUTOMATION_SETTINGS.automationDeadLetterQueueName}`,
-  };
+  return scheduleTargetFor(attributes.Attributes?.QueueArn as string, env);
 }

@@ -12,8 +12,9 @@ import type { ReleaseStore } from '../store/index.ts';
 import { type AccessPolicy, decideAccess, deniedError } from './access.ts';
 import { ChatUsageError } from './errors.ts';
 import { CHAT_MESSAGES, COMMAND_USAGE } from './messages.ts';
-import type { ChartArg, ChatCommand, Where } from './parse.ts';
+import type { ChartArg, ChatCommand, ScheduleCommand, Where } from './parse.ts';
 import { diffReply, helpReply, historyReply, statusReply, summarizeManifestDiff } from './replies.ts';
+import type { ChatSchedules } from './schedule.ts';
 import type { ChatSettings } from './settings.ts';
 import type { AccessDecision, Caller, Right } from './types.ts';
 
@@ -30,6 +31,8 @@ export interface CommandDeps {
   readonly ids: IdGenerator;
   /** The cluster of commands that name none and whose channel has no default. */
   readonly defaultCluster?: string;
+  /** Scheduler's one-time schedules (`/quayside schedule`); absent when the endpoint has no scheduling. */
+  readonly schedules?: ChatSchedules;
   /** Told of every authorization decision (the handler logs each). */
   readonly onDecision?: (decision: AccessDecision, caller: Caller) => void;
 }
@@ -40,8 +43,14 @@ export interface CommandContext {
   readonly channel: string;
 }
 
-/** The right each command needs on its release; `help` needs none. `schedule` will need deploy or rollback. */
-export const RIGHT_OF: Readonly<Record<Exclude<ChatCommand['kind'], 'help'>, Right>> = {
+/** A command run by {@link runCommand}: every one but `schedule` (schedule.ts's runSchedule). */
+export type ReleaseCommand = Exclude<ChatCommand, ScheduleCommand>;
+
+/**
+ * The right each command needs on its release; `help` needs none. `schedule` needs the right of the
+ * action it schedules (schedule.ts's SCHEDULE_RIGHT_OF).
+ */
+export const RIGHT_OF: Readonly<Record<Exclude<ReleaseCommand['kind'], 'help'>, Right>> = {
   upgrade: 'deploy',
   install: 'deploy',
   rollback: 'rollback',
@@ -59,7 +68,7 @@ export const RIGHT_OF: Readonly<Record<Exclude<ChatCommand['kind'], 'help'>, Rig
 export async function runCommand(
   deps: CommandDeps,
   ctx: CommandContext,
-  command: ChatCommand,
+  command: ReleaseCommand,
 ): Promise<string> {
   if (command.kind === 'help') return helpReply();
   const release = await resolveRelease(deps, ctx.channel, command.release, command.where);
@@ -139,16 +148,30 @@ export async function authorize(
   right: Right,
   target: ReleaseId,
 ): Promise<AccessDecision> {
+  const decision = (await accessOf(deps, caller))(right, target);
+  if (!decision.allowed) throw deniedError(decision, caller.name);
+  return decision;
+}
+
+/**
+ * The caller's decisions, default deny, from the policy as it is now (read once, with the caller's
+ * groups when some grant names a group); each decision is reported.
+ */
+export async function accessOf(
+  deps: CommandDeps,
+  caller: Omit<Caller, 'groups'>,
+): Promise<(right: Right, target: ReleaseId) => AccessDecision> {
   const grants = await deps.policy.list();
   // Slack is asked for the caller's groups only when some grant names a group.
   const groups = grants.some((g) => g.subject.startsWith('slack-group:'))
     ? (await deps.groupsOf(caller.userId)).map((id) => `slack-group:${id}`)
     : [];
   const full: Caller = { ...caller, groups };
-  const decision = decideAccess({ grants, caller: full, right, target });
-  deps.onDecision?.(decision, full);
-  if (!decision.allowed) throw deniedError(decision, caller.name);
-  return decision;
+  return (right, target) => {
+    const decision = decideAccess({ grants, caller: full, right, target });
+    deps.onDecision?.(decision, full);
+    return decision;
+  };
 }
 
 /**
@@ -198,7 +221,8 @@ async function diff(deps: CommandDeps, release: ReleaseId, from?: number, to?: n
   });
 }
 
-async function chartSource(deps: CommandDeps, chart: ChartArg): Promise<ChartSource> {
+/** A chart typed in chat as a DeployRequest takes it: OCI as given, `REPO/CHART` through the registered repository. */
+export async function chartSource(deps: CommandDeps, chart: ChartArg): Promise<ChartSource> {
   const version = chart.version === undefined ? {} : { version: chart.version };
   if (chart.kind === 'oci') return { oci: chart.ref, ...version };
   const repository = await deps.settings.repository(chart.repo);
@@ -209,7 +233,8 @@ async function chartSource(deps: CommandDeps, chart: ChartArg): Promise<ChartSou
   return { repo: repository.url, name: chart.name, ...version };
 }
 
-function describeChart(chart: ChartArg): string {
+/** A chart as a reply names it. */
+export function describeChart(chart: ChartArg): string {
   const ref = chart.kind === 'oci' ? chart.ref : `${chart.repo}/${chart.name}`;
   return chart.version === undefined ? ref : `${ref} ${chart.version}`;
 }

@@ -16,6 +16,7 @@ import { CHAT_MESSAGES, SLASH } from './messages.ts';
 import { parseCommand } from './parse.ts';
 import { acceptOnce } from './replay.ts';
 import { escapeMrkdwn, historyReply, usageReply } from './replies.ts';
+import { runSchedule } from './schedule.ts';
 import type { SlackPort } from './slack.ts';
 import { verifySlackRequest } from './verify.ts';
 
@@ -45,7 +46,7 @@ export interface ChatRequestLog {
   readonly user: string;
   readonly channel: string;
   readonly command?: string;
-  readonly outcome: 'answered' | 'queued' | 'refused' | 'usage' | 'failed';
+  readonly outcome: 'answered' | 'queued' | 'scheduled' | 'cancelled' | 'refused' | 'usage' | 'failed';
   readonly reason?: string;
 }
 
@@ -152,6 +153,13 @@ async function handleSlash(deps: EndpointDeps, form: Record<string, string>): Pr
     return ephemeral(usageReply(error.message, error.usage));
   }
   try {
+    if (command.kind === 'schedule') {
+      const text = await runSchedule(deps, ctx, command);
+      const outcome =
+        command.verb === 'list' ? 'answered' : command.verb === 'cancel' ? 'cancelled' : 'scheduled';
+      log(outcome, `schedule ${command.verb}`);
+      return ephemeral(text);
+    }
     const text = await runCommand(deps, ctx, command);
     const queued = ['upgrade', 'install', 'rollback'].includes(command.kind);
     log(queued ? 'queued' : 'answered', command.kind);
@@ -160,7 +168,7 @@ async function handleSlash(deps: EndpointDeps, form: Record<string, string>): Pr
     const reply = replyForError(deps, error);
     log(
       error instanceof AccessDeniedError ? 'refused' : reply.failed ? 'failed' : 'usage',
-      command.kind,
+      command.kind === 'schedule' ? `schedule ${command.verb}` : command.kind,
       (error as Error).name,
     );
     return ephemeral(reply.text);

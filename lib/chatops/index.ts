@@ -30,15 +30,22 @@ export {
   StaleButtonError,
   type VerificationFailure,
 } from './errors.ts';
-export { CHAT_MESSAGES, COMMAND_USAGE, GENERAL_USAGE, SLASH } from './messages.ts';
+export { CHAT_MESSAGES, COMMAND_USAGE, GENERAL_USAGE, SCHEDULE_MESSAGES, SLASH } from './messages.ts';
 export { createNotifier, type DeliveryResult, type NotifierTargets } from './notify/notifier.ts';
 export { buildSlackMessage } from './notify/slack-message.ts';
 export { summarizeEvent } from './notify/summary.ts';
 export { buildTeamsMessage } from './notify/teams-card.ts';
 export { dayOf, SlackThreads } from './notify/threads.ts';
 export { postJson, sendWebhook, signWebhook, verifyWebhook, WEBHOOK_HEADERS } from './notify/webhook.ts';
-export { type ChatCommand, COMMAND_NAMES, parseCommand, tokenize } from './parse.ts';
+export { type ChatCommand, COMMAND_NAMES, parseCommand, type ScheduleCommand, tokenize } from './parse.ts';
 export { acceptOnce } from './replay.ts';
+export {
+  type ChatSchedules,
+  runSchedule,
+  SCHEDULE_RIGHT_OF,
+  SchedulingUnavailableError,
+  schedulerSchedules,
+} from './schedule.ts';
 export { cachedJsonSecret } from './secrets.ts';
 export {
   type ChatConfig,

@@ -9,6 +9,13 @@ export const COMMAND_USAGE = {
   status: `${SLASH} status RELEASE [-n NAMESPACE] [--cluster CLUSTER]`,
   history: `${SLASH} history RELEASE [--max 10] [-n NAMESPACE] [--cluster CLUSTER]`,
   diff: `${SLASH} diff RELEASE [REVISION [REVISION]] [-n NAMESPACE] [--cluster CLUSTER]`,
+  schedule: [
+    `${SLASH} schedule rollback RELEASE [REVISION] --at TIME [--tz ZONE] [--timeout 5m] [-n NAMESPACE] [--cluster CLUSTER]`,
+    `${SLASH} schedule upgrade RELEASE CHART[@VERSION] [--set k=v]… [--set-string k=v]… [--install] [--atomic] [--reuse-values] [--timeout 5m] --at TIME [--tz ZONE] [-n NAMESPACE] [--cluster CLUSTER]`,
+    `${SLASH} schedule uninstall RELEASE [--keep-history] [--timeout 5m] --at TIME [--tz ZONE] [-n NAMESPACE] [--cluster CLUSTER]`,
+    `${SLASH} schedule list [RELEASE] [-n NAMESPACE] [--cluster CLUSTER]`,
+    `${SLASH} schedule cancel SCHEDULE`,
+  ].join('\n'),
   help: `${SLASH} help`,
 } as const;
 
@@ -18,6 +25,8 @@ export const GENERAL_USAGE = [
   '',
   'CHART is REPO/CHART (a repository an operator registered) or oci://REGISTRY/PATH/CHART; never a path.',
   'REVISION: rollback without one goes to the revision before the latest; diff RELEASE N shows what rolling back to N would change.',
+  'TIME: 2026-12-01T06:00 in --tz ZONE (an IANA zone such as Europe/Paris; UTC without it), or 2026-12-01T05:00Z. A schedule',
+  'sends its request once at that time; it needs the right its action needs (rollback; deploy for upgrade and uninstall).',
   "Cluster and namespace come from the flags, else the channel's defaults. Each command needs a right",
   '(read, deploy or rollback) on the release; ask an operator: quayside access grant RIGHT slack:YOUR_ID …',
 ].join('\n');
@@ -42,6 +51,10 @@ export const PARSE_MESSAGES = {
   versionTwice: 'give the version either as CHART@VERSION or with --version, not both',
   badVersion: 'the chart version may hold letters, digits and . + ~ ^ * - only',
   badOci: 'an OCI chart is oci://REGISTRY[:PORT]/PATH/CHART, with letters, digits and . _ - in each part',
+  scheduleVerb: (verbs: readonly string[]) => `schedule takes one of ${verbs.join(', ')} first`,
+  scheduleName: 'SCHEDULE is the name of a schedule, as `schedule list` shows it (letters, digits and . _ -)',
+  atRequired:
+    '--at is required: when the request is sent (2026-12-01T06:00 with --tz ZONE, or 2026-12-01T05:00Z)',
   chartForm:
     'CHART must be REPO/CHART (a repository an operator registered with quayside chatops repo add) or oci://REGISTRY/PATH/CHART; charts never come from a path',
 } as const;
@@ -75,6 +88,24 @@ export const CHAT_MESSAGES = {
   releaseGone: (release: string) => `Nothing was rolled back: ${release} is not in the store any more.`,
   unknownAction: 'this button is not one quayside knows; nothing was done',
   nothingToRollBack: (release: string) => `${release} has no earlier revision to roll back to`,
+} as const;
+
+export const SCHEDULE_MESSAGES = {
+  scheduled: (input: { what: string; when: string; name: string; requestId: string }) =>
+    `:alarm_clock: Scheduled: ${input.what}, at ${input.when}. Schedule \`${input.name}\` sends request \`${input.requestId}\` once, then is deleted; \`${SLASH} schedule cancel ${input.name}\` cancels it. How it ends will be posted to the release's thread.`,
+  notScheduled: (problems: string) => `nothing was scheduled: ${problems}`,
+  cancelled: (input: { name: string; what: string; when: string }) =>
+    `:wastebasket: Cancelled schedule \`${input.name}\` (${input.what}, at ${input.when}); nothing will be sent.`,
+  none: (where: string) => `No schedules${where}.`,
+  listed: (count: number, where: string) => `${count} schedule(s)${where}, soonest first:`,
+  hidden: (count: number) =>
+    `${count} more on releases you have no \`read\` right on ${count === 1 ? 'is' : 'are'} not shown.`,
+  notQuaysides: (name: string) =>
+    `schedule "${name}" is not one quayside made (it names no release); cancel it where it was made`,
+  notConfigured:
+    'scheduling is not set up for this chat endpoint (its function has no QUAYSIDE_QUEUE_ARN); nothing was scheduled',
+  needsRelease: (release: string) =>
+    `${release} is not in the store: only an upgrade with --install may be scheduled for a release that does not exist yet`,
 } as const;
 
 export const ACCESS_MESSAGES = {

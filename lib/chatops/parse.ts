@@ -1,5 +1,18 @@
 import { ArgumentRefusedError, ChatUsageError } from './errors.ts';
 import { COMMAND_USAGE, GENERAL_USAGE, PARSE_MESSAGES } from './messages.ts';
+import {
+  type ChartArg,
+  type FlagSpec,
+  readFlags,
+  revisionOf,
+  timeoutOf,
+  UPGRADE_FLAGS,
+  upgradeArgsOf,
+  WHERE_FLAGS,
+  type Where,
+  whereOf,
+} from './parse-args.ts';
+import { parseSchedule, type ScheduleCommand } from './parse-schedule.ts';
 
 /*
  * The text after `/quayside`, read into a command. Nothing typed is ever handed to a shell or used
@@ -8,15 +21,8 @@ import { COMMAND_USAGE, GENERAL_USAGE, PARSE_MESSAGES } from './messages.ts';
  * position, never by content: a --set value may hold a secret.
  */
 
-/** Where a command applies; absent parts come from the channel's defaults, then the service's. */
-export interface Where {
-  readonly cluster?: string;
-  readonly namespace?: string;
-}
-
-export type ChartArg =
-  | { readonly kind: 'oci'; readonly ref: string; readonly version?: string }
-  | { readonly kind: 'repo'; readonly repo: string; readonly name: string; readonly version?: string };
+export type { ChartArg, Where } from './parse-args.ts';
+export type { ScheduleCommand } from './parse-schedule.ts';
 
 export type ChatCommand =
   | { readonly kind: 'help' }
@@ -48,14 +54,12 @@ export type ChatCommand =
       readonly reuseValues: boolean;
       readonly createNamespace: boolean;
       readonly timeout?: string;
-    };
+    }
+  | ScheduleCommand;
 
 export type CommandName = ChatCommand['kind'];
 
-/**
- * The commands chat-ops knows. `schedule` joins them when scheduled requests (lib/automation) land:
- * add its usage to COMMAND_USAGE, a case below, and its right in commands.ts's RIGHT_OF.
- */
+/** The commands chat-ops knows. */
 export const COMMAND_NAMES: readonly CommandName[] = [
   'upgrade',
   'install',
@@ -63,6 +67,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'status',
   'history',
   'diff',
+  'schedule',
   'help',
 ];
 
@@ -70,33 +75,14 @@ export const COMMAND_NAMES: readonly CommandName[] = [
 const METACHARACTERS = new Set([';', '|', '&', '$', '`', '<', '>', '\\', '(', ')']);
 /** `..` as a path step, anywhere. */
 const TRAVERSAL = /(^|[/\\])\.\.([/\\]|$)/;
-const REVISION = /^[0-9]{1,9}$/;
-const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
-const VERSION = /^[A-Za-z0-9.+~^*x-]{1,64}$/;
-const CHART_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const OCI_REF = /^oci:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._-]+)+$/;
 
-type FlagSpec = { readonly takes: 'value' | 'values' | 'boolean'; readonly short?: string };
-const WHERE_FLAGS: Record<string, FlagSpec> = {
-  namespace: { takes: 'value', short: 'n' },
-  cluster: { takes: 'value' },
-};
-const FLAGS: Record<CommandName, Record<string, FlagSpec>> = {
+const FLAGS: Record<Exclude<CommandName, 'schedule'>, Record<string, FlagSpec>> = {
   help: {},
   status: WHERE_FLAGS,
   history: { ...WHERE_FLAGS, max: { takes: 'value' } },
   diff: WHERE_FLAGS,
   rollback: { ...WHERE_FLAGS, timeout: { takes: 'value' } },
-  upgrade: {
-    ...WHERE_FLAGS,
-    set: { takes: 'values' },
-    'set-string': { takes: 'values' },
-    version: { takes: 'value' },
-    install: { takes: 'boolean', short: 'i' },
-    atomic: { takes: 'boolean' },
-    'reuse-values': { takes: 'boolean' },
-    timeout: { takes: 'value' },
-  },
+  upgrade: UPGRADE_FLAGS,
   install: {
     ...WHERE_FLAGS,
     set: { takes: 'values' },
@@ -107,8 +93,6 @@ const FLAGS: Record<CommandName, Record<string, FlagSpec>> = {
     timeout: { takes: 'value' },
   },
 };
-/** Arguments of these flags are values: never quoted back, never logged. */
-const VALUE_FLAGS = new Set(['set', 'set-string']);
 
 /**
  * Splits the command text as a shell would split words, without doing anything a shell does:
@@ -170,13 +154,11 @@ export function parseCommand(text: string): ChatCommand {
     throw new ChatUsageError(PARSE_MESSAGES.unknownCommand(name.slice(0, 32)), GENERAL_USAGE);
   }
   const kind = name as CommandName;
+  if (kind === 'schedule') return parseSchedule(rest);
   const usage = COMMAND_USAGE[kind];
   const { positionals, flags } = readFlags(rest, FLAGS[kind], usage);
   if (flags.help !== undefined) return { kind: 'help' };
-  const where: Where = {
-    ...(typeof flags.cluster === 'string' ? { cluster: flags.cluster } : {}),
-    ...(typeof flags.namespace === 'string' ? { namespace: flags.namespace } : {}),
-  };
+  const where = whereOf(flags);
   const expect = (min: number, max: number) => {
     if (positionals.length < min || positionals.length > max) {
       throw new ChatUsageError(PARSE_MESSAGES.arguments(kind, min, max, positionals.length), usage);
@@ -218,100 +200,11 @@ export function parseCommand(text: string): ChatCommand {
         kind,
         release,
         where,
-        chart: chartOf(positionals[1] as string, flags.version as string | undefined, usage),
-        set: (flags.set as string[] | undefined) ?? [],
-        setString: (flags['set-string'] as string[] | undefined) ?? [],
-        atomic: flags.atomic === true,
-        install: flags.install === true,
-        reuseValues: flags['reuse-values'] === true,
+        ...upgradeArgsOf(positionals[1] as string, flags, usage),
         createNamespace: flags['create-namespace'] === true,
-        ...timeoutOf(flags, usage),
       };
     }
   }
-}
-
-function readFlags(
-  tokens: readonly string[],
-  spec: Record<string, FlagSpec>,
-  usage: string,
-): { positionals: string[]; flags: Record<string, string | string[] | boolean> } {
-  const positionals: string[] = [];
-  const flags: Record<string, string | string[] | boolean> = {};
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i] as string;
-    if (!token.startsWith('-') || token === '-') {
-      positionals.push(token);
-      continue;
-    }
-    const eq = token.indexOf('=');
-    const written = eq > 0 ? token.slice(0, eq) : token;
-    if (written === '--help' || written === '-h') {
-      flags.help = true;
-      continue;
-    }
-    const name = written.startsWith('--')
-      ? written.slice(2)
-      : Object.entries(spec).find(([, s]) => `-${s.short}` === written)?.[0];
-    const flag = name === undefined ? undefined : spec[name];
-    // The flag's name only: whatever follows `=` may be a value.
-    if (name === undefined || flag === undefined)
-      throw new ChatUsageError(PARSE_MESSAGES.unknownFlag(written.slice(0, 40)), usage);
-    if (flag.takes === 'boolean') {
-      if (eq > 0) throw new ChatUsageError(PARSE_MESSAGES.flagTakesNoValue(name), usage);
-      flags[name] = true;
-      continue;
-    }
-    const value = eq > 0 ? token.slice(eq + 1) : tokens[++i];
-    if (value === undefined || value === '')
-      throw new ChatUsageError(PARSE_MESSAGES.flagNeedsValue(name), usage);
-    if (!VALUE_FLAGS.has(name) && value.startsWith('-'))
-      throw new ChatUsageError(PARSE_MESSAGES.flagNeedsValue(name), usage);
-    if (flag.takes === 'values') flags[name] = [...((flags[name] as string[] | undefined) ?? []), value];
-    else if (flags[name] !== undefined) throw new ChatUsageError(PARSE_MESSAGES.flagTwice(name), usage);
-    else flags[name] = value;
-    if (VALUE_FLAGS.has(name) && !/^[^=]+=/.test(value))
-      throw new ChatUsageError(PARSE_MESSAGES.setEntry(name), usage);
-  }
-  return { positionals, flags };
-}
-
-function revisionOf(text: string, what: string, usage: string): number {
-  if (!REVISION.test(text)) throw new ChatUsageError(PARSE_MESSAGES.notARevision(what), usage);
-  return Number(text);
-}
-
-function timeoutOf(flags: Record<string, unknown>, usage: string): { timeout?: string } {
-  const timeout = flags.timeout;
-  if (timeout === undefined) return {};
-  if (typeof timeout !== 'string' || !DURATION.test(timeout))
-    throw new ChatUsageError(PARSE_MESSAGES.badTimeout, usage);
-  return { timeout };
-}
-
-/**
- * A chart from an OCI registry (`oci://host/path/chart[@version]`) or a registered repository
- * (`REPO/CHART[@version]`), never a path or a URL of the caller's choosing.
- */
-function chartOf(text: string, versionFlag: string | undefined, usage: string): ChartArg {
-  const at = text.lastIndexOf('@');
-  const ref = at > 0 ? text.slice(0, at) : text;
-  const version = at > 0 ? text.slice(at + 1) : versionFlag;
-  if (at > 0 && versionFlag !== undefined) throw new ChatUsageError(PARSE_MESSAGES.versionTwice, usage);
-  if (version !== undefined && !VERSION.test(version))
-    throw new ChatUsageError(PARSE_MESSAGES.badVersion, usage);
-  const withVersion = version === undefined ? {} : { version };
-  if (ref.startsWith('oci://')) {
-    if (!OCI_REF.test(ref)) throw new ArgumentRefusedError(PARSE_MESSAGES.badOci, usage);
-    return { kind: 'oci', ref, ...withVersion };
-  }
-  const parts = ref.split('/');
-  if (/^[./~]|^[a-z]+:/.test(ref) || parts.length !== 2)
-    throw new ArgumentRefusedError(PARSE_MESSAGES.chartForm, usage);
-  const [repo, name] = parts as [string, string];
-  if (!CHART_NAME.test(name) || !/^[a-z0-9-]{1,63}$/.test(repo))
-    throw new ArgumentRefusedError(PARSE_MESSAGES.chartForm, usage);
-  return { kind: 'repo', repo, name, ...withVersion };
 }
 
 const printable = (ch: string) =>

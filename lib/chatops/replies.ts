@@ -1,8 +1,9 @@
 import { diffLines } from 'diff';
+import type { ScheduledRequest } from '../automation/index.ts';
 import { formatReleaseId, type ReleaseId, type RevisionMeta } from '../domain/index.ts';
 import { parseManifest } from '../engine/index.ts';
 import type { ReleaseSummary } from '../store/index.ts';
-import { GENERAL_USAGE } from './messages.ts';
+import { GENERAL_USAGE, SCHEDULE_MESSAGES } from './messages.ts';
 
 /*
  * What chat-ops answers in Slack, as mrkdwn text. Built from release metadata only: revision
@@ -61,15 +62,48 @@ export function historyReply(release: ReleaseId, revisions: readonly RevisionMet
       `${r.requestedBy.principal} via ${r.requestedBy.channel}`,
     ]),
   ];
+  return `History of *${escapeMrkdwn(release.name)}* in ${escapeMrkdwn(where(release))}:\n${table(rows)}`;
+}
+
+/** Rows as aligned columns in a code block. */
+function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
-  const table = rows.map((row) =>
+  const lines = rows.map((row) =>
     row
       .map((cell, i) => cell.padEnd((widths[i] ?? 0) + 2))
       .join('')
       .trimEnd(),
   );
   // A code block shows text as written; only the three characters Slack escapes need it.
-  return `History of *${escapeMrkdwn(release.name)}* in ${escapeMrkdwn(where(release))}:\n${code(table.map(escapeMrkdwn))}`;
+  return code(lines.map(escapeMrkdwn));
+}
+
+/**
+ * Schedules as `quayside schedule list` shows them: the time as the zone's clocks show it and in
+ * UTC, the release, the action, who made it. What a schedule sends beyond that (values) is not shown.
+ */
+export function scheduleListReply(input: {
+  schedules: readonly ScheduledRequest[];
+  /** ` for blog in prod/tools`, ` in prod`, or nothing. */
+  where: string;
+  /** How many were left out for want of the read right. */
+  hidden: number;
+}): string {
+  const hidden = input.hidden > 0 ? `\n${SCHEDULE_MESSAGES.hidden(input.hidden)}` : '';
+  if (input.schedules.length === 0) return `${SCHEDULE_MESSAGES.none(escapeMrkdwn(input.where))}${hidden}`;
+  const rows = [
+    ['SCHEDULE', 'AT', 'TIME ZONE', 'UTC', 'RELEASE', 'ACTION', 'MADE BY'],
+    ...input.schedules.map((s) => [
+      s.name,
+      s.expression.replace(/^at\((.*)\)$/, '$1'),
+      s.timezone,
+      s.instant === undefined ? '-' : new Date(s.instant).toISOString().replace(/\.000Z$/, 'Z'),
+      s.release === undefined ? '-' : formatReleaseId(s.release),
+      s.action === undefined ? '-' : `${s.action}${s.revision === undefined ? '' : ` ${s.revision}`}`,
+      s.createdBy ?? '-',
+    ]),
+  ];
+  return `${SCHEDULE_MESSAGES.listed(input.schedules.length, escapeMrkdwn(input.where))}\n${table(rows)}${hidden}`;
 }
 
 interface ObjectChange {

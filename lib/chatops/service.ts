@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { type ScheduleTarget, scheduleTargetFor } from '../automation/index.ts';
 import { sendRequest } from '../client/index.ts';
 import { systemClock } from '../domain/index.ts';
 import { parseStatusEvent, type StatusEvent } from '../events/index.ts';
@@ -17,6 +19,7 @@ import {
 import { ChatConfigError } from './errors.ts';
 import { createNotifier, type DeliveryResult, type NotifierTargets } from './notify/notifier.ts';
 import { SlackThreads } from './notify/threads.ts';
+import { schedulerSchedules } from './schedule.ts';
 import { cachedJsonSecret } from './secrets.ts';
 import { ChatSettings } from './settings.ts';
 import { slackWebApi } from './slack.ts';
@@ -38,6 +41,12 @@ export interface ChatConfig {
   readonly defaultCluster?: string;
   /** QUAYSIDE_SLACK_TEAM_ID: refuse requests from any other workspace. */
   readonly teamId?: string;
+  /**
+   * Where `/quayside schedule` makes schedules: from QUAYSIDE_QUEUE_ARN (the request queue), with
+   * the group, role and DLQ the stack names by convention unless QUAYSIDE_SCHEDULE_GROUP,
+   * QUAYSIDE_SCHEDULER_ROLE_ARN and QUAYSIDE_SCHEDULE_DLQ_ARN say otherwise. Absent: no scheduling.
+   */
+  readonly scheduleTarget?: ScheduleTarget;
 }
 
 /** The notifier's settings; each target is optional, at least one is required. */
@@ -89,6 +98,9 @@ export function readChatConfig(env: Env): ChatConfig {
     ...(o.QUAYSIDE_SLACK_API_URL === undefined ? {} : { slackApiUrl: o.QUAYSIDE_SLACK_API_URL }),
     ...(o.QUAYSIDE_DEFAULT_CLUSTER === undefined ? {} : { defaultCluster: o.QUAYSIDE_DEFAULT_CLUSTER }),
     ...(o.QUAYSIDE_SLACK_TEAM_ID === undefined ? {} : { teamId: o.QUAYSIDE_SLACK_TEAM_ID }),
+    ...(env.QUAYSIDE_QUEUE_ARN?.trim()
+      ? { scheduleTarget: scheduleTargetFor(env.QUAYSIDE_QUEUE_ARN.trim(), env) }
+      : {}),
   };
 }
 
@@ -184,6 +196,15 @@ export async function createChatService(
     slack: slackClient,
     groupsOf: async (userId) => (await slackClient()).userGroupsOf(userId),
     enqueue: (request) => sendRequest(sqs, config.queueUrl, request),
+    ...(config.scheduleTarget === undefined
+      ? {}
+      : {
+          schedules: schedulerSchedules({
+            client: wrap(new SchedulerClient({})),
+            target: config.scheduleTarget,
+            ids: randomUUID,
+          }),
+        }),
     clock,
     ids: randomUUID,
     ...(config.defaultCluster === undefined ? {} : { defaultCluster: config.defaultCluster }),

@@ -6,6 +6,7 @@ import {
   AUTOMATION_SETTINGS,
   cancelScheduledRequest,
   createScheduledRequest,
+  formatScheduleTime,
   listScheduledRequests,
   parseScheduleTime,
   type ScheduledAction,
@@ -115,11 +116,10 @@ async function schedule(
       ...(head?.deployedRevision === undefined ? {} : { revisionAtCreation: head.deployedRevision }),
       ids: randomId,
     });
-    const when = `${at.expression.slice(3, -1).replace('T', ' ')} ${at.timezone} (${new Date(at.instant).toISOString()})`;
     print(
       `schedule ${made.name}: ${verb} ${formatReleaseId(what.release)}${
         what.revision ? ` to revision ${what.revision}` : ''
-      } at ${when}; request ${made.requestId}\n`,
+      } at ${formatScheduleTime(at)}; request ${made.requestId}\n`,
     );
     return EXIT.ok;
   } finally {

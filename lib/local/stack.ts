@@ -180,11 +180,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const bundleOf = (name: string) => bundles.find((b) => b.name === name)?.file as string;
     const worker = functionOf('worker', bundleOf('worker'), WORKER_EVENT_SOURCE.maxConcurrency);
     const sweeper = functionOf('sweeper', bundleOf('sweeper'), 1);
+
+    // Before chat-ops: the chat function makes its schedules in the local Scheduler.
+    const localAutomation = await startLocalAutomation({
+      dataDir: options.ephemeral ? undefined : dataDir,
+      sqs: queues.client,
+      sqsEndpoint: queues.endpoint,
+      credentials: LOCAL_CREDENTIALS,
+      alarm: functionOf('alarm', bundleOf('alarm'), 1),
+      guard: functionOf('guard', bundleOf('guard'), 1),
+      ...(options.guardEveryMs === undefined ? {} : { guardEveryMs: options.guardEveryMs }),
+      log: options.log,
+    });
+    automation = localAutomation;
+    stops.push(localAutomation.stop);
     const chat = await startLocalChat({
       environment: {
         ...store.environment,
         QUAYSIDE_QUEUE_URL: queues.queueUrl,
         AWS_ENDPOINT_URL_SQS: queues.endpoint,
+        // `/quayside schedule`: the local Scheduler, and the group, role and DLQ named by the
+        // stack's convention from the queue's ARN, as in AWS.
+        QUAYSIDE_QUEUE_ARN: queues.queueArn,
+        AWS_ENDPOINT_URL_SCHEDULER: localAutomation.schedulerEndpoint,
       },
       cluster: cluster.context,
       startFunction: (name, concurrency, env) => functionOf(name, bundleOf(name), concurrency, env),
@@ -207,17 +225,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stops.push(() => source.stop());
     stops.push(scheduleSweeper(sweeper, options));
-    automation = await startLocalAutomation({
-      dataDir: options.ephemeral ? undefined : dataDir,
-      sqs: queues.client,
-      sqsEndpoint: queues.endpoint,
-      credentials: LOCAL_CREDENTIALS,
-      alarm: functionOf('alarm', bundleOf('alarm'), 1),
-      guard: functionOf('guard', bundleOf('guard'), 1),
-      ...(options.guardEveryMs === undefined ? {} : { guardEveryMs: options.guardEveryMs }),
-      log: options.log,
-    });
-    stops.push((automation as LocalAutomation).stop);
     stops.push(watchStoreHealth(store.store, source, options));
 
     return {
@@ -238,8 +245,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamoPid: store.dynamoPid,
       chat,
       logDir,
-      schedulerEndpoint: automation.schedulerEndpoint,
-      cloudWatchEndpoint: automation.cloudWatchEndpoint,
+      schedulerEndpoint: localAutomation.schedulerEndpoint,
+      cloudWatchEndpoint: localAutomation.cloudWatchEndpoint,
       stop: () => stopAll(stops, options.ephemeral ? dataDir : undefined),
     };
   } catch (error) {

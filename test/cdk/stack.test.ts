@@ -10,6 +10,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { QuaysideStack, type QuaysideStackProps } from '../../cdk/stack.ts';
+import { AUTOMATION_SETTINGS } from '../../lib/automation/index.ts';
 import { buildFunctionBundles, FUNCTIONS } from '../../lib/bundles/index.ts';
 import { QUEUE_SETTINGS } from '../../lib/requests/index.ts';
 import { releaseTableDefinition } from '../../lib/store/dynamodb-table.ts';
@@ -386,6 +387,80 @@ describe('the CDK stack', () => {
     expect(Object.values(fns).filter((r) => r.Type === 'AWS::SecretsManager::Secret')).toEqual([]);
     // Without a Slack secret or a notifier target there is no chat-ops at all.
     expect(ofType('AWS::Lambda::Url')).toEqual([]);
+  });
+
+  it('lets the chat function make, list, read and delete schedules of the quayside group, passing the scheduler role to Scheduler alone', () => {
+    const { template: chat } = unbundled(CHATOPS_PROPS);
+    const fns = chat.toJSON().Resources as Record<string, Resource>;
+    const [chatId, chatFn] = Object.entries(fns).find(
+      ([, r]) => r.Properties.Description === FUNCTIONS.chatops.description,
+    ) as [string, Resource];
+    const [schedulerRoleId] = Object.entries(fns).find(
+      ([, r]) =>
+        r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties).includes('scheduler.amazonaws.com'),
+    ) as [string, Resource];
+    const queueId = Object.keys(fns).find(
+      (id) => id.startsWith('RequestsQueue') && fns[id]?.Type === 'AWS::SQS::Queue',
+    );
+    // Told where schedules go, as the CLI finds it (lib/automation's scheduleTargetFor).
+    expect((chatFn.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject(
+      {
+        QUAYSIDE_QUEUE_ARN: { 'Fn::GetAtt': [queueId, 'Arn'] },
+        QUAYSIDE_SCHEDULE_GROUP: AUTOMATION_SETTINGS.scheduleGroup,
+        QUAYSIDE_SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [schedulerRoleId, 'Arn'] },
+        QUAYSIDE_SCHEDULE_DLQ_ARN: { 'Fn::GetAtt': [expect.stringMatching(/^AutomationDeadLetters/), 'Arn'] },
+      },
+    );
+    const roleRef = (chatFn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const statements = Object.values(fns)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(roleRef))
+      .flatMap(
+        (p) =>
+          (
+            p.Properties.PolicyDocument as {
+              Statement: { Action: unknown; Resource: unknown; Condition?: unknown }[];
+            }
+          ).Statement,
+      );
+    const scheduler = statements.filter((st) => JSON.stringify(st.Action).includes('scheduler:'));
+    expect(scheduler).toEqual([
+      {
+        Action: ['scheduler:CreateSchedule', 'scheduler:GetSchedule', 'scheduler:DeleteSchedule'],
+        Effect: 'Allow',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':scheduler:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              `:schedule/${AUTOMATION_SETTINGS.scheduleGroup}/*`,
+            ],
+          ],
+        },
+      },
+      // No resource-level permission exists for ListSchedules; the function lists its group alone.
+      { Action: 'scheduler:ListSchedules', Effect: 'Allow', Resource: '*' },
+    ]);
+    expect(statements.filter((st) => JSON.stringify(st.Action).includes('iam:'))).toEqual([
+      {
+        Action: 'iam:PassRole',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [schedulerRoleId, 'Arn'] },
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      },
+    ]);
+    // Nothing else of Scheduler or IAM on any other role of chat-ops (the notifier's).
+    const others = Object.values(fns).filter(
+      (r) => r.Type === 'AWS::IAM::Policy' && !JSON.stringify(r.Properties.Roles).includes(roleRef),
+    );
+    expect(JSON.stringify(others.filter((p) => JSON.stringify(p).includes('Notifier')))).not.toMatch(
+      /scheduler:|iam:PassRole/,
+    );
+    expect(chatId).toMatch(/^ChatOpsChat/);
   });
 
   describe('synthesized with cdk-nag and real bundling', () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ArgumentRefusedError, ChatUsageError, parseCommand, tokenize } from '../../lib/chatops/index.ts';
+import {
+  ArgumentRefusedError,
+  ChatUsageError,
+  GENERAL_USAGE,
+  parseCommand,
+  tokenize,
+} from '../../lib/chatops/index.ts';
 import { MARKER } from '../fixtures/markers.ts';
 
 function refused(text: string): ChatUsageError {
@@ -119,5 +125,129 @@ describe('chat command parsing', () => {
   it('does not quote an unknown flag written with a value, which may be a secret', () => {
     const error = refused(`upgrade blog x/y --password=${MARKER}-flag`);
     expect(error.message).toBe('unknown flag --password');
+  });
+
+  it('reads schedule with its verb first: a time to run an action at, list and cancel', () => {
+    expect(parseCommand('schedule rollback blog 1 --at 2026-12-01T06:00 --tz Europe/Paris -n tools')).toEqual(
+      {
+        kind: 'schedule',
+        verb: 'rollback',
+        release: 'blog',
+        where: { namespace: 'tools' },
+        revision: 1,
+        at: '2026-12-01T06:00',
+        tz: 'Europe/Paris',
+      },
+    );
+    expect(parseCommand('schedule rollback blog --at 2026-12-01T05:00Z --cluster prod')).toMatchObject({
+      revision: 0,
+      at: '2026-12-01T05:00Z',
+      where: { cluster: 'prod' },
+    });
+    expect(
+      parseCommand(
+        'schedule upgrade blog bitnami/ghost@21.1.0 --set a=b --install --atomic --at 2026-12-01T22:00',
+      ),
+    ).toEqual({
+      kind: 'schedule',
+      verb: 'upgrade',
+      release: 'blog',
+      where: {},
+      chart: { kind: 'repo', repo: 'bitnami', name: 'ghost', version: '21.1.0' },
+      set: ['a=b'],
+      setString: [],
+      atomic: true,
+      install: true,
+      reuseValues: false,
+      at: '2026-12-01T22:00',
+    });
+    expect(
+      parseCommand(
+        'schedule uninstall preview-42 --keep-history --at 2026-12-24T18:00 --tz America/New_York',
+      ),
+    ).toEqual({
+      kind: 'schedule',
+      verb: 'uninstall',
+      release: 'preview-42',
+      where: {},
+      keepHistory: true,
+      at: '2026-12-24T18:00',
+      tz: 'America/New_York',
+    });
+    expect(parseCommand('schedule list')).toEqual({ kind: 'schedule', verb: 'list', where: {} });
+    expect(parseCommand('schedule list blog -n tools')).toEqual({
+      kind: 'schedule',
+      verb: 'list',
+      release: 'blog',
+      where: { namespace: 'tools' },
+    });
+    expect(parseCommand('schedule cancel blog-rollback-3f9c2a1b')).toEqual({
+      kind: 'schedule',
+      verb: 'cancel',
+      name: 'blog-rollback-3f9c2a1b',
+    });
+    expect(parseCommand('schedule --help')).toEqual({ kind: 'help' });
+  });
+
+  it('answers schedule mistakes with the schedule usage, naming what is wrong', () => {
+    const cases: [string, string][] = [
+      ['schedule', 'schedule takes one of rollback, upgrade, uninstall, list, cancel first'],
+      [
+        'schedule blog rollback --at 2026-12-01T06:00',
+        'schedule takes one of rollback, upgrade, uninstall, list, cancel first',
+      ],
+      [
+        'schedule install blog x/y --at 2026-12-01T06:00',
+        'schedule takes one of rollback, upgrade, uninstall, list, cancel first',
+      ],
+      [
+        'schedule rollback blog 1',
+        '--at is required: when the request is sent (2026-12-01T06:00 with --tz ZONE, or 2026-12-01T05:00Z)',
+      ],
+      ['schedule rollback blog one --at 2026-12-01T06:00', 'REVISION must be a revision number'],
+      ['schedule rollback --at 2026-12-01T06:00', 'schedule rollback takes 1 to 2 argument(s); 0 given'],
+      ['schedule rollback blog 1 --at', '--at needs a value'],
+      ['schedule rollback blog 1 --at 2026-12-01T06:00 --at 2026-12-02T06:00', '--at is given twice'],
+      ['schedule rollback blog 1 --set a=b --at 2026-12-01T06:00', 'unknown flag --set'],
+      [
+        'schedule upgrade blog x/y --create-namespace --at 2026-12-01T06:00',
+        'unknown flag --create-namespace',
+      ],
+      [
+        'schedule uninstall blog --at 2026-12-01T06:00 --timeout soon',
+        '--timeout must be a duration such as 90s, 5m or 1h30m',
+      ],
+      ['schedule list a b', 'schedule list takes 0 to 1 argument(s); 2 given'],
+      ['schedule list --at 2026-12-01T06:00', 'unknown flag --at'],
+      ['schedule cancel', 'schedule cancel takes 1 argument(s); 0 given'],
+      [
+        'schedule cancel a:b',
+        'SCHEDULE is the name of a schedule, as `schedule list` shows it (letters, digits and . _ -)',
+      ],
+    ];
+    for (const [text, message] of cases) {
+      const error = refused(text);
+      expect(error.message, text).toBe(message);
+      expect(error.usage, text).toContain(
+        '/quayside schedule rollback RELEASE [REVISION] --at TIME [--tz ZONE]',
+      );
+      expect(error.usage, text).toContain('/quayside schedule cancel SCHEDULE');
+    }
+    // A scheduled upgrade's chart is held to the same rule as a typed one's; --set values are never quoted.
+    expect(refused('schedule upgrade blog ./charts/ghost --at 2026-12-01T06:00')).toBeInstanceOf(
+      ArgumentRefusedError,
+    );
+    expect(refused(`schedule upgrade blog x/y --set ${MARKER} --at 2026-12-01T06:00`).message).not.toContain(
+      MARKER,
+    );
+    expect(refused(`schedule upgrade blog x/y --token=${MARKER} --at 2026-12-01T06:00`).message).toBe(
+      'unknown flag --token',
+    );
+  });
+
+  it('lists schedule in the help, with what TIME may be', () => {
+    expect(GENERAL_USAGE).toContain('/quayside schedule rollback RELEASE [REVISION] --at TIME [--tz ZONE]');
+    expect(GENERAL_USAGE).toContain('/quayside schedule list [RELEASE]');
+    expect(GENERAL_USAGE).toMatch(/TIME: 2026-12-01T06:00 in --tz ZONE/);
   });
 });

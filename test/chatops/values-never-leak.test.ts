@@ -28,6 +28,10 @@ describe('values never leak from chat commands', () => {
   let world: ChatWorld;
   const replies: string[] = [];
   const queued: string[] = [];
+  /** Replies to `/quayside schedule …` (made, listed, cancelled) of upgrades carrying the markers. */
+  const scheduleReplies: string[] = [];
+  /** A whole minute an hour after the scheduler's time (its clock starts at the real time). */
+  const due = () => Math.ceil((world.schedulerClock.now() + 3_600_000) / 60_000) * 60_000;
 
   beforeAll(async () => {
     world = await startChatWorld();
@@ -46,6 +50,24 @@ describe('values never leak from chat commands', () => {
       replies.push((await world.slash(text, 'ops')).text);
     }
     queued.push(...(await world.drainQueue()).map((r) => JSON.stringify(r)));
+    // The same values scheduled for later; one of them cancelled, all listed.
+    const at = `--at ${new Date(due()).toISOString().slice(0, 16)}Z`;
+    for (const input of MARKER_INPUTS.filter((i) => supports(i, CHAT_SOURCES))) {
+      for (const step of input.steps)
+        scheduleReplies.push((await world.slash(`schedule ${commandOf(input, step)} ${at}`, 'ops')).text);
+    }
+    scheduleReplies.push((await world.slash('schedule list', 'ops')).text);
+    const first = /Schedule `([\w.-]+)`/.exec(scheduleReplies[0] ?? '')?.[1];
+    scheduleReplies.push((await world.slash(`schedule cancel ${first}`, 'ops')).text);
+    // A bad time, with values in the command: the refusal names the time, never the values.
+    scheduleReplies.push(
+      (
+        await world.slash(
+          `schedule upgrade web x/y --set 'password=${MARKER}-past' --install -n leak --cluster ${CLUSTER} --at 2020-01-01T00:00`,
+          'ops',
+        )
+      ).text,
+    );
   }, 120_000);
   afterAll(() => world?.close());
 
@@ -65,5 +87,26 @@ describe('values never leak from chat commands', () => {
     expect(replies.filter((r) => r.includes('Queued: upgrade'))).toHaveLength(
       MARKER_INPUTS.filter((i) => supports(i, CHAT_SOURCES)).reduce((n, i) => n + i.steps.length, 0),
     );
+  });
+
+  it('schedules upgrades with --set values that reach the queue when they fire, and shows them in no reply or log line', async () => {
+    expect(scheduleReplies.filter((r) => r.includes('Scheduled: upgrade'))).toHaveLength(
+      MARKER_INPUTS.filter((i) => supports(i, CHAT_SOURCES)).reduce((n, i) => n + i.steps.length, 0),
+    );
+    expect(scheduleReplies.some((r) => r.includes('Cancelled schedule'))).toBe(true);
+    expect(scheduleReplies.at(-1)).toContain('--at is in the past');
+    // Proof the values got through: the schedules that were not cancelled send them to the worker.
+    world.schedulerClock.set(due() + 3_600_000);
+    await world.scheduler.idle();
+    const fired = (await world.drainQueue()).map((r) => JSON.stringify(r)).join('\n');
+    const sent = MARKER_INPUTS.filter((i) => supports(i, CHAT_SOURCES) && i.expect.outcome === 'deployed');
+    expect(fired.length).toBeGreaterThan(0);
+    expect(sent.some((i) => i.expect.outcome === 'deployed' && fired.includes(i.expect.lands))).toBe(true);
+    const channels = [
+      { name: 'schedule replies', text: () => scheduleReplies.join('\n') },
+      { name: 'chat function log', text: () => world.logs.join('') },
+    ];
+    await expectCollected(channels);
+    await expectNoMarkers(channels);
   });
 });

@@ -9,13 +9,19 @@ import {
   slackHeaders,
   slashCommandBody,
 } from '../../lib/chatops/index.ts';
-import type { ReleaseId } from '../../lib/domain/index.ts';
+import { ManualClock, type ReleaseId } from '../../lib/domain/index.ts';
 import { systemClock } from '../../lib/kube/index.ts';
 import { startFunctionUrl } from '../../lib/local/function-url.ts';
 import {
+  createAutomationDeadLetterQueue,
   createRequestQueues,
+  LOCAL_ACCOUNT,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
   type LocalFunction,
+  type LocalScheduler,
   type RequestQueues,
+  startLocalScheduler,
   startLocalSqs,
 } from '../../lib/local/index.ts';
 import { startSecretsManagerStub } from '../../lib/local/secrets-manager.ts';
@@ -34,12 +40,20 @@ export interface ChatWorld {
   readonly driver: DynamoDbDriver;
   /** Every log line the handler wrote (Powertools JSON). */
   readonly logs: string[];
+  /**
+   * The local EventBridge Scheduler the chat function makes its schedules in, firing into the
+   * request queue on `schedulerClock` (a manual clock that starts at the real time: the chat
+   * function reads --at against the real one).
+   */
+  readonly scheduler: LocalScheduler;
+  readonly schedulerClock: ManualClock;
+  readonly schedulerEndpoint: string;
   /** Signs and posts a slash command as Slack would; `tamper` changes the request after signing. */
   slash(
     text: string,
     user: string,
     tamper?: { body?: (body: string) => string; timestamp?: number; secret?: string },
-  ): Promise<{ status: number; text: string }>;
+  ): Promise<{ status: number; text: string; json?: { response_type?: string } }>;
   click(actionId: string, value: string, user: string): Promise<{ status: number; text: string }>;
   /** Takes every request the chat function queued. */
   drainQueue(): Promise<Record<string, unknown>[]>;
@@ -71,6 +85,16 @@ export async function startChatWorld(): Promise<ChatWorld> {
     credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
   });
   const queues: RequestQueues = await createRequestQueues(client);
+  const schedulerClock = new ManualClock(Date.now());
+  const scheduler = await startLocalScheduler({
+    clock: schedulerClock,
+    timers: schedulerClock,
+    sqsEndpoint: sqs.endpoint,
+    account: LOCAL_ACCOUNT,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  await createAutomationDeadLetterQueue(client);
   const secrets = await startSecretsManagerStub({
     'quayside/slack': JSON.stringify({ signingSecret, botToken }),
   });
@@ -82,6 +106,9 @@ export async function startChatWorld(): Promise<ChatWorld> {
   Object.assign(process.env, {
     QUAYSIDE_TABLE: table,
     QUAYSIDE_QUEUE_URL: queues.queueUrl,
+    // Scheduling: the group, role and DLQ by the stack's convention from the queue's ARN.
+    QUAYSIDE_QUEUE_ARN: queues.queueArn,
+    AWS_ENDPOINT_URL_SCHEDULER: scheduler.endpoint,
     QUAYSIDE_SLACK_SECRET: 'quayside/slack',
     QUAYSIDE_SLACK_API_URL: slack.url,
     AWS_REGION: 'us-east-1',
@@ -145,6 +172,9 @@ export async function startChatWorld(): Promise<ChatWorld> {
     store,
     driver,
     logs,
+    scheduler,
+    schedulerClock,
+    schedulerEndpoint: scheduler.endpoint,
     async slash(text, name, tamper = {}) {
       const sent = slashCommandBody({ text, user: user(name), channel: CHANNEL });
       const headers = slackHeaders(
@@ -203,6 +233,7 @@ export async function startChatWorld(): Promise<ChatWorld> {
       await url.close();
       await slack.close();
       await secrets.close();
+      await scheduler.close();
       client.destroy();
       await sqs.close();
     },
