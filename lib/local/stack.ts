@@ -68,6 +68,11 @@ export interface LocalStackOptions {
    * registered as `eks` entries and reached with EKS tokens through loopback STS and EKS.
    */
   readonly clusters?: number;
+  /**
+   * Whether status events go to the notifier (default true). `false` plays a stack deployed without
+   * notification targets, which has no notifier rule (bench scale measures the request path alone).
+   */
+  readonly notifier?: boolean;
   /** What would be posted to Slack, as it is posted (default: the log). */
   readonly onSlack?: (post: SlackPost, rendered: string) => void;
   /** How often the automation's guard looks at baking releases (ms); the stack's schedule by default. */
@@ -209,7 +214,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stops,
       onSlack: options.onSlack ?? ((_, rendered) => options.log(rendered)),
     });
-    notify = (event) => chat.deliver(event);
+    if (options.notifier !== false) notify = (event) => chat.deliver(event);
     stops.push(() => chat.idle());
 
     const source = startEventSource({
