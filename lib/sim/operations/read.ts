@@ -26,7 +26,9 @@ export function selectObjects(cluster: Cluster, resource: ResourceType, query: L
   const byLabel = parseLabelSelector(query.labelSelector);
   const byField = parseFieldSelector(query.fieldSelector);
   const namespace = resource.namespaced ? query.namespace : undefined;
-  return cluster.store.list(resource, namespace).filter((o) => byLabel(o) && byField(o));
+  // Selected on the stored objects, so that only the matches are copied (as the API server filters
+  // before it serializes): a selector over a namespace of thousands copied them all, on every list.
+  return cluster.store.list(resource, namespace, (o) => byLabel(o) && byField(o));
 }
 
 export function listObjects(cluster: Cluster, resource: ResourceType, query: ListQuery): JsonObject {
