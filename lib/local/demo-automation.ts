@@ -16,6 +16,7 @@ import { systemClock } from '../kube/index.ts';
 import { deduplicationIdOf, parseDeployRequest } from '../requests/index.ts';
 import { AutomationRecords, type BakeRecord, summarizeBake } from '../store/index.ts';
 import type { DemoContext } from './demo.ts';
+import { formatColumns } from './demo-table.ts';
 import { LOCAL_CREDENTIALS } from './stack.ts';
 
 /** How long the demo waits for something the automation does by itself. */
@@ -193,13 +194,5 @@ function formatHistoryWithBakes(revisions: readonly RevisionMeta[], bakes: reado
       ];
     }),
   ];
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) => cell.padEnd((widths[i] ?? 0) + 1))
-        .join(' ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return formatColumns(rows);
 }

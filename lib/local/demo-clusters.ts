@@ -1,5 +1,6 @@
 import type { ReleaseId } from '../domain/index.ts';
 import type { ReleaseStore, ReleaseSummary } from '../store/index.ts';
+import { formatColumns } from './demo-table.ts';
 import type { LocalStack } from './stack.ts';
 
 /** A demo step: what to send for which release, and how its revision must end. */
@@ -65,13 +66,5 @@ function formatList(releases: readonly ReleaseSummary[]): string {
       r.chart.appVersion ?? '',
     ]),
   ];
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) => cell.padEnd((widths[i] ?? 0) + 1))
-        .join(' ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return formatColumns(rows);
 }

@@ -11,6 +11,7 @@ import { systemClock } from '../kube/index.ts';
 import { playChatStory } from './chat-demo.ts';
 import { playAutomationStory } from './demo-automation.ts';
 import { clusterSteps, printClusterLists } from './demo-clusters.ts';
+import { formatColumns } from './demo-table.ts';
 import { LOCAL_CREDENTIALS, type LocalStack } from './stack.ts';
 
 /** What the demo needs from the running stack: where to send, and where to print. */
@@ -214,13 +215,5 @@ function formatHistory(revisions: readonly RevisionMeta[]): string {
       r.description,
     ]),
   ];
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? [];
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) => cell.padEnd((widths[i] ?? 0) + 1))
-        .join(' ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return formatColumns(rows);
 }

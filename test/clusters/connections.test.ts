@@ -15,12 +15,12 @@ import {
 import { ManualClock } from '../../lib/domain/index.ts';
 import { ReleaseEngine } from '../../lib/engine/index.ts';
 import { MemoryPublisher } from '../../lib/events/index.ts';
+import { type SecretsManagerStub, startSecretsManagerStub } from '../../lib/local/secrets-manager.ts';
 import { processBatch } from '../../lib/requests/index.ts';
 import { type Simulator, startSimulator } from '../../lib/sim/index.ts';
 import { MemoryDriver, ReleaseStore } from '../../lib/store/index.ts';
 import { createExecutor } from '../../lib/worker/index.ts';
 import { realClock, repoRoot } from '../engine/world.ts';
-import { type SecretsManagerStub, startSecretsManagerStub } from '../fixtures/secrets-manager-stub.ts';
 
 const version = {
   method: 'GET',
