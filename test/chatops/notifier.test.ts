@@ -57,6 +57,22 @@ describe('status messages', () => {
     }
   });
 
+  it('give a verified bake, a skipped reaction and an import their own headline, without a rollback button or a duration', () => {
+    const cases: [string, string, boolean][] = [
+      ['release-verified-blog', 'blog: revision 5 verified, its bake ended without trouble', false],
+      ['automation-skipped-blog-newer', 'blog: the automation did not act: ', false],
+      ['release-imported-blog', 'blog imported from helm: revision ', true],
+    ];
+    for (const [name, headline, took] of cases) {
+      const message = buildSlackMessage(sample(name));
+      expect(message.text).toContain(headline);
+      expect(buttonsOf(message).map((b) => b.text.text)).not.toContainEqual(
+        expect.stringMatching(/^Roll back/),
+      );
+      expect(JSON.stringify(message.blocks).includes('*Took*')).toBe(took);
+    }
+  });
+
   it('offer "Roll back to N" (danger, with a confirmation, guarded by this revision) and "History"', () => {
     const [rollback, history] = buttonsOf(buildSlackMessage(upgrade));
     expect(rollback).toMatchObject({

@@ -69,7 +69,9 @@ export function summarizeEvent(event: StatusEvent): EventSummary {
     });
   if (d.requestedBy !== undefined)
     facts.push({ title: 'Asked by', value: `${d.requestedBy.principal} via ${d.requestedBy.channel}` });
-  facts.push({ title: 'Took', value: seconds(d.timings.durationMs) });
+  // A verified bake or a skipped reaction is a moment, not an operation: nothing took any time.
+  if (event.detailType !== 'Release Verified' && event.detailType !== 'Automation Skipped')
+    facts.push({ title: 'Took', value: seconds(d.timings.durationMs) });
   const failed = event.detailType === 'Release Failed' || event.detailType === 'Request Rejected';
   const reason = failed
     ? (d.error?.message ?? (d.problems?.map((p) => `${p.field}: ${p.message}`).join('; ') || d.description))
