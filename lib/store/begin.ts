@@ -64,9 +64,13 @@ export async function beginOperation(
   ctx: StoreContext,
   input: BeginInput,
   owner: string,
+  hints: { requestSeenAbsent?: boolean } = {},
 ): Promise<BeginResult> {
   for (let attempt = 0; attempt <= ctx.maxConflictRetries; attempt++) {
-    const previous = await findPreviousRun(ctx, input, owner);
+    // The caller read the request record a moment ago and found none: the transaction below writes
+    // it only if it is still absent, and a conflict comes back here to read it after all.
+    const previous =
+      attempt === 0 && hints.requestSeenAbsent ? undefined : await findPreviousRun(ctx, input, owner);
     if (previous !== undefined) return previous;
     const headItem = await ctx.driver.get(headKey(input.release), { consistent: true });
     const head = headItem === undefined ? undefined : decodeHead(headItem);

@@ -85,6 +85,12 @@ export class ReleaseStore {
   private readonly ids: IdGenerator;
   /** Heartbeats of the leases this process holds, by owner token. */
   private readonly keepers = new Map<string, LeaseKeeper>();
+  /**
+   * Request ids findRequest just found unrecorded: the begin that follows for one of them skips its
+   * own read of the request record on its first attempt. Safe because begin writes the record only
+   * if it is absent, and a conflict reads everything again. One-shot, and bounded.
+   */
+  private readonly seenAbsent = new Set<string>();
   private readonly timers: Timers;
 
   constructor(driver: StoreDriver, options: ReleaseStoreOptions = {}) {
@@ -113,7 +119,9 @@ export class ReleaseStore {
    * @throws ReleaseNotFoundError for an uninstall of an unknown release.
    */
   async begin(input: BeginInput): Promise<BeginResult> {
-    const begun = await beginOperation(this.ctx, input, this.ids());
+    const begun = await beginOperation(this.ctx, input, this.ids(), {
+      requestSeenAbsent: this.seenAbsent.delete(input.requestId),
+    });
     if (begun.kind !== 'duplicate' && input.renewUntil !== undefined) {
       const { lease } = begun;
       this.keepers.set(
@@ -266,7 +274,11 @@ export class ReleaseStore {
     options: { digest?: string } = {},
   ): Promise<{ revision?: RevisionMeta } | undefined> {
     const record = await this.ctx.driver.get(requestKey(requestId), { consistent: true });
-    if (record === undefined) return undefined;
+    if (record === undefined) {
+      if (this.seenAbsent.size >= 1000) this.seenAbsent.clear();
+      this.seenAbsent.add(requestId);
+      return undefined;
+    }
     checkRequestRecord(record, { release, requestId, digest: options.digest });
     const item = await this.ctx.driver.get(revisionKey(release, Number(record.revision)), {
       consistent: true,

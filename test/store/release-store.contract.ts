@@ -386,6 +386,57 @@ export function releaseStoreContract(name: string, makeDriver: DriverFactory): v
       expect(await allRevisions(store, release)).toHaveLength(1);
     });
 
+    it('answers a duplicate delivery that raced in between findRequest and begin as the first run holds it', async () => {
+      const { store, clock, driver } = await open();
+      const other = new ReleaseStore(driver, { clock });
+      const release = uniqueRelease();
+      // This worker finds the request new (and remembers so, to skip the read in begin)…
+      expect(await store.findRequest(release, 'raced')).toBeUndefined();
+      // …while another delivery of it begins first.
+      const first = await other.begin(
+        beginInput({ release, requestId: 'raced', action: 'install', leaseExpiresAt: clock.now() + MINUTE }),
+      );
+      expect(first.kind).toBe('started');
+      await expect(
+        store.begin(
+          beginInput({
+            release,
+            requestId: 'raced',
+            action: 'install',
+            leaseExpiresAt: clock.now() + MINUTE,
+          }),
+        ),
+      ).rejects.toBeInstanceOf(OperationInProgressError);
+      expect(await allRevisions(store, release)).toHaveLength(1);
+      // Once the first run finished, the same delivery is a duplicate with its revision.
+      if (first.kind !== 'started') return;
+      const done = await other.finish({
+        lease: first.lease,
+        status: 'deployed',
+        description: 'Install complete',
+      });
+      expect(await store.findRequest(release, 'raced')).toEqual({ revision: done });
+    });
+
+    it('answers a duplicate whose first run finished in between findRequest and begin, writing nothing', async () => {
+      const { store, clock, driver } = await open();
+      const other = new ReleaseStore(driver, { clock });
+      const release = uniqueRelease();
+      expect(await store.findRequest(release, 'raced-done')).toBeUndefined();
+      const done = await deploy(other, { release, requestId: 'raced-done', clock, action: 'install' });
+      // The release is free, so only the request record's own condition stops a second revision.
+      const again = await store.begin(
+        beginInput({
+          release,
+          requestId: 'raced-done',
+          action: 'install',
+          leaseExpiresAt: clock.now() + MINUTE,
+        }),
+      );
+      expect(again).toEqual({ kind: 'duplicate', revision: done });
+      expect(await allRevisions(store, release)).toHaveLength(1);
+    });
+
     it('resumes the same revision when a request is redelivered after its run died', async () => {
       const { store, clock } = await open();
       const release = uniqueRelease();
