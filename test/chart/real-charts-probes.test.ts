@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
-import { knownDifferenceCases } from './real-charts/cases.ts';
-import { itRendersLikeHelm } from './real-charts/expect-like-helm.ts';
-import { probeCases } from './real-charts/probes.ts';
+import { knownDifferenceCases } from './corpus/cases.ts';
+import { itRendersLikeHelm } from './corpus/expect-like-helm.ts';
+import { probeCases } from './corpus/probes.ts';
 
 describe('each known difference from helm, reproduced in its smallest chart, is gone', () => {
   itRendersLikeHelm(knownDifferenceCases());
