@@ -6,6 +6,7 @@ import { AccessPolicy, ChatSettings, formatScope, parseGrant } from '../chatops/
 import { systemClock, ValidationError } from '../domain/index.ts';
 import { openDriver, type StoreDriver } from '../store/index.ts';
 import { encodeData, formatTable } from './format.ts';
+import { readSubcommand, usageError } from './subcommand.ts';
 
 const ACCESS_USAGE = `Usage: quayside access grant RIGHT SUBJECT [--cluster PATTERN] [--namespace PATTERN] [--release PATTERN] [--store URL]
        quayside access revoke RIGHT SUBJECT [--cluster PATTERN] [--namespace PATTERN] [--release PATTERN] [--store URL]
@@ -37,14 +38,9 @@ Chat-ops settings, kept in the release store:
 
 /** `quayside access …`; returns the exit code. */
 export async function runAccessCommand(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    return usageError((error as Error).message, ACCESS_USAGE);
-  }
+  const parsed = readSubcommand(argv, parse, ACCESS_USAGE);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) return help(ACCESS_USAGE);
   const [verb, ...args] = positionals;
   if (verb !== 'grant' && verb !== 'revoke' && verb !== 'list')
     return usageError('say grant, revoke or list', ACCESS_USAGE);
@@ -97,14 +93,9 @@ export async function runAccessCommand(argv: string[]): Promise<number> {
 
 /** `quayside chatops …`; returns the exit code. */
 export async function runChatopsCommand(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    return usageError((error as Error).message, CHATOPS_USAGE);
-  }
+  const parsed = readSubcommand(argv, parse, CHATOPS_USAGE);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) return help(CHATOPS_USAGE);
   const [what, verb, ...args] = positionals;
   return withStore(values.store, CHATOPS_USAGE, async (driver) => {
     const settings = new ChatSettings(driver);
@@ -176,16 +167,6 @@ async function withStore(
   } finally {
     await driver?.close?.();
   }
-}
-
-function help(usage: string): number {
-  process.stdout.write(`${usage}\n`);
-  return 0;
-}
-
-function usageError(message: string, usage: string): number {
-  process.stderr.write(`Error: ${message}\n${usage}\n`);
-  return 2;
 }
 
 function parse(argv: string[]) {

@@ -2,6 +2,7 @@
 
 import { parseArgs } from 'node:util';
 import { localUserId, postToChat, slackHeaders, slashCommandBody } from '../chatops/index.ts';
+import { readSubcommand, usageError as usageFailure } from './subcommand.ts';
 
 const USAGE = `Usage: quayside chat TEXT [--user NAME] [--user-id ID] [--channel ID] [--url URL] [--signing-secret SECRET]
 
@@ -23,17 +24,9 @@ Exit codes: 0 answered, 1 refused (the endpoint did not accept the request), 2 b
 
 /** Runs the command; returns the exit code. */
 export async function runChatCommand(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
+  const parsed = readSubcommand(argv, parse, USAGE);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
   if (positionals.length !== 1) return usageError('give the command text as one argument, in quotes');
   const url = values.url ?? process.env.QUAYSIDE_CHAT_URL;
   const secret = values['signing-secret'] ?? process.env.QUAYSIDE_SLACK_SIGNING_SECRET;
@@ -66,8 +59,7 @@ export async function runChatCommand(argv: string[]): Promise<number> {
 }
 
 function usageError(message: string): number {
-  process.stderr.write(`Error: ${message}\n${USAGE}\n`);
-  return 2;
+  return usageFailure(message, USAGE);
 }
 
 function parse(argv: string[]) {

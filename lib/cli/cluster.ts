@@ -15,6 +15,7 @@ import { openDriver, ReleaseStore, StoreError } from '../store/index.ts';
 import { storeUrlOf } from './context.ts';
 import { encodeData, formatTable } from './format.ts';
 import { CLUSTER_COMMAND } from './messages.ts';
+import { readSubcommand, usageError as usageFailure } from './subcommand.ts';
 
 const USAGE = `Usage: quayside cluster add NAME --eks CLUSTER --region REGION [--role-arn ARN [--external-id ID]]
                            [--endpoint URL (--ca-data BASE64 | --ca-file FILE)] [--upsert]
@@ -46,17 +47,9 @@ type Values = ReturnType<typeof parse>['values'];
 
 /** Runs the command; returns the exit code (0 done, 1 refused or failed, 2 bad usage). */
 export async function runClusterCommand(argv: string[]): Promise<number> {
-  let values: Values;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parse(argv));
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const parsed = readSubcommand(argv, parse, USAGE);
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const [verb, name, ...extra] = positionals;
   if (extra.length > 0) return usageError(CLUSTER_COMMAND.extraArgs(extra));
   if (verb !== 'list' && verb !== 'add' && verb !== 'show' && verb !== 'remove') {
@@ -234,8 +227,7 @@ function failure(message: string): number {
 }
 
 function usageError(message: string): number {
-  process.stderr.write(`Error: ${message}\n${USAGE}\n`);
-  return 2;
+  return usageFailure(message, USAGE);
 }
 
 function parse(argv: string[]) {

@@ -10,6 +10,7 @@ import {
 } from '../client/index.ts';
 import { openDriver, ReleaseStore } from '../store/index.ts';
 import { encodeData, formatTable } from './format.ts';
+import { readSubcommand, usageError as usageFailure } from './subcommand.ts';
 
 const USAGE = `Usage: quayside dlq list [--queue-url URL] [--store URL] [-o table|json|yaml]
        quayside dlq redrive [--request ID] [--queue-url URL]
@@ -29,17 +30,9 @@ Flags:
 
 /** Runs the command; returns the exit code (0 done, 2 bad usage, 1 the queue could not be read). */
 export async function runDlqCommand(argv: string[]): Promise<number> {
-  let values: ReturnType<typeof parse>['values'];
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parse(argv));
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const parsed = readSubcommand(argv, parse, USAGE);
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   const [verb] = positionals;
   if (verb !== 'list' && verb !== 'redrive') return usageError('say list or redrive');
   const queueUrl = values['queue-url'] ?? process.env.QUAYSIDE_QUEUE_URL;
@@ -104,8 +97,7 @@ function render(dead: readonly DeadRequest[], output: 'table' | 'json' | 'yaml')
 }
 
 function usageError(message: string): number {
-  process.stderr.write(`Error: ${message}\n${USAGE}\n`);
-  return 2;
+  return usageFailure(message, USAGE);
 }
 
 function parse(argv: string[]) {
