@@ -69,18 +69,22 @@ export interface RegistryConnectionsOptions {
  * A name the registry lacks goes to `fallback`, else is refused with UnknownClusterError listing
  * the clusters there are. One cluster's failures never touch another's connection.
  */
+/** What a cluster name stands for: a registry entry, or a context the fallback serves. */
+type Found = { readonly entry: ClusterEntry } | { readonly fallback: true };
+
 export function registryConnections(options: RegistryConnectionsOptions): ConnectionProvider {
   const clock = options.clock ?? systemClock;
   const entryCacheMs = options.entryCacheMs ?? ENTRY_CACHE_MS;
-  // Absent entries are cached too, for names the fallback serves (the local stack's own context):
-  // otherwise every request would read the table for them, three times over.
-  const entries = new Map<string, { entry: ClusterEntry | undefined; readAt: number }>();
+  // What a name stands for, cached: a registry entry, or (for names the fallback serves, the local
+  // stack's own context) the fallback, so that neither the table nor the kubeconfig file is read
+  // again on every request. A name that is neither is never cached: registering it works at once.
+  const entries = new Map<string, { found: Found; readAt: number }>();
   const connections = new Map<string, { version: string; connection: KubeConnection }>();
   let eks: Promise<EksEndpoints> | undefined;
 
-  async function entryOf(name: string): Promise<ClusterEntry | undefined> {
+  async function lookUp(name: string): Promise<Found | undefined> {
     const cached = entries.get(name);
-    if (cached !== undefined && clock.now() - cached.readAt < entryCacheMs) return cached.entry;
+    if (cached !== undefined && clock.now() - cached.readAt < entryCacheMs) return cached.found;
     let entry: ClusterEntry | undefined;
     try {
       entry = await options.registry.get(name);
@@ -93,9 +97,11 @@ export function registryConnections(options: RegistryConnectionsOptions): Connec
         serviceFault: true,
       });
     }
-    if (entry === undefined && !(await servedByFallback(name))) entries.delete(name);
-    else entries.set(name, { entry, readAt: clock.now() });
-    return entry;
+    const found: Found | undefined =
+      entry !== undefined ? { entry } : (await servedByFallback(name)) ? { fallback: true } : undefined;
+    if (found === undefined) entries.delete(name);
+    else entries.set(name, { found, readAt: clock.now() });
+    return found;
   }
 
   async function resolve(entry: ClusterEntry): Promise<ResolvedEndpoint> {
@@ -151,11 +157,10 @@ export function registryConnections(options: RegistryConnectionsOptions): Connec
   }
 
   async function open(name: string): Promise<KubeConnection> {
-    const entry = await entryOf(name);
-    if (entry === undefined) {
-      if (await servedByFallback(name)) return (options.fallback as FallbackClusters).connect(name);
-      return unknown(name);
-    }
+    const found = await lookUp(name);
+    if (found === undefined) return unknown(name);
+    if ('fallback' in found) return (options.fallback as FallbackClusters).connect(name);
+    const { entry } = found;
     const resolved = await resolve(entry);
     const version = `${entry.addedAt}|${resolved.version}`;
     const cached = connections.get(name);
