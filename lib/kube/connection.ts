@@ -1,4 +1,5 @@
 import { Agent, request as httpsRequest } from 'node:https';
+import { createSecureContext } from 'node:tls';
 import { classifyResponse, classifyTransportError } from './classify.ts';
 import { RequestGate } from './gate.ts';
 import {
@@ -125,9 +126,13 @@ export function connectionFromEndpoint(endpoint: ClusterEndpoint): KubeConnectio
     const created = new Agent({
       keepAlive: true,
       maxSockets: MAX_IN_FLIGHT,
-      ...(endpoint.tls.ca === undefined ? {} : { ca: endpoint.tls.ca }),
-      ...(cert === undefined ? {} : { cert }),
-      ...(key === undefined ? {} : { key }),
+      // One TLS context (the CA and client certificate parsed once) for all of the agent's sockets;
+      // given the PEM texts instead, Node parses them again for every new connection.
+      secureContext: createSecureContext({
+        ...(endpoint.tls.ca === undefined ? {} : { ca: endpoint.tls.ca }),
+        ...(cert === undefined ? {} : { cert }),
+        ...(key === undefined ? {} : { key }),
+      }),
       ...(endpoint.tls.insecure ? { rejectUnauthorized: false } : {}),
       ...(endpoint.tls.servername ? { servername: endpoint.tls.servername } : {}),
     });
