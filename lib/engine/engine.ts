@@ -1,6 +1,6 @@
 import type { ReleaseId } from '../domain/index.ts';
 import { findHelmReleases, importRelease } from './helm-import.ts';
-import { syncHelmRecords } from './helm-records.ts';
+import { readHelmRecordsOf, syncHelmRecords } from './helm-records.ts';
 import { rollbackRelease } from './rollback.ts';
 import { type TestOutcome, testRelease } from './test-release.ts';
 import type {
@@ -24,32 +24,37 @@ export class ReleaseEngine {
   constructor(readonly deps: EngineDeps) {}
 
   install(input: UpgradeInput, request: RequestContext): Promise<ActionResult> {
-    return this.withHelmRecords(input, request, upgradeRelease(this.deps, input, request, 'install'));
+    return this.withHelmRecords(input, request, () => upgradeRelease(this.deps, input, request, 'install'));
   }
 
   upgrade(input: UpgradeInput, request: RequestContext): Promise<ActionResult> {
-    return this.withHelmRecords(input, request, upgradeRelease(this.deps, input, request, 'upgrade'));
+    return this.withHelmRecords(input, request, () => upgradeRelease(this.deps, input, request, 'upgrade'));
   }
 
   rollback(input: RollbackInput, request: RequestContext): Promise<ActionResult> {
-    return this.withHelmRecords(input, request, rollbackRelease(this.deps, input, request));
+    return this.withHelmRecords(input, request, () => rollbackRelease(this.deps, input, request));
   }
 
   uninstall(input: UninstallInput, request: RequestContext): Promise<ActionResult> {
-    return this.withHelmRecords(input, request, uninstallRelease(this.deps, input, request));
+    return this.withHelmRecords(input, request, () => uninstallRelease(this.deps, input, request));
   }
 
-  /** After an action, helm's records follow quayside's history where they are kept (helm-records.ts). */
+  /**
+   * After an action, helm's records follow quayside's history where they are kept (helm-records.ts);
+   * they are read while the action runs.
+   */
   private async withHelmRecords(
     input: { release: ReleaseId; options?: ActionOptions },
     request: RequestContext,
-    action: Promise<ActionResult>,
+    action: () => Promise<ActionResult>,
   ): Promise<ActionResult> {
-    const result = await action;
+    const records = readHelmRecordsOf(this.deps, input, request);
+    const result = await action();
     await syncHelmRecords(
       this.deps,
       { release: input.release, ...(input.options ? { options: input.options } : {}), result },
       request,
+      records,
     );
     return result;
   }

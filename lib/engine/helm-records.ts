@@ -24,22 +24,25 @@ import type { ActionOptions, ActionResult, EngineDeps, RequestContext } from './
  * Whether it runs: `helmRecords` in the action's options when given; else the engine's
  * `keepHelmRecords`; else only for a release helm has records of already (one helm made, or one
  * quayside keeps them for), so such a release stays readable by helm.
+ *
+ * `existing` is helm's records as read when the action began (readHelmRecordsOf): read beside the
+ * action, they add no round trip after it. Only helm writes them meanwhile, and helm racing an action
+ * on the same release is a conflict either way.
  */
 export async function syncHelmRecords(
   deps: EngineDeps,
   input: { release: ReleaseId; options?: ActionOptions; result: ActionResult },
   request: RequestContext,
+  existing: Promise<FoundRecord[]> | undefined,
 ): Promise<void> {
-  const { release, options, result } = input;
-  if (options?.dryRun || result.duplicate || options?.helmRecords === false) return;
+  const { release, result } = input;
+  if (existing === undefined || result.duplicate) return;
   try {
-    const connection = await deps.connections.connect(release.cluster);
-    const read = { connection, clock: deps.clock, deadline: planDeadlines(deps, request, 60_000).work };
-    const existing = await readHelmRecords({ ...read, namespace: release.namespace, name: release.name });
-    const wanted = options?.helmRecords === true || deps.keepHelmRecords === true || existing.length > 0;
+    const found = await existing;
+    const wanted = input.options?.helmRecords === true || deps.keepHelmRecords === true || found.length > 0;
     if (!wanted) return;
-    const client = clientFor(read);
-    const written = await writeRecords(deps, client, release, existing);
+    const client = clientFor(await recordsAccess(deps, release, request));
+    const written = await writeRecords(deps, client, release, found);
     request.onProgress?.({
       at: deps.clock.now(),
       step: 'record',
@@ -55,6 +58,30 @@ export async function syncHelmRecords(
       message: `helm's records could not be updated (the next action tries again): ${(error as Error).message}`,
     });
   }
+}
+
+/**
+ * Starts reading helm's records of the release, for syncHelmRecords after the action; undefined when
+ * the action keeps none (a dry run, or `helmRecords: false`). The promise's rejection is left to
+ * syncHelmRecords (it is handled here so that an action failing first leaves none unhandled).
+ */
+export function readHelmRecordsOf(
+  deps: EngineDeps,
+  input: { release: ReleaseId; options?: ActionOptions },
+  request: RequestContext,
+): Promise<FoundRecord[]> | undefined {
+  const { release, options } = input;
+  if (options?.dryRun || options?.helmRecords === false) return undefined;
+  const reading = recordsAccess(deps, release, request).then((read) =>
+    readHelmRecords({ ...read, namespace: release.namespace, name: release.name }),
+  );
+  reading.catch(() => {});
+  return reading;
+}
+
+async function recordsAccess(deps: EngineDeps, release: ReleaseId, request: RequestContext) {
+  const connection = await deps.connections.connect(release.cluster);
+  return { connection, clock: deps.clock, deadline: planDeadlines(deps, request, 60_000).work };
 }
 
 async function writeRecords(

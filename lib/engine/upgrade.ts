@@ -81,10 +81,14 @@ export async function upgradeRelease(
       action: earlier.revision?.action ?? mode,
     });
   }
+  // The cluster is read while the release and its chart are (each mostly waits: on the API server, on
+  // the store, on the chart engine's start); a failure of prepare's still comes first.
+  const reading = readCluster(deps, input, request);
+  reading.catch(() => {});
   const prepared = await prepare(deps, input, mode);
   const action = prepared.isInstall ? 'install' : 'upgrade';
   const predicted = (prepared.head?.lastRevision ?? 0) + 1;
-  const cluster = await readCluster(deps, input, request);
+  const cluster = await reading;
   let rendered = await render(input, prepared, predicted, cluster);
   const { ctx, deadlines } = await openSteps({ deps, release: input.release, request, options });
   const { connection } = ctx;
@@ -193,6 +197,9 @@ async function prepare(
   mode: 'install' | 'upgrade',
 ): Promise<Prepared> {
   const options = input.options ?? {};
+  // The chart loads while the store is read; the store's verdict (exists, not found) still comes first.
+  const loading = (deps.loadChart ?? loadChart)(input.chart);
+  loading.catch(() => {});
   const head = await deps.store.getRelease(input.release);
   // Installing is allowed over a name whose history holds nothing live: every revision failed or uninstalled.
   const live = head !== undefined && head.deployedRevision !== undefined;
@@ -204,7 +211,7 @@ async function prepare(
     head === undefined
       ? undefined
       : await deps.store.getRevision(input.release, head.deployedRevision ?? head.latestRevision);
-  const chart = await (deps.loadChart ?? loadChart)(input.chart);
+  const chart = await loading;
   const resolved = isInstall
     ? { config: input.values ?? {} }
     : resolveUpgradeValues(input.values ?? {}, current, options);
