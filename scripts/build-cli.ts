@@ -11,7 +11,8 @@ export const CLI_OUTDIR = 'dist/cli';
 
 const started = performance.now();
 const stamp = await bundle({
-  entryPoints: { quayside: 'lib/cli/bin.ts' },
+  // The chart engine's worker thread is its own entry: lib/cli/bin.ts starts it from beside itself.
+  entryPoints: { quayside: 'lib/cli/bin.ts', 'engine-worker': 'lib/chart/engine/engine-worker.ts' },
   outdir: CLI_OUTDIR,
   // Both find files of their own beside their code (DynamoDB Local's jar; esbuild's binary, which
   // `quayside start` runs to build the Lambda bundles); only `quayside start` loads them.

@@ -1,4 +1,4 @@
-export { warmEngine } from './engine/wasm-engine.ts';
+export { useEngineWorker } from './engine/engine-host.ts';
 export {
   ArchiveTooLargeError,
   ChartError,

@@ -74,13 +74,9 @@ async function releaseCommand(name: string): Promise<CommandSpec | undefined> {
   }
 }
 
-/** Commands that may render a chart in this process: the chart engine starts loading at once. */
-const RENDERING = new Set(['install', 'upgrade', 'template', 'diff']);
-
 /** Runs the CLI with the given arguments and returns the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const [command] = argv;
-  if (command !== undefined && RENDERING.has(command)) (await import('./warm.ts')).warmEngineFor(argv);
   switch (command) {
     case undefined:
     case 'help':

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { EngineYamlError, readYamlLikeHelm } from '../engine/wasm-engine.ts';
+import { EngineYamlError, readYamlLikeHelm } from '../engine/engine-host.ts';
 import { YamlError } from '../errors.ts';
 import { yamlMessage } from '../messages.ts';
 

@@ -1,4 +1,4 @@
-import { encodeGoValues, runEngine } from '../engine/wasm-engine.ts';
+import { encodeGoValues, runEngine } from '../engine/engine-host.ts';
 import { EngineError, TemplateError } from '../errors.ts';
 import { HELM_VERSION } from './capabilities.ts';
 

@@ -4,7 +4,7 @@ import {
   encodeGoValues,
   type LookupAnswer,
   runEngine,
-} from '../engine/wasm-engine.ts';
+} from '../engine/engine-host.ts';
 import {
   ChartNotInstallableError,
   EngineError,

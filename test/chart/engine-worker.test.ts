@@ -1,0 +1,126 @@
+/**
+ * The chart engine in a worker thread, as the bundled CLI runs it (lib/chart/engine/engine-host.ts):
+ * the same renders and the same errors as in this thread, a worker that stops is replaced, and a
+ * worker that owes nothing never holds a process open.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { useEngineWorker } from '../../lib/chart/engine/engine-host.ts';
+import {
+  type Chart,
+  EngineError,
+  loadChart,
+  renderChart,
+  TemplateError,
+  YamlError,
+} from '../../lib/chart/index.ts';
+import { REPO_ROOT } from './helpers.ts';
+
+// Built by `npm ci` (the prepare script), as bin/quayside.js runs it.
+const WORKER_MODULE = new URL(`file://${join(REPO_ROOT, 'dist', 'cli', 'engine-worker.mjs')}`);
+const RELEASE = { name: 'r', namespace: 'apps', revision: 1, isInstall: true, isUpgrade: false };
+const encoder = new TextEncoder();
+
+function chartOf(templates: Record<string, string>): Chart {
+  return {
+    metadata: { apiVersion: 'v2', name: 'c', version: '1.0.0' },
+    values: {},
+    templates: Object.entries(templates).map(([name, text]) => ({ name, data: encoder.encode(text) })),
+    files: [],
+    dependencies: [],
+  } as unknown as Chart;
+}
+
+const ghost = { kind: 'directory', path: join(REPO_ROOT, 'examples', 'charts', 'ghost') } as const;
+/** A chart whose values.yaml is not YAML: the engine reads values files as Helm does. */
+function badValuesChart(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'quayside-engine-worker-'));
+  mkdirSync(join(dir, 'templates'));
+  writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: bad\nversion: 1.0.0\n');
+  writeFileSync(join(dir, 'values.yaml'), 'a: [1, 2\nb: 3\n');
+  return dir;
+}
+const badValues = { kind: 'directory', path: badValuesChart() } as const;
+const broken = chartOf({ 'templates/cm.yaml': 'x: {{ .Values.a.b.c }}\n' });
+const endless = chartOf({
+  'templates/cm.yaml': '{{- define "loop" }}{{ include "loop" . }}{{ end }}\nx: {{ include "loop" . }}\n',
+});
+
+async function outcome(render: () => Promise<unknown>): Promise<unknown> {
+  try {
+    return { value: await render() };
+  } catch (error) {
+    return {
+      error: {
+        class: (error as Error).constructor.name,
+        ...(error as object),
+        message: (error as Error).message,
+      },
+    };
+  }
+}
+
+const cases = {
+  ghost: async () =>
+    renderChart({ chart: await loadChart(ghost), values: { replicas: 2 }, release: RELEASE }),
+  templateError: () => renderChart({ chart: broken, values: {}, release: RELEASE }),
+  tooDeep: () => renderChart({ chart: endless, values: {}, release: RELEASE }),
+  badValuesYaml: () => loadChart(badValues),
+};
+
+describe('the chart engine in a worker thread', () => {
+  it('renders, and fails, exactly as in this thread; a worker that stops is replaced', async () => {
+    expect(existsSync(WORKER_MODULE)).toBe(true);
+    const here: Record<string, unknown> = {};
+    for (const [name, run] of Object.entries(cases)) here[name] = await outcome(run);
+    expect(here.templateError).toMatchObject({ error: { class: TemplateError.name, phase: 'execute' } });
+    expect(here.tooDeep).toMatchObject({ error: { class: TemplateError.name } });
+    expect(here.badValuesYaml).toMatchObject({ error: { class: YamlError.name, file: 'values.yaml' } });
+
+    // From here on, this file's renders go through a worker: first one started beforehand, as bin/quayside.js does.
+    const early = new Worker(WORKER_MODULE);
+    useEngineWorker(WORKER_MODULE, { worker: early, stopped: false });
+    for (const [name, run] of Object.entries(cases)) expect(await outcome(run), name).toEqual(here[name]);
+
+    // The worker dies under a render: that render fails as the engine's crash, and the next starts a new worker.
+    const dying = renderChart({ chart: broken, values: {}, release: RELEASE });
+    await early.terminate();
+    await expect(dying).rejects.toBeInstanceOf(EngineError);
+    expect(await outcome(cases.ghost)).toEqual(here.ghost);
+  }, 60_000);
+
+  it('holds no process open while it owes nothing, started early or on first use', async () => {
+    // `diff revision` starts the engine early (bin/quayside.js) and never renders.
+    const host = join(REPO_ROOT, 'lib', 'chart', 'engine', 'engine-host.ts');
+    const script = join(mkdtempSync(join(tmpdir(), 'quayside-engine-worker-')), 'idle.mjs');
+    writeFileSync(
+      script,
+      `import { Worker } from 'node:worker_threads';
+      import { readYamlLikeHelm, useEngineWorker } from ${JSON.stringify(host)};
+      const url = new URL(${JSON.stringify(WORKER_MODULE.href)});
+      const early = new Worker(url);
+      early.unref();
+      useEngineWorker(url, { worker: early, stopped: false });
+      if (process.argv[2] === 'call') console.log(JSON.stringify(await readYamlLikeHelm('values', 'a: 1')));
+      `,
+    );
+    for (const mode of ['idle', 'call']) {
+      const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', script, mode],
+          { cwd: REPO_ROOT, timeout: 20_000 },
+          (error, stdout, stderr) =>
+            resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        ),
+      );
+      // A process held open is killed by the timeout: its code is not 0.
+      expect({ mode, code: run.code }, run.stderr).toEqual({ mode, code: 0 });
+      if (mode === 'call') expect(JSON.parse(run.stdout)).toEqual({ a: 1 });
+    }
+  }, 60_000);
+});
