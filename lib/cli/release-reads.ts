@@ -7,7 +7,7 @@ import {
   readStatus,
   readValues,
 } from '../engine/index.ts';
-import { kubeconfigConnectionProvider, type ResourceGroup, readResourceTables } from '../kube/index.ts';
+import type { ResourceGroup } from '../kube/index.ts';
 import { AutomationRecords } from '../store/index.ts';
 import { COMMON_FLAGS, countFlag, expectArgs, revisionNumber } from './args.ts';
 import { type CommandInput, type CommandSpec, print } from './command.ts';
@@ -102,6 +102,8 @@ async function releaseResources(
   manifest: string,
   as: 'tables' | 'objects',
 ): Promise<ResourceGroup[]> {
+  // Loaded here: history, get and a plain status never talk to the cluster (no https, no kube client).
+  const { kubeconfigConnectionProvider, readResourceTables } = await import('../kube/index.ts');
   const connection = await kubeconfigConnectionProvider({ file: target.kubeconfig }).connect(target.cluster);
   try {
     return await readResourceTables({
