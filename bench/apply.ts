@@ -10,7 +10,9 @@
  *
  * Runs alternate (the tools take turns within a round, in a rotating order) and medians are quoted,
  * with the median of the per-round ratios beside the ratio of medians: the machine is shared and its
- * speed drifts. kubectl has no releases, so it is timed on install and upgrade only.
+ * speed drifts. kubectl has no releases, so it is timed on install and upgrade only. An empty Node.js
+ * process (`node -e 0`) takes its turn in every case: the floor under any command of a Node CLI, which
+ * says how much of a gap is quayside's own and how much is the runtime's start.
  *
  *   node --import tsx bench/apply.ts [--runs N] [--cases install,upgrade,history,list]
  */
@@ -41,7 +43,7 @@ const peers = createPeers({
   helm: await helmBinary('v34'),
   kubectl: await layerBinary('kubectl', 'v34'),
 });
-const { quayside, helm, kubectl } = peers;
+const { quayside, helm, kubectl, node } = peers;
 
 /** Times each tool's command once per round, in a rotating order; `before` prepares a round untimed. */
 async function alternate(
@@ -129,18 +131,20 @@ function deploy(tool: Peer, namespace: string, logLevel: string, store: string):
       return ['upgrade', '--install', 'bench', CHART, '-n', namespace, '--history-max', '0', ...set];
     case 'kubectl':
       return ['apply', '--server-side', '-n', namespace, '-f', rendered(logLevel, namespace)];
+    case 'node':
+      return [];
   }
 }
 
 try {
   process.stdout.write(
-    `quayside: ${quayside.describe()}\nhelm:     ${helm.describe()}\nkubectl:  ${kubectl.describe()}\n\n`,
+    `quayside: ${quayside.describe()}\nhelm:     ${helm.describe()}\nkubectl:  ${kubectl.describe()}\nnode:     ${node.describe()}\n\n`,
   );
   const store = (name: string) => `file://${join(dir, 'stores', name)}`;
 
   if (CASES.has('install')) {
     const times = await alternate(
-      [quayside, helm, kubectl],
+      [quayside, helm, kubectl, node],
       (tool, round) =>
         tool.name === 'quayside'
           ? [
@@ -174,7 +178,7 @@ try {
   }
   let revisions = 1;
   if (CASES.has('upgrade')) {
-    const times = await alternate([quayside, helm, kubectl], (tool, round) =>
+    const times = await alternate([quayside, helm, kubectl, node], (tool, round) =>
       deploy(tool, namespaceOf(tool, 'app'), `v${round + 2}`, store('app')),
     );
     revisions += RUNS + 1;
@@ -188,13 +192,17 @@ try {
         await tool.run(deploy(tool, namespaceOf(tool, 'app'), `h${revisions}`, store('app')));
       }
     }
-    const times = await alternate([quayside, helm], (tool) => [
-      'history',
-      'bench',
-      '-n',
-      namespaceOf(tool, 'app'),
-      ...(tool.name === 'quayside' ? ['--store', store('app')] : []),
-    ]);
+    const times = await alternate([quayside, helm, node], (tool) =>
+      tool.name === 'node'
+        ? []
+        : [
+            'history',
+            'bench',
+            '-n',
+            namespaceOf(tool, 'app'),
+            ...(tool.name === 'quayside' ? ['--store', store('app')] : []),
+          ],
+    );
     report('history of a 30-revision release', times);
   }
 
@@ -219,11 +227,11 @@ try {
       ]),
       4,
     );
-    const times = await alternate([quayside, helm], (tool) => [
-      'list',
-      '-A',
-      ...(tool.name === 'quayside' ? ['--store', store('list')] : []),
-    ]);
+    const times = await alternate([quayside, helm, node], (tool) =>
+      tool.name === 'node'
+        ? []
+        : ['list', '-A', ...(tool.name === 'quayside' ? ['--store', store('list')] : [])],
+    );
     report('list -A, 50 releases', times);
   }
 

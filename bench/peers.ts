@@ -7,7 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type PeerName = 'quayside' | 'helm' | 'kubectl';
+/** `node`: an empty Node.js process (`node -e 0`), the floor under any command of a Node CLI. */
+export type PeerName = 'quayside' | 'helm' | 'kubectl' | 'node';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The benchmark's release: 51 objects (bench/charts/fleet). */
@@ -78,6 +79,7 @@ export function createPeers(options: { dir: string; kubeconfig: string; helm: st
       env,
       versionOf(options.kubectl, ['version', '--client']).replace('Client Version: ', ''),
     ),
+    node: peer('node', [process.execPath, '-e', '0'], env, `node ${process.version}, an empty process`),
     /**
      * Creates a namespace (untimed, through kubectl). Never synchronously: the simulator answers from
      * this process's event loop.
