@@ -1,4 +1,4 @@
-export { useEngineWorker } from './engine/engine-host.ts';
+export { type StartedWorker, useEngineWorker } from './engine/engine-host.ts';
 export {
   ArchiveTooLargeError,
   ChartError,
