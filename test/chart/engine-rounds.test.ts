@@ -1,19 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { type Chart, type LookupCall, renderChart, TemplateError } from '../../lib/chart/index.ts';
-
-const RELEASE = { name: 'r', namespace: 'apps', revision: 1, isInstall: true, isUpgrade: false };
-const encoder = new TextEncoder();
-
-function chartOf(templates: Record<string, string>): Chart {
-  return {
-    metadata: { apiVersion: 'v2', name: 'c', version: '1.0.0' },
-    values: {},
-    templates: Object.entries(templates).map(([name, text]) => ({ name, data: encoder.encode(text) })),
-    files: [],
-    dependencies: [],
-  } as unknown as Chart;
-}
+import { type LookupCall, renderChart, TemplateError } from '../../lib/chart/index.ts';
+import { chartOf, INSTALL_RELEASE as RELEASE } from './helpers.ts';
 
 const configMap = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n${data}`;
 

@@ -10,30 +10,11 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { useEngineWorker } from '../../lib/chart/engine/engine-host.ts';
-import {
-  type Chart,
-  EngineError,
-  loadChart,
-  renderChart,
-  TemplateError,
-  YamlError,
-} from '../../lib/chart/index.ts';
-import { REPO_ROOT } from './helpers.ts';
+import { EngineError, loadChart, renderChart, TemplateError, YamlError } from '../../lib/chart/index.ts';
+import { chartOf, INSTALL_RELEASE as RELEASE, REPO_ROOT } from './helpers.ts';
 
 // Built by `npm ci` (the prepare script), as bin/quayside.js runs it.
 const WORKER_MODULE = new URL(`file://${join(REPO_ROOT, 'dist', 'cli', 'engine-worker.mjs')}`);
-const RELEASE = { name: 'r', namespace: 'apps', revision: 1, isInstall: true, isUpgrade: false };
-const encoder = new TextEncoder();
-
-function chartOf(templates: Record<string, string>): Chart {
-  return {
-    metadata: { apiVersion: 'v2', name: 'c', version: '1.0.0' },
-    values: {},
-    templates: Object.entries(templates).map(([name, text]) => ({ name, data: encoder.encode(text) })),
-    files: [],
-    dependencies: [],
-  } as unknown as Chart;
-}
 
 const ghost = { kind: 'directory', path: join(REPO_ROOT, 'examples', 'charts', 'ghost') } as const;
 /** A chart whose values.yaml is not YAML: the engine reads values files as Helm does. */

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Chart } from '../../lib/chart/index.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** CI keeps the shared conformance data beside the checkout. */
@@ -41,4 +42,25 @@ export async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** A first install's release info, for renders of in-memory charts. */
+export const INSTALL_RELEASE = {
+  name: 'r',
+  namespace: 'apps',
+  revision: 1,
+  isInstall: true,
+  isUpgrade: false,
+};
+
+/** An in-memory chart `c` 1.0.0 with these templates (name → text), no values, files or subcharts. */
+export function chartOf(templates: Record<string, string>): Chart {
+  const encoder = new TextEncoder();
+  return {
+    metadata: { apiVersion: 'v2', name: 'c', version: '1.0.0' },
+    values: {},
+    templates: Object.entries(templates).map(([name, text]) => ({ name, data: encoder.encode(text) })),
+    files: [],
+    dependencies: [],
+  } as unknown as Chart;
 }
