@@ -40,7 +40,7 @@ function renders(argv, env) {
 
 /**
  * The chart engine's worker thread (lib/chart/engine/engine-host.ts), started before anything else:
- * its start-up (about 150 ms: 10 MB of WebAssembly and Go's own) then runs beside the bundle's
+ * its start-up (about 100 ms of one core: 10 MB of WebAssembly, then Go's own) then runs beside the bundle's
  * loading on the other core. Unref'd: it keeps the process alive only while it owes an answer.
  */
 function startEngine() {
