@@ -6,7 +6,9 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 // For a command that renders a chart, bin/quayside.js has started the chart engine's worker thread
 // (dist/cli/engine-worker.mjs) first thing; its renders go there. Other commands load none of it.
-const started = (globalThis as Record<symbol, StartedWorker | undefined>)[Symbol.for('quayside.engineWorker')];
+const started = (globalThis as Record<symbol, StartedWorker | undefined>)[
+  Symbol.for('quayside.engineWorker')
+];
 if (started !== undefined) {
   const { useEngineWorker } = await import('../chart/engine/engine-host.ts');
   useEngineWorker(new URL('./engine-worker.mjs', import.meta.url), started);
