@@ -31,27 +31,84 @@ interface VersionInfo {
 }
 
 /**
- * Reads the cluster's version (/version) and its API versions (/api, /apis and each group/version's
- * resources, through the connection's discovery cache). Retryable failures are retried within the
- * deadline; anything else throws the classified KubeError.
+ * Accept for /api and /apis: aggregated discovery first (every group, version and resource in one
+ * document, kube-apiserver 1.26+), then the legacy documents, in client-go's order of preference.
+ */
+const DISCOVERY_ACCEPT = [
+  'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+  'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList',
+  'application/json',
+].join(',');
+
+/** An aggregated discovery document (apidiscovery.k8s.io v2 or v2beta1, the same shape). */
+interface GroupDiscoveryList {
+  kind: 'APIGroupDiscoveryList';
+  items?: Array<{
+    metadata?: { name?: string };
+    versions?: Array<{
+      version: string;
+      freshness?: string;
+      resources?: Array<{ resource: string; responseKind?: { kind?: string } | null; scope?: string }>;
+    }>;
+  }>;
+}
+
+type RootDocument = GroupDiscoveryList | { kind?: string; versions?: string[]; groups?: LegacyGroup[] };
+interface LegacyGroup {
+  versions?: Array<{ groupVersion: string }>;
+}
+
+const isAggregated = (document: RootDocument): document is GroupDiscoveryList =>
+  document.kind === 'APIGroupDiscoveryList';
+
+/**
+ * Reads the cluster's version (/version) and its API versions (/api and /apis). A server with
+ * aggregated discovery answers both in one document each, which also fills the connection's discovery
+ * cache for every group-version (so applying and `lookup` ask nothing more); an older server gives the
+ * legacy lists, and each group-version's resources are read through the cache. Retryable failures are
+ * retried within the deadline; anything else throws the classified KubeError.
  */
 export async function readClusterCapabilities(input: ClusterReadInput): Promise<ClusterCapabilities> {
   const client = clientFor(input);
   const ref = { apiVersion: 'v1', kind: 'APIVersions', name: '' };
+  const root = (path: string) => client.read(path, ref, DISCOVERY_ACCEPT) as Promise<RootDocument>;
   const [version, core, groups] = await Promise.all([
     client.read('/version', ref) as Promise<VersionInfo>,
-    client.read('/api', ref) as Promise<{ versions?: string[] }>,
-    client.read('/apis', ref) as Promise<{
-      groups?: Array<{ versions?: Array<{ groupVersion: string }> }>;
-    }>,
+    root('/api'),
+    root('/apis'),
   ]);
-  const groupVersions = [
-    ...(core.versions ?? []),
-    ...(groups.groups ?? []).flatMap((g) => (g.versions ?? []).map((v) => v.groupVersion)),
-  ];
-  const entries = new Set<string>(groupVersions);
+  const entries = new Set<string>();
+  const unlisted: string[] = [];
+  for (const document of [core, groups]) {
+    if (!isAggregated(document)) {
+      for (const groupVersion of legacyGroupVersions(document)) {
+        entries.add(groupVersion);
+        unlisted.push(groupVersion);
+      }
+      continue;
+    }
+    for (const group of document.items ?? []) {
+      const name = group.metadata?.name ?? '';
+      for (const served of group.versions ?? []) {
+        const groupVersion = name === '' ? served.version : `${name}/${served.version}`;
+        entries.add(groupVersion);
+        // A stale version (its aggregated API server did not answer) is asked for on its own.
+        if (served.freshness === 'Stale') {
+          unlisted.push(groupVersion);
+          continue;
+        }
+        const resources = (served.resources ?? []).flatMap((r) =>
+          r.responseKind?.kind
+            ? [{ name: r.resource, kind: r.responseKind.kind, namespaced: r.scope === 'Namespaced' }]
+            : [],
+        );
+        client.remember(groupVersion, resources);
+        for (const resource of resources) entries.add(`${groupVersion}/${resource.kind}`);
+      }
+    }
+  }
   await Promise.all(
-    groupVersions.map(async (groupVersion) => {
+    unlisted.map(async (groupVersion) => {
       for (const resource of (await client.served(groupVersion)) ?? [])
         entries.add(`${groupVersion}/${resource.kind}`);
     }),
@@ -62,6 +119,14 @@ export async function readClusterCapabilities(input: ClusterReadInput): Promise<
     minor: version.minor ?? '',
     apiVersions: [...entries].sort(),
   };
+}
+
+/** The group-versions a legacy /api (APIVersions) or /apis (APIGroupList) document lists. */
+function legacyGroupVersions(document: Exclude<RootDocument, GroupDiscoveryList>): string[] {
+  return [
+    ...(document.versions ?? []),
+    ...(document.groups ?? []).flatMap((g) => (g.versions ?? []).map((v) => v.groupVersion)),
+  ];
 }
 
 /** One template `lookup apiVersion kind namespace name` call. */

@@ -47,6 +47,8 @@ export interface KubeClient {
   }): Promise<{ items: KubeObject[]; continue?: string }>;
   /** Forgets what discovery said about a group-version, e.g. after a CRD for it was applied. */
   forget(apiVersion: string): void;
+  /** Caches what an aggregated discovery document said a group-version serves (see capabilities.ts). */
+  remember(apiVersion: string, resources: ApiResource[]): void;
   /** One object, or a list, as the API server's `meta.k8s.io/v1` Table (what kubectl get prints). */
   table(
     query:
@@ -55,8 +57,11 @@ export interface KubeClient {
   ): Promise<ServerTable | undefined>;
   /** The resources served for a group-version (cached discovery), undefined when it is not served. */
   served(apiVersion: string): Promise<ApiResource[] | undefined>;
-  /** GETs a path (discovery documents, /version, a list as the server returns it) and gives the body. */
-  read(path: string, ref: ObjectRef): Promise<unknown>;
+  /**
+   * GETs a path (discovery documents, /version, a list as the server returns it) and gives the body;
+   * `accept` replaces the Accept header (content negotiation, e.g. aggregated discovery).
+   */
+  read(path: string, ref: ObjectRef, accept?: string): Promise<unknown>;
   /** The path of a resource's collection, in a namespace when it is namespaced and one is given. */
   collectionPath(apiVersion: string, found: ApiResource, namespace: string | undefined): string;
 }
@@ -209,6 +214,9 @@ export function createKubeClient(options: ClientOptions): KubeClient {
     forget(apiVersion) {
       connection.discoveryCache.delete(apiVersion);
     },
+    remember(apiVersion, served) {
+      connection.discoveryCache.set(apiVersion, { settled: true, answer: Promise.resolve(served) });
+    },
     async table(query) {
       const ref = 'ref' in query ? query.ref : { apiVersion: query.apiVersion, kind: query.kind, name: '' };
       const path =
@@ -231,8 +239,8 @@ export function createKubeClient(options: ClientOptions): KubeClient {
       }
     },
     served: (apiVersion) => resources(apiVersion, false),
-    async read(path, ref) {
-      return (await send({ method: 'GET', path, ref })).body;
+    async read(path, ref, accept) {
+      return (await send({ method: 'GET', path, ref, ...(accept === undefined ? {} : { accept }) })).body;
     },
     collectionPath,
   };

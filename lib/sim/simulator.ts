@@ -101,7 +101,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let address = '';
   const server = createServer({ cert: credentials.certPem, key: credentials.keyPem }, (request, response) => {
     void handleRequest(
-      { cluster, auth, faults, requests, watches, serverAddress: () => address },
+      {
+        cluster,
+        auth,
+        faults,
+        requests,
+        watches,
+        serverAddress: () => address,
+        ...(options.legacyDiscovery ? { legacyDiscovery: true } : {}),
+      },
       request,
       response,
     );

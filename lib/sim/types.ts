@@ -22,6 +22,8 @@ export interface SimulatorOptions {
   newUid?: () => string;
   /** Authenticate as an EKS cluster does (EKS tokens, access per identity), besides the simulator's own token. */
   eks?: EksModeOptions;
+  /** Serve only the legacy discovery documents, as a server before Kubernetes 1.26 does (no aggregated discovery). */
+  legacyDiscovery?: boolean;
 }
 
 /** EKS mode: which tokens the simulator accepts, and what each identity may do. */

@@ -157,14 +157,14 @@ interface RawRequestOptions {
 export function rawRequest(
   harness: SimHarness,
   options: RawRequestOptions & { body?: string },
-): Promise<{ status: number; body: string }> {
+): Promise<{ status: number; body: string; contentType?: string }> {
   return rawRequestBytes(harness, options);
 }
 
 export function rawRequestBytes(
   harness: SimHarness,
   options: RawRequestOptions,
-): Promise<{ status: number; body: string }> {
+): Promise<{ status: number; body: string; contentType?: string }> {
   const token = options.token === undefined ? harness.sim.token : options.token;
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
@@ -187,7 +187,13 @@ export function rawRequestBytes(
         res.on('data', (chunk) => {
           body += chunk;
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body,
+            ...(res.headers['content-type'] ? { contentType: res.headers['content-type'] } : {}),
+          }),
+        );
       },
     );
     req.on('error', reject);

@@ -1,7 +1,10 @@
 /**
- * Legacy discovery documents (/api, /apis, /apis/G/V) and /version. Requests for aggregated
- * discovery get the legacy documents with a plain application/json content type, which is how
- * kubectl and client-go recognise a server without aggregated discovery and fall back.
+ * Discovery documents and /version: the legacy ones (/api, /apis, /apis/G/V), and aggregated
+ * discovery (apidiscovery.k8s.io v2, and v2beta1 for older clients): /api and /apis answer with every
+ * group, version and resource in one document when the Accept header asks for it, as kube-apiserver
+ * does since 1.26 (on by default since 1.27, GA in 1.30). A client that does not ask, or a simulator
+ * started with `legacyDiscovery` (a server before 1.26), gets the legacy documents with a plain
+ * application/json content type, which is how kubectl and client-go recognise such a server.
  */
 import type { JsonObject } from '../json.ts';
 import { RESOURCE_VERBS, type ResourceType } from '../resources.ts';
@@ -98,4 +101,92 @@ export function apiGroupList(resources: ResourceType[]): JsonObject {
 export function apiGroup(resources: ResourceType[], group: string): JsonObject | undefined {
   const versions = groupsOf(resources).get(group);
   return versions ? { kind: 'APIGroup', apiVersion: 'v1', ...groupDocument(group, versions) } : undefined;
+}
+
+/** The aggregated discovery versions served, as `v` in the media type. */
+export type AggregatedVersion = 'v2' | 'v2beta1';
+
+/** The content type of an aggregated discovery document (JSON; protobuf is not served here). */
+export function aggregatedContentType(version: AggregatedVersion): string {
+  return `application/json;g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList`;
+}
+
+/**
+ * The aggregated version an Accept header asks for before any media type this simulator would answer
+ * with a legacy document (`application/json`, `*\/*`), or undefined. Media types it cannot serve
+ * (protobuf, other groups) are passed over, as the API server's content negotiation does.
+ */
+export function aggregatedVersionAccepted(accept: string | undefined): AggregatedVersion | undefined {
+  for (const range of (accept ?? '').split(',')) {
+    const [type = '', ...params] = range.split(';').map((part) => part.trim());
+    const param = new Map(
+      params.map((p) => {
+        const at = p.indexOf('=');
+        return [p.slice(0, at).trim(), p.slice(at + 1).trim()] as const;
+      }),
+    );
+    const plain = param.get('g') === undefined && param.get('as') === undefined;
+    if ((type === 'application/json' || type === '*/*' || type === 'application/*') && plain)
+      return undefined;
+    if (type !== 'application/json') continue;
+    const version = param.get('v');
+    if (
+      param.get('g') === 'apidiscovery.k8s.io' &&
+      param.get('as') === 'APIGroupDiscoveryList' &&
+      (version === 'v2' || version === 'v2beta1')
+    )
+      return version;
+  }
+  return undefined;
+}
+
+function resourceDiscovery(resource: ResourceType): JsonObject {
+  const entry: JsonObject = {
+    resource: resource.plural,
+    responseKind: { group: resource.group, version: resource.version, kind: resource.kind },
+    scope: resource.namespaced ? 'Namespaced' : 'Cluster',
+    singularResource: resource.singular,
+    verbs: [...RESOURCE_VERBS],
+  };
+  if (resource.shortNames) entry.shortNames = resource.shortNames;
+  if (resource.categories) entry.categories = resource.categories;
+  const subresources: JsonObject[] = [];
+  if (resource.hasStatus)
+    subresources.push({
+      subresource: 'status',
+      responseKind: { group: resource.group, version: resource.version, kind: resource.kind },
+      verbs: ['get', 'patch', 'update'],
+    });
+  if (resource.hasScale)
+    subresources.push({
+      subresource: 'scale',
+      responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
+      verbs: ['get', 'patch', 'update'],
+    });
+  if (subresources.length > 0) entry.subresources = subresources;
+  return entry;
+}
+
+function groupDiscovery(resources: ResourceType[], group: string, versions: string[]): JsonObject {
+  return {
+    metadata: { name: group },
+    versions: versions.map((version) => ({
+      version,
+      resources: resources.filter((r) => r.group === group && r.version === version).map(resourceDiscovery),
+      freshness: 'Current',
+    })),
+  };
+}
+
+/** /api (the core group, named "") or /apis (every named group) as one aggregated document. */
+export function aggregatedDiscovery(
+  resources: ResourceType[],
+  root: 'api' | 'apis',
+  version: AggregatedVersion,
+): JsonObject {
+  const items =
+    root === 'api'
+      ? [groupDiscovery(resources, '', ['v1'])]
+      : [...groupsOf(resources)].map(([group, versions]) => groupDiscovery(resources, group, versions));
+  return { kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items };
 }

@@ -7,7 +7,16 @@ import type { JsonObject } from '../json.ts';
 import { MESSAGES } from '../messages.ts';
 import type { RequestLogEntry } from '../types.ts';
 import { type Authenticator, unauthorized } from './auth.ts';
-import { apiGroup, apiGroupList, apiResourceList, coreVersions, SERVER_VERSION } from './discovery.ts';
+import {
+  aggregatedContentType,
+  aggregatedDiscovery,
+  aggregatedVersionAccepted,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  coreVersions,
+  SERVER_VERSION,
+} from './discovery.ts';
 import { notFoundPath, send } from './http.ts';
 import { openApiGroupVersion, openApiRoot } from './openapi.ts';
 import { parseRequest } from './request-info.ts';
@@ -21,6 +30,8 @@ export interface HandlerContext {
   requests: RequestLogEntry[];
   watches: WatchHub;
   serverAddress: () => string;
+  /** Serve only the legacy discovery documents, as a server before Kubernetes 1.26 does. */
+  legacyDiscovery?: boolean;
 }
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz']);
@@ -110,6 +121,21 @@ export async function handleRequest(
       return;
     }
     if (info.type === 'discovery') {
+      const root = url.pathname.replace(/\/+$/, '');
+      const aggregated =
+        method === 'GET' && (root === '/api' || root === '/apis') && !context.legacyDiscovery
+          ? aggregatedVersionAccepted(request.headers.accept)
+          : undefined;
+      if (aggregated !== undefined) {
+        entry.status = 200;
+        const document = aggregatedDiscovery(
+          context.cluster.registry.all(),
+          root === '/api' ? 'api' : 'apis',
+          aggregated,
+        );
+        send(response, 200, document, { 'Content-Type': aggregatedContentType(aggregated), Vary: 'Accept' });
+        return;
+      }
       const document = method === 'GET' ? discovery(context, url.pathname) : undefined;
       if (!document) throw notFoundPath();
       entry.status = 200;
