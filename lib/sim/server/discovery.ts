@@ -23,6 +23,25 @@ export const SERVER_VERSION = {
   platform: 'linux/amd64',
 };
 
+/** A subresource a resource serves, and the kind it answers with (`own` when it is the resource's). */
+interface Subresource {
+  name: string;
+  kind: { group: string; version: string; kind: string };
+  own: boolean;
+}
+
+/** The subresources a resource serves, as both kinds of discovery document list them. */
+function subresourcesOf(resource: ResourceType): Subresource[] {
+  const own = { group: resource.group, version: resource.version, kind: resource.kind };
+  const scale = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
+  return [
+    ...(resource.hasStatus ? [{ name: 'status', kind: own, own: true }] : []),
+    ...(resource.hasScale ? [{ name: 'scale', kind: scale, own: false }] : []),
+  ];
+}
+
+const SUBRESOURCE_VERBS = ['get', 'patch', 'update'];
+
 function resourceEntries(resource: ResourceType): JsonObject[] {
   const main: JsonObject = {
     name: resource.plural,
@@ -33,28 +52,16 @@ function resourceEntries(resource: ResourceType): JsonObject[] {
   };
   if (resource.shortNames) main.shortNames = resource.shortNames;
   if (resource.categories) main.categories = resource.categories;
-  const entries = [main];
-  if (resource.hasStatus) {
-    entries.push({
-      name: `${resource.plural}/status`,
-      singularName: '',
-      namespaced: resource.namespaced,
-      kind: resource.kind,
-      verbs: ['get', 'patch', 'update'],
-    });
-  }
-  if (resource.hasScale) {
-    entries.push({
-      name: `${resource.plural}/scale`,
-      singularName: '',
-      namespaced: resource.namespaced,
-      group: 'autoscaling',
-      version: 'v1',
-      kind: 'Scale',
-      verbs: ['get', 'patch', 'update'],
-    });
-  }
-  return entries;
+  // A legacy entry names a subresource's group and version only when they are not the resource's own.
+  const subresources = subresourcesOf(resource).map(({ name, kind, own }) => ({
+    name: `${resource.plural}/${name}`,
+    singularName: '',
+    namespaced: resource.namespaced,
+    ...(own ? {} : { group: kind.group, version: kind.version }),
+    kind: kind.kind,
+    verbs: [...SUBRESOURCE_VERBS],
+  }));
+  return [main, ...subresources];
 }
 
 export function apiResourceList(groupVersion: string, resources: ResourceType[]): JsonObject {
@@ -150,19 +157,11 @@ function resourceDiscovery(resource: ResourceType): JsonObject {
   };
   if (resource.shortNames) entry.shortNames = resource.shortNames;
   if (resource.categories) entry.categories = resource.categories;
-  const subresources: JsonObject[] = [];
-  if (resource.hasStatus)
-    subresources.push({
-      subresource: 'status',
-      responseKind: { group: resource.group, version: resource.version, kind: resource.kind },
-      verbs: ['get', 'patch', 'update'],
-    });
-  if (resource.hasScale)
-    subresources.push({
-      subresource: 'scale',
-      responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
-      verbs: ['get', 'patch', 'update'],
-    });
+  const subresources = subresourcesOf(resource).map(({ name, kind }) => ({
+    subresource: name,
+    responseKind: { ...kind },
+    verbs: [...SUBRESOURCE_VERBS],
+  }));
   if (subresources.length > 0) entry.subresources = subresources;
   return entry;
 }

@@ -5,6 +5,7 @@ import { StatusError } from '../errors.ts';
 import type { FaultInjector } from '../faults.ts';
 import type { JsonObject } from '../json.ts';
 import { MESSAGES } from '../messages.ts';
+import type { ResourceType } from '../resources.ts';
 import type { RequestLogEntry } from '../types.ts';
 import { type Authenticator, unauthorized } from './auth.ts';
 import {
@@ -36,17 +37,39 @@ export interface HandlerContext {
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz']);
 
-function discovery(context: HandlerContext, path: string): JsonObject | undefined {
+/** A discovery document; for /api and /apis, chosen by the Accept header, with its content type. */
+interface DiscoveryAnswer {
+  document: JsonObject;
+  negotiated?: { contentType: string };
+}
+
+function discovery(
+  context: HandlerContext,
+  path: string,
+  accept: string | undefined,
+): DiscoveryAnswer | undefined {
   const resources = context.cluster.registry.all();
   const trimmed = path.replace(/\/+$/, '') || '/';
+  if (trimmed === '/api' || trimmed === '/apis') {
+    const aggregated = context.legacyDiscovery ? undefined : aggregatedVersionAccepted(accept);
+    if (aggregated !== undefined) {
+      const document = aggregatedDiscovery(resources, trimmed === '/api' ? 'api' : 'apis', aggregated);
+      return { document, negotiated: { contentType: aggregatedContentType(aggregated) } };
+    }
+    return { document: trimmed === '/api' ? coreVersions(context.serverAddress()) : apiGroupList(resources) };
+  }
+  const document = documentAt(resources, trimmed);
+  return document === undefined ? undefined : { document };
+}
+
+/** The discovery documents that are the same whatever the client accepts. */
+function documentAt(resources: ResourceType[], trimmed: string): JsonObject | undefined {
   if (trimmed === '/version') return SERVER_VERSION;
-  if (trimmed === '/api') return coreVersions(context.serverAddress());
   if (trimmed === '/api/v1')
     return apiResourceList(
       'v1',
       resources.filter((r) => r.group === '' && r.version === 'v1'),
     );
-  if (trimmed === '/apis') return apiGroupList(resources);
   if (trimmed === '/openapi/v3') return openApiRoot(resources);
   if (trimmed.startsWith('/openapi/v3/')) return openApiGroupVersion(resources, trimmed);
   if (PUBLIC_PATHS.has(trimmed)) return undefined;
@@ -121,25 +144,16 @@ export async function handleRequest(
       return;
     }
     if (info.type === 'discovery') {
-      const root = url.pathname.replace(/\/+$/, '');
-      const aggregated =
-        method === 'GET' && (root === '/api' || root === '/apis') && !context.legacyDiscovery
-          ? aggregatedVersionAccepted(request.headers.accept)
-          : undefined;
-      if (aggregated !== undefined) {
-        entry.status = 200;
-        const document = aggregatedDiscovery(
-          context.cluster.registry.all(),
-          root === '/api' ? 'api' : 'apis',
-          aggregated,
-        );
-        send(response, 200, document, { 'Content-Type': aggregatedContentType(aggregated), Vary: 'Accept' });
-        return;
-      }
-      const document = method === 'GET' ? discovery(context, url.pathname) : undefined;
-      if (!document) throw notFoundPath();
+      const answer = method === 'GET' ? discovery(context, url.pathname, request.headers.accept) : undefined;
+      if (!answer) throw notFoundPath();
       entry.status = 200;
-      send(response, 200, document);
+      const { negotiated } = answer;
+      send(
+        response,
+        200,
+        answer.document,
+        negotiated === undefined ? {} : { 'Content-Type': negotiated.contentType, Vary: 'Accept' },
+      );
       return;
     }
     if (info.type === 'unknown') throw notFoundPath();
