@@ -10,7 +10,6 @@ import { Worker } from 'node:worker_threads';
 import { EngineError, TemplateError } from '../errors.ts';
 import { ENGINE_MESSAGES } from '../messages.ts';
 import * as here from './wasm-engine.ts';
-import { EngineYamlError } from './wasm-engine.ts';
 
 export type {
   EngineDocument,
@@ -40,7 +39,7 @@ export type EngineReply = { id: number; value: unknown } | { id: number; error: 
 export function sendableError(error: unknown): SentError {
   if (error instanceof TemplateError)
     return { type: 'template', message: error.message, template: error.template, phase: error.phase };
-  if (error instanceof EngineYamlError) return { type: 'yaml', message: error.message };
+  if (error instanceof here.EngineYamlError) return { type: 'yaml', message: error.message };
   const cause = error instanceof EngineError ? error.cause : error;
   return {
     type: 'engine',
@@ -54,7 +53,7 @@ function receivedError(sent: SentError): Error {
     case 'template':
       return new TemplateError(sent.message, sent.template, sent.phase);
     case 'yaml':
-      return new EngineYamlError(sent.message);
+      return new here.EngineYamlError(sent.message);
     case 'engine':
       return new EngineError(sent.message, sent.cause === undefined ? {} : { cause: new Error(sent.cause) });
   }
