@@ -143,8 +143,7 @@ export class ReleaseStore {
     // history to history-max, never removing the deployed revision (nor one in progress). It runs
     // after the begin transaction; a crash in between only leaves a longer history for the next.
     const historyMax = input.historyMax ?? this.ctx.historyMax;
-    const withinMax = begun.kind === 'started' && (begun.revisionCount ?? Infinity) <= historyMax;
-    if (begun.kind === 'started' && input.action !== 'uninstall' && !withinMax) {
+    if (begun.kind === 'started' && input.action !== 'uninstall' && begun.revisionCount > historyMax) {
       await pruneHistory(this.ctx, input.release, historyMax);
     }
     return begun;

@@ -92,7 +92,7 @@ export type BeginResult =
        * The revisions the release holds as this begin wrote it (the head's count): while the lease
        * is held nothing adds to it, so history-max needs no second read when it is not exceeded.
        */
-      readonly revisionCount?: number;
+      readonly revisionCount: number;
     }
   /** The same request was delivered again after its earlier run died: carry on with its revision. */
   | { readonly kind: 'resumed'; readonly lease: Lease; readonly revision: RevisionMeta }
