@@ -62,6 +62,9 @@ export interface RegistryConnectionsOptions {
   readonly fallback?: FallbackClusters;
 }
 
+/** What a cluster name stands for: a registry entry, or a context the fallback serves. */
+type Found = { readonly entry: ClusterEntry } | { readonly fallback: true };
+
 /**
  * Connections to the registered clusters: the entry of a cluster name is read from the registry
  * (cached `entryCacheMs`), its endpoint resolved by kind, and one connection kept per cluster for
@@ -69,9 +72,6 @@ export interface RegistryConnectionsOptions {
  * A name the registry lacks goes to `fallback`, else is refused with UnknownClusterError listing
  * the clusters there are. One cluster's failures never touch another's connection.
  */
-/** What a cluster name stands for: a registry entry, or a context the fallback serves. */
-type Found = { readonly entry: ClusterEntry } | { readonly fallback: true };
-
 export function registryConnections(options: RegistryConnectionsOptions): ConnectionProvider {
   const clock = options.clock ?? systemClock;
   const entryCacheMs = options.entryCacheMs ?? ENTRY_CACHE_MS;
