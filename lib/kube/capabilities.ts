@@ -31,84 +31,22 @@ interface VersionInfo {
 }
 
 /**
- * Accept for /api and /apis: aggregated discovery first (every group, version and resource in one
- * document, kube-apiserver 1.26+), then the legacy documents, in client-go's order of preference.
- */
-const DISCOVERY_ACCEPT = [
-  'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
-  'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList',
-  'application/json',
-].join(',');
-
-/** An aggregated discovery document (apidiscovery.k8s.io v2 or v2beta1, the same shape). */
-interface GroupDiscoveryList {
-  kind: 'APIGroupDiscoveryList';
-  items?: Array<{
-    metadata?: { name?: string };
-    versions?: Array<{
-      version: string;
-      freshness?: string;
-      resources?: Array<{ resource: string; responseKind?: { kind?: string } | null; scope?: string }>;
-    }>;
-  }>;
-}
-
-type RootDocument = GroupDiscoveryList | { kind?: string; versions?: string[]; groups?: LegacyGroup[] };
-interface LegacyGroup {
-  versions?: Array<{ groupVersion: string }>;
-}
-
-const isAggregated = (document: RootDocument): document is GroupDiscoveryList =>
-  document.kind === 'APIGroupDiscoveryList';
-
-/**
- * Reads the cluster's version (/version) and its API versions (/api and /apis). A server with
- * aggregated discovery answers both in one document each, which also fills the connection's discovery
- * cache for every group-version (so applying and `lookup` ask nothing more); an older server gives the
- * legacy lists, and each group-version's resources are read through the cache. Retryable failures are
- * retried within the deadline; anything else throws the classified KubeError.
+ * Reads the cluster's version (/version) and its API versions: every group-version /api and /apis
+ * list, with the kinds each serves. A server with aggregated discovery (Kubernetes 1.26+) answers all
+ * of it in those two documents, read once per connection (see client.ts); an older server's
+ * group-versions are read one by one through the discovery cache. Retryable failures are retried
+ * within the deadline; anything else throws the classified KubeError.
  */
 export async function readClusterCapabilities(input: ClusterReadInput): Promise<ClusterCapabilities> {
   const client = clientFor(input);
   const ref = { apiVersion: 'v1', kind: 'APIVersions', name: '' };
-  const root = (path: string) => client.read(path, ref, DISCOVERY_ACCEPT) as Promise<RootDocument>;
-  const [version, core, groups] = await Promise.all([
+  const [version, groupVersions] = await Promise.all([
     client.read('/version', ref) as Promise<VersionInfo>,
-    root('/api'),
-    root('/apis'),
+    client.groupVersions(),
   ]);
-  const entries = new Set<string>();
-  const unlisted: string[] = [];
-  for (const document of [core, groups]) {
-    if (!isAggregated(document)) {
-      for (const groupVersion of legacyGroupVersions(document)) {
-        entries.add(groupVersion);
-        unlisted.push(groupVersion);
-      }
-      continue;
-    }
-    for (const group of document.items ?? []) {
-      const name = group.metadata?.name ?? '';
-      for (const served of group.versions ?? []) {
-        const groupVersion = name === '' ? served.version : `${name}/${served.version}`;
-        entries.add(groupVersion);
-        // A stale version (its aggregated API server did not answer) is asked for on its own.
-        if (served.freshness === 'Stale') {
-          unlisted.push(groupVersion);
-          continue;
-        }
-        const resources = (served.resources ?? []).flatMap((r) =>
-          r.responseKind?.kind
-            ? [{ name: r.resource, kind: r.responseKind.kind, namespaced: r.scope === 'Namespaced' }]
-            : [],
-        );
-        client.remember(groupVersion, resources);
-        for (const resource of resources) entries.add(`${groupVersion}/${resource.kind}`);
-      }
-    }
-  }
+  const entries = new Set<string>(groupVersions);
   await Promise.all(
-    unlisted.map(async (groupVersion) => {
+    groupVersions.map(async (groupVersion) => {
       for (const resource of (await client.served(groupVersion)) ?? [])
         entries.add(`${groupVersion}/${resource.kind}`);
     }),
@@ -119,14 +57,6 @@ export async function readClusterCapabilities(input: ClusterReadInput): Promise<
     minor: version.minor ?? '',
     apiVersions: [...entries].sort(),
   };
-}
-
-/** The group-versions a legacy /api (APIVersions) or /apis (APIGroupList) document lists. */
-function legacyGroupVersions(document: Exclude<RootDocument, GroupDiscoveryList>): string[] {
-  return [
-    ...(document.versions ?? []),
-    ...(document.groups ?? []).flatMap((g) => (g.versions ?? []).map((v) => v.groupVersion)),
-  ];
 }
 
 /** One template `lookup apiVersion kind namespace name` call. */

@@ -3,6 +3,7 @@ import { KubeNotFoundError, KubeUnknownKindError } from './errors.ts';
 import { PROGRESS } from './messages.ts';
 import { FIELD_MANAGER } from './ownership.ts';
 import { type RetryPolicy, withRetry } from './retry.ts';
+import { DISCOVERY_ACCEPT, learnRoots, type RootDiscovery, type RootDocument } from './root-discovery.ts';
 import { type Clock, type KubeObject, type ObjectRef, type ProgressListener, systemClock } from './types.ts';
 
 export interface ClientOptions {
@@ -47,8 +48,12 @@ export interface KubeClient {
   }): Promise<{ items: KubeObject[]; continue?: string }>;
   /** Forgets what discovery said about a group-version, e.g. after a CRD for it was applied. */
   forget(apiVersion: string): void;
-  /** Caches what an aggregated discovery document said a group-version serves (see capabilities.ts). */
-  remember(apiVersion: string, resources: ApiResource[]): void;
+  /**
+   * Every group-version the server serves, from /api and /apis read now (or by a read still in
+   * flight). A server with aggregated discovery lists their resources there too, and they go into the
+   * discovery cache; the first lookup of a group-version the cache lacks reads the roots the same way.
+   */
+  groupVersions(): Promise<string[]>;
   /** One object, or a list, as the API server's `meta.k8s.io/v1` Table (what kubectl get prints). */
   table(
     query:
@@ -57,11 +62,8 @@ export interface KubeClient {
   ): Promise<ServerTable | undefined>;
   /** The resources served for a group-version (cached discovery), undefined when it is not served. */
   served(apiVersion: string): Promise<ApiResource[] | undefined>;
-  /**
-   * GETs a path (discovery documents, /version, a list as the server returns it) and gives the body;
-   * `accept` replaces the Accept header (content negotiation, e.g. aggregated discovery).
-   */
-  read(path: string, ref: ObjectRef, accept?: string): Promise<unknown>;
+  /** GETs a path (discovery documents, /version, a list as the server returns it) and gives the body. */
+  read(path: string, ref: ObjectRef): Promise<unknown>;
   /** The path of a resource's collection, in a namespace when it is namespaced and one is given. */
   collectionPath(apiVersion: string, found: ApiResource, namespace: string | undefined): string;
 }
@@ -111,9 +113,45 @@ export function createKubeClient(options: ClientOptions): KubeClient {
 
   const send = (request: KubeRequest) => retried(() => connection.send(request), request.ref);
 
+  /**
+   * Reads /api and /apis, putting what an aggregated answer lists into the discovery cache. `fresh`:
+   * a read that has already settled is not reused (one still in flight is). Failures are not kept.
+   */
+  function roots(fresh: boolean): Promise<RootDiscovery> {
+    const last = connection.rootDiscovery;
+    if (last && !(fresh && last.settled)) return last.answer;
+    const ref = { apiVersion: 'v1', kind: 'APIVersions', name: '' };
+    const read = (path: string) =>
+      send({ method: 'GET', path, ref, accept: DISCOVERY_ACCEPT }).then(({ body }) => body as RootDocument);
+    const entry = {
+      settled: false,
+      answer: Promise.all([read('/api'), read('/apis')]).then((documents) => {
+        const learned = learnRoots(documents);
+        for (const [apiVersion, served] of learned.served)
+          connection.discoveryCache.set(apiVersion, { settled: true, answer: Promise.resolve(served) });
+        return learned;
+      }),
+    };
+    connection.rootDiscovery = entry;
+    entry.answer.then(
+      () => {
+        entry.settled = true;
+      },
+      () => {
+        if (connection.rootDiscovery === entry) connection.rootDiscovery = undefined;
+      },
+    );
+    return entry.answer;
+  }
+
   // The promise is cached, not the answer: eight objects applied at once must share one discovery call.
-  function resources(apiVersion: string, refresh: boolean): Promise<ApiResource[] | undefined> {
+  async function resources(apiVersion: string, refresh: boolean): Promise<ApiResource[] | undefined> {
     const cache = connection.discoveryCache;
+    if (!refresh && !cache.has(apiVersion)) {
+      // The first lookup on a connection reads the roots: with aggregated discovery, that one read
+      // answers every group-version. An older server (or a failed read) leaves it to the one below.
+      await roots(false).catch(() => undefined);
+    }
     const cached = cache.get(apiVersion);
     if (cached && !(refresh && cached.settled)) return cached.answer;
     const entry = { settled: false, answer: retried(() => connection.discover(apiVersion)) };
@@ -214,9 +252,7 @@ export function createKubeClient(options: ClientOptions): KubeClient {
     forget(apiVersion) {
       connection.discoveryCache.delete(apiVersion);
     },
-    remember(apiVersion, served) {
-      connection.discoveryCache.set(apiVersion, { settled: true, answer: Promise.resolve(served) });
-    },
+    groupVersions: async () => (await roots(true)).groupVersions,
     async table(query) {
       const ref = 'ref' in query ? query.ref : { apiVersion: query.apiVersion, kind: query.kind, name: '' };
       const path =
@@ -239,8 +275,8 @@ export function createKubeClient(options: ClientOptions): KubeClient {
       }
     },
     served: (apiVersion) => resources(apiVersion, false),
-    async read(path, ref, accept) {
-      return (await send({ method: 'GET', path, ref, ...(accept === undefined ? {} : { accept }) })).body;
+    async read(path, ref) {
+      return (await send({ method: 'GET', path, ref })).body;
     },
     collectionPath,
   };

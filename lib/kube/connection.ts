@@ -9,6 +9,7 @@ import {
   loadKubeconfig,
   resolveContext,
 } from './kubeconfig.ts';
+import type { RootDiscovery } from './root-discovery.ts';
 import type { ObjectRef } from './types.ts';
 
 /** One HTTP call to the API server. `ref` is what the call is about, for error messages. */
@@ -34,6 +35,12 @@ export interface DiscoveryEntry {
   answer: Promise<ApiResource[] | undefined>;
 }
 
+/** The connection's last read of /api and /apis (root-discovery.ts), shared while in flight. */
+export interface RootDiscoveryEntry {
+  settled: boolean;
+  answer: Promise<RootDiscovery>;
+}
+
 /** A served resource, as discovery lists it. */
 export interface ApiResource {
   name: string;
@@ -53,6 +60,8 @@ export interface KubeConnection {
   discover(apiVersion: string): Promise<ApiResource[] | undefined>;
   /** Cached discovery answers, shared by every operation on this connection for the life of the process. */
   readonly discoveryCache: Map<string, DiscoveryEntry>;
+  /** The last read of the discovery roots (see KubeClient.groupVersions); none until one is needed. */
+  rootDiscovery?: RootDiscoveryEntry;
   close(): void;
 }
 

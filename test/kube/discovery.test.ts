@@ -40,4 +40,26 @@ describe("a cluster's capabilities", () => {
     expect(aggregated.secrets).toEqual({ name: 'secrets', kind: 'Secret', namespaced: true });
     expect(legacy.deployments).toMatchObject(aggregated.deployments ?? {});
   });
+
+  it('are read once with a lookup that began first: both share its reading of /api and /apis', async () => {
+    const sim = await startSimulator();
+    const { connection } = await connect(sim.kubeconfig);
+    try {
+      const read = { connection, deadline: Date.now() + 10_000 };
+      const [secrets, capabilities] = await Promise.all([
+        clientFor(read).served('v1'),
+        readClusterCapabilities(read),
+      ]);
+      expect(secrets?.find((r) => r.kind === 'Secret')).toEqual({
+        name: 'secrets',
+        kind: 'Secret',
+        namespaced: true,
+      });
+      expect(capabilities.apiVersions).toContain('v1/Secret');
+      expect(sim.requests.map((r) => r.path).sort()).toEqual(['/api', '/apis', '/version']);
+    } finally {
+      connection.close();
+      await sim.stop();
+    }
+  });
 });
