@@ -1,6 +1,6 @@
 /**
  * The tools bench/apply.ts compares, each run as a whole process with its own environment:
- * quayside (bin/quayside.js, the bundled CLI, as `npx quayside` runs it), the real helm and kubectl.
+ * quayside (bin/quayside, the command npm installs, as `npx quayside` runs it), the real helm and kubectl.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -67,9 +67,10 @@ export function createPeers(options: { dir: string; kubeconfig: string; helm: st
   };
   const versionOf = (file: string, args: string[]) =>
     execFileSync(file, args, { env, encoding: 'utf8' }).trim().split('\n')[0]!;
-  const quaysideCommand = [process.execPath, join(ROOT, 'bin', 'quayside.js')];
+  // The command npm installs: it starts from the CLI's start-up snapshot when this node built it.
+  const quaysideCommand = [join(ROOT, 'bin', 'quayside')];
   // The first run builds the bundle if it is stale, so no timed run does.
-  const quaysideVersion = versionOf(process.execPath, [join(ROOT, 'bin', 'quayside.js'), 'version']);
+  const quaysideVersion = versionOf(join(ROOT, 'bin', 'quayside'), ['version']);
   return {
     quayside: peer('quayside', quaysideCommand, env, `${quaysideVersion}, node ${process.version}`),
     helm: peer('helm', [options.helm], env, versionOf(options.helm, ['version', '--short'])),

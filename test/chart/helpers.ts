@@ -17,10 +17,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `quayside` executable. */
+/** Runs the real `quayside` command, as npm installs it (bin/quayside). */
 export function runQuayside(args: string[], cwd: string): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'quayside.js'), ...args], { cwd });
+    const child = spawn(join(REPO_ROOT, 'bin', 'quayside'), args, { cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

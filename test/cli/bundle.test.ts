@@ -35,7 +35,8 @@ const run = (bin: string, args: string[]) =>
 function launcherWorld(options: { buildFails?: boolean } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'quayside-launcher-'));
   mkdirSync(join(root, 'bin'));
-  cpSync(join(repoRoot, 'bin', 'quayside.js'), join(root, 'bin', 'quayside.js'));
+  for (const file of ['quayside.js', 'launch.js'])
+    cpSync(join(repoRoot, 'bin', file), join(root, 'bin', file));
   symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'));
   writeFileSync(join(root, 'package.json'), '{ "type": "module" }\n');
   const source = join(root, 'source.ts');
@@ -89,6 +90,17 @@ describe('the quayside launcher', () => {
       'quayside: rebuilding the CLI bundle (source.ts changed since it was built)\nbuilt\n',
     );
     expect(await run(world.bin, ['version'])).toEqual({ code: 0, stdout: 'bundle 2\n', stderr: '' });
+    world.cleanup();
+  });
+
+  it('rebuilds a bundle built in another checkout: the start-up snapshot holds its paths', async () => {
+    const world = launcherWorld();
+    const stampFile = join(world.root, 'dist', 'cli', 'build-stamp.json');
+    const stamp = JSON.parse(readFileSync(stampFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(stampFile, JSON.stringify({ ...stamp, root: '/elsewhere/quayside' }));
+    const result = await run(world.bin, ['version']);
+    expect(result.stdout).toBe('bundle 2\n');
+    expect(result.stderr).toContain('rebuilding the CLI bundle (it was built in /elsewhere/quayside)');
     world.cleanup();
   });
 

@@ -12,7 +12,8 @@ import { type Simulator, startSimulator } from '../../lib/sim/index.ts';
 import { FileDriver, ReleaseStore } from '../../lib/store/index.ts';
 
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const bin = join(repoRoot, 'bin', 'quayside.js');
+/** The command npm installs: it starts the commands these tests run from the CLI's start-up snapshot. */
+const bin = join(repoRoot, 'bin', 'quayside');
 
 export const charts = {
   myNginx: join(repoRoot, 'examples', 'charts', 'my-nginx'),
@@ -73,8 +74,8 @@ export async function startCliWorld(): Promise<CliWorld> {
     cli: (args, env = {}) =>
       new Promise((done) => {
         execFile(
-          process.execPath,
-          [bin, ...args],
+          bin,
+          args,
           { env: { ...baseEnv, ...env }, cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 },
           (error, stdout, stderr) => {
             const code = error ? ((error as { code?: number }).code ?? 1) : 0;

@@ -1,0 +1,79 @@
+// What every start of the `quayside` CLI decides before the command runs, shared by bin/quayside.js
+// (the bundle in dist/cli) and the CLI's start-up snapshot (lib/cli/snapshot.ts, run by bin/quayside).
+// Plain JavaScript: bin/quayside.js runs it before any bundle exists. Types: launch.d.ts.
+import { readFileSync, statSync } from 'node:fs';
+
+/** Why the bundle in `${root}dist/cli` must be rebuilt, or undefined when it matches its sources. */
+export function staleness(root) {
+  let stamp;
+  try {
+    stamp = JSON.parse(readFileSync(`${root}dist/cli/build-stamp.json`, 'utf8'));
+  } catch {
+    return 'there is none in dist/cli';
+  }
+  // The start-up snapshot holds the paths it was built at (the engine's WebAssembly, the worker's script).
+  if (stamp.root !== undefined && `${stamp.root}/` !== root) return `it was built in ${stamp.root}`;
+  // Plain string paths: this check runs before every command, and URL objects per file cost more than the stats.
+  for (const [path, [size, mtime]] of Object.entries(stamp.inputs)) {
+    const stat = statSync(root + path, { throwIfNoEntry: false });
+    if (!stat) return `${path} is gone since it was built`;
+    if (stat.size !== size || stat.mtimeMs !== mtime) return `${path} changed since it was built`;
+  }
+  return undefined;
+}
+
+/**
+ * The commands bin/quayside starts from the CLI's start-up snapshot (its own list matches this one):
+ * those people run most and wait for. The others (`start`, `sim`, the service's admin commands) start
+ * from the bundle: they run long, or rarely.
+ */
+export const SNAPSHOT_COMMANDS = new Set([
+  undefined,
+  'help',
+  '--help',
+  '-h',
+  'version',
+  '--version',
+  'install',
+  'upgrade',
+  'rollback',
+  'uninstall',
+  'history',
+  'status',
+  'list',
+  'get',
+  'diff',
+  'template',
+]);
+
+/** Commands that render a chart in this process (unless sent to a queue: then a worker renders it). */
+const RENDERING = new Set(['install', 'upgrade', 'template', 'diff']);
+
+/** Whether this command renders a chart here. */
+export function renders(argv, env) {
+  const [command] = argv;
+  if (command === undefined || !RENDERING.has(command)) return false;
+  if (command === 'template') return true;
+  return !env.QUAYSIDE_QUEUE_URL && !argv.some((a) => a.startsWith('--queue-url'));
+}
+
+/** Where the bundle's code looks for a chart engine's worker started before it (lib/cli/bin.ts). */
+export const ENGINE_WORKER = Symbol.for('quayside.engineWorker');
+
+/**
+ * Starts the chart engine's worker thread (lib/chart/engine/engine-host.ts) from `${root}dist/cli`:
+ * its start-up (about 100 ms of one core: 10 MB of WebAssembly, then Go's own) then runs beside the
+ * command's own start on the other core. Unref'd: it keeps the process alive only while it owes an
+ * answer. Its failure is the first render's to report: the bundle sees `stopped` and starts another.
+ */
+export function startEngineWorker(root, Worker) {
+  const started = { worker: new Worker(`${root}dist/cli/engine-worker.mjs`), stopped: false };
+  started.worker.unref();
+  started.worker.on('error', () => {
+    started.stopped = true;
+  });
+  started.worker.on('exit', () => {
+    started.stopped = true;
+  });
+  return started;
+}

@@ -1,0 +1,82 @@
+/**
+ * The CLI's V8 start-up snapshot. scripts/build-cli.ts bundles this file, as one CommonJS script, into
+ * dist/cli/snapshot.cjs and runs it under `node --build-snapshot`, which writes dist/cli/quayside.blob;
+ * bin/quayside starts `node --snapshot-blob dist/cli/quayside.blob -- ARGS` when that node built it.
+ *
+ * Building runs the modules most commands need (the command table, the release verbs and reads, the
+ * stores, zod's schemas, the YAML readers) once, and V8 saves the heap they leave. A start from the
+ * snapshot deserializes that heap instead of reading, compiling and running ~2 MB of JavaScript.
+ *
+ * Nothing evaluated while building may keep what it reads of the process it runs in (its environment,
+ * arguments, working folder, home, streams): those would be the build's. The modules read them when
+ * a command runs; `start` below runs in the process of the command.
+ */
+import { realpathSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startupSnapshot } from 'node:v8';
+import { renders, SNAPSHOT_COMMANDS, staleness, startEngineWorker } from '../../bin/launch.js';
+import { runCli } from './run.ts';
+
+/** The checkout the snapshot was built in, with a trailing slash (an esbuild `define`). */
+declare const QUAYSIDE_ROOT: string;
+
+/** The modules evaluated into the snapshot: what the release commands and `template` load. */
+const PRELOADED = [
+  import('./main.ts'),
+  import('./command.ts'),
+  import('./release-reads.ts'),
+  import('./list.ts'),
+];
+
+/** The checkout of the blob this process started from, with a trailing slash. */
+function checkoutOf(execArgv: readonly string[]): string | undefined {
+  const at = execArgv.findIndex((a) => a === '--snapshot-blob' || a.startsWith('--snapshot-blob='));
+  const blob =
+    at < 0 ? undefined : execArgv[at]!.includes('=') ? execArgv[at]!.split('=')[1] : execArgv[at + 1];
+  if (blob === undefined) return undefined;
+  return `${dirname(dirname(dirname(realpathSync(resolve(blob)))))}/`;
+}
+
+/**
+ * Runs bin/quayside.js instead: it rebuilds a stale bundle (and with it this snapshot) and runs it.
+ * Used when the sources changed since the build, or the checkout moved.
+ */
+function delegate(root: string, argv: readonly string[]): void {
+  const { spawnSync } = process.getBuiltinModule('node:child_process');
+  const run = spawnSync(process.execPath, [`${root}bin/quayside.js`, ...argv], { stdio: 'inherit' });
+  if (run.signal) process.kill(process.pid, run.signal);
+  process.exitCode = run.status ?? 1;
+}
+
+async function start(): Promise<void> {
+  // In a process started from a snapshot, argv[1] is the first argument after `--`.
+  const argv = process.argv.slice(1);
+  const here = checkoutOf(process.execArgv) ?? QUAYSIDE_ROOT;
+  if (here !== QUAYSIDE_ROOT || !SNAPSHOT_COMMANDS.has(argv[0]) || staleness(here) !== undefined) {
+    return delegate(here, argv);
+  }
+  // The snapshot's code imports no file at run time (its `import()`s were bundled), so the chart
+  // engine, which loads Go's wasm_exec.js, always runs in a worker, started now if it will be needed.
+  const started = renders(argv, process.env)
+    ? startEngineWorker(here, process.getBuiltinModule('node:worker_threads').Worker)
+    : undefined;
+  process.exitCode = await runCli(argv, { url: pathToFileURL(`${here}dist/cli/engine-worker.mjs`), started });
+}
+
+if (startupSnapshot.isBuildingSnapshot()) {
+  // Waits for the modules above: an import that failed fails the build, not a command later.
+  Promise.all(PRELOADED).then(
+    () =>
+      startupSnapshot.setDeserializeMainFunction(() => {
+        start().catch((error: unknown) => {
+          process.stderr.write(`quayside: ${(error as Error).stack ?? String(error)}\n`);
+          process.exitCode = 1;
+        });
+      }),
+    (error: unknown) => {
+      process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

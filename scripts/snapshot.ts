@@ -1,0 +1,77 @@
+/**
+ * Builds a V8 start-up snapshot of a bundle (Node's `--build-snapshot`): the entry is bundled alone as
+ * one CommonJS script (the snapshot builder loads no other file), run once by this very node, and
+ * the heap it leaves is written as a blob that `node --snapshot-blob BLOB -- ARGS` starts from.
+ * A blob fits only the node binary that built it (Node refuses any other, exit code 14), so the
+ * path of that binary is written beside it (`BLOB.node`) for bin/quayside to compare.
+ */
+import { spawnSync } from 'node:child_process';
+import { realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { barrelImports } from './barrels.ts';
+
+export interface SnapshotInput {
+  /** The repository root, where the bundle will live (not the staging folder it is built in). */
+  readonly root: string;
+  /** The snapshot's entry, relative to the root (it calls v8.startupSnapshot.setDeserializeMainFunction). */
+  readonly entry: string;
+  /** The folder the bundle is built in, and the folder it will be moved to (relative to the root). */
+  readonly staging: string;
+  readonly outdir: string;
+  /** The blob's file name, e.g. `quayside.blob`. */
+  readonly blob: string;
+  readonly external: readonly string[];
+}
+
+/**
+ * Writes `snapshot.cjs`, the blob and `BLOB.node` into the staging folder. Returns esbuild's metafile
+ * (the sources, for the build stamp), or throws with Node's own words when building fails.
+ */
+export async function buildSnapshot(input: SnapshotInput): Promise<Metafile> {
+  const script = join(input.staging, 'snapshot.cjs');
+  // Where the script will be once moved in place: its import.meta.url, so that files it finds beside
+  // itself (the engine's WebAssembly) are looked for there. The snapshot keeps these paths;
+  // bin/launch.js's staleness check rebuilds a bundle whose checkout moved.
+  const finalUrl = pathToFileURL(join(input.root, input.outdir, 'snapshot.cjs')).href;
+  const result = await build({
+    absWorkingDir: input.root,
+    entryPoints: [input.entry],
+    outfile: script,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    keepNames: true,
+    legalComments: 'none',
+    external: [...input.external],
+    define: {
+      'import.meta.url': JSON.stringify(finalUrl),
+      QUAYSIDE_ROOT: JSON.stringify(`${input.root}/`),
+    },
+    // The snapshot builder's `require` knows only Node's built-in modules; packages left outside the
+    // bundle are loaded, when a command needs them, by a require of the script's final place.
+    banner: {
+      js: `var require = ((builtin) => { let outside; return (id) => { try { return builtin(id); } catch { outside ??= builtin('node:module').createRequire(${JSON.stringify(join(input.root, input.outdir, 'snapshot.cjs'))}); return outside(id); } }; })(require);`,
+    },
+    plugins: [barrelImports(input.root)],
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const blob = join(input.staging, input.blob);
+  const env = { ...process.env };
+  // The blob must fit a plain `node` start: bin/quayside uses it only when NODE_OPTIONS is empty.
+  delete env.NODE_OPTIONS;
+  const run = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', script], {
+    cwd: input.staging,
+    env,
+    encoding: 'utf8',
+  });
+  if (run.status !== 0 || run.stderr.trim() !== '') {
+    throw new Error(`node --build-snapshot failed (exit ${run.status ?? run.signal}): ${run.stderr.trim()}`);
+  }
+  writeFileSync(`${blob}.node`, `${realpathSync(process.execPath)}\n`);
+  return result.metafile;
+}

@@ -1,0 +1,200 @@
+import { execFile } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SNAPSHOT_COMMANDS } from '../../bin/launch.js';
+import { type CliWorld, charts, repoRoot, startCliWorld } from './cli-world.ts';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const launcher = join(repoRoot, 'bin', 'quayside');
+const blob = join(repoRoot, 'dist', 'cli', 'quayside.blob');
+
+/** The environment of a plain shell: no NODE_OPTIONS (vitest's workers may have one), no opt-out. */
+function plainEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...extra };
+  if (!('NODE_OPTIONS' in extra)) delete env.NODE_OPTIONS;
+  if (!('QUAYSIDE_NO_SNAPSHOT' in extra)) delete env.QUAYSIDE_NO_SNAPSHOT;
+  return env;
+}
+
+const run = (
+  file: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+) =>
+  new Promise<Run>((resolve) =>
+    execFile(file, args, { env: options.env ?? plainEnv(), cwd: options.cwd }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    ),
+  );
+
+describe("the CLI's start-up snapshot", () => {
+  it('is built beside the bundle, for the node binary that built it', () => {
+    expect(existsSync(blob)).toBe(true);
+    expect(readFileSync(`${blob}.node`, 'utf8').trim()).toBe(realpathSync(process.execPath));
+  });
+
+  it('starts the commands people wait for; NODE_OPTIONS or QUAYSIDE_NO_SNAPSHOT start the bundle', async () => {
+    const verbose = (env: NodeJS.ProcessEnv) => run(launcher, ['version', '--verbose'], { env });
+    expect((await verbose(plainEnv())).stdout).toContain(`started from the start-up snapshot (${blob})`);
+    expect((await verbose(plainEnv({ NODE_OPTIONS: '--max-old-space-size=512' }))).stdout).toContain(
+      'started from the bundle',
+    );
+    expect((await verbose(plainEnv({ QUAYSIDE_NO_SNAPSHOT: '1' }))).stdout).toContain(
+      'started from the bundle',
+    );
+  });
+
+  it('hands a command it does not start to bin/quayside.js, with its arguments and exit code', async () => {
+    const direct = await run(process.execPath, ['--snapshot-blob', blob, '--', 'dlq', '--frobnicate']);
+    const bundle = await run(process.execPath, [join(repoRoot, 'bin', 'quayside.js'), 'dlq', '--frobnicate']);
+    expect(bundle.code).toBe(2);
+    expect(direct).toEqual(bundle);
+  });
+
+  describe('against a cluster and a store', () => {
+    let world: CliWorld;
+    beforeAll(async () => {
+      world = await startCliWorld();
+      await world.seed({ name: 'web', chart: charts.myNginx });
+      await world.seed({ name: 'web', chart: charts.myNginx, values: { replicaCount: 2 } });
+    });
+    afterAll(() => world.stop());
+
+    it('answers as the bundle does, reading the environment, home and folder of the process it runs in', async () => {
+      // The build's environment is not this one: a store, kubeconfig or home kept in the snapshot would show.
+      const env = plainEnv({ KUBECONFIG: world.kubeconfig, QUAYSIDE_STORE: world.store, HOME: world.dir });
+      const chartDir = join(world.dir, 'charts');
+      cpSync(charts.myNginx, join(chartDir, 'my-nginx'), { recursive: true });
+      const commands = [
+        ['history', 'web'],
+        ['list', '-A'],
+        ['status', 'web', '-o', 'json'],
+        ['get', 'values', 'web', '--all'],
+        ['diff', 'revision', 'web', '1', '2'],
+        ['template', 'site', './my-nginx', '--set', 'replicaCount=3'],
+      ];
+      for (const args of commands) {
+        const snapshot = await run(launcher, args, { env, cwd: chartDir });
+        const bundle = await run(process.execPath, [join(repoRoot, 'bin', 'quayside.js'), ...args], {
+          env,
+          cwd: chartDir,
+        });
+        expect(snapshot, args.join(' ')).toEqual(bundle);
+        expect(snapshot.code, `${args.join(' ')}: ${snapshot.stderr}`).toBe(0);
+      }
+      // With no QUAYSIDE_STORE, the default store is under this process's HOME.
+      const home = join(world.dir, 'home');
+      mkdirSync(join(home, '.quayside'), { recursive: true });
+      symlinkSync(join(world.dir, 'store'), join(home, '.quayside', 'store'));
+      const { QUAYSIDE_STORE: _, ...noStore } = plainEnv({ KUBECONFIG: world.kubeconfig, HOME: home });
+      const listed = await run(launcher, ['history', 'web', '-o', 'json'], { env: noStore });
+      expect(listed.stderr).toBe('');
+      expect(JSON.parse(listed.stdout)).toHaveLength(2);
+    });
+  });
+});
+
+/**
+ * bin/quayside in a folder of its own, with a stand-in `node` on PATH that prints the arguments it
+ * was given: which way the launcher starts a command, without starting one.
+ */
+function launcherWorld() {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'quayside-launcher-')));
+  mkdirSync(join(root, 'bin'));
+  mkdirSync(join(root, 'dist', 'cli'), { recursive: true });
+  mkdirSync(join(root, 'path'));
+  copyFileSync(launcher, join(root, 'bin', 'quayside'));
+  chmodSync(join(root, 'bin', 'quayside'), 0o755);
+  const node = join(root, 'path', 'node');
+  writeFileSync(node, '#!/bin/sh\nprintf "%s\\n" "$@"\n');
+  chmodSync(node, 0o755);
+  // The blob after the node that built it: its status time is older than the blob's.
+  const world = {
+    root,
+    node,
+    blob: join(root, 'dist', 'cli', 'quayside.blob'),
+    writeBlob: (builtBy = node) => {
+      writeFileSync(world.blob, 'blob');
+      writeFileSync(`${world.blob}.node`, `${builtBy}\n`);
+    },
+    env: (extra: Record<string, string> = {}) =>
+      plainEnv({ PATH: `${join(root, 'path')}:/usr/bin:/bin`, ...extra }),
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
+  return world;
+}
+
+describe('bin/quayside', () => {
+  const fromSnapshot = (root: string, args: string[]) =>
+    ['--snapshot-blob', `${root}/bin/../dist/cli/quayside.blob`, '--', ...args].join('\n');
+  const fromBundle = (root: string, args: string[]) => [`${root}/bin/../bin/quayside.js`, ...args].join('\n');
+
+  it('starts the commands it lists from the snapshot, the others from bin/quayside.js', async () => {
+    const world = launcherWorld();
+    await new Promise((r) => setTimeout(r, 20));
+    world.writeBlob();
+    const bin = join(world.root, 'bin', 'quayside');
+    const started = async (args: string[], env = world.env()) =>
+      (await run(bin, args, { env })).stdout.trim();
+    expect(await started(['history', 'web', '--max', '3'])).toBe(
+      fromSnapshot(world.root, ['history', 'web', '--max', '3']),
+    );
+    expect(await started([])).toBe(fromSnapshot(world.root, []));
+    expect(await started(['--version'])).toBe(fromSnapshot(world.root, ['--version']));
+    expect(await started(['start', '--demo'])).toBe(fromBundle(world.root, ['start', '--demo']));
+    expect(await started(['list'], world.env({ NODE_OPTIONS: '--no-warnings' }))).toBe(
+      fromBundle(world.root, ['list']),
+    );
+    expect(await started(['list'], world.env({ QUAYSIDE_NO_SNAPSHOT: '1' }))).toBe(
+      fromBundle(world.root, ['list']),
+    );
+    // Linked as npm links it into node_modules/.bin: the checkout is where the link points.
+    mkdirSync(join(world.root, 'elsewhere'));
+    symlinkSync(bin, join(world.root, 'elsewhere', 'quayside'));
+    const linked = await run(join(world.root, 'elsewhere', 'quayside'), ['list'], { env: world.env() });
+    expect(linked.stdout.trim()).toBe(fromSnapshot(world.root, ['list']));
+    world.cleanup();
+  });
+
+  it('starts the bundle when the node on PATH did not build the blob, or changed since, or there is none', async () => {
+    const world = launcherWorld();
+    const bin = join(world.root, 'bin', 'quayside');
+    const started = async () => (await run(bin, ['list'], { env: world.env() })).stdout.trim();
+    expect(await started()).toBe(fromBundle(world.root, ['list']));
+    await new Promise((r) => setTimeout(r, 20));
+    world.writeBlob('/usr/bin/some-other-node');
+    expect(await started()).toBe(fromBundle(world.root, ['list']));
+    world.writeBlob();
+    expect(await started()).toBe(fromSnapshot(world.root, ['list']));
+    // Replaced in place (as a package upgrade does, keeping the package's mtime): its status time moves.
+    await new Promise((r) => setTimeout(r, 20));
+    chmodSync(world.node, 0o755);
+    expect(await started()).toBe(fromBundle(world.root, ['list']));
+    world.cleanup();
+  });
+
+  it('lists the same commands as the snapshot starts', () => {
+    const text = readFileSync(launcher, 'utf8');
+    const listed = /^'' \| (.+)\)$/m.exec(text)?.[1]?.split(' | ');
+    expect(new Set([undefined, ...(listed ?? [])])).toEqual(SNAPSHOT_COMMANDS);
+  });
+});
