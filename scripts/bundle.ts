@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { build, version as esbuildVersion, type Metafile } from 'esbuild';
 import { barrelImports } from './barrels.ts';
 import { lazyPackages } from './lazy-packages.ts';
-import { buildSnapshot } from './snapshot.ts';
+import { buildSnapshot, type SnapshotInput } from './snapshot.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -53,7 +53,7 @@ export interface BundleInput {
    * repository root, and the blob's file name. A snapshot that cannot be built is reported on stderr
    * and left out; the bundle is whole without it.
    */
-  readonly snapshot?: { readonly entry: string; readonly blob: string };
+  readonly snapshot?: Pick<SnapshotInput, 'entry' | 'blob' | 'leaveOut' | 'outside'>;
 }
 
 /** What the stamp holds: each input's size and modification time when the bundle was built. */
@@ -139,14 +139,12 @@ export async function bundle(input: BundleInput): Promise<BuildStamp> {
 
 /** Builds the start-up snapshot into the staging folder; its project sources, or none when it failed. */
 async function snapshotBeside(input: BundleInput, staging: string): Promise<string[]> {
-  const { entry, blob } = input.snapshot!;
   try {
     const metafile = await buildSnapshot({
+      ...input.snapshot!,
       root: REPO_ROOT,
-      entry,
       staging,
       outdir: input.outdir,
-      blob,
       external: input.external ?? [],
     });
     return projectInputs(metafile);

@@ -7,9 +7,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { realpathSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { barrelImports } from './barrels.ts';
 
 export interface SnapshotInput {
@@ -23,6 +23,82 @@ export interface SnapshotInput {
   /** The blob's file name, e.g. `quayside.blob`. */
   readonly blob: string;
   readonly external: readonly string[];
+  /**
+   * Project modules the snapshot's commands never load (those of commands it hands to the bundle):
+   * bundled as a module that throws when loaded, so their code is not in the blob.
+   */
+  readonly leaveOut?: readonly string[];
+  /**
+   * Packages (prefixes such as `@aws-sdk/`) bundled not into the snapshot but into `outside.cjs`
+   * beside it, which a command loads from disk the first time it needs one of them (a DynamoDB store,
+   * a queue, an EKS cluster). The blob costs start-up time by its size, ~4 ms per MB here.
+   */
+  readonly outside?: readonly string[];
+}
+
+/** The file the `outside` packages are bundled into, beside snapshot.cjs. */
+const OUTSIDE_FILE = 'outside.cjs';
+
+/**
+ * An esbuild plugin for the snapshot's bundle: modules left out become a module that throws, and the
+ * outside packages a module that requires them from outside.cjs. Collects the outside specifiers seen.
+ */
+function snapshotParts(input: SnapshotInput, outsideFile: string, seen: Set<string>): Plugin {
+  const leftOut = new Set((input.leaveOut ?? []).map((path) => join(input.root, path)));
+  const outside = input.outside ?? [];
+  return {
+    name: 'snapshot-parts',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.?\// }, (args) => {
+        const path = resolve(args.resolveDir, args.path);
+        return leftOut.has(path) ? { path, namespace: 'left-out' } : undefined;
+      });
+      build.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`${relative(input.root, args.path)} is not in the CLI's start-up snapshot: bin/quayside starts the commands that need it from the bundle`)});`,
+        loader: 'js',
+      }));
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.importer.includes('/node_modules/') || !outside.some((p) => args.path.startsWith(p)))
+          return undefined;
+        seen.add(args.path);
+        return { path: args.path, namespace: 'outside' };
+      });
+      // Left to Node: the file is required when a command first needs one of its packages.
+      build.onResolve({ filter: /\/outside\.cjs$/ }, (args) =>
+        args.path === outsideFile ? { path: args.path, external: true } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'outside' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(outsideFile)})[${JSON.stringify(args.path)}];`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/** Bundles the outside packages the snapshot imports into one CommonJS file, each loaded on first use. */
+async function buildOutside(input: SnapshotInput, specifiers: ReadonlySet<string>): Promise<Metafile> {
+  const getters = [...specifiers]
+    .sort()
+    .map(
+      (s) =>
+        `Object.defineProperty(exports, ${JSON.stringify(s)}, { enumerable: true, get: () => require(${JSON.stringify(s)}) });`,
+    );
+  const result = await build({
+    absWorkingDir: input.root,
+    stdin: { contents: getters.join('\n'), resolveDir: input.root, loader: 'js', sourcefile: 'outside.cjs' },
+    outfile: join(input.staging, OUTSIDE_FILE),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    keepNames: true,
+    legalComments: 'none',
+    external: [...input.external],
+    metafile: true,
+    logLevel: 'warning',
+  });
+  return result.metafile;
 }
 
 /**
@@ -35,6 +111,7 @@ export async function buildSnapshot(input: SnapshotInput): Promise<Metafile> {
   // itself (the engine's WebAssembly) are looked for there. The snapshot keeps these paths;
   // bin/launch.js's staleness check rebuilds a bundle whose checkout moved.
   const finalUrl = pathToFileURL(join(input.root, input.outdir, 'snapshot.cjs')).href;
+  const outsideSeen = new Set<string>();
   const result = await build({
     absWorkingDir: input.root,
     entryPoints: [input.entry],
@@ -56,10 +133,14 @@ export async function buildSnapshot(input: SnapshotInput): Promise<Metafile> {
     banner: {
       js: `var require = ((builtin) => { let outside; return (id) => { try { return builtin(id); } catch { outside ??= builtin('node:module').createRequire(${JSON.stringify(join(input.root, input.outdir, 'snapshot.cjs'))}); return outside(id); } }; })(require);`,
     },
-    plugins: [barrelImports(input.root)],
+    plugins: [
+      snapshotParts(input, join(input.root, input.outdir, OUTSIDE_FILE), outsideSeen),
+      barrelImports(input.root),
+    ],
     metafile: true,
     logLevel: 'warning',
   });
+  const outside = await buildOutside(input, outsideSeen);
   const blob = join(input.staging, input.blob);
   const env = { ...process.env };
   // The blob must fit a plain `node` start: bin/quayside uses it only when NODE_OPTIONS is empty.
@@ -73,5 +154,8 @@ export async function buildSnapshot(input: SnapshotInput): Promise<Metafile> {
     throw new Error(`node --build-snapshot failed (exit ${run.status ?? run.signal}): ${run.stderr.trim()}`);
   }
   writeFileSync(`${blob}.node`, `${realpathSync(process.execPath)}\n`);
-  return result.metafile;
+  return {
+    inputs: { ...result.metafile.inputs, ...outside.inputs },
+    outputs: { ...result.metafile.outputs, ...outside.outputs },
+  };
 }

@@ -13,17 +13,14 @@ describe('the CLI in queued mode, against the local stack', () => {
   let env: Record<string, string>;
   const events = new MemoryPublisher();
 
+  // The command npm installs: it starts these commands from the start-up snapshot, whose SQS client
+  // is loaded from dist/cli/outside.cjs.
   const cli = (args: readonly string[], cwd = repoRoot): Promise<CliRun> =>
     new Promise((done) => {
-      execFile(
-        process.execPath,
-        [join(repoRoot, 'bin', 'quayside.js'), ...args],
-        { env, cwd },
-        (error, stdout, stderr) => {
-          const code = error ? ((error as { code?: number }).code ?? 1) : 0;
-          done({ code: typeof code === 'number' ? code : 1, stdout, stderr });
-        },
-      );
+      execFile(join(repoRoot, 'bin', 'quayside'), args, { env, cwd }, (error, stdout, stderr) => {
+        const code = error ? ((error as { code?: number }).code ?? 1) : 0;
+        done({ code: typeof code === 'number' ? code : 1, stdout, stderr });
+      });
     });
 
   beforeAll(async () => {
