@@ -53,14 +53,18 @@ async function start(): Promise<void> {
   // In a process started from a snapshot, argv[1] is the first argument after `--`.
   const argv = process.argv.slice(1);
   const here = checkoutOf(process.execArgv) ?? QUAYSIDE_ROOT;
-  if (here !== QUAYSIDE_ROOT || !SNAPSHOT_COMMANDS.has(argv[0]) || staleness(here) !== undefined) {
+  const moved = here !== QUAYSIDE_ROOT;
+  // The snapshot's code imports no file at run time (its `import()`s were bundled), so the chart
+  // engine, which loads Go's wasm_exec.js, always runs in a worker. It is started before anything
+  // else, as bin/quayside.js does: its start-up then overlaps the checks below and the command's own.
+  const started =
+    !moved && renders(argv, process.env)
+      ? startEngineWorker(here, process.getBuiltinModule('node:worker_threads').Worker)
+      : undefined;
+  if (moved || !SNAPSHOT_COMMANDS.has(argv[0]) || staleness(here) !== undefined) {
+    await started?.worker.terminate();
     return delegate(here, argv);
   }
-  // The snapshot's code imports no file at run time (its `import()`s were bundled), so the chart
-  // engine, which loads Go's wasm_exec.js, always runs in a worker, started now if it will be needed.
-  const started = renders(argv, process.env)
-    ? startEngineWorker(here, process.getBuiltinModule('node:worker_threads').Worker)
-    : undefined;
   process.exitCode = await runCli(argv, { url: pathToFileURL(`${here}dist/cli/engine-worker.mjs`), started });
 }
 
