@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { realpathSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Metafile, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { barrelImports } from './barrels.ts';
 
 export interface SnapshotInput {
@@ -75,6 +75,20 @@ function snapshotParts(input: SnapshotInput, outsideFile: string, seen: Set<stri
   };
 }
 
+/** What both CommonJS scripts are built with: minified for Node 20+ (Lambda's and the CLI's oldest). */
+function commonJsOptions(input: SnapshotInput): BuildOptions {
+  return {
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    keepNames: true,
+    legalComments: 'none',
+    external: [...input.external],
+  };
+}
+
 /** Bundles the outside packages the snapshot imports into one CommonJS file, each loaded on first use. */
 async function buildOutside(input: SnapshotInput, specifiers: ReadonlySet<string>): Promise<Metafile> {
   const getters = [...specifiers]
@@ -87,14 +101,7 @@ async function buildOutside(input: SnapshotInput, specifiers: ReadonlySet<string
     absWorkingDir: input.root,
     stdin: { contents: getters.join('\n'), resolveDir: input.root, loader: 'js', sourcefile: 'outside.cjs' },
     outfile: join(input.staging, OUTSIDE_FILE),
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    minify: true,
-    keepNames: true,
-    legalComments: 'none',
-    external: [...input.external],
+    ...commonJsOptions(input),
     metafile: true,
     logLevel: 'warning',
   });
@@ -116,14 +123,7 @@ export async function buildSnapshot(input: SnapshotInput): Promise<Metafile> {
     absWorkingDir: input.root,
     entryPoints: [input.entry],
     outfile: script,
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    minify: true,
-    keepNames: true,
-    legalComments: 'none',
-    external: [...input.external],
+    ...commonJsOptions(input),
     define: {
       'import.meta.url': JSON.stringify(finalUrl),
       QUAYSIDE_ROOT: JSON.stringify(`${input.root}/`),
