@@ -54,9 +54,8 @@ async function start(): Promise<void> {
   const argv = process.argv.slice(1);
   const here = checkoutOf(process.execArgv) ?? QUAYSIDE_ROOT;
   const moved = here !== QUAYSIDE_ROOT;
-  // The snapshot's code imports no file at run time (its `import()`s were bundled), so the chart
-  // engine, which loads Go's wasm_exec.js, always runs in a worker. It is started before anything
-  // else, as bin/quayside.js does: its start-up then overlaps the checks below and the command's own.
+  // Started before anything else, as bin/quayside.js does: its start-up then overlaps the checks below
+  // and the command's own. Other commands load no part of the engine.
   const started =
     !moved && renders(argv, process.env)
       ? startEngineWorker(here, process.getBuiltinModule('node:worker_threads').Worker)
@@ -65,7 +64,10 @@ async function start(): Promise<void> {
     await started?.worker.terminate();
     return delegate(here, argv);
   }
-  process.exitCode = await runCli(argv, { url: pathToFileURL(`${here}dist/cli/engine-worker.mjs`), started });
+  process.exitCode = await runCli(
+    argv,
+    started && { url: pathToFileURL(`${here}dist/cli/engine-worker.mjs`), started },
+  );
 }
 
 if (startupSnapshot.isBuildingSnapshot()) {

@@ -1,6 +1,8 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
+import { runInThisContext } from 'node:vm';
 import { EngineError, TemplateError } from '../errors.ts';
 import { ENGINE_MESSAGES } from '../messages.ts';
 
@@ -145,8 +147,11 @@ async function startEngine(): Promise<Engine> {
   setFlagsFromString(`--wasm-tiering-budget=${WASM_TIERING_BUDGET}`);
   (globalThis as unknown as { quaysideGenerateRsaKey: typeof generateRsaKey }).quaysideGenerateRsaKey =
     generateRsaKey;
-  // wasm_exec.js is Go's own loader; it defines globalThis.Go when evaluated.
-  await import(WASM_EXEC_URL.href);
+  // wasm_exec.js is Go's own loader, a classic script that defines globalThis.Go when run. It is run
+  // as a script rather than imported: code started from the CLI's start-up snapshot cannot import a file.
+  if ((globalThis as { Go?: unknown }).Go === undefined) {
+    runInThisContext(await readFile(WASM_EXEC_URL, 'utf8'), { filename: fileURLToPath(WASM_EXEC_URL) });
+  }
   const GoClass = (globalThis as unknown as { Go?: new () => GoRuntime }).Go;
   if (!GoClass) throw new EngineError(ENGINE_MESSAGES.noRuntime);
   const go = new GoClass();
