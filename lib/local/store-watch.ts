@@ -1,6 +1,12 @@
 /** How often the store is checked while it answers, and while it does not. */
 const EVERY_MS = 2_000;
 const DOWN_EVERY_MS = 1_000;
+/**
+ * A check that has not answered by then counts as not answering, and the next one goes ahead: a
+ * request can hang (the AWS SDK sets no timeout of its own), and a hung check would otherwise stop
+ * the watching for good, leaving the worker paused after the store came back.
+ */
+const CHECK_TIMEOUT_MS = 5_000;
 
 /**
  * Checks a dependency now and then and reports each change between answering and not
@@ -11,14 +17,24 @@ export function watchStore(input: {
   onDown: (error: unknown) => void;
   onUp: () => void;
   everyMs?: number;
+  downEveryMs?: number;
+  timeoutMs?: number;
 }): () => Promise<void> {
+  const timeoutMs = input.timeoutMs ?? CHECK_TIMEOUT_MS;
   let down = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  const checked = (): Promise<void> => {
+    let deadline: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      deadline = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+      deadline.unref();
+    });
+    return Promise.race([input.check(), late]).finally(() => clearTimeout(deadline));
+  };
   const tick = () => {
-    running = input
-      .check()
+    running = checked()
       .then(
         () => {
           if (down) input.onUp();
@@ -31,7 +47,7 @@ export function watchStore(input: {
       )
       .finally(() => {
         if (stopped) return;
-        timer = setTimeout(tick, down ? DOWN_EVERY_MS : (input.everyMs ?? EVERY_MS));
+        timer = setTimeout(tick, down ? (input.downEveryMs ?? DOWN_EVERY_MS) : (input.everyMs ?? EVERY_MS));
         timer.unref();
       });
   };
