@@ -230,7 +230,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stops.push(() => source.stop());
     stops.push(scheduleSweeper(sweeper, options));
-    stops.push(watchStoreHealth(store.store, source, options));
+    const storeWatch = watchStoreHealth(store.store, source, options);
+    stops.push(storeWatch.stop);
+    // DynamoDB Local's exit is known at once: the worker is paused then, not at the next check.
+    store.onDynamoExit(() => storeWatch.checkNow());
 
     return {
       queueUrl: queues.queueUrl,
@@ -310,6 +313,7 @@ async function openLocalStore(options: LocalStackOptions, dataDir: string, stops
       url,
       store: new ReleaseStore(driver),
       dynamoPid: supervised.pid,
+      onDynamoExit: supervised.onExit,
       description: `DynamoDB Local at ${running.endpoint}, table ${LOCAL_TABLE}`,
       environment: { QUAYSIDE_TABLE: LOCAL_TABLE, AWS_ENDPOINT_URL_DYNAMODB: running.endpoint } as Record<
         string,
@@ -322,6 +326,7 @@ async function openLocalStore(options: LocalStackOptions, dataDir: string, stops
     url,
     store: new ReleaseStore(await openDriver(url)),
     dynamoPid: () => undefined,
+    onDynamoExit: (_listener: () => void) => {},
     description: `the file store in ${join(dataDir, 'store')}`,
     environment: { QUAYSIDE_STORE: url } as Record<string, string>,
   };
@@ -334,10 +339,12 @@ async function openLocalStore(options: LocalStackOptions, dataDir: string, stops
 function superviseDynamo(first: DynamoDbLocal, options: LocalStackOptions, dataDir: string | undefined) {
   let current = first;
   let stopping = false;
+  const exitListeners: Array<() => void> = [];
   const watch = async () => {
     for (;;) {
       await current.exited;
       if (stopping) return;
+      for (const listener of exitListeners) listener();
       options.log(LOCAL_MESSAGES.dynamoRestarting(dataDir === undefined));
       for (let attempt = 1; !stopping; attempt++) {
         try {
@@ -356,6 +363,7 @@ function superviseDynamo(first: DynamoDbLocal, options: LocalStackOptions, dataD
   const watching = watch();
   return {
     pid: () => current.pid,
+    onExit: (listener: () => void) => exitListeners.push(listener),
     stop: async () => {
       stopping = true;
       await current.stop();

@@ -8,9 +8,15 @@ const DOWN_EVERY_MS = 1_000;
  */
 const CHECK_TIMEOUT_MS = 5_000;
 
+/** A running watch: `checkNow` checks at once (unless a check is under way), `stop` ends the watching. */
+export interface StoreWatch {
+  checkNow(): void;
+  stop(): Promise<void>;
+}
+
 /**
  * Checks a dependency now and then and reports each change between answering and not
- * answering (once per change, not once per check). Returns the stop function.
+ * answering (once per change, not once per check).
  */
 export function watchStore(input: {
   check: () => Promise<void>;
@@ -19,12 +25,13 @@ export function watchStore(input: {
   everyMs?: number;
   downEveryMs?: number;
   timeoutMs?: number;
-}): () => Promise<void> {
+}): StoreWatch {
   const timeoutMs = input.timeoutMs ?? CHECK_TIMEOUT_MS;
   let down = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  let checking = false;
   const checked = (): Promise<void> => {
     let deadline: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
@@ -34,6 +41,7 @@ export function watchStore(input: {
     return Promise.race([input.check(), late]).finally(() => clearTimeout(deadline));
   };
   const tick = () => {
+    checking = true;
     running = checked()
       .then(
         () => {
@@ -46,6 +54,7 @@ export function watchStore(input: {
         },
       )
       .finally(() => {
+        checking = false;
         if (stopped) return;
         timer = setTimeout(tick, down ? (input.downEveryMs ?? DOWN_EVERY_MS) : (input.everyMs ?? EVERY_MS));
         timer.unref();
@@ -53,9 +62,16 @@ export function watchStore(input: {
   };
   timer = setTimeout(tick, input.everyMs ?? EVERY_MS);
   timer.unref();
-  return async () => {
-    stopped = true;
-    if (timer !== undefined) clearTimeout(timer);
-    await running;
+  return {
+    checkNow: () => {
+      if (stopped || checking) return;
+      if (timer !== undefined) clearTimeout(timer);
+      tick();
+    },
+    stop: async () => {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+      await running;
+    },
   };
 }

@@ -14,7 +14,7 @@ describe('watchStore', () => {
     const answers = [true, false, false, true, true];
     const events: string[] = [];
     let checks = 0;
-    const stop = watchStore({
+    const { stop } = watchStore({
       check: async () => {
         const ok = answers[Math.min(checks++, answers.length - 1)];
         if (!ok) throw new Error('connection refused');
@@ -32,7 +32,7 @@ describe('watchStore', () => {
   it('counts a check that never answers as down, and goes on checking: the next answer is up', async () => {
     const events: string[] = [];
     let checks = 0;
-    const stop = watchStore({
+    const { stop } = watchStore({
       // The first check hangs for good, as a request to a half-started server can.
       check: () => (checks++ === 0 ? new Promise<void>(() => {}) : Promise.resolve()),
       onDown: (error) => events.push(`down: ${(error as Error).message}`),
@@ -44,5 +44,29 @@ describe('watchStore', () => {
     await until(() => events.includes('up'));
     await stop();
     expect(events).toEqual(['down: no answer within 0.05 s', 'up']);
+  });
+
+  it('checks at once when asked (a process it depends on exited), not at the next interval', async () => {
+    const events: string[] = [];
+    let answering = true;
+    let checks = 0;
+    const watch = watchStore({
+      check: async () => {
+        checks++;
+        if (!answering) throw new Error('connection refused');
+      },
+      onDown: () => events.push('down'),
+      onUp: () => events.push('up'),
+      everyMs: 60_000,
+      downEveryMs: 5,
+    });
+    answering = false;
+    watch.checkNow();
+    await until(() => events.includes('down'));
+    answering = true;
+    await until(() => events.includes('up'));
+    await watch.stop();
+    expect(events).toEqual(['down', 'up']);
+    expect(checks).toBeGreaterThanOrEqual(2);
   });
 });
