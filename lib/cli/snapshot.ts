@@ -3,9 +3,9 @@
  * dist/cli/snapshot.cjs and runs it under `node --build-snapshot`, which writes dist/cli/quayside.blob;
  * bin/quayside starts `node --snapshot-blob dist/cli/quayside.blob -- ARGS` when that node built it.
  *
- * Building runs the modules most commands need (the command table, the release verbs and reads, the
- * stores, zod's schemas, the YAML readers) once, and V8 saves the heap they leave. A start from the
- * snapshot deserializes that heap instead of reading, compiling and running ~2 MB of JavaScript.
+ * Building runs the modules of the command table and of the release reads (the stores, zod's schemas,
+ * the YAML readers) once, and V8 saves the heap they leave. A start from the snapshot deserializes
+ * that heap instead of reading, compiling and running those modules.
  *
  * Nothing evaluated while building may keep what it reads of the process it runs in (its environment,
  * arguments, working folder, home, streams): those would be the build's. The modules read them when
@@ -21,7 +21,11 @@ import { runCli } from './run.ts';
 /** The checkout the snapshot was built in, with a trailing slash (an esbuild `define`). */
 declare const QUAYSIDE_ROOT: string;
 
-/** The modules evaluated into the snapshot: what the release commands and `template` load. */
+/**
+ * The modules evaluated into the snapshot: the command table, and what `history`, `status`, `get` and
+ * `list` load. The release verbs and `template` load the rest when they run: it needs Node's TLS
+ * modules, which the snapshot builder does not take.
+ */
 const PRELOADED = [
   import('./main.ts'),
   import('./command.ts'),
@@ -40,7 +44,8 @@ function checkoutOf(execArgv: readonly string[]): string | undefined {
 
 /**
  * Runs bin/quayside.js instead: it rebuilds a stale bundle (and with it this snapshot) and runs it.
- * Used when the sources changed since the build, or the checkout moved.
+ * Used when the sources changed since the build, when the checkout moved, and for a command the
+ * snapshot does not start (bin/quayside sends none here; `node --snapshot-blob` by hand might).
  */
 function delegate(root: string, argv: readonly string[]): void {
   const { spawnSync } = process.getBuiltinModule('node:child_process');
