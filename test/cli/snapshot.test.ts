@@ -175,7 +175,7 @@ describe('bin/quayside', () => {
     world.cleanup();
   });
 
-  it('starts the bundle when the node on PATH did not build the blob, or changed since, or there is none', async () => {
+  it('starts the bundle when the node on PATH did not build the blob, or changed since, or cannot be told apart, or there is none', async () => {
     const world = launcherWorld();
     const bin = join(world.root, 'bin', 'quayside');
     const started = async () => (await run(bin, ['list'], { env: world.env() })).stdout.trim();
@@ -185,6 +185,16 @@ describe('bin/quayside', () => {
     expect(await started()).toBe(fromBundle(world.root, ['list']));
     world.writeBlob();
     expect(await started()).toBe(fromSnapshot(world.root, ['list']));
+    // A find that cannot compare status times (BusyBox's has no -cnewer): the bundle, and nothing said.
+    const find = join(world.root, 'path', 'find');
+    writeFileSync(find, '#!/bin/sh\necho "find: unrecognized: -cnewer" >&2\nexit 1\n');
+    chmodSync(find, 0o755);
+    expect(await run(bin, ['list'], { env: world.env() })).toEqual({
+      code: 0,
+      stdout: `${fromBundle(world.root, ['list'])}\n`,
+      stderr: '',
+    });
+    rmSync(find);
     // Replaced in place (as a package upgrade does, keeping the package's mtime): its status time moves.
     await new Promise((r) => setTimeout(r, 20));
     chmodSync(world.node, 0o755);
