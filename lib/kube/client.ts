@@ -1,4 +1,4 @@
-import type { ApiResource, KubeConnection, KubeRequest } from './connection.ts';
+import type { ApiResource, KubeConnection, KubeRequest, SharedRead } from './connection.ts';
 import { KubeNotFoundError, KubeUnknownKindError } from './errors.ts';
 import { PROGRESS } from './messages.ts';
 import { FIELD_MANAGER } from './ownership.ts';
@@ -93,6 +93,33 @@ export function clientFor(input: Omit<ClientOptions, 'clock'> & { clock?: Clock 
   return createKubeClient(options);
 }
 
+/** Where one shared read lives: a discovery-cache key, or the connection's roots read. */
+interface ReadSlot<T> {
+  get(): SharedRead<T> | undefined;
+  set(entry: SharedRead<T>): void;
+  clear(): void;
+}
+
+/**
+ * The promise is kept, not the answer: callers at once share one read. `fresh`: an answered read is
+ * not reused (one in flight is). A read that fails is forgotten, so the next caller asks again.
+ */
+function sharedRead<T>(slot: ReadSlot<T>, fresh: boolean, start: () => Promise<T>): Promise<T> {
+  const last = slot.get();
+  if (last && !(fresh && last.settled)) return last.answer;
+  const entry: SharedRead<T> = { settled: false, answer: start() };
+  slot.set(entry);
+  entry.answer.then(
+    () => {
+      entry.settled = true;
+    },
+    () => {
+      if (slot.get() === entry) slot.clear();
+    },
+  );
+  return entry.answer;
+}
+
 export function createKubeClient(options: ClientOptions): KubeClient {
   const { connection } = options;
 
@@ -118,33 +145,29 @@ export function createKubeClient(options: ClientOptions): KubeClient {
    * a read that has already settled is not reused (one still in flight is). Failures are not kept.
    */
   function roots(fresh: boolean): Promise<RootDiscovery> {
-    const last = connection.rootDiscovery;
-    if (last && !(fresh && last.settled)) return last.answer;
     const ref = { apiVersion: 'v1', kind: 'APIVersions', name: '' };
     const read = (path: string) =>
       send({ method: 'GET', path, ref, accept: DISCOVERY_ACCEPT }).then(({ body }) => body as RootDocument);
-    const entry = {
-      settled: false,
-      answer: Promise.all([read('/api'), read('/apis')]).then((documents) => {
-        const learned = learnRoots(documents);
+    return sharedRead(
+      {
+        get: () => connection.rootDiscovery,
+        set: (entry) => {
+          connection.rootDiscovery = entry;
+        },
+        clear: () => {
+          connection.rootDiscovery = undefined;
+        },
+      },
+      fresh,
+      async () => {
+        const learned = learnRoots(await Promise.all([read('/api'), read('/apis')]));
         for (const [apiVersion, served] of learned.served)
           connection.discoveryCache.set(apiVersion, { settled: true, answer: Promise.resolve(served) });
         return learned;
-      }),
-    };
-    connection.rootDiscovery = entry;
-    entry.answer.then(
-      () => {
-        entry.settled = true;
-      },
-      () => {
-        if (connection.rootDiscovery === entry) connection.rootDiscovery = undefined;
       },
     );
-    return entry.answer;
   }
 
-  // The promise is cached, not the answer: eight objects applied at once must share one discovery call.
   async function resources(apiVersion: string, refresh: boolean): Promise<ApiResource[] | undefined> {
     const cache = connection.discoveryCache;
     if (!refresh && !cache.has(apiVersion)) {
@@ -152,20 +175,16 @@ export function createKubeClient(options: ClientOptions): KubeClient {
       // answers every group-version. An older server (or a failed read) leaves it to the one below.
       await roots(false).catch(() => undefined);
     }
-    const cached = cache.get(apiVersion);
-    if (cached && !(refresh && cached.settled)) return cached.answer;
-    const entry = { settled: false, answer: retried(() => connection.discover(apiVersion)) };
-    cache.set(apiVersion, entry);
-    entry.answer.then(
-      () => {
-        entry.settled = true;
+    // A failed discovery is not remembered: the next object asks again.
+    return sharedRead(
+      {
+        get: () => cache.get(apiVersion),
+        set: (entry) => cache.set(apiVersion, entry),
+        clear: () => cache.delete(apiVersion),
       },
-      () => {
-        // A failed discovery is not remembered: the next object asks again.
-        if (cache.get(apiVersion) === entry) cache.delete(apiVersion);
-      },
+      refresh,
+      () => retried(() => connection.discover(apiVersion)),
     );
-    return entry.answer;
   }
 
   async function resource(ref: ObjectRef): Promise<ApiResource> {

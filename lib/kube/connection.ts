@@ -29,17 +29,14 @@ export interface KubeResponse {
   body: unknown;
 }
 
-/** A discovery answer, shared while in flight; `settled` once it arrived. */
-export interface DiscoveryEntry {
+/** A read shared while in flight; `settled` once it answered (see client.ts's sharedRead). */
+export interface SharedRead<T> {
   settled: boolean;
-  answer: Promise<ApiResource[] | undefined>;
+  answer: Promise<T>;
 }
 
-/** The connection's last read of /api and /apis (root-discovery.ts), shared while in flight. */
-export interface RootDiscoveryEntry {
-  settled: boolean;
-  answer: Promise<RootDiscovery>;
-}
+/** A group-version's discovery answer. */
+export type DiscoveryEntry = SharedRead<ApiResource[] | undefined>;
 
 /** A served resource, as discovery lists it. */
 export interface ApiResource {
@@ -61,7 +58,7 @@ export interface KubeConnection {
   /** Cached discovery answers, shared by every operation on this connection for the life of the process. */
   readonly discoveryCache: Map<string, DiscoveryEntry>;
   /** The last read of the discovery roots (see KubeClient.groupVersions); none until one is needed. */
-  rootDiscovery?: RootDiscoveryEntry;
+  rootDiscovery?: SharedRead<RootDiscovery>;
   close(): void;
 }
 
