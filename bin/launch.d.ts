@@ -10,6 +10,8 @@ export interface StartedEngineWorker {
 export function staleness(root: string): string | undefined;
 /** The commands bin/quayside starts from the CLI's start-up snapshot. */
 export const SNAPSHOT_COMMANDS: ReadonlySet<string | undefined>;
+/** The blob this process started from (`node --snapshot-blob BLOB`), if any. */
+export function snapshotBlobOf(execArgv: readonly string[]): string | undefined;
 /** Whether this command renders a chart in this process. */
 export function renders(argv: readonly string[], env: NodeJS.ProcessEnv): boolean;
 /** Where the bundle's code looks for a chart engine's worker started before it. */

@@ -46,6 +46,13 @@ export const SNAPSHOT_COMMANDS = new Set([
   'template',
 ]);
 
+/** The blob this process started from (`node --snapshot-blob BLOB`, or `--snapshot-blob=BLOB`), if any. */
+export function snapshotBlobOf(execArgv) {
+  const at = execArgv.findIndex((a) => a === '--snapshot-blob' || a.startsWith('--snapshot-blob='));
+  if (at < 0) return undefined;
+  return execArgv[at].includes('=') ? execArgv[at].slice('--snapshot-blob='.length) : execArgv[at + 1];
+}
+
 /** Commands that render a chart in this process (unless sent to a queue: then a worker renders it). */
 const RENDERING = new Set(['install', 'upgrade', 'template', 'diff']);
 

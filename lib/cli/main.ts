@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { snapshotBlobOf } from '../../bin/launch.js';
 import type { CommandSpec } from './command.ts';
 
 const USAGE = `quayside — Helm's release model as a serverless service
@@ -77,11 +78,9 @@ async function releaseCommand(name: string): Promise<CommandSpec | undefined> {
 
 /** What `version --verbose` adds: the runtime, and whether this process started from the snapshot. */
 function startedFrom(): string {
-  const blob = process.execArgv.indexOf('--snapshot-blob');
+  const blob = snapshotBlobOf(process.execArgv);
   const from =
-    blob < 0
-      ? 'the bundle (dist/cli/quayside.mjs)'
-      : `the start-up snapshot (${resolve(process.execArgv[blob + 1] ?? 'dist/cli/quayside.blob')})`;
+    blob === undefined ? 'the bundle (dist/cli/quayside.mjs)' : `the start-up snapshot (${resolve(blob)})`;
   return `node ${process.version} (${process.platform}/${process.arch}), started from ${from}`;
 }
 

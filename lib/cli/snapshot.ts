@@ -15,7 +15,13 @@ import { realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startupSnapshot } from 'node:v8';
-import { renders, SNAPSHOT_COMMANDS, staleness, startEngineWorker } from '../../bin/launch.js';
+import {
+  renders,
+  SNAPSHOT_COMMANDS,
+  snapshotBlobOf,
+  staleness,
+  startEngineWorker,
+} from '../../bin/launch.js';
 import { runCli } from './run.ts';
 
 /** The checkout the snapshot was built in, with a trailing slash (an esbuild `define`). */
@@ -35,11 +41,8 @@ const PRELOADED = [
 
 /** The checkout of the blob this process started from, with a trailing slash. */
 function checkoutOf(execArgv: readonly string[]): string | undefined {
-  const at = execArgv.findIndex((a) => a === '--snapshot-blob' || a.startsWith('--snapshot-blob='));
-  const blob =
-    at < 0 ? undefined : execArgv[at]!.includes('=') ? execArgv[at]!.split('=')[1] : execArgv[at + 1];
-  if (blob === undefined) return undefined;
-  return `${dirname(dirname(dirname(realpathSync(resolve(blob)))))}/`;
+  const blob = snapshotBlobOf(execArgv);
+  return blob === undefined ? undefined : `${dirname(dirname(dirname(realpathSync(resolve(blob)))))}/`;
 }
 
 /**
