@@ -53,6 +53,11 @@ function peer(name: PeerName, command: readonly string[], env: NodeJS.ProcessEnv
   };
 }
 
+/** The empty Node.js process takes its turn with any command: it is given none of the arguments. */
+function emptyProcess(node: Peer): Peer {
+  return { ...node, time: () => node.time([]), run: () => node.run([]) };
+}
+
 /** The three tools against one kubeconfig; helm's and quayside's own files stay under `dir`. */
 export function createPeers(options: { dir: string; kubeconfig: string; helm: string; kubectl: string }) {
   const home = join(options.dir, 'home');
@@ -80,7 +85,9 @@ export function createPeers(options: { dir: string; kubeconfig: string; helm: st
       env,
       versionOf(options.kubectl, ['version', '--client']).replace('Client Version: ', ''),
     ),
-    node: peer('node', [process.execPath, '-e', '0'], env, `node ${process.version}, an empty process`),
+    node: emptyProcess(
+      peer('node', [process.execPath, '-e', '0'], env, `node ${process.version}, an empty process`),
+    ),
     /**
      * Creates a namespace (untimed, through kubectl). Never synchronously: the simulator answers from
      * this process's event loop.
