@@ -16,13 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SNAPSHOT_COMMANDS } from '../../bin/launch.js';
-import { type CliWorld, charts, repoRoot, startCliWorld } from './cli-world.ts';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { type CliRun, type CliWorld, charts, repoRoot, startCliWorld } from './cli-world.ts';
 
 const launcher = join(repoRoot, 'bin', 'quayside');
 const blob = join(repoRoot, 'dist', 'cli', 'quayside.blob');
@@ -40,7 +34,7 @@ const run = (
   args: readonly string[],
   options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ) =>
-  new Promise<Run>((resolve) =>
+  new Promise<CliRun>((resolve) =>
     execFile(file, args, { env: options.env ?? plainEnv(), cwd: options.cwd }, (error, stdout, stderr) =>
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     ),
