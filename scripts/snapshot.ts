@@ -117,7 +117,7 @@ export async function buildSnapshot(input: SnapshotInput): Promise<Metafile> {
   // Where the script will be once moved in place: its import.meta.url, so that files it finds beside
   // itself (the engine's WebAssembly) are looked for there. The snapshot keeps these paths;
   // bin/launch.js's staleness check rebuilds a bundle whose checkout moved.
-  const finalUrl = pathToFileURL(join(input.root, input.outdir, 'snapshot.cjs')).href;
+  const placed = join(input.root, input.outdir, 'snapshot.cjs');
   const outsideSeen = new Set<string>();
   const result = await build({
     absWorkingDir: input.root,
@@ -125,13 +125,13 @@ export async function buildSnapshot(input: SnapshotInput): Promise<Metafile> {
     outfile: script,
     ...commonJsOptions(input),
     define: {
-      'import.meta.url': JSON.stringify(finalUrl),
+      'import.meta.url': JSON.stringify(pathToFileURL(placed).href),
       QUAYSIDE_ROOT: JSON.stringify(`${input.root}/`),
     },
     // The snapshot builder's `require` knows only Node's built-in modules; packages left outside the
     // bundle are loaded, when a command needs them, by a require of the script's final place.
     banner: {
-      js: `var require = ((builtin) => { let outside; return (id) => { try { return builtin(id); } catch { outside ??= builtin('node:module').createRequire(${JSON.stringify(join(input.root, input.outdir, 'snapshot.cjs'))}); return outside(id); } }; })(require);`,
+      js: `var require = ((builtin) => { let outside; return (id) => { try { return builtin(id); } catch { outside ??= builtin('node:module').createRequire(${JSON.stringify(placed)}); return outside(id); } }; })(require);`,
     },
     plugins: [
       snapshotParts(input, join(input.root, input.outdir, OUTSIDE_FILE), outsideSeen),
