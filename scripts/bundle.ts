@@ -12,6 +12,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, version as esbuildVersion, type Metafile } from 'esbuild';
 import { barrelImports } from './barrels.ts';
+import { buildEngineImage, ENGINE_IMAGE_FILE } from './engine-image.ts';
 import { lazyPackages } from './lazy-packages.ts';
 import { buildSnapshot, type SnapshotInput } from './snapshot.ts';
 
@@ -24,8 +25,9 @@ export const STAMP_FILE = 'build-stamp.json';
  * Files a module resolves beside itself (`new URL('./engine.wasm', import.meta.url)`): when the module
  * is bundled, they are copied beside the bundle, where its chunks' import.meta.url points.
  */
+const ENGINE_WASM = 'lib/chart/engine/engine.wasm';
 const BESIDE_MODULE: Readonly<Record<string, readonly string[]>> = {
-  'lib/chart/engine/wasm-engine.ts': ['lib/chart/engine/engine.wasm', 'lib/chart/engine/wasm_exec.js'],
+  'lib/chart/engine/wasm-engine.ts': [ENGINE_WASM, 'lib/chart/engine/wasm_exec.js'],
 };
 
 /** Besides the bundled sources, what a build depends on: installed packages and the build itself. */
@@ -35,6 +37,8 @@ const ALWAYS_CHECKED = [
   'scripts/barrels.ts',
   'scripts/lazy-packages.ts',
   'scripts/snapshot.ts',
+  'scripts/engine-image.ts',
+  'scripts/engine-image-capture.ts',
 ];
 
 export interface BundleInput {
@@ -121,6 +125,7 @@ export async function bundle(input: BundleInput): Promise<BuildStamp> {
     const sources = projectInputs(result.metafile);
     const assets = sources.flatMap((source) => BESIDE_MODULE[source] ?? []);
     for (const asset of assets) copyBeside(join(REPO_ROOT, asset), result.metafile);
+    if (assets.includes(ENGINE_WASM)) await engineImageBeside(input, staging);
     const snapshotSources = input.snapshot ? await snapshotBeside(input, staging) : [];
     const stamp = stampOf(input, [
       ...new Set([...sources, ...snapshotSources]),
@@ -154,6 +159,22 @@ async function snapshotBeside(input: BundleInput, staging: string): Promise<stri
       `quayside: no start-up snapshot for ${input.outdir} (${(error as Error).message}); commands start from the bundle instead, slower\n`,
     );
     return [];
+  }
+}
+
+/**
+ * Builds the chart engine's start-up image (scripts/engine-image.ts) beside the engine.wasm copied into
+ * the staging folder. One that cannot be built is reported on stderr and left out: the engine then
+ * starts cold, as it does from the sources.
+ */
+async function engineImageBeside(input: BundleInput, staging: string): Promise<void> {
+  try {
+    const image = await buildEngineImage(join(staging, 'engine.wasm'), join(staging, 'wasm_exec.js'));
+    writeFileSync(join(staging, ENGINE_IMAGE_FILE), image);
+  } catch (error) {
+    process.stderr.write(
+      `quayside: no chart engine start-up image for ${input.outdir} (${(error as Error).message}); the engine starts cold instead, slower\n`,
+    );
   }
 }
 

@@ -84,6 +84,14 @@ function startedFrom(): string {
   return `node ${process.version} (${process.platform}/${process.arch}), started from ${from}`;
 }
 
+/** What `version --verbose` says of the chart engine: whether Go starts from its start-up image. */
+async function engineStart(): Promise<string> {
+  const image = await (await import('../chart/engine/wasm-engine.ts')).engineImage();
+  return 'path' in image
+    ? `chart engine: starts from its start-up image (${image.path})`
+    : `chart engine: starts cold, without its start-up image: ${image.unusable}`;
+}
+
 /** Runs the CLI with the given arguments and returns the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const [command] = argv;
@@ -97,7 +105,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'version':
     case '--version':
       process.stdout.write('quayside 0.1.0\n');
-      if (argv.includes('--verbose')) process.stdout.write(`${startedFrom()}\n`);
+      if (argv.includes('--verbose')) process.stdout.write(`${startedFrom()}\n${await engineStart()}\n`);
       return 0;
     case 'template':
       return (await import('./template.ts')).runTemplateCommand(argv.slice(1));

@@ -5,6 +5,13 @@ import { setFlagsFromString } from 'node:v8';
 import { runInThisContext } from 'node:vm';
 import { EngineError, TemplateError } from '../errors.ts';
 import { ENGINE_MESSAGES } from '../messages.ts';
+import {
+  type GoInternals,
+  IMAGE_SECTION,
+  type ImageDescription,
+  imageUnusable,
+  restoreEngine,
+} from './image.ts';
 
 /** The JSON the Go engine takes: one whole chart tree. See go/src/quayside-engine/request.go. */
 export interface EngineRequest {
@@ -99,17 +106,24 @@ interface Engine {
 interface WasmInstance {
   exports: Record<string, unknown>;
 }
+interface WasmModule {
+  readonly brand?: never;
+}
 interface WasmApi {
+  compile(bytes: Uint8Array): Promise<WasmModule>;
   instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: WasmInstance }>;
+  instantiate(module: WasmModule, imports: object): Promise<WasmInstance>;
+  Module: { customSections(module: WasmModule, name: string): ArrayBuffer[] };
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-interface GoRuntime {
-  importObject: object;
+interface GoRuntime extends GoInternals {
   run(instance: WasmInstance): Promise<void>;
 }
 
 const WASM_URL = new URL('./engine.wasm', import.meta.url);
+// Only bundles have it (scripts/engine-image.ts builds it beside their engine.wasm).
+const IMAGE_URL = new URL('./engine-image.wasm', import.meta.url);
 const WASM_EXEC_URL = new URL('./wasm_exec.js', import.meta.url);
 
 // One Go runtime per process (per warm Lambda container): starting it costs
@@ -155,11 +169,7 @@ async function startEngine(): Promise<Engine> {
   const GoClass = (globalThis as unknown as { Go?: new () => GoRuntime }).Go;
   if (!GoClass) throw new EngineError(ENGINE_MESSAGES.noRuntime);
   const go = new GoClass();
-  const bytes = await readFile(WASM_URL);
-  const { instance } = await wasmApi.instantiate(bytes, go.importObject);
-  // run() returns once main blocks in select{}; by then the functions are
-  // registered. Should the Go program ever exit, the next render starts a new one.
-  const exit = go.run(instance);
+  const { exit } = (await startFromImage(go)) ?? (await startCold(go));
   const exported = globalThis as unknown as {
     quaysideEngineRender?: RenderFunction;
     quaysideEngineYaml?: YamlFunction;
@@ -173,6 +183,78 @@ async function startEngine(): Promise<Engine> {
     engine.broken = true;
   });
   return engine;
+}
+
+/**
+ * Starts Go from the engine's start-up image (image.ts) when this process can use it. Resolves to the
+ * started program, or undefined to start cold (see engineImage for when).
+ */
+async function startFromImage(go: GoRuntime): Promise<Started | undefined> {
+  const image = await openImage();
+  if ('unusable' in image) return undefined;
+  try {
+    const instance = await wasmApi.instantiate(image.module, go.importObject);
+    restoreEngine(go, instance, image.description);
+    startedFrom = 'image';
+    return { exit: go._exitPromise };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The start-up image compiled, or why this process starts Go cold. */
+type OpenedImage = { module: WasmModule; description: ImageDescription } | { unusable: string };
+
+/**
+ * Opens the engine's start-up image: unusable when QUAYSIDE_NO_ENGINE_IMAGE is set, when there is none
+ * (the sources have none; only bundles do), or when it was made for another time zone offset, by
+ * another format, or later than this process's clock says.
+ */
+async function openImage(): Promise<OpenedImage> {
+  if (process.env.QUAYSIDE_NO_ENGINE_IMAGE) return { unusable: 'QUAYSIDE_NO_ENGINE_IMAGE is set' };
+  const bytes = await readFile(IMAGE_URL).catch(() => undefined);
+  if (bytes === undefined) return { unusable: `there is none (${fileURLToPath(IMAGE_URL)})` };
+  try {
+    const module = await wasmApi.compile(bytes);
+    const [section] = wasmApi.Module.customSections(module, IMAGE_SECTION);
+    if (section === undefined)
+      return { unusable: `${fileURLToPath(IMAGE_URL)} has no ${IMAGE_SECTION} section` };
+    const description = JSON.parse(Buffer.from(section).toString('utf8')) as ImageDescription;
+    const unusable = imageUnusable(description);
+    return unusable === undefined ? { module, description } : { unusable };
+  } catch (error) {
+    return { unusable: `${fileURLToPath(IMAGE_URL)} cannot be read: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * Whether an engine started now would start from the start-up image (`quayside version --verbose`):
+ * its path, or why Go would start cold.
+ */
+export async function engineImage(): Promise<{ path: string } | { unusable: string }> {
+  const image = await openImage();
+  return 'unusable' in image ? image : { path: fileURLToPath(IMAGE_URL) };
+}
+
+/** A started Go program: `exit` settles when it exits (wrapped, so that awaiting the start does not wait for it). */
+interface Started {
+  exit: Promise<void>;
+}
+
+async function startCold(go: GoRuntime): Promise<Started> {
+  const bytes = await readFile(WASM_URL);
+  const { instance } = await wasmApi.instantiate(bytes, go.importObject);
+  startedFrom = 'cold';
+  // run() returns once main blocks in select{}; by then the functions are
+  // registered. Should the Go program ever exit, the next render starts a new one.
+  return { exit: go.run(instance) };
+}
+
+let startedFrom: 'image' | 'cold' | undefined;
+
+/** How this process's engine started: from its start-up image, cold, or not yet. */
+export function engineStart(): 'image' | 'cold' | undefined {
+  return startedFrom;
 }
 
 /** Loads the engine now (it loads on first render otherwise). Resolves when it is ready. */
