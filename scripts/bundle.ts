@@ -26,6 +26,8 @@ export const STAMP_FILE = 'build-stamp.json';
  * is bundled, they are copied beside the bundle, where its chunks' import.meta.url points.
  */
 const ENGINE_WASM = 'lib/chart/engine/engine.wasm';
+/** Charts rendered once from a new engine image to learn what a render runs (scripts/engine-image.ts). */
+const WARM_UP_CHARTS = ['examples/charts/ghost', 'examples/charts/my-nginx', 'examples/charts/guestbook'];
 const BESIDE_MODULE: Readonly<Record<string, readonly string[]>> = {
   'lib/chart/engine/wasm-engine.ts': [ENGINE_WASM, 'lib/chart/engine/wasm_exec.js'],
 };
@@ -39,6 +41,7 @@ const ALWAYS_CHECKED = [
   'scripts/snapshot.ts',
   'scripts/engine-image.ts',
   'scripts/engine-image-capture.ts',
+  'scripts/engine-image-warmup.ts',
 ];
 
 export interface BundleInput {
@@ -169,7 +172,11 @@ async function snapshotBeside(input: BundleInput, staging: string): Promise<stri
  */
 async function engineImageBeside(input: BundleInput, staging: string): Promise<void> {
   try {
-    const image = await buildEngineImage(join(staging, 'engine.wasm'), join(staging, 'wasm_exec.js'));
+    const image = await buildEngineImage({
+      wasmPath: join(staging, 'engine.wasm'),
+      wasmExecPath: join(staging, 'wasm_exec.js'),
+      warmUpCharts: WARM_UP_CHARTS.map((chart) => join(REPO_ROOT, chart)),
+    });
     writeFileSync(join(staging, ENGINE_IMAGE_FILE), image);
   } catch (error) {
     process.stderr.write(

@@ -10,18 +10,40 @@
  * (sections, LEB128) do this; the general-purpose wasm editors on npm parse every function body, which
  * for 7 MB of code is slower than Go's start-up itself, and are not needed to touch four sections.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
-import { IMAGE_SECTION } from '../lib/chart/engine/image.ts';
+import {
+  COMPILATION_HINTS_SECTION,
+  IMAGE_SECTION,
+  type ImageDescription,
+} from '../lib/chart/engine/image.ts';
 import type { Capture, CaptureInput } from './engine-image-capture.ts';
 
 /** The image's file name, beside engine.wasm. */
 export const ENGINE_IMAGE_FILE = 'engine-image.wasm';
 
 const MAGIC = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-const SECTION = { custom: 0, memory: 5, global: 6, export: 7, data: 11, dataCount: 12 } as const;
+const SECTION = {
+  custom: 0,
+  import: 2,
+  function: 3,
+  memory: 5,
+  global: 6,
+  export: 7,
+  code: 10,
+  data: 11,
+  dataCount: 12,
+} as const;
+// A compilation hint (V8's format, one byte per function): eager, compiled by the baseline compiler
+// (Liftoff) with the module; tiering up later is left to V8.
+const EAGER_BASELINE = 0x02 | (0x01 << 2);
+// Fewer functions than this named by the warm-up means it did not run as expected: no hints then.
+const MIN_HINTED = 100;
 const I32 = 0x7f;
 const I64 = 0x7e;
 const PAGE = 65536;
@@ -33,13 +55,23 @@ interface Section {
   readonly body: Uint8Array;
 }
 
+export interface EngineImageInput {
+  readonly wasmPath: string;
+  readonly wasmExecPath: string;
+  /**
+   * Chart directories rendered once from the new image to learn which functions a render runs; those
+   * get compilation hints (see withCompilationHints). None: no hints.
+   */
+  readonly warmUpCharts?: readonly string[];
+}
+
 /**
  * Makes the image of the engine whose engine.wasm and wasm_exec.js are given.
  * @throws Error when engine.wasm is not shaped as Go's js/wasm output is, or Go's start-up left
  *   something an image cannot hold (see engine-image-capture.ts).
  */
-export async function buildEngineImage(wasmPath: string, wasmExecPath: string): Promise<Buffer> {
-  const sections = readSections(readFileSync(wasmPath));
+export async function buildEngineImage(input: EngineImageInput): Promise<Buffer> {
+  const sections = readSections(readFileSync(input.wasmPath));
   const globalTypes = readGlobalTypes(only(sections, SECTION.global).body);
   if (sections.some((section) => section.id === SECTION.dataCount)) {
     throw new Error('engine.wasm has a data count section; images of such modules are not made');
@@ -51,11 +83,10 @@ export async function buildEngineImage(wasmPath: string, wasmExecPath: string): 
   );
   const capture = await captureStarted({
     wasm: writeModule(exporting),
-    wasmExecPath,
+    wasmExecPath: input.wasmExecPath,
     globals: globalTypes.length,
   });
-  const description = Buffer.from(JSON.stringify(capture.description));
-  const image = sections.map((section): Section => {
+  const started = sections.map((section): Section => {
     switch (section.id) {
       case SECTION.memory:
         return { id: section.id, body: bytes(1, 0x00, ...uleb(capture.memory.length / PAGE)) };
@@ -67,9 +98,110 @@ export async function buildEngineImage(wasmPath: string, wasmExecPath: string): 
         return section;
     }
   });
-  const name = Buffer.from(IMAGE_SECTION);
-  image.push({ id: SECTION.custom, body: Buffer.concat([bytes(...uleb(name.length)), name, description]) });
-  return writeModule(image);
+  const image = writeModule([...started, describing(capture.description)]);
+  if (input.warmUpCharts === undefined || input.warmUpCharts.length === 0) return image;
+  return withCompilationHints(started, capture.description, await functionsRendersRun(image, input));
+}
+
+function describing(description: ImageDescription): Section {
+  return customSection(IMAGE_SECTION, Buffer.from(JSON.stringify(description)));
+}
+
+function customSection(name: string, content: Uint8Array): Section {
+  const encoded = Buffer.from(name);
+  return { id: SECTION.custom, body: Buffer.concat([bytes(...uleb(encoded.length)), encoded, content]) };
+}
+
+/**
+ * V8 compiles a WebAssembly function the first time it is called (lazy compilation), on the calling
+ * thread: a fresh engine's first values file and first render spent ~35 ms compiling the ~800 functions
+ * they run, one by one. A compilationHints section (V8's, behind --experimental-wasm-compilation-hints)
+ * marks those functions eager: V8 compiles them with the module, on its background threads. The section
+ * goes before the code section, one byte per function defined in the module; the others keep the default.
+ * Without the flag V8 ignores it, as every engine does an unknown custom section.
+ */
+function withCompilationHints(
+  started: readonly Section[],
+  description: ImageDescription,
+  run: ReadonlySet<number>,
+): Buffer {
+  if (run.size < MIN_HINTED) return writeModule([...started, describing(description)]);
+  const imported = importedFunctions(only(started, SECTION.import).body);
+  const defined = new Reader(only(started, SECTION.function).body, 0).uleb();
+  const hints = Buffer.alloc(defined);
+  let hinted = 0;
+  for (const index of run) {
+    if (index < imported || index >= imported + defined) continue;
+    hints[index - imported] = EAGER_BASELINE;
+    hinted++;
+  }
+  const section = customSection(COMPILATION_HINTS_SECTION, Buffer.concat([bytes(...uleb(defined)), hints]));
+  const code = started.findIndex((s) => s.id === SECTION.code);
+  return writeModule([
+    ...started.slice(0, code),
+    section,
+    ...started.slice(code),
+    describing({ ...description, compilationHints: hinted }),
+  ]);
+}
+
+/**
+ * The function indices a render runs: the warm-up charts are loaded and rendered from `image`, bundled
+ * as scripts/engine-image-warmup.ts into a scratch folder beside it, in a node started with
+ * --trace-wasm-compilation-times, which names each function as V8 compiles it. None when that run
+ * fails or did not start from the image.
+ */
+async function functionsRendersRun(image: Buffer, input: EngineImageInput): Promise<Set<number>> {
+  const scratch = mkdtempSync(join(tmpdir(), 'quayside-engine-image-'));
+  try {
+    writeFileSync(join(scratch, 'engine-image.wasm'), image);
+    copyFileSync(input.wasmExecPath, join(scratch, 'wasm_exec.js'));
+    const warmUp = join(scratch, 'warm-up.mjs');
+    await build({
+      entryPoints: [fileURLToPath(new URL('./engine-image-warmup.ts', import.meta.url))],
+      outfile: warmUp,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      logLevel: 'silent',
+      banner: {
+        js: "import { createRequire as __quaysideCreateRequire } from 'node:module'; const require = __quaysideCreateRequire(import.meta.url);",
+      },
+    });
+    const env = { ...process.env };
+    delete env.NODE_OPTIONS;
+    delete env.QUAYSIDE_NO_ENGINE_IMAGE;
+    const run = spawnSync(
+      process.execPath,
+      ['--trace-wasm-compilation-times', warmUp, ...(input.warmUpCharts ?? [])],
+      { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    // V8's own lines (a background tier-up, say) may follow the warm-up's last one.
+    if (run.status !== 0 || !run.stdout.includes('\nengine started: image\n')) return new Set();
+    return new Set([...run.stdout.matchAll(/#(\d+) using Liftoff/g)].map((match) => Number(match[1])));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** How many of the module's functions are imported: they come first in the function index space. */
+function importedFunctions(body: Uint8Array): number {
+  const reader = new Reader(body, 0);
+  const count = reader.uleb();
+  let functions = 0;
+  for (let i = 0; i < count; i++) {
+    for (let name = 0; name < 2; name++) {
+      const length = reader.uleb();
+      reader.at += length;
+    }
+    const kind = body[reader.at++]!;
+    if (kind === 0x00) {
+      functions++;
+      reader.uleb();
+    } else throw new Error(`engine.wasm imports something other than functions (kind ${kind})`);
+  }
+  return functions;
 }
 
 /** Runs engine-image-capture.ts in a worker thread (bundled first: tsx's loader does not reach workers). */

@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  COMPILATION_HINTS_SECTION,
   type GoInternals,
   IMAGE_FORMAT,
   IMAGE_SECTION,
   type ImageDescription,
   imageUnusable,
+  readsCompilationHints,
   restoreEngine,
 } from '../../lib/chart/engine/image.ts';
 import { buildEngineImage } from '../../scripts/engine-image.ts';
@@ -95,10 +97,40 @@ describe("the chart engine's start-up image", () => {
     expect(description.format).toBe(IMAGE_FORMAT);
     expect(Object.keys(description.functions).sort()).toEqual(['quaysideEngineRender', 'quaysideEngineYaml']);
     const local = await quayside(['version', '--verbose'], { TZ: undefined });
-    expect(local.stdout).toContain(`chart engine: starts from its start-up image (${image})`);
+    expect(local.stdout).toContain(`chart engine: starts from its start-up image (${image}`);
     const optedOut = await quayside(['version', '--verbose'], COLD);
     expect(optedOut.stdout).toContain(
       'chart engine: starts cold, without its start-up image: QUAYSIDE_NO_ENGINE_IMAGE is set',
+    );
+  });
+
+  it('marks the functions a render runs for compilation with the module, on the V8s that read the marks', async () => {
+    const bytes = readFileSync(image);
+    const module = await wasm.compile(bytes);
+    const [hints] = wasm.Module.customSections(module, COMPILATION_HINTS_SECTION);
+    const marks = new Uint8Array(hints!);
+    // One byte per defined function after the count (LEB128): 0 leaves a function lazy, 0x06 is eager Liftoff.
+    let at = 0;
+    let defined = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = marks[at++]!;
+      defined |= (byte & 0x7f) << shift;
+      if ((byte & 0x80) === 0) break;
+    }
+    const eager = marks.subarray(at).filter((mark) => mark === 0x06).length;
+    expect(marks.length - at).toBe(defined);
+    expect(marks.subarray(at).every((mark) => mark === 0 || mark === 0x06)).toBe(true);
+    const description = await descriptionOf(bytes);
+    expect(description.compilationHints).toBe(eager);
+    // Hundreds of the engine's ~5,500 functions: those a values file, a Chart.yaml and a render run.
+    expect(eager).toBeGreaterThan(300);
+    expect(eager).toBeLessThan(defined / 2);
+    expect(readsCompilationHints('11.3.244.8-node.38')).toBe(true);
+    expect(readsCompilationHints('12.4.254.21-node.33')).toBe(true);
+    expect(readsCompilationHints('13.6.233.17-node.37')).toBe(false);
+    const verbose = await quayside(['version', '--verbose'], { TZ: undefined });
+    expect(verbose.stdout).toContain(
+      readsCompilationHints() ? `, ${eager} functions compiled ahead)` : `(${image})`,
     );
   });
 
@@ -196,7 +228,10 @@ describe("the chart engine's start-up image", () => {
     const notWasm = join(scratch, 'not.wasm');
     writeFileSync(notWasm, 'not a module');
     await expect(
-      buildEngineImage(notWasm, join(repoRoot, 'lib', 'chart', 'engine', 'wasm_exec.js')),
+      buildEngineImage({
+        wasmPath: notWasm,
+        wasmExecPath: join(repoRoot, 'lib', 'chart', 'engine', 'wasm_exec.js'),
+      }),
     ).rejects.toThrow('engine.wasm is not a WebAssembly 1.0 module');
   });
 });

@@ -13,6 +13,19 @@
 /** The custom section of the image that holds its ImageDescription as JSON. */
 export const IMAGE_SECTION = 'quayside.engine-image';
 
+/** V8's name for the custom section of compilation hints (see scripts/engine-image.ts). */
+export const COMPILATION_HINTS_SECTION = 'compilationHints';
+
+/**
+ * Whether this V8 reads compilation hints, behind --experimental-wasm-compilation-hints: V8 11 and
+ * 12 (Node 20 and 22) do; V8 13's (Node 24's) compile of a module with hints never settled when tried,
+ * so any other V8 leaves the flag off and the section unread.
+ */
+export function readsCompilationHints(v8Version: string = process.versions.v8): boolean {
+  const major = Number(v8Version.split('.')[0]);
+  return major === 11 || major === 12;
+}
+
 /** Bumped when ImageDescription or how it is restored changes: an image of another format is not used. */
 export const IMAGE_FORMAT = 1;
 
@@ -48,6 +61,8 @@ export interface ImageDescription {
   readonly timezoneOffset: number;
   /** Date.now() when the image was made: Go's clock continues from it, so it must not run backwards. */
   readonly madeAt: number;
+  /** How many functions the image's compilation hints make eager (none when it has no hints). */
+  readonly compilationHints?: number;
 }
 
 /** The private state of wasm_exec.js's Go class that an image restores (Go 1.19's wasm_exec.js). */

@@ -10,6 +10,7 @@ import {
   IMAGE_SECTION,
   type ImageDescription,
   imageUnusable,
+  readsCompilationHints,
   restoreEngine,
 } from './image.ts';
 
@@ -215,6 +216,9 @@ async function openImage(): Promise<OpenedImage> {
   const bytes = await readFile(IMAGE_URL).catch(() => undefined);
   if (bytes === undefined) return { unusable: `there is none (${fileURLToPath(IMAGE_URL)})` };
   try {
+    // The image's compilation hints make the functions a render runs compile with the module, on V8's
+    // background threads, instead of one by one on first call (scripts/engine-image.ts).
+    if (readsCompilationHints()) setFlagsFromString('--experimental-wasm-compilation-hints');
     const module = await wasmApi.compile(bytes);
     const [section] = wasmApi.Module.customSections(module, IMAGE_SECTION);
     if (section === undefined)
@@ -231,9 +235,13 @@ async function openImage(): Promise<OpenedImage> {
  * Whether an engine started now would start from the start-up image (`quayside version --verbose`):
  * its path, or why Go would start cold.
  */
-export async function engineImage(): Promise<{ path: string } | { unusable: string }> {
+export async function engineImage(): Promise<
+  { path: string; compilationHints: number } | { unusable: string }
+> {
   const image = await openImage();
-  return 'unusable' in image ? image : { path: fileURLToPath(IMAGE_URL) };
+  if ('unusable' in image) return image;
+  const hints = readsCompilationHints() ? (image.description.compilationHints ?? 0) : 0;
+  return { path: fileURLToPath(IMAGE_URL), compilationHints: hints };
 }
 
 /** A started Go program: `exit` settles when it exits (wrapped, so that awaiting the start does not wait for it). */
