@@ -15,6 +15,7 @@ import { realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startupSnapshot } from 'node:v8';
+import { config as zodConfig } from 'zod';
 import {
   renders,
   SNAPSHOT_COMMANDS,
@@ -23,6 +24,11 @@ import {
   startEngineWorker,
 } from '../../bin/launch.js';
 import { runCli } from './run.ts';
+
+// zod compiles each object schema into a function (`new Function`) the first time it checks a value:
+// ~1 ms a schema, which a command that checks a few records once never wins back (history read 3–4
+// schemas). Lambda functions, which check many, keep the compiled checks.
+zodConfig({ jitless: true });
 
 /** The checkout the snapshot was built in, with a trailing slash (an esbuild `define`). */
 declare const QUAYSIDE_ROOT: string;
