@@ -1,5 +1,5 @@
 /** `quayside list`, with helm 4's flags and defaults (pkg/action/list.go, pkg/cmd/list.go). */
-import type { ReleaseStatus } from '../domain/index.ts';
+import { compareText, type ReleaseStatus } from '../domain/index.ts';
 import type { ReleaseStore, ReleaseSummary } from '../store/index.ts';
 import { COMMON_FLAGS, expectArgs, type Flags, wholeNumber } from './args.ts';
 import { type CommandSpec, print } from './command.ts';
@@ -134,7 +134,7 @@ function parseSelector(text: string | undefined): () => boolean {
 }
 
 const byName = (a: Row, b: Row) =>
-  a.release.name.localeCompare(b.release.name) || a.release.namespace.localeCompare(b.release.namespace);
+  compareText(a.release.name, b.release.name) || compareText(a.release.namespace, b.release.namespace);
 const seconds = (row: Row) => Math.floor(Date.parse(row.updatedAt) / 1000);
 const byDate = (a: Row, b: Row) => seconds(a) - seconds(b) || byName(a, b);
 

@@ -17,6 +17,7 @@ export {
   ValidationError,
 } from './errors.ts';
 export { HELM_INSTALL_ORDER } from './kinds.ts';
+export { compareText } from './order.ts';
 export {
   CLUSTER_MAX,
   findClusterNameProblems,

@@ -1,4 +1,5 @@
 import {
+  compareText,
   formatReleaseId,
   type HookRecord,
   type ObjectResult,
@@ -195,7 +196,7 @@ export async function runHooks(
   if (ctx.options.disableHooks) return [...hooks];
   const due = hooks
     .filter((hook) => hook.events.includes(event))
-    .sort((a, b) => a.weight - b.weight || a.name.localeCompare(b.name));
+    .sort((a, b) => a.weight - b.weight || compareText(a.name, b.name));
   const ran = new Map<string, HookRecord>();
   for (const hook of due) {
     progress(ctx, 'hooks', `running ${event} hook ${hook.kind}/${hook.name}`);

@@ -1,3 +1,4 @@
+import { compareText } from '../domain/index.ts';
 import {
   type Clock,
   clientFor,
@@ -69,8 +70,8 @@ export async function readHelmRecords(
   }
   return found.sort(
     (a, b) =>
-      a.namespace.localeCompare(b.namespace) ||
-      a.release.name.localeCompare(b.release.name) ||
+      compareText(a.namespace, b.namespace) ||
+      compareText(a.release.name, b.release.name) ||
       a.release.version - b.release.version,
   );
 }

@@ -1,4 +1,4 @@
-import { HELM_INSTALL_ORDER } from '../domain/index.ts';
+import { compareText, HELM_INSTALL_ORDER } from '../domain/index.ts';
 import type { KubeObject } from './types.ts';
 
 // Helm's InstallOrder with CustomResourceDefinition and Namespace moved to the front: every later
@@ -20,7 +20,7 @@ function compareInstall(a: KubeObject, b: KubeObject): number {
   const byRank = installRank(a.kind) - installRank(b.kind);
   if (byRank !== 0) return byRank;
   // Like Helm: unknown kinds sort among themselves by kind name; same kinds keep manifest order.
-  return RANK.has(a.kind) ? 0 : a.kind.localeCompare(b.kind);
+  return RANK.has(a.kind) ? 0 : compareText(a.kind, b.kind);
 }
 
 /** Objects in the order they are applied (stable: equal kinds keep their manifest order). */
