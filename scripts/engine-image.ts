@@ -99,8 +99,20 @@ export async function buildEngineImage(input: EngineImageInput): Promise<Buffer>
     }
   });
   const image = writeModule([...started, describing(capture.description)]);
-  if (input.warmUpCharts === undefined || input.warmUpCharts.length === 0) return image;
-  return withCompilationHints(started, capture.description, await functionsRendersRun(image, input));
+  const hinted =
+    input.warmUpCharts === undefined || input.warmUpCharts.length === 0
+      ? image
+      : withCompilationHints(started, capture.description, await functionsRendersRun(image, input));
+  // Every function validated once here: the engine validates those it does not compile ahead only if
+  // it ever runs them (--wasm-lazy-validation, see wasm-engine.ts).
+  if (!wasmValidate(hinted)) throw new Error('the image is not a valid WebAssembly module');
+  return hinted;
+}
+
+function wasmValidate(module: Uint8Array): boolean {
+  return (
+    globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }
+  ).WebAssembly.validate(module);
 }
 
 function describing(description: ImageDescription): Section {

@@ -19,7 +19,8 @@ export const COMPILATION_HINTS_SECTION = 'compilationHints';
 /**
  * Whether this V8 reads compilation hints, behind --experimental-wasm-compilation-hints: V8 11 and
  * 12 (Node 20 and 22) do; V8 13's (Node 24's) compile of a module with hints never settled when tried,
- * so any other V8 leaves the flag off and the section unread.
+ * so any other V8 leaves the flag off and the section unread. The same V8s validate the image's
+ * functions lazily (--wasm-lazy-validation).
  */
 export function readsCompilationHints(v8Version: string = process.versions.v8): boolean {
   const major = Number(v8Version.split('.')[0]);
