@@ -14,6 +14,7 @@ import { build, version as esbuildVersion, type Metafile } from 'esbuild';
 import { barrelImports } from './barrels.ts';
 import { buildEngineImage, ENGINE_IMAGE_FILE } from './engine-image.ts';
 import { lazyPackages } from './lazy-packages.ts';
+import { REQUIRE_SHIM } from './require-shim.ts';
 import { buildSnapshot, type SnapshotInput } from './snapshot.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,6 +43,8 @@ const ALWAYS_CHECKED = [
   'scripts/engine-image.ts',
   'scripts/engine-image-capture.ts',
   'scripts/engine-image-warmup.ts',
+  'scripts/wasm-binary.ts',
+  'scripts/require-shim.ts',
 ];
 
 export interface BundleInput {
@@ -73,10 +76,6 @@ export interface BuildStamp {
   /** Repository-relative path → [size in bytes, mtime in ms]. */
   readonly inputs: Readonly<Record<string, readonly [number, number]>>;
 }
-
-// An ESM bundle has no `require`; CommonJS packages inside it (much of the AWS SDK's tree) call it.
-const REQUIRE_SHIM =
-  "import { createRequire as __quaysideCreateRequire } from 'node:module'; const require = __quaysideCreateRequire(import.meta.url);";
 
 /** The project's own files among esbuild's inputs (dependencies are covered by npm's lock file). */
 function projectInputs(metafile: Metafile): string[] {

@@ -7,7 +7,7 @@
  *   - its globals' initial values set to the started values,
  *   - a custom section describing the JavaScript values Go holds (IMAGE_SECTION).
  * The code, imports and exports are engine.wasm's. A few dozen lines of the WebAssembly binary format
- * (sections, LEB128) do this; the general-purpose wasm editors on npm parse every function body, which
+ * (wasm-binary.ts) do this; the general-purpose wasm editors on npm parse every function body, which
  * for 7 MB of code is slower than Go's start-up itself, and are not needed to touch four sections.
  */
 import { spawnSync } from 'node:child_process';
@@ -23,22 +23,23 @@ import {
   type ImageDescription,
 } from '../lib/chart/engine/image.ts';
 import type { Capture, CaptureInput } from './engine-image-capture.ts';
+import { REQUIRE_SHIM } from './require-shim.ts';
+import {
+  bytes,
+  customSection,
+  only,
+  Reader,
+  readSections,
+  SECTION,
+  type Section,
+  sleb,
+  uleb,
+  writeModule,
+} from './wasm-binary.ts';
 
 /** The image's file name, beside engine.wasm. */
 export const ENGINE_IMAGE_FILE = 'engine-image.wasm';
 
-const MAGIC = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-const SECTION = {
-  custom: 0,
-  import: 2,
-  function: 3,
-  memory: 5,
-  global: 6,
-  export: 7,
-  code: 10,
-  data: 11,
-  dataCount: 12,
-} as const;
 // A compilation hint (V8's format, one byte per function): eager, compiled by the baseline compiler
 // (Liftoff) with the module; tiering up later is left to V8.
 const EAGER_BASELINE = 0x02 | (0x01 << 2);
@@ -49,11 +50,6 @@ const I64 = 0x7e;
 const PAGE = 65536;
 // Zero stretches shorter than this stay inside a data segment: each segment costs ~8 bytes of header.
 const SEGMENT_GAP = 32;
-
-interface Section {
-  readonly id: number;
-  readonly body: Uint8Array;
-}
 
 export interface EngineImageInput {
   readonly wasmPath: string;
@@ -119,11 +115,6 @@ function describing(description: ImageDescription): Section {
   return customSection(IMAGE_SECTION, Buffer.from(JSON.stringify(description)));
 }
 
-function customSection(name: string, content: Uint8Array): Section {
-  const encoded = Buffer.from(name);
-  return { id: SECTION.custom, body: Buffer.concat([bytes(...uleb(encoded.length)), encoded, content]) };
-}
-
 /**
  * V8 compiles a WebAssembly function the first time it is called (lazy compilation), on the calling
  * thread: a fresh engine's first values file and first render spent ~35 ms compiling the ~800 functions
@@ -177,9 +168,7 @@ async function functionsRendersRun(image: Buffer, input: EngineImageInput): Prom
       platform: 'node',
       target: 'node20',
       logLevel: 'silent',
-      banner: {
-        js: "import { createRequire as __quaysideCreateRequire } from 'node:module'; const require = __quaysideCreateRequire(import.meta.url);",
-      },
+      banner: { js: REQUIRE_SHIM },
     });
     const env = { ...process.env };
     delete env.NODE_OPTIONS;
@@ -240,31 +229,6 @@ async function captureStarted(input: CaptureInput): Promise<Capture> {
   } finally {
     await worker.terminate();
   }
-}
-
-function readSections(module: Buffer): Section[] {
-  if (!module.subarray(0, 8).equals(MAGIC)) throw new Error('engine.wasm is not a WebAssembly 1.0 module');
-  const sections: Section[] = [];
-  const reader = new Reader(module, 8);
-  while (reader.at < module.length) {
-    const id = module[reader.at++]!;
-    const size = reader.uleb();
-    sections.push({ id, body: module.subarray(reader.at, reader.at + size) });
-    reader.at += size;
-  }
-  return sections;
-}
-
-function writeModule(sections: readonly Section[]): Buffer {
-  const parts: Uint8Array[] = [MAGIC];
-  for (const section of sections) parts.push(bytes(section.id, ...uleb(section.body.length)), section.body);
-  return Buffer.concat(parts);
-}
-
-function only(sections: readonly Section[], id: number): Section {
-  const found = sections.filter((section) => section.id === id);
-  if (found.length !== 1) throw new Error(`engine.wasm has ${found.length} sections of id ${id}, not one`);
-  return found[0]!;
 }
 
 /** The value type of each global; Go's are mutable i32/i64 set by a constant. */
@@ -333,55 +297,4 @@ function dataOf(memory: Uint8Array): Buffer {
     count++;
   }
   return Buffer.concat([bytes(...uleb(count)), ...parts]);
-}
-
-function bytes(...values: number[]): Buffer {
-  return Buffer.from(values);
-}
-
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  let rest = value;
-  do {
-    let byte = rest % 128;
-    rest = Math.floor(rest / 128);
-    if (rest > 0) byte |= 0x80;
-    out.push(byte);
-  } while (rest > 0);
-  return out;
-}
-
-function sleb(value: bigint): number[] {
-  const out: number[] = [];
-  let rest = value;
-  for (;;) {
-    const byte = Number(rest & 0x7fn);
-    rest >>= 7n;
-    const done = (rest === 0n && (byte & 0x40) === 0) || (rest === -1n && (byte & 0x40) !== 0);
-    out.push(done ? byte : byte | 0x80);
-    if (done) return out;
-  }
-}
-
-class Reader {
-  constructor(
-    private readonly data: Uint8Array,
-    public at: number,
-  ) {}
-
-  uleb(): number {
-    let value = 0;
-    let scale = 1;
-    let byte: number;
-    do {
-      byte = this.data[this.at++]!;
-      value += (byte & 0x7f) * scale;
-      scale *= 128;
-    } while (byte & 0x80);
-    return value;
-  }
-
-  sleb(): void {
-    while (this.data[this.at++]! & 0x80) {}
-  }
 }
