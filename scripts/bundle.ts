@@ -12,7 +12,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, version as esbuildVersion, type Metafile } from 'esbuild';
 import { barrelImports } from './barrels.ts';
-import { buildEngineImage, ENGINE_IMAGE_FILE } from './engine-image.ts';
+import { buildEngineImages } from './engine-image.ts';
 import { lazyPackages } from './lazy-packages.ts';
 import { REQUIRE_SHIM } from './require-shim.ts';
 import { buildSnapshot, type SnapshotInput } from './snapshot.ts';
@@ -165,18 +165,18 @@ async function snapshotBeside(input: BundleInput, staging: string): Promise<stri
 }
 
 /**
- * Builds the chart engine's start-up image (scripts/engine-image.ts) beside the engine.wasm copied into
- * the staging folder. One that cannot be built is reported on stderr and left out: the engine then
- * starts cold, as it does from the sources.
+ * Builds the chart engine's start-up images (scripts/engine-image.ts), one for each local time zone
+ * offset of the year, beside the engine.wasm copied into the staging folder. Images that cannot be
+ * built are reported on stderr and left out: the engine then starts cold, as it does from the sources.
  */
 async function engineImageBeside(input: BundleInput, staging: string): Promise<void> {
   try {
-    const image = await buildEngineImage({
+    const images = await buildEngineImages({
       wasmPath: join(staging, 'engine.wasm'),
       wasmExecPath: join(staging, 'wasm_exec.js'),
       warmUpCharts: WARM_UP_CHARTS.map((chart) => join(REPO_ROOT, chart)),
     });
-    writeFileSync(join(staging, ENGINE_IMAGE_FILE), image);
+    for (const image of images) writeFileSync(join(staging, image.fileName), image.bytes);
   } catch (error) {
     process.stderr.write(
       `quayside: no chart engine start-up image for ${input.outdir} (${(error as Error).message}); the engine starts cold instead, slower\n`,

@@ -21,6 +21,11 @@ export interface CaptureInput {
   readonly wasm: Uint8Array;
   readonly wasmExecPath: string;
   readonly globals: number;
+  /**
+   * The local time zone offset Go is to start with (a `getTimezoneOffset()` value): Go reads it once,
+   * from `new Date().getTimezoneOffset()`, which this thread answers with it while Go starts.
+   */
+  readonly timezoneOffset: number;
 }
 
 export interface Capture {
@@ -51,7 +56,11 @@ interface CaptureWasm {
 }
 const wasm = (globalThis as unknown as { WebAssembly: CaptureWasm }).WebAssembly;
 const { instance } = await wasm.instantiate(input.wasm, go.importObject);
+// Go on js/wasm asks for the local zone only this way (time.initLocal; TOML's local date-times ask Go).
+const ownOffset = Date.prototype.getTimezoneOffset;
+Date.prototype.getTimezoneOffset = () => input.timezoneOffset;
 void go.run(instance);
+Date.prototype.getTimezoneOffset = ownOffset;
 if (go.exited) throw new Error('the engine exited during start-up');
 // Go waits in select{} with nothing scheduled: a pending event or timer would be lost by an image.
 if (go._pendingEvent !== null || go._scheduledTimeouts.size > 0) {
@@ -72,7 +81,7 @@ const description: ImageDescription = {
   values,
   idPool: [...go._idPool],
   functions,
-  timezoneOffset: new Date().getTimezoneOffset(),
+  timezoneOffset: input.timezoneOffset,
   madeAt: Date.now(),
 };
 const capture: Capture = {

@@ -21,6 +21,7 @@ import {
   COMPILATION_HINTS_SECTION,
   IMAGE_SECTION,
   type ImageDescription,
+  imageFileName,
 } from '../lib/chart/engine/image.ts';
 import type { Capture, CaptureInput } from './engine-image-capture.ts';
 import { REQUIRE_SHIM } from './require-shim.ts';
@@ -37,9 +38,6 @@ import {
   writeModule,
 } from './wasm-binary.ts';
 
-/** The image's file name, beside engine.wasm. */
-export const ENGINE_IMAGE_FILE = 'engine-image.wasm';
-
 // A compilation hint (V8's format, one byte per function): eager, compiled by the baseline compiler
 // (Liftoff) with the module; tiering up later is left to V8.
 const EAGER_BASELINE = 0x02 | (0x01 << 2);
@@ -55,54 +53,91 @@ export interface EngineImageInput {
   readonly wasmPath: string;
   readonly wasmExecPath: string;
   /**
-   * Chart directories rendered once from the new image to learn which functions a render runs; those
+   * Chart directories rendered once from a new image to learn which functions a render runs; those
    * get compilation hints (see withCompilationHints). None: no hints.
    */
   readonly warmUpCharts?: readonly string[];
+  /** The local time zone offsets to make an image for (`getTimezoneOffset()` values); default: this year's. */
+  readonly timezoneOffsets?: readonly number[];
+}
+
+/** One image: for a local time zone offset, to be written as `fileName` beside engine.wasm. */
+export interface EngineImage {
+  readonly timezoneOffset: number;
+  readonly fileName: string;
+  readonly bytes: Buffer;
 }
 
 /**
- * Makes the image of the engine whose engine.wasm and wasm_exec.js are given.
+ * Makes the images of the engine whose engine.wasm and wasm_exec.js are given, one per time zone offset.
  * @throws Error when engine.wasm is not shaped as Go's js/wasm output is, or Go's start-up left
  *   something an image cannot hold (see engine-image-capture.ts).
  */
-export async function buildEngineImage(input: EngineImageInput): Promise<Buffer> {
+export async function buildEngineImages(input: EngineImageInput): Promise<EngineImage[]> {
   const sections = readSections(readFileSync(input.wasmPath));
   const globalTypes = readGlobalTypes(only(sections, SECTION.global).body);
   if (sections.some((section) => section.id === SECTION.dataCount)) {
     throw new Error('engine.wasm has a data count section; images of such modules are not made');
   }
-  const exporting = sections.map((section) =>
-    section.id === SECTION.export
-      ? { id: section.id, body: withGlobalExports(section.body, globalTypes.length) }
-      : section,
+  const exporting = writeModule(
+    sections.map((section) =>
+      section.id === SECTION.export
+        ? { id: section.id, body: withGlobalExports(section.body, globalTypes.length) }
+        : section,
+    ),
   );
-  const capture = await captureStarted({
-    wasm: writeModule(exporting),
-    wasmExecPath: input.wasmExecPath,
-    globals: globalTypes.length,
+  const offsets = [...new Set(input.timezoneOffsets ?? timezoneOffsetsOfYear(new Date()))];
+  const started: Array<{ timezoneOffset: number; sections: Section[]; description: ImageDescription }> = [];
+  for (const timezoneOffset of offsets) {
+    const capture = await captureStarted({
+      wasm: exporting,
+      wasmExecPath: input.wasmExecPath,
+      globals: globalTypes.length,
+      timezoneOffset,
+    });
+    started.push({
+      timezoneOffset,
+      description: capture.description,
+      sections: sections.map((section): Section => {
+        switch (section.id) {
+          case SECTION.memory:
+            return { id: section.id, body: bytes(1, 0x00, ...uleb(capture.memory.length / PAGE)) };
+          case SECTION.global:
+            return { id: section.id, body: globalsWith(globalTypes, capture.globals) };
+          case SECTION.data:
+            return { id: section.id, body: dataOf(capture.memory) };
+          default:
+            return section;
+        }
+      }),
+    });
+  }
+  // What a render runs does not depend on the time zone: the warm-up runs once, from the image of this
+  // process's offset (the one it can start from), and its hints go into every image.
+  const own = started.find((image) => image.timezoneOffset === new Date().getTimezoneOffset());
+  const run =
+    own === undefined || input.warmUpCharts === undefined || input.warmUpCharts.length === 0
+      ? new Set<number>()
+      : await functionsRendersRun(writeModule([...own.sections, describing(own.description)]), input);
+  return started.map(({ timezoneOffset, sections: imageSections, description }) => {
+    const image = withCompilationHints(imageSections, description, run);
+    // Every function validated once here: the engine validates those it does not compile ahead only
+    // if it ever runs them (--wasm-lazy-validation, see wasm-engine.ts).
+    if (!wasmValidate(image)) throw new Error('the image is not a valid WebAssembly module');
+    return { timezoneOffset, fileName: imageFileName(timezoneOffset), bytes: image };
   });
-  const started = sections.map((section): Section => {
-    switch (section.id) {
-      case SECTION.memory:
-        return { id: section.id, body: bytes(1, 0x00, ...uleb(capture.memory.length / PAGE)) };
-      case SECTION.global:
-        return { id: section.id, body: globalsWith(globalTypes, capture.globals) };
-      case SECTION.data:
-        return { id: section.id, body: dataOf(capture.memory) };
-      default:
-        return section;
-    }
-  });
-  const image = writeModule([...started, describing(capture.description)]);
-  const hinted =
-    input.warmUpCharts === undefined || input.warmUpCharts.length === 0
-      ? image
-      : withCompilationHints(started, capture.description, await functionsRendersRun(image, input));
-  // Every function validated once here: the engine validates those it does not compile ahead only if
-  // it ever runs them (--wasm-lazy-validation, see wasm-engine.ts).
-  if (!wasmValidate(hinted)) throw new Error('the image is not a valid WebAssembly module');
-  return hinted;
+}
+
+/**
+ * The local time zone offsets of the coming year, now's first: one, or two where daylight-saving time
+ * moves the clock (the first of each month is enough to see both).
+ */
+export function timezoneOffsetsOfYear(now: Date): number[] {
+  const offsets = [now.getTimezoneOffset()];
+  for (let month = 1; month <= 12; month++) {
+    offsets.push(new Date(now.getFullYear(), now.getMonth() + month, 1).getTimezoneOffset());
+  }
+  return [...new Set(offsets)];
 }
 
 function wasmValidate(module: Uint8Array): boolean {
@@ -157,7 +192,7 @@ function withCompilationHints(
 async function functionsRendersRun(image: Buffer, input: EngineImageInput): Promise<Set<number>> {
   const scratch = mkdtempSync(join(tmpdir(), 'quayside-engine-image-'));
   try {
-    writeFileSync(join(scratch, 'engine-image.wasm'), image);
+    writeFileSync(join(scratch, imageFileName(new Date().getTimezoneOffset())), image);
     copyFileSync(input.wasmExecPath, join(scratch, 'wasm_exec.js'));
     const warmUp = join(scratch, 'warm-up.mjs');
     await build({

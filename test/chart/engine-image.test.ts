@@ -1,7 +1,16 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   COMPILATION_HINTS_SECTION,
@@ -9,15 +18,18 @@ import {
   IMAGE_FORMAT,
   IMAGE_SECTION,
   type ImageDescription,
+  imageFileName,
   imageUnusable,
   readsCompilationHints,
   restoreEngine,
 } from '../../lib/chart/engine/image.ts';
-import { buildEngineImage } from '../../scripts/engine-image.ts';
+import { buildEngineImages, timezoneOffsetsOfYear } from '../../scripts/engine-image.ts';
+import { REQUIRE_SHIM } from '../../scripts/require-shim.ts';
 import { type CliRun, charts, repoRoot } from '../cli/cli-world.ts';
 
 const launcher = join(repoRoot, 'bin', 'quayside');
-const image = join(repoRoot, 'dist', 'cli', 'engine-image.wasm');
+// The image for this machine's local time now (the build makes one per offset of the year).
+const image = join(repoRoot, 'dist', 'cli', imageFileName(new Date().getTimezoneOffset()));
 const scratch = mkdtempSync(join(tmpdir(), 'quayside-engine-image-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -172,14 +184,14 @@ describe("the chart engine's start-up image", () => {
     expect(probed.stdout).toContain('uuid: "36"');
   });
 
-  it('is not used by a process in another time zone: Go then reads that zone as a cold start does', async () => {
-    const description = await descriptionOf(readFileSync(image));
-    // Two zones without daylight saving: one of them differs from the zone the image was made in.
-    const zone = description.timezoneOffset === -330 ? 'Asia/Tokyo' : 'Asia/Kolkata';
+  it('is not used by a process in a time zone it was not made for: Go then reads that zone as a cold start does', async () => {
+    // Two zones without daylight saving: one of them is not this machine's.
+    const zone = new Date().getTimezoneOffset() === -330 ? 'Asia/Tokyo' : 'Asia/Kolkata';
     const expected = zone === 'Asia/Tokyo' ? '+09:00' : '+05:30';
     const verbose = await quayside(['version', '--verbose'], { TZ: zone });
-    expect(verbose.stdout).toContain(`made for local time`);
-    expect(verbose.stdout).toContain(`this process's is UTC${expected}`);
+    expect(verbose.stdout).toContain(
+      `chart engine: starts cold, without its start-up image: there is none for this process's local time (${join(repoRoot, 'dist', 'cli', `engine-image-utc${expected.replace(':', '')}.wasm`)})`,
+    );
     const probe = probeChart();
     const rendered = await quayside(['template', 'probe', probe, '--show-only', 'templates/probe.yaml'], {
       TZ: zone,
@@ -188,6 +200,63 @@ describe("the chart engine's start-up image", () => {
     expect(rendered.stdout).toContain(
       `epoch: "1970-01-01 ${zone === 'Asia/Tokyo' ? '09:00' : '05:30'} ${expected}"`,
     );
+  });
+
+  it('is made for each local time of the year, and Go starts in the time zone it was made for', async () => {
+    const zoneOf = (zone: string) => {
+      const own = process.env.TZ;
+      process.env.TZ = zone;
+      try {
+        return timezoneOffsetsOfYear(new Date(Date.UTC(2026, 0, 15)));
+      } finally {
+        if (own === undefined) delete process.env.TZ;
+        else process.env.TZ = own;
+      }
+    };
+    expect(zoneOf('America/New_York')).toEqual([300, 240]);
+    expect(zoneOf('Asia/Tokyo')).toEqual([-540]);
+    expect(imageFileName(-540)).toBe('engine-image-utc+0900.wasm');
+    expect(imageFileName(300)).toBe('engine-image-utc-0500.wasm');
+    expect(imageFileName(-330)).toBe('engine-image-utc+0530.wasm');
+
+    // An image made for Tokyo, beside a bundled render: a Tokyo process starts from it and renders
+    // Tokyo's time; a process in UTC finds none for its time and starts Go cold, in UTC.
+    const engine = join(repoRoot, 'lib', 'chart', 'engine');
+    const [tokyo] = await buildEngineImages({
+      wasmPath: join(engine, 'engine.wasm'),
+      wasmExecPath: join(engine, 'wasm_exec.js'),
+      timezoneOffsets: [-540],
+    });
+    expect(tokyo!.fileName).toBe('engine-image-utc+0900.wasm');
+    expect((await descriptionOf(tokyo!.bytes)).timezoneOffset).toBe(-540);
+    const dir = mkdtempSync(join(scratch, 'tokyo-'));
+    writeFileSync(join(dir, tokyo!.fileName), tokyo!.bytes);
+    for (const file of ['engine.wasm', 'wasm_exec.js']) copyFileSync(join(engine, file), join(dir, file));
+    await build({
+      entryPoints: [join(repoRoot, 'test', 'chart', 'engine-image-probe.ts')],
+      outfile: join(dir, 'probe.mjs'),
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      logLevel: 'silent',
+      banner: { js: REQUIRE_SHIM },
+    });
+    const chart = brokenChart('{{ 0 | date "2006-01-02 15:04 -07:00" | quote }}');
+    const probe = (zone: string) =>
+      new Promise<CliRun>((resolve) =>
+        execFile(
+          process.execPath,
+          [join(dir, 'probe.mjs'), chart],
+          { env: { ...process.env, TZ: zone } },
+          (error, stdout, stderr) => resolve({ code: error ? 1 : 0, stdout, stderr }),
+        ),
+      );
+    const inTokyo = await probe('Asia/Tokyo');
+    expect(inTokyo.stdout, inTokyo.stderr).toContain('data: "1970-01-01 09:00 +09:00"');
+    expect(inTokyo.stdout).toContain('engine started: image');
+    const inUtc = await probe('UTC');
+    expect(inUtc.stdout, inUtc.stderr).toContain('data: "1970-01-01 00:00 +00:00"');
+    expect(inUtc.stdout).toContain('engine started: cold');
   });
 
   it('refuses an image of another format, from another zone, or from a clock ahead of this one', () => {
@@ -228,7 +297,7 @@ describe("the chart engine's start-up image", () => {
     const notWasm = join(scratch, 'not.wasm');
     writeFileSync(notWasm, 'not a module');
     await expect(
-      buildEngineImage({
+      buildEngineImages({
         wasmPath: notWasm,
         wasmExecPath: join(repoRoot, 'lib', 'chart', 'engine', 'wasm_exec.js'),
       }),

@@ -92,6 +92,15 @@ export function imageUnusable(description: ImageDescription, now: Date = new Dat
   return undefined;
 }
 
+/**
+ * The file of the image made for a time zone offset (a `getTimezoneOffset()` value): the build makes
+ * one for each offset the local zone has in a year (scripts/engine-image.ts), so that daylight-saving
+ * time does not leave the engine starting cold for half of it. `engine-image-utc+0530.wasm`.
+ */
+export function imageFileName(timezoneOffset: number): string {
+  return `engine-image-${utcOffset(timezoneOffset).toLowerCase().replace(':', '')}.wasm`;
+}
+
 /** A getTimezoneOffset() value (minutes behind UTC) as people write it: UTC+05:30. */
 function utcOffset(minutesBehind: number): string {
   const ahead = -minutesBehind;

@@ -9,6 +9,7 @@ import {
   type GoInternals,
   IMAGE_SECTION,
   type ImageDescription,
+  imageFileName,
   imageUnusable,
   readsCompilationHints,
   restoreEngine,
@@ -123,8 +124,6 @@ interface GoRuntime extends GoInternals {
 }
 
 const WASM_URL = new URL('./engine.wasm', import.meta.url);
-// Only bundles have it (scripts/engine-image.ts builds it beside their engine.wasm).
-const IMAGE_URL = new URL('./engine-image.wasm', import.meta.url);
 const WASM_EXEC_URL = new URL('./wasm_exec.js', import.meta.url);
 
 // One Go runtime per process (per warm Lambda container): starting it costs
@@ -203,6 +202,14 @@ async function startFromImage(go: GoRuntime): Promise<Started | undefined> {
   }
 }
 
+/**
+ * The start-up image for this process's local time (image.ts's imageFileName). Only bundles have one:
+ * scripts/engine-image.ts builds them beside their engine.wasm.
+ */
+function imagePath(): string {
+  return fileURLToPath(new URL(`./${imageFileName(new Date().getTimezoneOffset())}`, import.meta.url));
+}
+
 /** The start-up image compiled, or why this process starts Go cold. */
 type OpenedImage = { module: WasmModule; description: ImageDescription } | { unusable: string };
 
@@ -213,8 +220,9 @@ type OpenedImage = { module: WasmModule; description: ImageDescription } | { unu
  */
 async function openImage(): Promise<OpenedImage> {
   if (process.env.QUAYSIDE_NO_ENGINE_IMAGE) return { unusable: 'QUAYSIDE_NO_ENGINE_IMAGE is set' };
-  const bytes = await readFile(IMAGE_URL).catch(() => undefined);
-  if (bytes === undefined) return { unusable: `there is none (${fileURLToPath(IMAGE_URL)})` };
+  const path = imagePath();
+  const bytes = await readFile(path).catch(() => undefined);
+  if (bytes === undefined) return { unusable: `there is none for this process's local time (${path})` };
   try {
     // The image's compilation hints make the functions a render runs compile with the module, on V8's
     // background threads, instead of one by one on first call (scripts/engine-image.ts). The others are
@@ -226,13 +234,12 @@ async function openImage(): Promise<OpenedImage> {
     }
     const module = await wasmApi.compile(bytes);
     const [section] = wasmApi.Module.customSections(module, IMAGE_SECTION);
-    if (section === undefined)
-      return { unusable: `${fileURLToPath(IMAGE_URL)} has no ${IMAGE_SECTION} section` };
+    if (section === undefined) return { unusable: `${path} has no ${IMAGE_SECTION} section` };
     const description = JSON.parse(Buffer.from(section).toString('utf8')) as ImageDescription;
     const unusable = imageUnusable(description);
     return unusable === undefined ? { module, description } : { unusable };
   } catch (error) {
-    return { unusable: `${fileURLToPath(IMAGE_URL)} cannot be read: ${(error as Error).message}` };
+    return { unusable: `${path} cannot be read: ${(error as Error).message}` };
   }
 }
 
@@ -246,7 +253,7 @@ export async function engineImage(): Promise<
   const image = await openImage();
   if ('unusable' in image) return image;
   const hints = readsCompilationHints() ? (image.description.compilationHints ?? 0) : 0;
-  return { path: fileURLToPath(IMAGE_URL), compilationHints: hints };
+  return { path: imagePath(), compilationHints: hints };
 }
 
 /** A started Go program: `exit` settles when it exits (wrapped, so that awaiting the start does not wait for it). */
