@@ -1,19 +1,11 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 import { runInThisContext } from 'node:vm';
 import { EngineError, TemplateError } from '../errors.ts';
 import { ENGINE_MESSAGES } from '../messages.ts';
-import {
-  type GoInternals,
-  IMAGE_SECTION,
-  type ImageDescription,
-  imageFileName,
-  imageUnusable,
-  readsCompilationHints,
-  restoreEngine,
-} from './image.ts';
+import { type GoInternals, readsCompilationHints, restoreEngine } from './image.ts';
+import { imagePath, openImage, setEngineCompileFlags, type WasmInstance, wasmApi } from './wasm-compile.ts';
 
 /** The JSON the Go engine takes: one whole chart tree. See go/src/quayside-engine/request.go. */
 export interface EngineRequest {
@@ -103,22 +95,6 @@ interface Engine {
   broken?: true;
 }
 
-// The project's TypeScript lib has no DOM types, so the little of the
-// WebAssembly API used here is declared locally.
-interface WasmInstance {
-  exports: Record<string, unknown>;
-}
-interface WasmModule {
-  readonly brand?: never;
-}
-interface WasmApi {
-  compile(bytes: Uint8Array): Promise<WasmModule>;
-  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: WasmInstance }>;
-  instantiate(module: WasmModule, imports: object): Promise<WasmInstance>;
-  Module: { customSections(module: WasmModule, name: string): ArrayBuffer[] };
-}
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
 interface GoRuntime extends GoInternals {
   run(instance: WasmInstance): Promise<void>;
 }
@@ -129,19 +105,6 @@ const WASM_EXEC_URL = new URL('./wasm_exec.js', import.meta.url);
 // One Go runtime per process (per warm Lambda container): starting it costs
 // ~100 ms, a render afterwards a few ms.
 let enginePromise: Promise<Engine> | undefined;
-
-/**
- * V8 optimizes a WebAssembly function once it has run "enough" (a budget of
- * roughly bytes executed). Go's start-up and a first render run a lot of code
- * once, and with the default budget V8 spends most of a cold render
- * optimizing that code on a 2-core machine. Measured on the 30-template bench
- * chart (CPU time of a fresh process, load + engine start + first render):
- * budget 18M 690–850 ms, 100M 470–660 ms, 300M 340–480 ms, 1000M 240–330 ms; the warm
- * median after 10–50 renders stayed the same, because the functions every
- * render runs still reach the budget within a few renders.
- * The flag only affects WebAssembly compiled after it is set.
- */
-const WASM_TIERING_BUDGET = 1_000_000_000;
 
 /**
  * RSA keys for Sprig's genCA, genSelfSignedCert, genSignedCert and genPrivateKey: made natively in
@@ -158,7 +121,6 @@ function generateRsaKey(bits: number): string {
 }
 
 async function startEngine(): Promise<Engine> {
-  setFlagsFromString(`--wasm-tiering-budget=${WASM_TIERING_BUDGET}`);
   (globalThis as unknown as { quaysideGenerateRsaKey: typeof generateRsaKey }).quaysideGenerateRsaKey =
     generateRsaKey;
   // wasm_exec.js is Go's own loader, a classic script that defines globalThis.Go when run. It is run
@@ -203,47 +165,6 @@ async function startFromImage(go: GoRuntime): Promise<Started | undefined> {
 }
 
 /**
- * The start-up image for this process's local time (image.ts's imageFileName). Only bundles have one:
- * scripts/engine-image.ts builds them beside their engine.wasm.
- */
-function imagePath(): string {
-  return fileURLToPath(new URL(`./${imageFileName(new Date().getTimezoneOffset())}`, import.meta.url));
-}
-
-/** The start-up image compiled, or why this process starts Go cold. */
-type OpenedImage = { module: WasmModule; description: ImageDescription } | { unusable: string };
-
-/**
- * Opens the engine's start-up image: unusable when QUAYSIDE_NO_ENGINE_IMAGE is set, when there is none
- * (the sources have none; only bundles do), or when it was made for another time zone offset, by
- * another format, or later than this process's clock says.
- */
-async function openImage(): Promise<OpenedImage> {
-  if (process.env.QUAYSIDE_NO_ENGINE_IMAGE) return { unusable: 'QUAYSIDE_NO_ENGINE_IMAGE is set' };
-  const path = imagePath();
-  const bytes = await readFile(path).catch(() => undefined);
-  if (bytes === undefined) return { unusable: `there is none for this process's local time (${path})` };
-  try {
-    // The image's compilation hints make the functions a render runs compile with the module, on V8's
-    // background threads, instead of one by one on first call (scripts/engine-image.ts). The others are
-    // then validated only if ever compiled: the build validated the whole image once, and validating
-    // 7 MB of code nobody runs was ~12 ms of the compile (~23 ms of CPU).
-    if (readsCompilationHints()) {
-      setFlagsFromString('--experimental-wasm-compilation-hints');
-      setFlagsFromString('--wasm-lazy-validation');
-    }
-    const module = await wasmApi.compile(bytes);
-    const [section] = wasmApi.Module.customSections(module, IMAGE_SECTION);
-    if (section === undefined) return { unusable: `${path} has no ${IMAGE_SECTION} section` };
-    const description = JSON.parse(Buffer.from(section).toString('utf8')) as ImageDescription;
-    const unusable = imageUnusable(description);
-    return unusable === undefined ? { module, description } : { unusable };
-  } catch (error) {
-    return { unusable: `${path} cannot be read: ${(error as Error).message}` };
-  }
-}
-
-/**
  * Whether an engine started now would start from the start-up image (`quayside version --verbose`):
  * its path, or why Go would start cold.
  */
@@ -263,6 +184,7 @@ interface Started {
 
 async function startCold(go: GoRuntime): Promise<Started> {
   const bytes = await readFile(WASM_URL);
+  setEngineCompileFlags();
   const { instance } = await wasmApi.instantiate(bytes, go.importObject);
   startedFrom = 'cold';
   // run() returns once main blocks in select{}; by then the functions are
