@@ -1,4 +1,4 @@
-export { type StartedWorker, useEngineWorker } from './engine/engine-host.ts';
+export { releaseEngineWorker, type StartedWorker, useEngineWorker } from './engine/engine-host.ts';
 export {
   ArchiveTooLargeError,
   ChartError,

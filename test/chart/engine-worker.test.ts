@@ -4,12 +4,17 @@
  * worker that owes nothing never holds a process open.
  */
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { useEngineWorker } from '../../lib/chart/engine/engine-host.ts';
+import {
+  readYamlLikeHelm,
+  releaseEngineWorker,
+  useEngineWorker,
+} from '../../lib/chart/engine/engine-host.ts';
 import { EngineError, loadChart, renderChart, TemplateError, YamlError } from '../../lib/chart/index.ts';
 import { chartOf, INSTALL_RELEASE as RELEASE, REPO_ROOT } from './helpers.ts';
 
@@ -72,6 +77,27 @@ describe('the chart engine in a worker thread', () => {
     await early.terminate();
     await expect(dying).rejects.toBeInstanceOf(EngineError);
     expect(await outcome(cases.ghost)).toEqual(here.ghost);
+  }, 60_000);
+
+  it('stops its worker when told nothing more is rendered, unless it owes an answer; a later render starts another', async () => {
+    const here = await outcome(cases.ghost);
+    const worker = new Worker(WORKER_MODULE);
+    let exited = false;
+    worker.once('exit', () => {
+      exited = true;
+    });
+    useEngineWorker(WORKER_MODULE, { worker, stopped: false });
+    // Told while a call is under way: the worker stays, and the call is answered.
+    const reading = readYamlLikeHelm('values', 'a: 1');
+    releaseEngineWorker();
+    expect(await reading).toEqual({ a: 1 });
+    expect(exited).toBe(false);
+    // Told with nothing owed (an install takes its lease once rendered): the worker stops.
+    const exit = once(worker, 'exit');
+    releaseEngineWorker();
+    await exit;
+    expect(exited).toBe(true);
+    expect(await outcome(cases.ghost)).toEqual(here);
   }, 60_000);
 
   it('holds no process open while it owes nothing, started early or on first use', async () => {

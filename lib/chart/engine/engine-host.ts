@@ -89,6 +89,17 @@ class WorkerEngine {
     });
   }
 
+  /**
+   * Stops the worker if it owes nothing; a later call starts another. Node joins a worker thread at
+   * exit, and its teardown (the engine's ~20 MB of memory and compiled code) then delays the exit.
+   */
+  release(): void {
+    const worker = this.worker;
+    if (worker === undefined || this.pending.size > 0) return;
+    this.worker = undefined;
+    void worker.terminate();
+  }
+
   private start(): Worker {
     const worker = new Worker(this.url);
     this.watch(worker);
@@ -142,6 +153,15 @@ export interface StartedWorker {
  */
 export function useEngineWorker(url: URL, started?: StartedWorker): void {
   worker = new WorkerEngine(url, started);
+}
+
+/**
+ * Says that this process renders nothing more for now: a worker thread running the engine is stopped
+ * while other work goes on (an install's apply), instead of at the process's exit. A render after it
+ * starts a new worker. Without a worker, nothing happens.
+ */
+export function releaseEngineWorker(): void {
+  worker?.release();
 }
 
 /** Renders a chart tree in the engine. See wasm-engine.ts's runEngine. */
