@@ -1,3 +1,4 @@
+import { compareText } from '../domain/index.ts';
 import { evaluateCondition } from './conditions.ts';
 import {
   type AttributeValue,
@@ -60,7 +61,7 @@ export class MemoryDriver implements StoreDriver {
     if (between !== undefined)
       rows = rows.filter((item) => sortKeyOf(item) >= between[0] && sortKeyOf(item) <= between[1]);
     const order = (a: Item, b: Item): number =>
-      compare(sortKeyOf(a), sortKeyOf(b)) || compare(a.pk, b.pk) || compare(a.sk, b.sk);
+      compareText(sortKeyOf(a), sortKeyOf(b)) || compareText(a.pk, b.pk) || compareText(a.sk, b.sk);
     rows.sort((a, b) => (input.descending ? order(b, a) : order(a, b)));
     if (input.cursor !== undefined) {
       const after = decodeCursor(input.cursor);
@@ -219,10 +220,6 @@ function withoutUndefined(item: Item): Item {
   return copy as unknown as Item;
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function isAfter(
   item: Item,
   after: Position,
@@ -230,9 +227,9 @@ function isAfter(
   sortKeyOf: (item: Item) => string,
 ): boolean {
   const c =
-    compare(sortKeyOf(item), after.isk ?? after.sk) ||
-    compare(item.pk, after.pk) ||
-    compare(item.sk, after.sk);
+    compareText(sortKeyOf(item), after.isk ?? after.sk) ||
+    compareText(item.pk, after.pk) ||
+    compareText(item.sk, after.sk);
   return descending ? c < 0 : c > 0;
 }
 
