@@ -88,8 +88,9 @@ export async function buildEngineImages(input: EngineImageInput): Promise<Engine
   );
   const offsets = [...new Set(input.timezoneOffsets ?? timezoneOffsetsOfYear(new Date()))];
   const started: Array<{ timezoneOffset: number; sections: Section[]; description: ImageDescription }> = [];
+  const script = await captureScript();
   for (const timezoneOffset of offsets) {
-    const capture = await captureStarted({
+    const capture = await captureStarted(script, {
       wasm: exporting,
       wasmExecPath: input.wasmExecPath,
       globals: globalTypes.length,
@@ -240,8 +241,11 @@ function importedFunctions(body: Uint8Array): number {
   return functions;
 }
 
-/** Runs engine-image-capture.ts in a worker thread (bundled first: tsx's loader does not reach workers). */
-async function captureStarted(input: CaptureInput): Promise<Capture> {
+/**
+ * engine-image-capture.ts as a module a worker thread can run: bundled (tsx's loader does not reach
+ * workers), once for all of a build's captures.
+ */
+async function captureScript(): Promise<URL> {
   const { outputFiles } = await build({
     entryPoints: [fileURLToPath(new URL('./engine-image-capture.ts', import.meta.url))],
     bundle: true,
@@ -251,8 +255,12 @@ async function captureStarted(input: CaptureInput): Promise<Capture> {
     target: 'node20',
     logLevel: 'silent',
   });
-  const code = Buffer.from(outputFiles[0]!.contents).toString('base64');
-  const worker = new Worker(new URL(`data:text/javascript;base64,${code}`), { workerData: input });
+  return new URL(`data:text/javascript;base64,${Buffer.from(outputFiles[0]!.contents).toString('base64')}`);
+}
+
+/** Runs the capture script in a worker thread: Go started once, as the input says. */
+async function captureStarted(script: URL, input: CaptureInput): Promise<Capture> {
+  const worker = new Worker(script, { workerData: input });
   try {
     return await new Promise<Capture>((resolve, reject) => {
       worker.once('message', resolve);
