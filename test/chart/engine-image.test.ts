@@ -233,7 +233,7 @@ describe("the chart engine's start-up image", () => {
     writeFileSync(join(dir, tokyo!.fileName), tokyo!.bytes);
     for (const file of ['engine.wasm', 'wasm_exec.js']) copyFileSync(join(engine, file), join(dir, file));
     await build({
-      entryPoints: [join(repoRoot, 'test', 'chart', 'engine-image-probe.ts')],
+      entryPoints: [join(repoRoot, 'scripts', 'engine-image-warmup.ts')],
       outfile: join(dir, 'probe.mjs'),
       bundle: true,
       format: 'esm',
@@ -246,7 +246,7 @@ describe("the chart engine's start-up image", () => {
       new Promise<CliRun>((resolve) =>
         execFile(
           process.execPath,
-          [join(dir, 'probe.mjs'), chart],
+          [join(dir, 'probe.mjs'), '--print', chart],
           { env: { ...process.env, TZ: zone } },
           (error, stdout, stderr) => resolve({ code: error ? 1 : 0, stdout, stderr }),
         ),
