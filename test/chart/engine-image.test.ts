@@ -26,8 +26,8 @@ import {
 import { buildEngineImages, timezoneOffsetsOfYear } from '../../scripts/engine-image.ts';
 import { REQUIRE_SHIM } from '../../scripts/require-shim.ts';
 import { type CliRun, charts, repoRoot } from '../cli/cli-world.ts';
+import { runQuayside } from './helpers.ts';
 
-const launcher = join(repoRoot, 'bin', 'quayside');
 // The image for this machine's local time now (the build makes one per offset of the year).
 const image = join(repoRoot, 'dist', 'cli', imageFileName(new Date().getTimezoneOffset()));
 const scratch = mkdtempSync(join(tmpdir(), 'quayside-engine-image-'));
@@ -35,14 +35,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** The CLI as a user's shell runs it; `extra` adds to (or, as undefined, removes from) the environment. */
 function quayside(args: readonly string[], extra: Record<string, string | undefined> = {}): Promise<CliRun> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  for (const [name, value] of Object.entries(extra)) if (value === undefined) delete env[name];
-  delete env.QUAYSIDE_NO_SNAPSHOT;
-  return new Promise((resolve) =>
-    execFile(launcher, args, { env }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    ),
-  );
+  return runQuayside(args, repoRoot, { QUAYSIDE_NO_SNAPSHOT: undefined, ...extra });
 }
 
 const COLD = { QUAYSIDE_NO_ENGINE_IMAGE: '1' };

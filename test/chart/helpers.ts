@@ -17,10 +17,19 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `quayside` command, as npm installs it (bin/quayside). */
-export function runQuayside(args: string[], cwd: string): Promise<CliResult> {
+/**
+ * Runs the real `quayside` command, as npm installs it (bin/quayside). `env` adds to this process's
+ * environment; a variable given as undefined is left out.
+ */
+export function runQuayside(
+  args: readonly string[],
+  cwd: string,
+  env: Record<string, string | undefined> = {},
+): Promise<CliResult> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete childEnv[name];
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(join(REPO_ROOT, 'bin', 'quayside'), args, { cwd });
+    const child = spawn(join(REPO_ROOT, 'bin', 'quayside'), args, { cwd, env: childEnv });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
