@@ -2,10 +2,11 @@
  * The tools bench/apply.ts compares, each run as a whole process with its own environment:
  * quayside (bin/quayside, the command npm installs, as `npx quayside` runs it), the real helm and kubectl.
  */
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startStopwatch } from './stopwatch.ts';
 
 /** `node`: an empty Node.js process (`node -e 0`), the floor under any command of a Node CLI. */
 export type PeerName = 'quayside' | 'helm' | 'kubectl' | 'node';
@@ -20,35 +21,51 @@ export interface Peer {
   readonly name: PeerName;
   /** The command line and version, for the report. */
   describe(): string;
-  /** Runs the tool once and returns its wall time in ms, spawn to exit. @throws when it fails */
+  /**
+   * Runs the tool once and returns its wall time in ms, spawn to exit, as the stopwatch process sees it,
+   * once the simulator is idle. @throws when it fails
+   */
   time(args: readonly string[]): Promise<number>;
   /** Runs the tool once, untimed (setting up). @throws when it fails */
   run(args: readonly string[]): Promise<void>;
 }
 
+/** Times every tool: one stopwatch process for the whole benchmark (see stopwatch.ts). */
+const stopwatch = startStopwatch();
+
+/**
+ * Resolves once this process (the simulator's) has had nothing to do for a few turns of its event loop:
+ * each timed command starts against an idle simulator, not one still busy with what the previous
+ * command left it (a Deployment's ReplicaSet and Pods). Gives up waiting after 3 s.
+ */
+export async function untilQuiet(): Promise<void> {
+  const giveUpAt = performance.now() + 3000;
+  let quietTurns = 0;
+  while (quietTurns < 5 && performance.now() < giveUpAt) {
+    const asked = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    quietTurns = performance.now() - asked < 4 ? quietTurns + 1 : 0;
+  }
+}
+
 function peer(name: PeerName, command: readonly string[], env: NodeJS.ProcessEnv, version: string): Peer {
   const [file, ...prefix] = command as [string, ...string[]];
-  const time = (args: readonly string[]) =>
-    new Promise<number>((resolve, reject) => {
-      const started = performance.now();
-      const child = spawn(file, [...prefix, ...args], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-      const output: Buffer[] = [];
-      child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
-      child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
-      child.on('error', reject);
-      child.on('close', (code) => {
-        const ms = performance.now() - started;
-        if (code === 0) resolve(ms);
-        else
-          reject(new Error(`${name} ${args.join(' ')} exited ${code}:\n${Buffer.concat(output).toString()}`));
-      });
-    });
+  const exec = async (args: readonly string[]) => {
+    const result = await stopwatch.time({ file, args: [...prefix, ...args], env, cwd: ROOT });
+    if (result.code === 0) return result.ms;
+    throw new Error(
+      `${name} ${args.join(' ')} ${result.error ?? `exited ${result.code ?? result.signal}`}:\n${result.output}`,
+    );
+  };
   return {
     name,
     describe: () => `${command.join(' ')} (${version})`,
-    time,
+    time: async (args) => {
+      await untilQuiet();
+      return exec(args);
+    },
     run: async (args) => {
-      await time(args);
+      await exec(args);
     },
   };
 }
