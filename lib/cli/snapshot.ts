@@ -24,6 +24,7 @@ import {
   startEngineWorker,
 } from '../../bin/launch.js';
 import { runCli } from './run.ts';
+import { warmUp } from './snapshot-warm-up.ts';
 
 // zod compiles each object schema into a function (`new Function`) the first time it checks a value:
 // ~1 ms a schema, which a command that checks a few records once never wins back (history read 3–4
@@ -92,18 +93,21 @@ async function start(): Promise<void> {
 }
 
 if (startupSnapshot.isBuildingSnapshot()) {
-  // Waits for the modules above: an import that failed fails the build, not a command later.
-  Promise.all(PRELOADED).then(
-    () =>
-      startupSnapshot.setDeserializeMainFunction(() => {
-        start().catch((error: unknown) => {
-          process.stderr.write(`quayside: ${(error as Error).stack ?? String(error)}\n`);
-          process.exitCode = 1;
-        });
-      }),
-    (error: unknown) => {
-      process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  // Waits for the modules above: an import that failed fails the build, not a command later. Then the
+  // read commands run once (snapshot-warm-up.ts), so that the snapshot holds their compiled functions.
+  Promise.all(PRELOADED)
+    .then(() => warmUp((argv) => runCli(argv)))
+    .then(
+      () =>
+        startupSnapshot.setDeserializeMainFunction(() => {
+          start().catch((error: unknown) => {
+            process.stderr.write(`quayside: ${(error as Error).stack ?? String(error)}\n`);
+            process.exitCode = 1;
+          });
+        }),
+      (error: unknown) => {
+        process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+        process.exitCode = 1;
+      },
+    );
 }

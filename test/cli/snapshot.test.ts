@@ -16,7 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SNAPSHOT_COMMANDS } from '../../bin/launch.js';
-import { type CliRun, type CliWorld, charts, repoRoot, startCliWorld } from './cli-world.ts';
+import { FileDriver, ReleaseStore } from '../../lib/store/index.ts';
+import { CLUSTER, type CliRun, type CliWorld, charts, repoRoot, startCliWorld } from './cli-world.ts';
 
 const launcher = join(repoRoot, 'bin', 'quayside');
 const blob = join(repoRoot, 'dist', 'cli', 'quayside.blob');
@@ -103,6 +104,25 @@ describe("the CLI's start-up snapshot", () => {
       const listed = await run(launcher, ['history', 'web', '-o', 'json'], { env: noStore });
       expect(listed.stderr).toBe('');
       expect(JSON.parse(listed.stdout)).toHaveLength(2);
+    });
+
+    it('gives every process its own random ids: two installs started from it record different request ids', async () => {
+      // Random ids come from crypto.randomUUID, whose cache of random bytes a snapshot would keep if
+      // anything drew from it while the snapshot was built: every process would then make the same ids.
+      const env = plainEnv({ KUBECONFIG: world.kubeconfig, QUAYSIDE_STORE: world.store, HOME: world.dir });
+      for (const name of ['ids-a', 'ids-b']) {
+        const installed = await run(launcher, ['install', name, charts.myNginx, '--wait=false'], { env });
+        expect(installed.code, installed.stderr).toBe(0);
+      }
+      const store = new ReleaseStore(new FileDriver(new URL(world.store).pathname));
+      const requestIds = await Promise.all(
+        ['ids-a', 'ids-b'].map(async (name) => {
+          const page = await store.history({ cluster: CLUSTER, namespace: 'default', name });
+          return page.revisions.map((revision) => revision.requestId);
+        }),
+      );
+      expect(requestIds.flat()).toHaveLength(2);
+      expect(new Set(requestIds.flat()).size).toBe(2);
     });
   });
 });
