@@ -6,7 +6,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startStopwatch } from './stopwatch.ts';
+import { type Stopwatch, startStopwatch } from './stopwatch.ts';
 
 /** `node`: an empty Node.js process (`node -e 0`), the floor under any command of a Node CLI. */
 export type PeerName = 'quayside' | 'helm' | 'kubectl' | 'node';
@@ -30,15 +30,15 @@ export interface Peer {
   run(args: readonly string[]): Promise<void>;
 }
 
-/** Times every tool: one stopwatch process for the whole benchmark (see stopwatch.ts). */
-const stopwatch = startStopwatch();
+/** Times every tool: one stopwatch process for the whole benchmark (see stopwatch.ts), started on first use. */
+let stopwatch: Stopwatch | undefined;
 
 /**
  * Resolves once this process (the simulator's) has had nothing to do for a few turns of its event loop:
  * each timed command starts against an idle simulator, not one still busy with what the previous
  * command left it (a Deployment's ReplicaSet and Pods). Gives up waiting after 3 s.
  */
-export async function untilQuiet(): Promise<void> {
+async function untilQuiet(): Promise<void> {
   const giveUpAt = performance.now() + 3000;
   let quietTurns = 0;
   while (quietTurns < 5 && performance.now() < giveUpAt) {
@@ -51,6 +51,7 @@ export async function untilQuiet(): Promise<void> {
 function peer(name: PeerName, command: readonly string[], env: NodeJS.ProcessEnv, version: string): Peer {
   const [file, ...prefix] = command as [string, ...string[]];
   const exec = async (args: readonly string[]) => {
+    stopwatch ??= startStopwatch();
     const result = await stopwatch.time({ file, args: [...prefix, ...args], env, cwd: ROOT });
     if (result.code === 0) return result.ms;
     throw new Error(

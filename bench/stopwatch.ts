@@ -36,10 +36,9 @@ export interface StopwatchResult {
   readonly error?: string;
 }
 
-/** A running stopwatch process; `time` runs one command at a time. */
+/** A running stopwatch process. It ends with the process that started it. */
 export interface Stopwatch {
   time(command: StopwatchCommand): Promise<StopwatchResult>;
-  close(): void;
 }
 
 export function startStopwatch(): Stopwatch {
@@ -77,10 +76,6 @@ export function startStopwatch(): Stopwatch {
         });
         child.send({ id, ...command } satisfies Request);
       });
-    },
-    close: () => {
-      child.removeAllListeners('exit');
-      child.kill();
     },
   };
 }
