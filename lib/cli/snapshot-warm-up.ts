@@ -25,7 +25,10 @@ import { FileDriver, ReleaseStore } from '../store/index.ts';
 /** The kubeconfig's context: the releases' cluster. No command here talks to it. */
 const CONTEXT = 'warm-up';
 
-/** A kubeconfig shaped as clusters' are (a CA, a token); its CA is a placeholder nothing checks. */
+/**
+ * A kubeconfig shaped as clusters' are (a CA, a token; the shape lib/sim's buildKubeconfig writes, not
+ * called here: it would bring the `yaml` library into the snapshot). Its CA is a placeholder nothing checks.
+ */
 const KUBECONFIG = `apiVersion: v1
 kind: Config
 preferences: {}
@@ -131,7 +134,7 @@ async function writeStore(dir: string): Promise<void> {
       await store.finish({
         lease: begun.lease,
         status: failed ? 'failed' : 'deployed',
-        description: failed ? 'Upgrade "app" failed: warm-up' : 'Upgrade complete',
+        description: failed ? `Upgrade "${release.name}" failed: warm-up` : 'Upgrade complete',
         body,
       });
     }
@@ -161,7 +164,12 @@ export async function warmUp(
     for (const name of streams) {
       Object.defineProperty(process, name, {
         configurable: true,
-        value: { write: (text: string) => output.push(String(text)) > 0 },
+        value: {
+          write: (text: string) => {
+            output.push(String(text));
+            return true;
+          },
+        },
       });
     }
     for (const argv of commands(kubeconfig, `file://${storeDir}`)) {
@@ -169,7 +177,7 @@ export async function warmUp(
       if (code !== 0) throw new Error(`snapshot warm-up: quayside ${argv.join(' ')} exited ${code}`);
     }
   } catch (error) {
-    throw new Error(`${(error as Error).message}\n${output.join('')}`);
+    throw new Error(`${(error as Error).message}\n${output.join('')}`, { cause: error });
   } finally {
     streams.forEach((name, index) => {
       const descriptor = saved[index];
