@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ChartInvalidError, type ChartSource, packChartDirectory } from '../chart/index.ts';
 import { type FollowUpdate, followRequest, sendRequest } from '../client/index.ts';
-import { type Action, type ReleaseId, type Requester, ValidationError } from '../domain/index.ts';
+import { type Action, type ReleaseId, type Requester, randomId, ValidationError } from '../domain/index.ts';
 import type {
   ActionOptions,
   ActionResult,
@@ -98,7 +97,7 @@ export class QueuedRunner implements ActionRunner {
     options: ActionOptions,
     rest: Record<string, unknown>,
   ): Promise<ActionResult> {
-    const requestId = this.options.newRequestId?.() ?? randomUUID();
+    const requestId = this.options.newRequestId?.() ?? randomId();
     const startedAt = this.options.clock.now();
     const sqs = this.options.sqs ?? new SQSClient({});
     try {

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { releaseEngineWorker } from '../chart/index.ts';
-import type { ReleaseId, Requester } from '../domain/index.ts';
+import { type ReleaseId, type Requester, randomId } from '../domain/index.ts';
 import {
   type ActionResult,
   type EngineClock,
@@ -88,7 +87,7 @@ export class DirectRunner implements ActionRunner {
   private request() {
     const { onProgress } = this.#options;
     return {
-      requestId: this.#options.newRequestId?.() ?? randomUUID(),
+      requestId: this.#options.newRequestId?.() ?? randomId(),
       requestedBy: this.#options.requester ?? { principal: currentUser(), channel: 'cli' },
       onProgress: (event: EngineProgress) => {
         // Install and upgrade take the lease once the chart is rendered: the chart engine's worker thread

@@ -11,10 +11,9 @@
  * folder is removed, the process's output streams are never opened (a stand-in takes their place
  * and the originals are put back untouched), and the exit code is reset. The commands read only the
  * flags given here, never the build's environment: --kubeconfig and --store name the scratch files.
- * And nothing here may draw random ids from Node's crypto.randomUUID: it fills a cache of random
- * bytes on first use, which the snapshot would keep, and every process started from it would then
- * make the same "random" ids (request ids, lease owners). The scratch store's ids are counted instead,
- * and the read commands make none.
+ * Random ids are safe to make here because the project's id generator (lib/domain's randomId) draws
+ * fresh bytes for each: Node's randomUUID, by default, fills a cache of random bytes that the snapshot
+ * would keep, and every process started from it would then make the same ids.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,10 +99,7 @@ function commands(kubeconfig: string, store: string): string[][] {
  * the last deployed) and a few other releases in two namespaces.
  */
 async function writeStore(dir: string): Promise<void> {
-  let id = 0;
-  const store = new ReleaseStore(new FileDriver(dir), {
-    ids: () => `00000000-0000-4000-8000-${String(++id).padStart(12, '0')}`,
-  });
+  const store = new ReleaseStore(new FileDriver(dir));
   const releases: [ReleaseId, number][] = [
     [{ cluster: CONTEXT, namespace: 'default', name: 'app' }, 12],
     [{ cluster: CONTEXT, namespace: 'default', name: 'web' }, 2],

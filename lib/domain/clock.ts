@@ -58,7 +58,13 @@ export class ManualClock implements Clock, Timers {
 /** Makes unique ids (lease owner tokens, request ids). Injected like the clock. */
 export type IdGenerator = () => string;
 
-export const randomId: IdGenerator = () => randomUUID();
+/**
+ * Random UUIDs, each from fresh random bytes. Node's default keeps a cache of random bytes for the next
+ * 128 UUIDs; the CLI's start-up snapshot would keep that cache if anything drew from it while the
+ * snapshot was built, and every process started from it would then make the same ids. A few fresh
+ * bytes per id cost microseconds.
+ */
+export const randomId: IdGenerator = () => randomUUID({ disableEntropyCache: true });
 
 export function toIso(ms: number): string {
   return new Date(ms).toISOString();
