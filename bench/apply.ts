@@ -7,6 +7,10 @@
  *   upgrade   the same release with one value changed (one ConfigMap of the 51 changes)
  *   history   of a 30-revision release
  *   list      `list -A` with 50 releases
+ *   latency   install and upgrade again with every API request answered `--latency-ms` later (default
+ *             10): the simulator on loopback answers in ~2 ms, a cluster across a network (the API
+ *             server's admission and etcd's write, a network round trip) in tens. Not a target of its
+ *             own; it shows where each tool's time goes when the cluster is not on the same machine.
  *
  * Runs alternate (the tools take turns within a round, in a rotating order) and medians are quoted,
  * with the median of the per-round ratios beside the ratio of medians: the machine is shared and its
@@ -14,7 +18,7 @@
  * process (`node -e 0`) takes its turn in every case: the floor under any command of a Node CLI, which
  * says how much of a gap is quayside's own and how much is the runtime's start.
  *
- *   node --import tsx bench/apply.ts [--runs N] [--cases install,upgrade,history,list]
+ *   node --import tsx bench/apply.ts [--runs N] [--cases install,upgrade,history,list,latency] [--latency-ms MS]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,9 +33,13 @@ import { printTable } from './table.ts';
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '7' },
-    cases: { type: 'string', default: 'install,upgrade,history,list' },
+    cases: { type: 'string', default: 'install,upgrade,history,list,latency' },
+    'latency-ms': { type: 'string', default: '10' },
   },
 });
+const LATENCY_MS = Number(args['latency-ms']);
+if (!Number.isFinite(LATENCY_MS) || LATENCY_MS <= 0)
+  throw new Error(`--latency-ms must be a positive number of milliseconds, not ${args['latency-ms']}`);
 const RUNS = Number(args.runs);
 const CASES = new Set((args.cases ?? '').split(','));
 
@@ -142,8 +150,9 @@ try {
   );
   const store = (name: string) => `file://${join(dir, 'stores', name)}`;
 
-  if (CASES.has('install')) {
-    const times = await alternate(
+  /** Installs the bench chart once per tool a round, each into an empty cluster; `latencyMs` delays every answer. */
+  const timeInstalls = (title: string, latencyMs: number) =>
+    alternate(
       [quayside, helm, kubectl, node],
       (tool, round) =>
         tool.name === 'quayside'
@@ -155,19 +164,22 @@ try {
               namespaceOf(tool, 'install'),
               '--wait=false',
               '--store',
-              store(`install-${round}`),
+              store(`${title}-${round}`),
             ]
           : tool.name === 'helm'
             ? ['install', 'bench', CHART, '-n', namespaceOf(tool, 'install')]
             : deploy(tool, namespaceOf(tool, 'install'), 'info', ''),
       async () => {
-        // Every run is a first install into an empty cluster.
+        // Every run is a first install into an empty cluster (reset also clears injected latency).
         await sim.reset();
         for (const tool of [quayside, helm, kubectl])
           await peers.createNamespace(namespaceOf(tool, 'install'));
+        if (latencyMs > 0) sim.injectFaults({ latencyMs });
       },
     );
-    report('install, 51 objects, no wait', times);
+
+  if (CASES.has('install')) {
+    report('install, 51 objects, no wait', await timeInstalls('install', 0));
   }
 
   // One release per tool, kept from here on: upgraded, then its history read.
@@ -229,6 +241,23 @@ try {
       ...(tool.name === 'quayside' ? ['--store', store('list')] : []),
     ]);
     report('list -A, 50 releases', times);
+  }
+
+  if (CASES.has('latency')) {
+    const slow = `${LATENCY_MS} ms per API request`;
+    report(`install, 51 objects, no wait, ${slow}`, await timeInstalls('latency', LATENCY_MS));
+    // One release per tool again, made without latency; then upgraded with it.
+    await sim.reset();
+    for (const tool of [quayside, helm, kubectl]) {
+      await peers.createNamespace(namespaceOf(tool, 'slow'));
+      await tool.run(deploy(tool, namespaceOf(tool, 'slow'), 'v0', store('slow')));
+    }
+    sim.injectFaults({ latencyMs: LATENCY_MS });
+    const times = await alternate([quayside, helm, kubectl, node], (tool, round) =>
+      deploy(tool, namespaceOf(tool, 'slow'), `v${round + 2}`, store('slow')),
+    );
+    sim.clearFaults();
+    report(`upgrade, one value changed, ${slow}`, times);
   }
 
   printTable(
