@@ -178,21 +178,29 @@ try {
       },
     );
 
+  /** A fresh cluster with one release per tool, untimed; `what` names its namespace and quayside's store. */
+  const releasePerTool = async (what: string) => {
+    await sim.reset();
+    for (const tool of [quayside, helm, kubectl]) {
+      await peers.createNamespace(namespaceOf(tool, what));
+      await tool.run(deploy(tool, namespaceOf(tool, what), 'v0', store(what)));
+    }
+  };
+  /** Upgrades each tool's `what` release once a round, one value changed each time. */
+  const timeUpgrades = (what: string) =>
+    alternate([quayside, helm, kubectl, node], (tool, round) =>
+      deploy(tool, namespaceOf(tool, what), `v${round + 2}`, store(what)),
+    );
+
   if (CASES.has('install')) {
     report('install, 51 objects, no wait', await timeInstalls('install', 0));
   }
 
   // One release per tool, kept from here on: upgraded, then its history read.
-  await sim.reset();
-  for (const tool of [quayside, helm, kubectl]) {
-    await peers.createNamespace(namespaceOf(tool, 'app'));
-    await tool.run(deploy(tool, namespaceOf(tool, 'app'), 'v0', store('app')));
-  }
+  await releasePerTool('app');
   let revisions = 1;
   if (CASES.has('upgrade')) {
-    const times = await alternate([quayside, helm, kubectl, node], (tool, round) =>
-      deploy(tool, namespaceOf(tool, 'app'), `v${round + 2}`, store('app')),
-    );
+    const times = await timeUpgrades('app');
     revisions += RUNS + 1;
     report('upgrade, one value changed (1 of 51 objects)', times);
   }
@@ -247,15 +255,9 @@ try {
     const slow = `${LATENCY_MS} ms per API request`;
     report(`install, 51 objects, no wait, ${slow}`, await timeInstalls('latency', LATENCY_MS));
     // One release per tool again, made without latency; then upgraded with it.
-    await sim.reset();
-    for (const tool of [quayside, helm, kubectl]) {
-      await peers.createNamespace(namespaceOf(tool, 'slow'));
-      await tool.run(deploy(tool, namespaceOf(tool, 'slow'), 'v0', store('slow')));
-    }
+    await releasePerTool('slow');
     sim.injectFaults({ latencyMs: LATENCY_MS });
-    const times = await alternate([quayside, helm, kubectl, node], (tool, round) =>
-      deploy(tool, namespaceOf(tool, 'slow'), `v${round + 2}`, store('slow')),
-    );
+    const times = await timeUpgrades('slow');
     sim.clearFaults();
     report(`upgrade, one value changed, ${slow}`, times);
   }
