@@ -16,12 +16,17 @@ type Validator = Ajv | Ajv2019 | Ajv2020 | InstanceType<typeof AjvDraft04>;
 
 // Helm's validator ignores keywords and formats it does not know, so strict
 // mode is off and unknown formats pass.
+// A schema is compiled once per process and then checks one set of values, so compiling is most of
+// the cost: ajv's pass that optimizes the code it generates, and the schema and data it copies into
+// each error (`verbose`; only the message and the path are read, below), are left out. Compiling
+// traefik's 181 KB values.schema.json took ~130 ms instead of ~290, loki's 574 KB ~370 instead of ~710.
 const OPTIONS = {
   strict: false,
   allErrors: true,
   logger: false,
   validateFormats: false,
-  verbose: true,
+  verbose: false,
+  code: { optimize: false },
 } as const;
 let validators: Record<'draft4' | 'draft7' | 'draft2019' | 'draft2020', Validator> | undefined;
 const compiled = new WeakMap<object, ValidateFunction>();
