@@ -22,6 +22,7 @@ const cases: Record<string, () => Promise<void>> = {
   sim: script('sim-startup.ts'),
   cli: script('cli.ts'),
   apply: script('apply.ts'),
+  charts: script('real-charts.ts'),
   lambda: script('lambda.ts'),
   scale: script('scale.ts'),
   chatops: script('chatops.ts'),

@@ -1,0 +1,113 @@
+/**
+ * Benchmark: `quayside template` against the real `helm template` (Helm 4.1.4) on the public charts of
+ * ../shared/conformance/real-charts, the default case of each (cases.tsv), whole processes as users
+ * run them (`bin/quayside`, from its start-up snapshot). The charts the other cases use (bench/charts,
+ * examples/charts) are small and taught the engine's compile hints; these are the charts people
+ * install, with their subcharts, large values files and values.schema.json files.
+ *
+ * Each chart is rendered once by each tool untimed (the page cache), then RUNS times each, the tools
+ * taking turns and the order changing every round; the table gives the medians and their ratio. A
+ * case either tool cannot render (a library chart, say) is listed as skipped with the reason.
+ *
+ *   node --import tsx bench/real-charts.ts [--runs N] [--charts argo-cd,traefik]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type NamedCase, sharedCorpusCases } from '../test/chart/corpus/cases.ts';
+import { helmBinary } from '../test/fixtures/real-helm.ts';
+import { startStopwatch } from './stopwatch.ts';
+import { printTable } from './table.ts';
+
+const { values: args } = parseArgs({
+  options: { runs: { type: 'string', default: '3' }, charts: { type: 'string' } },
+});
+const RUNS = Number(args.runs);
+if (!Number.isInteger(RUNS) || RUNS < 1)
+  throw new Error(`--runs must be a whole number of at least 1, not ${args.runs}`);
+const wanted = args.charts === undefined ? undefined : new Set(args.charts.split(','));
+
+const QUAYSIDE = join(import.meta.dirname, '..', 'bin', 'quayside');
+const HELM = await helmBinary('v34');
+const home = mkdtempSync(join(tmpdir(), 'quayside-bench-charts-'));
+const env: NodeJS.ProcessEnv = {
+  PATH: process.env.PATH,
+  HOME: home,
+  HELM_CACHE_HOME: join(home, 'helm-cache'),
+  HELM_CONFIG_HOME: join(home, 'helm-config'),
+  HELM_DATA_HOME: join(home, 'helm-data'),
+};
+const stopwatch = startStopwatch();
+const tools = { helm: HELM, quayside: QUAYSIDE } as const;
+type Tool = keyof typeof tools;
+
+/** The default case of each chart, or those --charts names. */
+const cases = sharedCorpusCases().filter((c) => {
+  const [chart, variant] = c.id.split('/');
+  return variant === 'default' && (wanted === undefined || wanted.has(chart ?? ''));
+});
+if (wanted !== undefined && cases.length < wanted.size) {
+  const found = new Set(cases.map((c) => c.id.split('/')[0]));
+  throw new Error(
+    `--charts names no default case for: ${[...wanted].filter((w) => !found.has(w)).join(', ')}`,
+  );
+}
+
+async function time(tool: Tool, c: NamedCase): Promise<{ ms: number } | { failed: string }> {
+  const result = await stopwatch.time({ file: tools[tool], args: c.args.slice(), env, cwd: c.cwd });
+  if (result.code === 0) return { ms: result.ms };
+  const lastLine = result.output.trim().split('\n').at(-1) ?? '';
+  return {
+    failed: `${tool} ${result.error ?? `exited ${result.code ?? result.signal}`}: ${lastLine.slice(0, 120)}`,
+  };
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const rows: string[][] = [];
+const skipped: string[] = [];
+const ratios: number[] = [];
+
+try {
+  process.stdout.write(`helm: ${HELM}\nquayside: ${QUAYSIDE}, node ${process.version}\n\n`);
+  for (const c of cases) {
+    const times: Record<Tool, number[]> = { helm: [], quayside: [] };
+    let failure: string | undefined;
+    for (let round = -1; round < RUNS && failure === undefined; round++) {
+      const order: Tool[] = round % 2 === 0 ? ['helm', 'quayside'] : ['quayside', 'helm'];
+      for (const tool of order) {
+        const result = await time(tool, c);
+        if ('failed' in result) {
+          // Whether the other tool fails too: a chart only one of them renders is a difference to report.
+          const other = await time(tool === 'helm' ? 'quayside' : 'helm', c);
+          failure =
+            'failed' in other ? `${result.failed}; ${other.failed}` : `${result.failed}; only ${tool} fails`;
+          break;
+        }
+        if (round >= 0) times[tool].push(result.ms);
+      }
+    }
+    if (failure !== undefined) {
+      skipped.push(`${c.id}: ${failure}`);
+      continue;
+    }
+    const ratio = median(times.quayside) / median(times.helm);
+    ratios.push(ratio);
+    rows.push([c.id, median(times.helm).toFixed(0), median(times.quayside).toFixed(0), ratio.toFixed(2)]);
+  }
+  printTable(
+    `template of the real charts' default cases (${RUNS} alternating runs each, ms, load average ${loadavg()[0]!.toFixed(1)})`,
+    ['case', 'helm 4.1.4', 'quayside', 'quayside/helm'],
+    rows,
+  );
+  if (ratios.length > 0) {
+    const geometric = Math.exp(ratios.reduce((sum, r) => sum + Math.log(r), 0) / ratios.length);
+    process.stdout.write(
+      `${ratios.length} charts: quayside/helm median ${median(ratios).toFixed(2)}, geometric mean ${geometric.toFixed(2)}, ` +
+        `from ${Math.min(...ratios).toFixed(2)} to ${Math.max(...ratios).toFixed(2)}\n`,
+    );
+  }
+  for (const line of skipped) process.stdout.write(`skipped ${line}\n`);
+} finally {
+  rmSync(home, { recursive: true, force: true });
+}
