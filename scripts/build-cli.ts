@@ -26,19 +26,9 @@ const stamp = await bundle({
     leaveOut: ['sim', 'start', 'dlq', 'cluster', 'chat', 'access', 'automation', 'schedule', 'import'].map(
       (command) => `lib/cli/${command}.ts`,
     ),
-    // The AWS SDK and what only AWS paths use, and the values.schema.json checkers (and the
-    // meta-schemas they read) that only a chart with a schema uses: loaded from disk by a command
-    // that needs them.
-    outside: [
-      '@aws-sdk/',
-      '@smithy/',
-      '@peculiar/',
-      '@aws-lambda-powertools/',
-      '@middy/',
-      '@slack/',
-      '@cfworker/',
-      'ajv',
-    ],
+    // The AWS SDK and what only AWS paths use, and ajv (with the meta-schemas it reads), which only a
+    // chart with a values.schema.json uses: loaded from disk by a command that needs them.
+    outside: ['@aws-sdk/', '@smithy/', '@peculiar/', '@aws-lambda-powertools/', '@middy/', '@slack/', 'ajv'],
   },
 });
 process.stdout.write(

@@ -1,14 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { meetsSchema } from '../../lib/chart/values/schema-fast.ts';
 import { compareTemplate, helmRuns } from '../fixtures/helm-oracle.ts';
 import { withTempDir } from './helpers.ts';
 
 /**
- * values.schema.json checks decided by the fast check (schema-fast.ts) or, when it cannot say yes,
- * by ajv (schema-ajv.ts): each case is rendered by `quayside template` and by the real helm 4.1.4,
- * and must come out the same, refusals worded the same.
+ * values.schema.json checks: each case is rendered by `quayside template` and by the real helm
+ * 4.1.4, and must come out the same, refusals worded the same.
  */
 async function expectLikeHelm(
   schema: unknown,
@@ -36,27 +34,6 @@ const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
 const DRAFT_2020 = 'https://json-schema.org/draft/2020-12/schema';
 
 describe('values.schema.json, as helm checks it', () => {
-  it.each([DRAFT_07, 'http://json-schema.org/draft-04/schema#'])(
-    'ignores the keywords beside a $ref in a %s schema, as Helm does',
-    async ($schema) => {
-      const schema = {
-        $schema,
-        definitions: { n: { type: 'number' } },
-        properties: { u: { $ref: '#/definitions/n', type: 'string' } },
-      };
-      expect((await expectLikeHelm(schema, 'u: 5\n')).code).toBe(0);
-    },
-  );
-
-  it('applies the keywords beside a $ref in a 2020-12 schema', async () => {
-    const schema = {
-      $schema: DRAFT_2020,
-      $defs: { n: { type: 'number' } },
-      properties: { u: { $ref: '#/$defs/n', type: 'string' } },
-    };
-    expect((await expectLikeHelm(schema, 'u: 5\n')).code).toBe(1);
-  });
-
   it('refuses a schema that breaks its meta-schema deep inside, whatever the values', async () => {
     const schema = {
       $schema: DRAFT_2020,
@@ -100,40 +77,5 @@ describe('values.schema.json, as helm checks it', () => {
       };
       expect((await expectLikeHelm(schema, 'replicas: 2\ntags: [a, b]\n')).code).toBe(0);
     }
-  });
-});
-
-describe('the fast check (schema-fast.ts)', () => {
-  const values = { port: 80 };
-  const port = { type: 'integer', minimum: 1 };
-
-  it('says yes to values that meet a schema, and no to values that do not', () => {
-    const schema = { $schema: DRAFT_2020, properties: { port } };
-    expect(meetsSchema(schema, values, 2020)).toBe(true);
-    expect(meetsSchema(schema, { port: 0 }, 2020)).toBe(false);
-  });
-
-  it('says no for a schema it cannot follow, so that ajv decides', () => {
-    // A $ref the values never reach, to nowhere: ajv refuses such a schema whatever the values.
-    const unresolved = { properties: { port, other: { $ref: '#/$defs/missing' } } };
-    expect(meetsSchema(unresolved, values, 2020)).toBe(false);
-    // $dynamicRef, which the library does not follow.
-    const dynamic = { $dynamicAnchor: 'node', properties: { port, child: { $dynamicRef: '#node' } } };
-    expect(meetsSchema(dynamic, values, 2020)).toBe(false);
-    // A schema its meta-schema refuses.
-    expect(meetsSchema({ properties: { port: { type: 'int' } } }, values, 2020)).toBe(false);
-  });
-
-  it('does not check formats, as ajv here does not', () => {
-    const schema = { $schema: DRAFT_07, properties: { mail: { type: 'string', format: 'email' } } };
-    expect(meetsSchema(schema, { mail: 'not an address' }, 7)).toBe(true);
-  });
-
-  it("leaves the chart's schema as it was", () => {
-    const schema = { $schema: DRAFT_2020, $defs: { port }, properties: { port: { $ref: '#/$defs/port' } } };
-    const before = JSON.stringify(schema);
-    meetsSchema(schema, values, 2020);
-    expect(JSON.stringify(schema)).toBe(before);
-    expect(Object.getOwnPropertyNames(schema.properties.port)).toEqual(['$ref']);
   });
 });
