@@ -8,8 +8,8 @@ import { goValueString } from './go-print.ts';
  * fails reports only that (so a null where an enum of strings is wanted says "got null, want
  * string" and nothing more); `allOf`, `anyOf`, `oneOf` and `not` fail as themselves with the
  * failures of their branches beneath; a `$ref` is transparent. This module walks the schema and the
- * values the same way to build that tree. Whether the values are valid at all is still decided by
- * ajv (schema.ts); this only explains a failure.
+ * values the same way to build that tree. Whether the values are valid at all is decided by
+ * @cfworker/json-schema (schema.ts); this only explains a failure.
  */
 
 /** One line of the report and the lines indented beneath it. */
@@ -63,6 +63,9 @@ class Walker {
     if (!isObject(schema)) return undefined;
     const s = schema;
 
+    // Before 2019-09 a $ref replaces its siblings, `type`, `const` and `enum` included.
+    if (typeof s.$ref === 'string' && this.draft < 2019) return this.reference(s.$ref, value, path);
+
     const got = typeOf(value);
     const types = typeList(s.type);
     if (types.length > 0) {
@@ -90,12 +93,7 @@ class Walker {
     const add = (failure: Node | undefined): void => {
       if (failure) failures.push(failure);
     };
-    if (typeof s.$ref === 'string') {
-      const ref = this.reference(s.$ref, value, path);
-      // Before 2019-09 a $ref replaces its siblings.
-      if (this.draft < 2019) return ref;
-      add(ref);
-    }
+    if (typeof s.$ref === 'string') add(this.reference(s.$ref, value, path));
     if (got === 'object') this.object(s, value as { [key: string]: Json }, path, add);
     else if (got === 'array') this.array(s, value as Json[], path, add);
     else if (got === 'string') this.string(s, value as string, at, add);

@@ -1,48 +1,81 @@
-import { Ajv, type ValidateFunction } from 'ajv';
-import { Ajv2019 } from 'ajv/dist/2019.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import draft06MetaSchema from 'ajv/dist/refs/json-schema-draft-06.json' with { type: 'json' };
-import ajvDraft04 from 'ajv-draft-04';
+/**
+ * values.schema.json, checked as Helm 4 checks it: the schema against its dialect's meta-schema, then
+ * the computed values against the schema, for the chart and each subchart.
+ *
+ * @cfworker/json-schema decides: it interprets a schema, reading only the parts the values reach. A
+ * command checks one set of values once, and compiling the schema first (as ajv does) was most of the
+ * cost: 80–600 ms for the schemas of postgresql, traefik, redis and loki, against 2–80 ms. Why values
+ * fail is told as Helm tells it by schema-report.ts.
+ */
+import {
+  dereference,
+  format,
+  type OutputUnit,
+  type Schema,
+  type SchemaDraft,
+  Validator,
+  validate,
+} from '@cfworker/json-schema';
+import meta2019Applicator from 'ajv/dist/refs/json-schema-2019-09/meta/applicator.json' with { type: 'json' };
+import meta2019Content from 'ajv/dist/refs/json-schema-2019-09/meta/content.json' with { type: 'json' };
+import meta2019Core from 'ajv/dist/refs/json-schema-2019-09/meta/core.json' with { type: 'json' };
+import meta2019Format from 'ajv/dist/refs/json-schema-2019-09/meta/format.json' with { type: 'json' };
+import meta2019MetaData from 'ajv/dist/refs/json-schema-2019-09/meta/meta-data.json' with { type: 'json' };
+import meta2019Validation from 'ajv/dist/refs/json-schema-2019-09/meta/validation.json' with { type: 'json' };
+import meta2019 from 'ajv/dist/refs/json-schema-2019-09/schema.json' with { type: 'json' };
+import meta2020Applicator from 'ajv/dist/refs/json-schema-2020-12/meta/applicator.json' with { type: 'json' };
+import meta2020Content from 'ajv/dist/refs/json-schema-2020-12/meta/content.json' with { type: 'json' };
+import meta2020Core from 'ajv/dist/refs/json-schema-2020-12/meta/core.json' with { type: 'json' };
+import meta2020Format from 'ajv/dist/refs/json-schema-2020-12/meta/format-annotation.json' with {
+  type: 'json',
+};
+import meta2020MetaData from 'ajv/dist/refs/json-schema-2020-12/meta/meta-data.json' with { type: 'json' };
+import meta2020Unevaluated from 'ajv/dist/refs/json-schema-2020-12/meta/unevaluated.json' with {
+  type: 'json',
+};
+import meta2020Validation from 'ajv/dist/refs/json-schema-2020-12/meta/validation.json' with { type: 'json' };
+import meta2020 from 'ajv/dist/refs/json-schema-2020-12/schema.json' with { type: 'json' };
+import draft06 from 'ajv/dist/refs/json-schema-draft-06.json' with { type: 'json' };
+import draft07 from 'ajv/dist/refs/json-schema-draft-07.json' with { type: 'json' };
+import draft04 from 'ajv-draft-04/dist/refs/json-schema-draft-04.json' with { type: 'json' };
 import { SchemaValidationError } from '../errors.ts';
 import { SCHEMA_MESSAGES } from '../messages.ts';
 import type { Chart, Values } from '../types.ts';
 import { type Draft, explainSchemaFailure, formatSchemaFailures } from './schema-report.ts';
 import { isTable } from './table.ts';
 
-// ajv-draft-04 is CommonJS whose exports object is the class itself.
-const AjvDraft04 = ajvDraft04 as unknown as typeof ajvDraft04.default;
+// Helm's validator here asserts no `format` (a known difference: Helm 4 asserts it in draft-04/06/07
+// schemas). The library checks the formats it knows through this one table, which it exports;
+// emptied, a format is an annotation only.
+for (const name of Object.keys(format)) delete format[name as keyof typeof format];
 
-type Validator = Ajv | Ajv2019 | Ajv2020 | InstanceType<typeof AjvDraft04>;
+/** The library's name for each dialect; draft-06 is read as draft-07 (its additions are draft-07's). */
+const DIALECT: Record<Draft, SchemaDraft> = { 4: '4', 6: '7', 7: '7', 2019: '2019-09', 2020: '2020-12' };
 
-// Helm's validator ignores keywords and formats it does not know, so strict
-// mode is off and unknown formats pass.
-// A schema is compiled once per process and then checks one set of values, so compiling is most of
-// the cost: ajv's pass that optimizes the code it generates, and the schema and data it copies into
-// each error (`verbose`; only the message and the path are read, below), are left out. Compiling
-// traefik's 181 KB values.schema.json took ~130 ms instead of ~290, loki's 574 KB ~370 instead of ~710.
-const OPTIONS = {
-  strict: false,
-  allErrors: true,
-  logger: false,
-  validateFormats: false,
-  verbose: false,
-  code: { optimize: false },
-} as const;
-let validators: Record<'draft4' | 'draft7' | 'draft2019' | 'draft2020', Validator> | undefined;
-const compiled = new WeakMap<object, ValidateFunction>();
-// The same schema loaded again (another load of the chart) compiles once; ajv refuses a second
-// schema under an $id it holds, so the text is the key.
-const compiledByText = new Map<string, ValidateFunction>();
-const MAX_COMPILED_TEXTS = 64;
-
-// ajv knows each meta-schema under one spelling; Helm's validator accepts http and https, with or
-// without the empty fragment.
-const META_SCHEMA_IDS: Record<Draft, string> = {
-  4: 'http://json-schema.org/draft-04/schema#',
-  6: 'http://json-schema.org/draft-06/schema#',
-  7: 'http://json-schema.org/draft-07/schema#',
-  2019: 'https://json-schema.org/draft/2019-09/schema',
-  2020: 'https://json-schema.org/draft/2020-12/schema',
+/** A dialect's meta-schema, then the vocabularies it refers to (the copies ajv ships). */
+const META_SCHEMAS: Record<Draft, readonly unknown[]> = {
+  4: [draft04],
+  6: [draft06],
+  7: [draft07],
+  2019: [
+    meta2019,
+    meta2019Applicator,
+    meta2019Content,
+    meta2019Core,
+    meta2019Format,
+    meta2019MetaData,
+    meta2019Validation,
+  ],
+  2020: [
+    meta2020,
+    meta2020Applicator,
+    meta2020Content,
+    meta2020Core,
+    meta2020Format,
+    meta2020MetaData,
+    meta2020Unevaluated,
+    meta2020Validation,
+  ],
 };
 
 /**
@@ -68,25 +101,113 @@ function draftOf(schema: Record<string, unknown>): Draft {
 }
 
 /**
- * The validator for a dialect: draft-04 (ajv-draft-04: `id`, boolean exclusive limits), draft-06
- * and draft-07 (ajv's draft-07 class, which takes draft-06 once its meta-schema is added), 2019-09
- * and 2020-12.
+ * A copy of a schema with `$dynamicRef` read as `$ref` and `$dynamicAnchor` as `$anchor`, which the
+ * library follows. For a schema no other schema extends — a chart's — dynamic and static scope are
+ * the same, so this is exact. Only keyword uses are rewritten (string values): a schema may also name
+ * `$dynamicRef` as a property.
  */
-function validatorFor(draft: Draft): Validator {
-  if (!validators) {
-    const draft7 = new Ajv(OPTIONS);
-    draft7.addMetaSchema(draft06MetaSchema);
-    validators = {
-      draft4: new AjvDraft04(OPTIONS),
-      draft7,
-      draft2019: new Ajv2019(OPTIONS),
-      draft2020: new Ajv2020(OPTIONS),
-    };
+function withStaticRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withStaticRefs);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === '$dynamicRef' && typeof value === 'string') out.$ref = value;
+    else if (key === '$dynamicAnchor' && typeof value === 'string') out.$anchor = value;
+    else out[key] = withStaticRefs(value);
   }
-  if (draft === 4) return validators.draft4;
-  if (draft === 2019) return validators.draft2019;
-  if (draft === 2020) return validators.draft2020;
-  return validators.draft7;
+  return out;
+}
+
+const META_2020 = 'https://json-schema.org/draft/2020-12/schema';
+
+/**
+ * A copy of a 2020-12 meta-schema document with each `$dynamicRef: "#meta"` made a `$ref` to the
+ * dialect's root meta-schema. The vocabularies are extended by that root, and a dynamic reference
+ * resolves to the outermost `$dynamicAnchor: meta` in scope: the root, for a schema of this dialect.
+ */
+function withMetaRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withMetaRefs);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === '$dynamicRef' && value === '#meta') out.$ref = META_2020;
+    else if (!(key === '$dynamicAnchor' && value === 'meta')) out[key] = withMetaRefs(value);
+  }
+  return out;
+}
+
+const metaValidators = new Map<Draft, Validator>();
+
+/** The meta-schema check of a dialect, made on first use. */
+function metaValidatorFor(draft: Draft): Validator {
+  let validator = metaValidators.get(draft);
+  if (validator !== undefined) return validator;
+  // The library marks what it resolves, so it gets copies.
+  const [root, ...vocabularies] = META_SCHEMAS[draft].map(
+    (document) => (draft === 2020 ? withMetaRefs(document) : structuredClone(document)) as Schema,
+  );
+  validator = new Validator(root as Schema, DIALECT[draft], false);
+  for (const vocabulary of vocabularies) validator.addSchema(vocabulary);
+  metaValidators.set(draft, validator);
+  return validator;
+}
+
+/** A schema ready to check values with. */
+interface Prepared {
+  schema: Schema;
+  draft: SchemaDraft;
+  /** Every schema the library can reach by URI (dereference's map). */
+  lookup: Record<string, Schema | boolean>;
+}
+
+const prepared = new WeakMap<object, Prepared | { problem: string }>();
+
+/** Readies a schema, or says why it is not a valid one (its meta-schema, a `$ref`, a pattern). */
+function prepare(schema: Record<string, unknown>, draft: Draft): Prepared | { problem: string } {
+  const meta = metaValidatorFor(draft).validate(schema);
+  if (!meta.valid) return { problem: describe(meta.errors) };
+  const copy = withStaticRefs(schema) as Schema;
+  let lookup: Prepared['lookup'];
+  try {
+    lookup = dereference(copy) as Prepared['lookup'];
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+  for (const node of Object.values(lookup)) {
+    if (node === null || typeof node !== 'object') continue;
+    // dereference records the absolute URI of each node's $ref here.
+    const ref = (node as { __absolute_ref__?: string }).__absolute_ref__;
+    if (ref !== undefined && lookup[ref] === undefined) return { problem: `$ref ${ref} resolves to nothing` };
+    const problem = badPattern(node as Record<string, unknown>);
+    if (problem !== undefined) return { problem };
+  }
+  return { schema: copy, draft: DIALECT[draft], lookup };
+}
+
+/** A `pattern` or `patternProperties` name that is no regular expression (as Helm, refused up front). */
+function badPattern(node: Record<string, unknown>): string | undefined {
+  const patterns = [
+    ...(typeof node.pattern === 'string' ? [node.pattern] : []),
+    ...(isTable(node.patternProperties) ? Object.keys(node.patternProperties) : []),
+  ];
+  for (const pattern of patterns) {
+    try {
+      new RegExp(pattern, 'u');
+    } catch (error) {
+      return `pattern ${JSON.stringify(pattern)}: ${(error as Error).message}`;
+    }
+  }
+  return undefined;
+}
+
+/** The deepest few failures of a check (the parents only say a child failed), and what the library says. */
+function describe(errors: readonly OutputUnit[]): string {
+  const depth = (e: OutputUnit) => e.instanceLocation.split('/').length;
+  return [...errors]
+    .sort((a, b) => depth(b) - depth(a))
+    .slice(0, 3)
+    .map((e) => `${e.instanceLocation.replace(/^#/, '') || '/'}: ${e.error}`)
+    .join('; ');
 }
 
 /**
@@ -119,41 +240,19 @@ function validateOne(schema: unknown, values: Values): string {
   if (schema === true || (isTable(schema) && Object.keys(schema).length === 0)) return '';
   if (!isTable(schema)) return `- ${SCHEMA_MESSAGES.notAnObject}\n`;
   const draft = draftOf(schema);
-  let validate = compiled.get(schema);
-  if (!validate) {
-    try {
-      validate = compile(schema, draft);
-    } catch (error) {
-      return `- ${SCHEMA_MESSAGES.invalidSchema(error instanceof Error ? error.message : String(error))}\n`;
-    }
-    compiled.set(schema, validate);
+  let ready = prepared.get(schema);
+  if (ready === undefined) {
+    ready = prepare(schema, draft);
+    prepared.set(schema, ready);
   }
+  if ('problem' in ready) return `- ${SCHEMA_MESSAGES.invalidSchema(ready.problem)}\n`;
   const json = toJsonNumbers(values);
-  if (validate(json)) return '';
+  const result = validate(json, ready.schema, ready.draft, ready.lookup, false);
+  if (result.valid) return '';
   const failures = explainSchemaFailure(schema, json as Parameters<typeof explainSchemaFailure>[1], draft);
   if (failures.length > 0) return formatSchemaFailures(failures);
-  // A keyword the walk does not follow failed: say what ajv says.
-  return (validate.errors ?? [])
-    .map((e) => `- at '${e.instancePath}': ${e.message ?? 'is invalid'}\n`)
-    .join('');
-}
-
-function compile(schema: Record<string, unknown>, draft: Draft): ValidateFunction {
-  // ajv is given the meta-schema under the spelling it knows.
-  const spelled =
-    typeof schema.$schema === 'string' ? { ...schema, $schema: META_SCHEMA_IDS[draft] } : schema;
-  const text = `${draft}\0${JSON.stringify(spelled)}`;
-  const known = compiledByText.get(text);
-  if (known) return known;
-  const validator = validatorFor(draft);
-  // A different schema under an $id ajv already holds replaces it (another chart, another version).
-  const id =
-    typeof spelled.$id === 'string' ? spelled.$id : typeof spelled.id === 'string' ? spelled.id : undefined;
-  if (id !== undefined) validator.removeSchema(id);
-  const validate = validator.compile(spelled);
-  if (compiledByText.size >= MAX_COMPILED_TEXTS) compiledByText.clear();
-  compiledByText.set(text, validate);
-  return validate;
+  // A keyword the walk does not follow failed: say what the library says.
+  return `- at '': ${describe(result.errors)}\n`;
 }
 
 // --set integers are bigint; schema validation sees them as the numbers they are.
