@@ -46,7 +46,7 @@ export async function renderChart(input: RenderInput): Promise<RenderedRelease> 
   const chart = cloneChartTree(input.chart);
   processDependencies(chart, input.values, input.onWarning);
   const values = coalesceChartValues(chart, input.values, false, input.onWarning);
-  // ajv (~150 KB of modules) loads only for a chart tree that has a values.schema.json.
+  // The schema check (and its meta-schemas) loads only for a chart tree that has a values.schema.json.
   if (hasSchema(chart)) (await import('../values/schema.ts')).validateValuesAgainstSchemas(chart, values);
   // Helm checks the constraint once values are ready, as the first step of rendering; the
   // version checked is the numeric one (v1.29.3 of v1.29.3-eks-…), the one named the one given.
