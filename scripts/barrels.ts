@@ -4,7 +4,7 @@
  * Why: with code splitting, esbuild assigns whole files to chunks by which entry points can reach them,
  * and a re-export in an index counts as reaching the file even when nothing uses it. So `history`,
  * importing `readHistory` from lib/engine/index.ts, would load the chunk holding the engine's
- * install path, the chart renderer, ajv and the AWS SDK. The plugin rewrites an import from a part's
+ * install path, the chart renderer, the schema check and the AWS SDK. The plugin rewrites an import from a part's
  * index (`import { a, b } from '../engine/index.ts'`) into imports from the files that define those
  * names, as the index itself says; the sources keep importing only indexes.
  *

@@ -26,8 +26,7 @@ const stamp = await bundle({
     leaveOut: ['sim', 'start', 'dlq', 'cluster', 'chat', 'access', 'automation', 'schedule', 'import'].map(
       (command) => `lib/cli/${command}.ts`,
     ),
-    // The AWS SDK and what only AWS paths use: loaded from disk by a command that needs them. (ajv
-    // stays in: loaded from outside.cjs, a chart with a values.schema.json took 7–16% longer.)
+    // The AWS SDK and what only AWS paths use: loaded from disk by a command that needs them.
     outside: ['@aws-sdk/', '@smithy/', '@peculiar/', '@aws-lambda-powertools/', '@middy/', '@slack/'],
   },
 });
