@@ -101,40 +101,46 @@ function draftOf(schema: Record<string, unknown>): Draft {
 }
 
 /**
- * A copy of a schema with `$dynamicRef` read as `$ref` and `$dynamicAnchor` as `$anchor`, which the
- * library follows. For a schema no other schema extends — a chart's — dynamic and static scope are
- * the same, so this is exact. Only keyword uses are rewritten (string values): a schema may also name
- * `$dynamicRef` as a property.
+ * A copy of a schema document in which each `$dynamicRef` and `$dynamicAnchor` keyword (a string
+ * value: a schema may also name them as properties) is replaced by what `replace` gives, or dropped
+ * when it gives nothing. The library follows neither keyword.
  */
-function withStaticRefs(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(withStaticRefs);
+function withoutDynamicKeywords(
+  node: unknown,
+  replace: (keyword: '$dynamicRef' | '$dynamicAnchor', value: string) => [string, string] | undefined,
+): unknown {
+  if (Array.isArray(node)) return node.map((item) => withoutDynamicKeywords(item, replace));
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
-    if (key === '$dynamicRef' && typeof value === 'string') out.$ref = value;
-    else if (key === '$dynamicAnchor' && typeof value === 'string') out.$anchor = value;
-    else out[key] = withStaticRefs(value);
+    if ((key === '$dynamicRef' || key === '$dynamicAnchor') && typeof value === 'string') {
+      const entry = replace(key, value);
+      if (entry !== undefined) out[entry[0]] = entry[1];
+    } else out[key] = withoutDynamicKeywords(value, replace);
   }
   return out;
 }
+
+/**
+ * A chart's schema with `$dynamicRef` read as `$ref` and `$dynamicAnchor` as `$anchor`. For a schema
+ * no other schema extends, dynamic and static scope are the same, so this is exact.
+ */
+const withStaticRefs = (schema: unknown) =>
+  withoutDynamicKeywords(schema, (keyword, value) => [keyword === '$dynamicRef' ? '$ref' : '$anchor', value]);
 
 const META_2020 = 'https://json-schema.org/draft/2020-12/schema';
 
 /**
- * A copy of a 2020-12 meta-schema document with each `$dynamicRef: "#meta"` made a `$ref` to the
- * dialect's root meta-schema. The vocabularies are extended by that root, and a dynamic reference
- * resolves to the outermost `$dynamicAnchor: meta` in scope: the root, for a schema of this dialect.
+ * A 2020-12 meta-schema document with each `$dynamicRef: "#meta"` made a `$ref` to the dialect's root
+ * meta-schema (and `$dynamicAnchor: meta` dropped). The vocabularies are extended by that root, and a
+ * dynamic reference resolves to the outermost `$dynamicAnchor: meta` in scope: the root, for a schema
+ * of this dialect.
  */
-function withMetaRefs(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(withMetaRefs);
-  if (node === null || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    if (key === '$dynamicRef' && value === '#meta') out.$ref = META_2020;
-    else if (!(key === '$dynamicAnchor' && value === 'meta')) out[key] = withMetaRefs(value);
-  }
-  return out;
-}
+const withMetaRefs = (document: unknown) =>
+  withoutDynamicKeywords(document, (keyword, value) => {
+    if (keyword === '$dynamicRef') return value === '#meta' ? ['$ref', META_2020] : [keyword, value];
+    return value === 'meta' ? undefined : [keyword, value];
+  });
 
 const metaValidators = new Map<Draft, Validator>();
 
