@@ -28,7 +28,7 @@ import { parseArgs } from 'node:util';
 import { startSimulator } from '../lib/sim/index.ts';
 import { helmBinary, layerBinary } from '../test/fixtures/real-helm.ts';
 import { CHART, createPeers, type Peer, type PeerName, runConcurrently, SMALL_CHART } from './peers.ts';
-import { printTable } from './table.ts';
+import { median, printTable } from './table.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -72,7 +72,6 @@ async function alternate(
   return times;
 }
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const summary: string[][] = [];
 
 function report(title: string, times: Map<PeerName, number[]>): void {

@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './table.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SUBCHART = resolve(here, '..', '..', 'shared', 'conformance', 'helm-template', 'charts', 'subchart');
@@ -80,11 +81,6 @@ async function measure(chartDir: string, warmUp: number, runs: number): Promise<
     times.push(performance.now() - t0);
   }
   return times;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 const [mode, chartDir] = process.argv.slice(2);

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { startSimulator } from '../lib/sim/index.ts';
 import { helmBinary, layerBinary } from '../test/fixtures/real-helm.ts';
 import { createPeers } from './peers.ts';
-import { printTable } from './table.ts';
+import { median, printTable } from './table.ts';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '9' } } });
 const RUNS = Number(args.runs);
@@ -63,7 +63,6 @@ try {
       if (round >= 0) times[i]!.push(ms);
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   printTable(
     `the CLI as bin/quayside runs it, a whole process (${RUNS} alternating runs each, ms, load average ${loadavg()[0]!.toFixed(1)})`,
     ['command', 'min', 'median', 'max', 'target', 'met'],

@@ -76,24 +76,33 @@ function emptyProcess(node: Peer): Peer {
   return { ...node, time: () => node.time([]), run: () => node.run([]) };
 }
 
-/** The three tools against one kubeconfig; helm's and quayside's own files stay under `dir`. */
-export function createPeers(options: { dir: string; kubeconfig: string; helm: string; kubectl: string }) {
-  const home = join(options.dir, 'home');
+/** The command npm installs: it starts from the CLI's start-up snapshot when this node built it. */
+export const QUAYSIDE = join(ROOT, 'bin', 'quayside');
+
+/**
+ * The environment every tool runs in: only PATH from this process, a home of its own under `home`
+ * (helm's cache, config and data in it), and the kubeconfig when there is a cluster.
+ */
+export function toolEnvironment(home: string, kubeconfig?: string): NodeJS.ProcessEnv {
   mkdirSync(home, { recursive: true });
-  const env: NodeJS.ProcessEnv = {
+  return {
     PATH: process.env.PATH,
     HOME: home,
-    KUBECONFIG: options.kubeconfig,
+    ...(kubeconfig === undefined ? {} : { KUBECONFIG: kubeconfig }),
     HELM_CACHE_HOME: join(home, 'helm-cache'),
     HELM_CONFIG_HOME: join(home, 'helm-config'),
     HELM_DATA_HOME: join(home, 'helm-data'),
   };
+}
+
+/** The three tools against one kubeconfig; helm's and quayside's own files stay under `dir`. */
+export function createPeers(options: { dir: string; kubeconfig: string; helm: string; kubectl: string }) {
+  const env = toolEnvironment(join(options.dir, 'home'), options.kubeconfig);
   const versionOf = (file: string, args: string[]) =>
     execFileSync(file, args, { env, encoding: 'utf8' }).trim().split('\n')[0]!;
-  // The command npm installs: it starts from the CLI's start-up snapshot when this node built it.
-  const quaysideCommand = [join(ROOT, 'bin', 'quayside')];
+  const quaysideCommand = [QUAYSIDE];
   // The first run builds the bundle if it is stale, so no timed run does.
-  const quaysideVersion = versionOf(join(ROOT, 'bin', 'quayside'), ['version']);
+  const quaysideVersion = versionOf(QUAYSIDE, ['version']);
   return {
     quayside: peer('quayside', quaysideCommand, env, `${quaysideVersion}, node ${process.version}`),
     helm: peer('helm', [options.helm], env, versionOf(options.helm, ['version', '--short'])),

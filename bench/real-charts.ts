@@ -17,8 +17,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type NamedCase, sharedCorpusCases } from '../test/chart/corpus/cases.ts';
 import { helmBinary } from '../test/fixtures/real-helm.ts';
+import { QUAYSIDE, toolEnvironment } from './peers.ts';
 import { startStopwatch } from './stopwatch.ts';
-import { printTable } from './table.ts';
+import { median, printTable } from './table.ts';
 
 const { values: args } = parseArgs({
   options: { runs: { type: 'string', default: '3' }, charts: { type: 'string' } },
@@ -28,16 +29,9 @@ if (!Number.isInteger(RUNS) || RUNS < 1)
   throw new Error(`--runs must be a whole number of at least 1, not ${args.runs}`);
 const wanted = args.charts === undefined ? undefined : new Set(args.charts.split(','));
 
-const QUAYSIDE = join(import.meta.dirname, '..', 'bin', 'quayside');
 const HELM = await helmBinary('v34');
 const home = mkdtempSync(join(tmpdir(), 'quayside-bench-charts-'));
-const env: NodeJS.ProcessEnv = {
-  PATH: process.env.PATH,
-  HOME: home,
-  HELM_CACHE_HOME: join(home, 'helm-cache'),
-  HELM_CONFIG_HOME: join(home, 'helm-config'),
-  HELM_DATA_HOME: join(home, 'helm-data'),
-};
+const env = toolEnvironment(home);
 const stopwatch = startStopwatch();
 const tools = { helm: HELM, quayside: QUAYSIDE } as const;
 type Tool = keyof typeof tools;
@@ -63,7 +57,6 @@ async function time(tool: Tool, c: NamedCase): Promise<{ ms: number } | { failed
   };
 }
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rows: string[][] = [];
 const skipped: string[] = [];
 const ratios: number[] = [];

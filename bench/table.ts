@@ -14,3 +14,8 @@ export function printTable(
   for (const row of rows) process.stdout.write(`${line(row)}\n`);
   process.stdout.write('\n');
 }
+
+/** The median of timings (the upper one of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
