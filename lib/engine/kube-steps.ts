@@ -7,12 +7,13 @@ import {
   type ReleaseId,
 } from '../domain/index.ts';
 import {
-  applyRevision,
   deleteObjects,
   type KubeConnection,
   type KubeObject,
   type ObjectResult as KubeObjectResult,
   type ProgressEvent,
+  type StartedApply,
+  startApply,
   waitForHealthy,
 } from '../kube/index.ts';
 import { type Lease, LeaseLostError, StoreError } from '../store/index.ts';
@@ -121,19 +122,16 @@ export function recordResults(results: readonly KubeObjectResult[]): ObjectResul
 }
 
 /**
- * Applies the objects, prunes what `previous` had and they dropped, and waits
- * for health when asked. `settled`: the deployed revision's objects, which lets
- * apply skip objects it would not change.
- * @throws StepFailure with the reason and the per-object results so far.
+ * Starts applying the objects: they are read from the cluster and checked now, and written by
+ * applyAndWait (see startApply). For an action with work of its own before it writes.
  */
-export async function applyAndWait(
+export function startApplying(
   ctx: StepContext,
   objects: KubeObject[],
   previous: KubeObject[],
   settled: KubeObject[] = [],
-): Promise<ObjectResult[]> {
-  progress(ctx, 'apply', `applying ${objects.length} objects`);
-  const outcome = await applyRevision({
+): StartedApply {
+  return startApply({
     connection: ctx.connection,
     objects,
     previousObjects: previous,
@@ -148,6 +146,23 @@ export async function applyAndWait(
     onProgress: (event) =>
       progress(ctx, event.phase === 'prune' ? 'prune' : 'apply', describeKube(event), event),
   });
+}
+
+/**
+ * Applies the objects, prunes what `previous` had and they dropped, and waits
+ * for health when asked. `settled`: the deployed revision's objects, which lets
+ * apply skip objects it would not change. `started`: the same objects' apply, started earlier.
+ * @throws StepFailure with the reason and the per-object results so far.
+ */
+export async function applyAndWait(
+  ctx: StepContext,
+  objects: KubeObject[],
+  previous: KubeObject[],
+  settled: KubeObject[] = [],
+  started?: StartedApply,
+): Promise<ObjectResult[]> {
+  progress(ctx, 'apply', `applying ${objects.length} objects`);
+  const outcome = await (started ?? startApplying(ctx, objects, previous, settled)).run();
   const results = recordResults(outcome.results);
   if (!outcome.ok) throw new StepFailure(outcome.error?.message ?? 'applying the objects failed', results);
   if (!(ctx.options.wait ?? true)) return results;
@@ -181,6 +196,11 @@ export async function deleteManifestObjects(
     onProgress: (event) => progress(ctx, 'delete', describeKube(event), event),
   });
   return recordResults(results);
+}
+
+/** Whether runHooks would run any hook for `event`. */
+export function runsHooks(ctx: StepContext, hooks: readonly HookRecord[], event: string): boolean {
+  return !ctx.options.disableHooks && hooks.some((hook) => hook.events.includes(event));
 }
 
 /**

@@ -30,7 +30,9 @@ import {
   openSteps,
   progress,
   runHooks,
+  runsHooks,
   type StepContext,
+  startApplying,
   underLease,
 } from './kube-steps.ts';
 import { joinManifests, parseManifest } from './manifest.ts';
@@ -122,6 +124,16 @@ export async function upgradeRelease(
     };
   }
 
+  const [pre, post] = prepared.isInstall ? ['pre-install', 'post-install'] : ['pre-upgrade', 'post-upgrade'];
+  let manifestObjects = objectsOf(rendered, prepared.isInstall);
+  // The cluster's copies of the objects are read and checked while the pending record is written, unless
+  // something runs between the two that could change what they read: a hook, or creating the namespace.
+  // Nothing is written to the cluster before the record.
+  let started =
+    options.createNamespace || runsHooks(ctx, rendered.hooks, pre)
+      ? undefined
+      : startApplying(ctx, manifestObjects, prepared.previousObjects, prepared.settledObjects);
+
   progress(ctx, 'lease', `recording revision ${predicted} as pending`);
   // What is about to be applied is on record before anything is applied: a run killed part way
   // leaves a revision whose manifest names every object it may have created.
@@ -147,23 +159,23 @@ export async function upgradeRelease(
       // Another revision number (a race, or a resumed run): render for it and record that instead.
       rendered = await render(input, prepared, lease.revision, cluster);
       lease = await deps.store.recordBody(lease, bodyOf(prepared, rendered));
+      manifestObjects = objectsOf(rendered, prepared.isInstall);
+      started = undefined;
     }
     const body = bodyOf(prepared, rendered);
-    const [pre, post] = prepared.isInstall
-      ? ['pre-install', 'post-install']
-      : ['pre-upgrade', 'post-upgrade'];
     let hooks: HookRecord[] = [...body.hooks];
     let objects: ObjectResult[] = [];
     try {
       if (options.createNamespace) await ensureNamespace(ctx);
-      hooks = await runHooks(ctx, hooks, pre as string);
+      hooks = await runHooks(ctx, hooks, pre);
       objects = await applyAndWait(
         ctx,
-        objectsOf(rendered, prepared.isInstall),
+        manifestObjects,
         prepared.previousObjects,
         prepared.settledObjects,
+        started,
       );
-      hooks = await runHooks(ctx, hooks, post as string);
+      hooks = await runHooks(ctx, hooks, post);
     } catch (thrown) {
       const error = asStepFailure(thrown);
       if (error === undefined) throw thrown;

@@ -113,10 +113,22 @@ class ApplyRun {
   readonly client: KubeClient;
   readonly clock: Clock;
   readonly unchanged: UnchangedObjects;
+  /** The objects in apply order. */
+  readonly ordered: KubeObject[];
+  /**
+   * Every object placed, read and checked (ownership, known kind) before any is written, so that a
+   * refusal applies nothing at all. Started with the run: reading writes nothing.
+   */
+  private readonly checking: Promise<(Planned | ObjectResult | undefined)[]>;
+
   constructor(readonly input: ApplyRevisionInput) {
     this.clock = input.clock ?? systemClock;
     this.client = clientFor({ ...input, clock: this.clock });
     this.unchanged = new UnchangedObjects(input.settledObjects ?? [], input.previousObjects ?? []);
+    this.ordered = sortForInstall(input.objects);
+    this.checking = this.planAll(this.ordered, kindsDefinedBy(this.ordered));
+    // Awaited by run(); a run never awaited (its caller gave up first) leaves no unhandled rejection.
+    this.checking.catch(() => {});
   }
 
   /** Puts the object in its namespace (its kind's scope comes from discovery). */
@@ -228,10 +240,8 @@ class ApplyRun {
   }
 
   async run(): Promise<ApplyOutcome> {
-    const ordered = sortForInstall(this.input.objects);
-    const deferred = kindsDefinedBy(ordered);
-    // Check every object first (placement, ownership, known kind) so a refusal applies nothing at all.
-    const checked = await this.planAll(ordered, deferred);
+    const { ordered } = this;
+    const checked = await this.checking;
     const refused = checked.filter((c): c is ObjectResult => c !== undefined && 'action' in c);
     if (refused.length > 0) return { ok: false, results: refused, error: refused[0]!.error! };
 
@@ -290,4 +300,21 @@ class ApplyRun {
  */
 export async function applyRevision(input: ApplyRevisionInput): Promise<ApplyOutcome> {
   return new ApplyRun(input).run();
+}
+
+/** An apply whose reads have started (startApply); `run` writes. */
+export interface StartedApply {
+  /** Applies and prunes as applyRevision does, with the objects as read when the apply started. */
+  run(): Promise<ApplyOutcome>;
+}
+
+/**
+ * Starts an apply: every object is placed, read and checked now, and nothing is written until `run`.
+ * For a caller with other work before writing (recording the revision as pending), so that the API
+ * server's reads overlap it. What is read is what `run` decides on: nothing may change the objects in
+ * between that the caller does not expect (hooks, say, run before the apply, not in between).
+ */
+export function startApply(input: ApplyRevisionInput): StartedApply {
+  const run = new ApplyRun(input);
+  return { run: () => run.run() };
 }

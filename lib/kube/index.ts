@@ -1,4 +1,10 @@
-export { type ApplyOutcome, type ApplyRevisionInput, applyRevision } from './apply.ts';
+export {
+  type ApplyOutcome,
+  type ApplyRevisionInput,
+  applyRevision,
+  type StartedApply,
+  startApply,
+} from './apply.ts';
 export {
   type ClusterCapabilities,
   type ClusterReadInput,

@@ -2,9 +2,13 @@
  * Install and upgrade read the cluster, the store, the chart and helm's records side by side
  * (lib/engine/upgrade.ts, helm-records.ts). What they answer must not depend on which read finishes
  * first: the store's verdict comes before the chart's, the chart's before the cluster's, and none of
- * them waits on a cluster that does not answer. After the apply, nothing more is asked of the cluster
- * unless helm's records are kept.
+ * them waits on a cluster that does not answer. The objects are read from the cluster while the
+ * revision is recorded as pending, unless a hook runs before the apply; nothing is written to the
+ * cluster before the record. After the apply, nothing more is asked of the cluster unless helm's
+ * records are kept.
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChartError } from '../../lib/chart/index.ts';
@@ -14,6 +18,52 @@ import { MemoryDriver, ReleaseStore } from '../../lib/store/index.ts';
 import { configMapChart, realClock, release, repoRoot, request, startWorld, type World } from './world.ts';
 
 const OPTIONS = { timeoutMs: 20_000 };
+
+/** A chart of one Service (a kind helm's records are never looked for in), with a pre-install hook if asked. */
+function serviceChart(options: { preInstallHook: boolean }): { kind: 'directory'; path: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'quayside-service-'));
+  mkdirSync(join(dir, 'templates'));
+  writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: service\nversion: 1.0.0\n');
+  writeFileSync(
+    join(dir, 'templates', 'service.yaml'),
+    'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  ports: [{port: 80}]\n',
+  );
+  if (options.preInstallHook) {
+    writeFileSync(
+      join(dir, 'templates', 'hook.yaml'),
+      [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: {{ .Release.Name }}-before',
+        '  annotations:',
+        '    helm.sh/hook: pre-install',
+        '    helm.sh/hook-delete-policy: before-hook-creation',
+        'data: {}',
+        '',
+      ].join('\n'),
+    );
+  }
+  return { kind: 'directory', path: dir };
+}
+
+/**
+ * A store whose `begin` (recording the revision as pending) first waits until `until` says so (at
+ * most 3 s) and notes the requests the cluster has had by then, as `METHOD path` lines.
+ */
+function watchedStore(world: World, until: (seen: string[]) => boolean) {
+  const store = new ReleaseStore(new MemoryDriver());
+  const atBegin: { seen?: string[] } = {};
+  const begin = store.begin.bind(store);
+  const seen = () => world.sim.requests.map((r) => `${r.method} ${r.path}`);
+  store.begin = async (input) => {
+    const giveUpAt = Date.now() + 3000;
+    while (!until(seen()) && Date.now() < giveUpAt) await new Promise((resolve) => setTimeout(resolve, 5));
+    atBegin.seen = seen();
+    return begin(input);
+  };
+  return { store, atBegin };
+}
 const missingChart = { kind: 'directory' as const, path: join(repoRoot, 'test', 'no-such-chart') };
 
 describe('install and upgrade, reading side by side', () => {
@@ -79,6 +129,51 @@ describe('install and upgrade, reading side by side', () => {
       ).toEqual([]);
     }
   }, 60_000);
+
+  it('read the objects while the revision is recorded as pending, writing nothing before it', async () => {
+    // One object of its kind: read on its own, not listed.
+    const serviceRead = 'GET /api/v1/namespaces/default/services/overlap-early';
+    const { store, atBegin } = watchedStore(world, (seen) => seen.includes(serviceRead));
+    const engine = new ReleaseEngine({
+      store,
+      connections: { connect: () => Promise.resolve(world.connection) },
+      clock: realClock,
+    });
+    world.sim.requests.length = 0;
+    const result = await engine.install(
+      { release: release('overlap-early'), chart: serviceChart({ preInstallHook: false }), options: OPTIONS },
+      request(),
+    );
+    expect(result.status).toBe('deployed');
+    expect(atBegin.seen).toContain(serviceRead);
+    expect(atBegin.seen?.filter((line) => !line.startsWith('GET '))).toEqual([]);
+    expect(result.objects.map((o) => `${o.kind}/${o.name} ${o.action}`)).toEqual([
+      'Service/overlap-early created',
+    ]);
+  }, 30_000);
+
+  it('read the objects only after a hook that runs before the apply', async () => {
+    // Given time to, an early read would show here; the hook might change what it reads.
+    let waited = 0;
+    const { store, atBegin } = watchedStore(world, () => ++waited > 40);
+    const engine = new ReleaseEngine({
+      store,
+      connections: { connect: () => Promise.resolve(world.connection) },
+      clock: realClock,
+    });
+    world.sim.requests.length = 0;
+    const result = await engine.install(
+      { release: release('overlap-hooked'), chart: serviceChart({ preInstallHook: true }), options: OPTIONS },
+      request(),
+    );
+    expect(result.status).toBe('deployed');
+    expect(atBegin.seen?.filter((line) => line.includes('/services'))).toEqual([]);
+    const verbs = world.sim.requests.map((r) => `${r.method} ${r.path}`);
+    const hookWrite = verbs.findIndex((v) => v.includes('/configmaps/overlap-hooked-before'));
+    const servicesRead = verbs.indexOf('GET /api/v1/namespaces/default/services/overlap-hooked');
+    expect(hookWrite, verbs.join('\n')).toBeGreaterThanOrEqual(0);
+    expect(servicesRead, verbs.join('\n')).toBeGreaterThan(hookWrite);
+  }, 30_000);
 
   it("still writes helm's records after the apply when they are kept", async () => {
     const store = new ReleaseStore(new MemoryDriver());
