@@ -1,5 +1,5 @@
 import type { ReleaseId } from '../domain/index.ts';
-import { type ActionResult, readHooks, readStatus } from '../engine/index.ts';
+import { type ActionResult, readStatus } from '../engine/index.ts';
 import type { ReleaseStore } from '../store/index.ts';
 import { actionOptionsOf, chartOf, valuesOf } from './action-input.ts';
 import { ACTION_FLAGS, BAKE_FLAGS, CHART_FLAGS, COMMON_FLAGS, expectArgs, rollbackRevision } from './args.ts';
@@ -183,11 +183,10 @@ async function reportResult(
     return EXIT.ok;
   }
   const view = await readStatus(store, result.release, result.revision);
-  const hooks = await readHooks(store, result.release, view.revision.revision);
   print(
     `${lines}${statusText(
       view,
-      hooks.filter((h) => h.events.includes('test')),
+      view.body.hooks.filter((h) => h.events.includes('test')),
     )}`,
   );
   return EXIT.ok;

@@ -58,11 +58,7 @@ export const statusCommand: CommandSpec = {
     expectArgs('status', positionals, 1, 1, 'quayside status NAME [--revision N]');
     const release = releaseOf(target, positionals[0] as string);
     const view = await readStatus(store, release, revisionNumber('status', flags.revision));
-    const n = view.revision.revision;
-    const [manifest, config] = await Promise.all([
-      readManifest(store, release, n),
-      readValues(store, release, { revision: n }),
-    ]);
+    const { manifest, config } = view.body;
     // The cluster is asked only with --show-resources: status otherwise reads the store alone, so
     // that queued-mode users need no access to the cluster.
     const resources = flags['show-resources']
@@ -83,11 +79,10 @@ export const statusCommand: CommandSpec = {
       print(encodeData(output, withResources));
       return 0;
     }
-    const hooks = await readHooks(store, release, n);
     print(
       statusText(
         view,
-        hooks.filter((h) => h.events.includes('test')),
+        view.body.hooks.filter((h) => h.events.includes('test')),
         resources === undefined || resources.length === 0 ? {} : { resources: resourcesText(resources) },
       ),
     );
@@ -170,22 +165,15 @@ async function getText(
     }
     case 'all': {
       const view = await readStatus(store, release, revision);
-      const n = view.revision.revision;
-      const [config, computed, hooks, manifest] = await Promise.all([
-        readValues(store, release, { revision: n }),
-        readValues(store, release, { revision: n, all: true }),
-        readHooks(store, release, n),
-        readManifest(store, release, n),
-      ]);
+      const { config, values: computed, hooks, manifest, notes } = view.body;
       if (output !== 'table') {
         return encodeData(output, { ...statusData(view), config, values: computed, hooks, manifest });
       }
       // helm's status printer with debug and chart metadata on: each YAML block and the manifest
       // are followed by an empty line.
-      const { notes, ...withoutNotes } = view;
       return [
         statusText(
-          { ...withoutNotes, notes: '' },
+          { ...view, body: { ...view.body, notes: '' } },
           hooks.filter((h) => h.events.includes('test')),
           { showChart: true },
         ),

@@ -4,17 +4,21 @@ import {
   type ReleaseId,
   ReleaseNotFoundError,
   type Revision,
+  type RevisionBody,
   type RevisionMeta,
   ValidationError,
   type Values,
 } from '../domain/index.ts';
 import type { ListPage, ReleaseStore, ReleaseSummary } from '../store/index.ts';
 
-/** `status`: the release and its latest (or a given) revision, with notes. */
+/**
+ * `status`: the release and its latest (or a given) revision, with the revision's body (notes, hooks,
+ * manifest, values): one read of the store gives what `status` prints in any form.
+ */
 export interface ReleaseStatusView {
   readonly summary: ReleaseSummary;
   readonly revision: RevisionMeta;
-  readonly notes: string;
+  readonly body: RevisionBody;
 }
 
 /** @throws ReleaseNotFoundError, RevisionNotFoundError */
@@ -26,7 +30,7 @@ export async function readStatus(
   const summary = await requireRelease(store, release);
   const full = await store.getRevision(release, revision ?? summary.latestRevision);
   const { body, ...meta } = full;
-  return { summary, revision: meta, notes: body.notes };
+  return { summary, revision: meta, body };
 }
 
 /**
