@@ -15,8 +15,8 @@ export interface EngineRequest {
     isRoot: boolean;
     /** Values as Go-typed JSON text (see encodeGoValues). */
     values: string;
-    /** File contents, base64. */
-    files: Record<string, string>;
+    /** Each file's bytes: [offset, length] in the request's fileData. */
+    files: Record<string, [offset: number, length: number]>;
     subcharts: Record<string, number>;
     basePath: string;
   }>;
@@ -35,6 +35,11 @@ export interface EngineRequest {
   };
   strict: boolean;
   splitManifests: boolean;
+  /**
+   * The bytes of every scope's files, one after another, sent beside the JSON rather than in it
+   * (as base64 they were most of a big chart's request: kube-prometheus-stack's 6 MB of CRDs).
+   */
+  fileData?: Uint8Array;
   /** Run Helm's own code paths beside the engine's shortcuts and fail on any difference (tests). */
   verifyShortcuts?: boolean;
   /** Present when templates may read the cluster: the answers known so far (see lookup.go). */
@@ -80,7 +85,7 @@ export interface EngineResponse {
   lookupMisses?: LookupCall[];
 }
 
-type RenderFunction = (request: string) => string;
+type RenderFunction = (request: string, fileData: Uint8Array | undefined) => string;
 type YamlFunction = (mode: YamlMode, text: string) => string;
 
 /** "values": a values file as Helm 4 reads it (documents merged, each a map); "document": one YAML document. */
@@ -262,7 +267,8 @@ type SentRequest = Omit<EngineRequest, 'templates'> & {
 };
 
 function call(engine: Engine, request: SentRequest): RawResponse {
-  const raw = guarded(engine, () => engine.render(JSON.stringify(request)));
+  const { fileData, ...sent } = request;
+  const raw = guarded(engine, () => engine.render(JSON.stringify(sent), fileData));
   try {
     return JSON.parse(raw) as RawResponse;
   } catch (error) {

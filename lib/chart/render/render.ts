@@ -154,13 +154,22 @@ function buildRequest(
     splitManifests: true,
     verifyShortcuts: input.verifyShortcuts ?? process.env.QUAYSIDE_VERIFY_ENGINE_SHORTCUTS === '1',
   };
-  addScope(request, chart, values, chart.metadata.name, true);
+  const files: FileBytes = { chunks: [], size: 0 };
+  addScope(request, files, chart, values, chart.metadata.name, true);
+  request.fileData = Buffer.concat(files.chunks, files.size);
   return request;
+}
+
+/** The charts' files as the engine request carries them: their bytes one after another. */
+interface FileBytes {
+  readonly chunks: Uint8Array[];
+  size: number;
 }
 
 /** Adds a chart (and its subcharts first) as engine scopes; returns its scope index. */
 function addScope(
   request: EngineRequest,
+  files: FileBytes,
   chart: Chart,
   values: Values,
   fullPath: string,
@@ -168,11 +177,17 @@ function addScope(
 ): number {
   const subcharts: Record<string, number> = {};
   const index = request.scopes.length;
+  const offsets: EngineRequest['scopes'][number]['files'] = {};
+  for (const file of chart.files) {
+    offsets[file.name] = [files.size, file.data.byteLength];
+    files.chunks.push(file.data);
+    files.size += file.data.byteLength;
+  }
   request.scopes.push({
     chart: chart.metadata,
     isRoot,
     values: encodeGoValues(values),
-    files: Object.fromEntries(chart.files.map((f) => [f.name, Buffer.from(f.data).toString('base64')])),
+    files: offsets,
     subcharts,
     basePath: `${fullPath}/templates`,
   });
@@ -180,6 +195,7 @@ function addScope(
     const subValues = values[sub.metadata.name];
     subcharts[sub.metadata.name] = addScope(
       request,
+      files,
       sub,
       isTable(subValues) ? subValues : {},
       `${fullPath}/charts/${sub.metadata.name}`,

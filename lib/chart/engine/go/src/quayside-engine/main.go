@@ -17,10 +17,18 @@ func main() {
 	// often trades some memory for steadier render times.
 	debug.SetGCPercent(400)
 	js.Global().Set("quaysideEngineRender", js.FuncOf(func(this js.Value, args []js.Value) interface{} {
-		if len(args) != 1 {
-			return encodeResponse(failure("internal", "quaysideEngineRender takes one JSON argument", ""))
+		if len(args) < 1 || len(args) > 2 {
+			return encodeResponse(failure("internal", "quaysideEngineRender takes a JSON request and the bytes of its files", ""))
 		}
-		return encodeResponse(handleRequest([]byte(args[0].String())))
+		// The charts' files come as one Uint8Array, copied once, which the request's
+		// scopes point into: in the JSON, as base64, they were most of what there was
+		// to read (6 MB of CRDs in kube-prometheus-stack).
+		var fileData []byte
+		if len(args) == 2 && args[1].Truthy() {
+			fileData = make([]byte, args[1].Get("length").Int())
+			js.CopyBytesToGo(fileData, args[1])
+		}
+		return encodeResponse(handleRequest([]byte(args[0].String()), fileData))
 	}))
 	js.Global().Set("quaysideEngineYaml", js.FuncOf(func(this js.Value, args []js.Value) interface{} {
 		if len(args) != 2 {

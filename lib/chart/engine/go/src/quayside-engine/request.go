@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -42,10 +41,11 @@ type templateInput struct {
 }
 
 type scopeInput struct {
-	Chart     json.RawMessage   `json:"chart"`
-	IsRoot    bool              `json:"isRoot"`
-	Values    string            `json:"values"`
-	Files     map[string]string `json:"files"`
+	Chart  json.RawMessage `json:"chart"`
+	IsRoot bool            `json:"isRoot"`
+	Values string          `json:"values"`
+	// Files are [offset, length] in the bytes sent beside the request.
+	Files     map[string][2]int `json:"files"`
 	Subcharts map[string]int    `json:"subcharts"`
 	BasePath  string            `json:"basePath"`
 }
@@ -108,12 +108,12 @@ func encodeResponse(r response) string {
 	return buf.String()
 }
 
-func handleRequest(raw []byte) response {
+func handleRequest(raw []byte, fileData []byte) response {
 	var req request
 	if err := json.Unmarshal(raw, &req); err != nil {
 		return failure("internal", "invalid engine request: "+err.Error(), "")
 	}
-	scopes, err := buildScopes(&req)
+	scopes, err := buildScopes(&req, fileData)
 	if err != nil {
 		return failure("internal", err.Error(), "")
 	}
@@ -168,7 +168,7 @@ func handleRequest(raw []byte) response {
 
 // buildScopes turns each chart's inputs into the map a template sees as ".".
 // Scopes are built children first so .Subcharts can point at them.
-func buildScopes(req *request) ([]map[string]interface{}, error) {
+func buildScopes(req *request, fileData []byte) ([]map[string]interface{}, error) {
 	release := map[string]interface{}{
 		"Name":      req.Release.Name,
 		"Namespace": req.Release.Namespace,
@@ -198,12 +198,13 @@ func buildScopes(req *request) ([]map[string]interface{}, error) {
 			return nil, fmt.Errorf("invalid values: %v", err)
 		}
 		fs := make(files, len(s.Files))
-		for name, b64 := range s.Files {
-			data, err := base64.StdEncoding.DecodeString(b64)
-			if err != nil {
-				return nil, fmt.Errorf("invalid file %s: %v", name, err)
+		for name, at := range s.Files {
+			offset, length := at[0], at[1]
+			if offset < 0 || length < 0 || offset > len(fileData)-length {
+				return nil, fmt.Errorf("invalid file %s: bytes %d+%d of %d", name, offset, length, len(fileData))
 			}
-			fs[name] = data
+			// Capped: nothing appended to one file can run into the next.
+			fs[name] = fileData[offset : offset+length : offset+length]
 		}
 		scopes[i] = map[string]interface{}{
 			"Chart":        chartObject{Metadata: md, IsRoot: s.IsRoot},
