@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"quayside-engine/internal/text/template"
 	"regexp"
 	"sort"
 	"strings"
-	"text/template"
 )
 
 // renderable is one template file with the scope it executes in.

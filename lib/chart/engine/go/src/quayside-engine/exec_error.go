@@ -3,8 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"quayside-engine/internal/text/template"
 	"strings"
-	"text/template"
 )
 
 // Helm 4 prints a template execution error as a trace: for each template in

@@ -2,8 +2,8 @@ package main
 
 import (
 	"io"
+	"quayside-engine/internal/text/template"
 	"testing"
-	"text/template"
 )
 
 func execute(t *testing.T, text string, data interface{}) error {

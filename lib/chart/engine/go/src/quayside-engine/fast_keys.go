@@ -4,8 +4,8 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"quayside-engine/internal/text/template"
 	"reflect"
-	"text/template"
 )
 
 // Sprig's genCA, genSelfSignedCert, genSignedCert and genPrivateKey make RSA

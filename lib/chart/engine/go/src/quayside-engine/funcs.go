@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"quayside-engine/internal/text/template"
 	"strings"
-	"text/template"
 
 	"github.com/BurntSushi/toml"
 	"github.com/Masterminds/sprig"
@@ -16,7 +16,8 @@ import (
 // the data-format functions Helm adds. Engine-bound functions (include, tpl,
 // required, fail) are added per render in engine.go.
 func baseFuncMap() template.FuncMap {
-	f := sprig.TxtFuncMap()
+	// Sprig names the standard library's FuncMap; the engine's text/template is its own copy (internal/text/template).
+	f := template.FuncMap(sprig.TxtFuncMap())
 	delete(f, "env")
 	delete(f, "expandenv")
 	extra := template.FuncMap{

@@ -1,6 +1,6 @@
 package main
 
-import "text/template"
+import "quayside-engine/internal/text/template"
 
 // templateCacheSize bounds how many charts' parsed templates stay in memory.
 // A Lambda container usually renders one or a few charts again and again.
