@@ -1,5 +1,5 @@
 import type { ReleaseId } from '../domain/index.ts';
-import { type ActionResult, readStatus } from '../engine/index.ts';
+import { type ActionResult, readStatus, readStatusAndBody } from '../engine/index.ts';
 import type { ReleaseStore } from '../store/index.ts';
 import { actionOptionsOf, chartOf, valuesOf } from './action-input.ts';
 import { ACTION_FLAGS, BAKE_FLAGS, CHART_FLAGS, COMMON_FLAGS, expectArgs, rollbackRevision } from './args.ts';
@@ -182,11 +182,11 @@ async function reportResult(
     print(lines);
     return EXIT.ok;
   }
-  const view = await readStatus(store, result.release, result.revision);
+  const { view, body } = await readStatusAndBody(store, result.release, result.revision);
   print(
     `${lines}${statusText(
       view,
-      view.body.hooks.filter((h) => h.events.includes('test')),
+      body.hooks.filter((h) => h.events.includes('test')),
     )}`,
   );
   return EXIT.ok;

@@ -76,7 +76,7 @@ export function statusData(view: ReleaseStatusView) {
       deleted: revision.status === 'uninstalled' ? (revision.finishedAt ?? '') : '',
       description: revision.description,
       status: revision.status,
-      notes: view.body.notes,
+      notes: view.notes,
     },
     chart: {
       name: revision.chart.name,
@@ -104,7 +104,7 @@ export function statusReadData(view: ReleaseStatusView, manifest: string, config
       ...(deleted === undefined ? {} : { deleted }),
       description: revision.description,
       status: revision.status,
-      ...(view.body.notes === '' ? {} : { notes: view.body.notes }),
+      ...(view.notes === '' ? {} : { notes: view.notes }),
     },
     ...(Object.keys(config).length === 0 ? {} : { config }),
     manifest,
@@ -152,7 +152,7 @@ export function statusText(
       `Phase:          ${test.lastRun?.phase ?? ''}`,
     );
   }
-  if (view.body.notes.trim() !== '') lines.push('NOTES:', view.body.notes.trim());
+  if (view.notes.trim() !== '') lines.push('NOTES:', view.notes.trim());
   return `${lines.join('\n')}\n`;
 }
 

@@ -4,7 +4,7 @@ import {
   readHooks,
   readManifest,
   readNotes,
-  readStatus,
+  readStatusAndBody,
   readValues,
 } from '../engine/index.ts';
 import type { ResourceGroup } from '../kube/index.ts';
@@ -57,8 +57,8 @@ export const statusCommand: CommandSpec = {
   async run({ positionals, flags, target, store, output }) {
     expectArgs('status', positionals, 1, 1, 'quayside status NAME [--revision N]');
     const release = releaseOf(target, positionals[0] as string);
-    const view = await readStatus(store, release, revisionNumber('status', flags.revision));
-    const { manifest, config } = view.body;
+    const { view, body } = await readStatusAndBody(store, release, revisionNumber('status', flags.revision));
+    const { manifest, config } = body;
     // The cluster is asked only with --show-resources: status otherwise reads the store alone, so
     // that queued-mode users need no access to the cluster.
     const resources = flags['show-resources']
@@ -82,7 +82,7 @@ export const statusCommand: CommandSpec = {
     print(
       statusText(
         view,
-        view.body.hooks.filter((h) => h.events.includes('test')),
+        body.hooks.filter((h) => h.events.includes('test')),
         resources === undefined || resources.length === 0 ? {} : { resources: resourcesText(resources) },
       ),
     );
@@ -164,8 +164,8 @@ async function getText(
       return output === 'table' ? hooksText(hooks) : encodeData(output, hooks);
     }
     case 'all': {
-      const view = await readStatus(store, release, revision);
-      const { config, values: computed, hooks, manifest, notes } = view.body;
+      const { view, body } = await readStatusAndBody(store, release, revision);
+      const { config, values: computed, hooks, manifest, notes } = body;
       if (output !== 'table') {
         return encodeData(output, { ...statusData(view), config, values: computed, hooks, manifest });
       }
@@ -173,7 +173,7 @@ async function getText(
       // are followed by an empty line.
       return [
         statusText(
-          { ...view, body: { ...view.body, notes: '' } },
+          { ...view, notes: '' },
           hooks.filter((h) => h.events.includes('test')),
           { showChart: true },
         ),

@@ -17,6 +17,7 @@ export {
   readManifest,
   readNotes,
   readStatus,
+  readStatusAndBody,
   readValues,
 } from './reads.ts';
 export type { TestOutcome } from './test-release.ts';

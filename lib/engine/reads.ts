@@ -11,14 +11,11 @@ import {
 } from '../domain/index.ts';
 import type { ListPage, ReleaseStore, ReleaseSummary } from '../store/index.ts';
 
-/**
- * `status`: the release and its latest (or a given) revision, with the revision's body (notes, hooks,
- * manifest, values): one read of the store gives what `status` prints in any form.
- */
+/** `status`: the release and its latest (or a given) revision, with notes. It carries no values. */
 export interface ReleaseStatusView {
   readonly summary: ReleaseSummary;
   readonly revision: RevisionMeta;
-  readonly body: RevisionBody;
+  readonly notes: string;
 }
 
 /** @throws ReleaseNotFoundError, RevisionNotFoundError */
@@ -27,10 +24,22 @@ export async function readStatus(
   release: ReleaseId,
   revision?: number,
 ): Promise<ReleaseStatusView> {
+  return (await readStatusAndBody(store, release, revision)).view;
+}
+
+/**
+ * The status view and, beside it, the revision's body (manifest, values, hooks), from one read of the
+ * revision: for a caller that prints parts of both (`status`, `get all`, the summary after an action).
+ * @throws ReleaseNotFoundError, RevisionNotFoundError
+ */
+export async function readStatusAndBody(
+  store: ReleaseStore,
+  release: ReleaseId,
+  revision?: number,
+): Promise<{ view: ReleaseStatusView; body: RevisionBody }> {
   const summary = await requireRelease(store, release);
-  const full = await store.getRevision(release, revision ?? summary.latestRevision);
-  const { body, ...meta } = full;
-  return { summary, revision: meta, body };
+  const { body, ...meta } = await store.getRevision(release, revision ?? summary.latestRevision);
+  return { view: { summary, revision: meta, notes: body.notes }, body };
 }
 
 /**
