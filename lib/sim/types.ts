@@ -55,6 +55,8 @@ export interface RequestLogEntry {
   method: string;
   verb: string;
   path: string;
+  /** The query string as sent (`?labelSelector=…`), or '' when there is none. */
+  query: string;
   status: number;
   at: number;
 }

@@ -48,21 +48,38 @@ function serviceChart(options: { preInstallHook: boolean }): { kind: 'directory'
 }
 
 /**
- * A store whose `begin` (recording the revision as pending) first waits until `until` says so (at
- * most 3 s) and notes the requests the cluster has had by then, as `METHOD path` lines.
+ * Installs `name` (serviceChart) with a store whose `begin` (recording the revision as pending) first
+ * waits until `until` says so (at most 3 s). Returns the result and the requests the cluster had had
+ * by then, as `METHOD path` lines.
  */
-function watchedStore(world: World, until: (seen: string[]) => boolean) {
+async function installWatchingBegin(
+  world: World,
+  name: string,
+  options: { preInstallHook: boolean; until: (seen: string[]) => boolean },
+) {
   const store = new ReleaseStore(new MemoryDriver());
-  const atBegin: { seen?: string[] } = {};
+  let atBegin: string[] | undefined;
   const begin = store.begin.bind(store);
   const seen = () => world.sim.requests.map((r) => `${r.method} ${r.path}`);
   store.begin = async (input) => {
     const giveUpAt = Date.now() + 3000;
-    while (!until(seen()) && Date.now() < giveUpAt) await new Promise((resolve) => setTimeout(resolve, 5));
-    atBegin.seen = seen();
+    while (!options.until(seen()) && Date.now() < giveUpAt) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    atBegin = seen();
     return begin(input);
   };
-  return { store, atBegin };
+  const engine = new ReleaseEngine({
+    store,
+    connections: { connect: () => Promise.resolve(world.connection) },
+    clock: realClock,
+  });
+  world.sim.requests.length = 0;
+  const result = await engine.install(
+    { release: release(name), chart: serviceChart(options), options: OPTIONS },
+    request(),
+  );
+  return { result, atBegin };
 }
 const missingChart = { kind: 'directory' as const, path: join(repoRoot, 'test', 'no-such-chart') };
 
@@ -123,9 +140,15 @@ describe('install and upgrade, reading side by side', () => {
         verbs.slice(lastApply + 1).filter((v) => !v.startsWith('get ') && !v.startsWith('list ')),
         action,
       ).toEqual([]);
+      // helm's records are looked for first thing, beside the action's own reads; on a connection of
+      // their own, that list can still arrive after a quick apply. Nothing else may.
+      const afterApply = world.sim.requests
+        .slice(lastApply + 1)
+        .filter((r) => !r.query.includes(encodeURIComponent('owner=helm')))
+        .map((r) => `${r.verb} ${r.path}`);
       expect(
-        verbs.slice(lastApply + 1).filter((v) => /(secrets|configmaps)$/.test(v)),
-        action,
+        afterApply.filter((v) => /(secrets|configmaps)$/.test(v)),
+        `${action}:\n${verbs.join('\n')}`,
       ).toEqual([]);
     }
   }, 60_000);
@@ -133,20 +156,13 @@ describe('install and upgrade, reading side by side', () => {
   it('read the objects while the revision is recorded as pending, writing nothing before it', async () => {
     // One object of its kind: read on its own, not listed.
     const serviceRead = 'GET /api/v1/namespaces/default/services/overlap-early';
-    const { store, atBegin } = watchedStore(world, (seen) => seen.includes(serviceRead));
-    const engine = new ReleaseEngine({
-      store,
-      connections: { connect: () => Promise.resolve(world.connection) },
-      clock: realClock,
+    const { result, atBegin } = await installWatchingBegin(world, 'overlap-early', {
+      preInstallHook: false,
+      until: (seen) => seen.includes(serviceRead),
     });
-    world.sim.requests.length = 0;
-    const result = await engine.install(
-      { release: release('overlap-early'), chart: serviceChart({ preInstallHook: false }), options: OPTIONS },
-      request(),
-    );
     expect(result.status).toBe('deployed');
-    expect(atBegin.seen).toContain(serviceRead);
-    expect(atBegin.seen?.filter((line) => !line.startsWith('GET '))).toEqual([]);
+    expect(atBegin).toContain(serviceRead);
+    expect(atBegin?.filter((line) => !line.startsWith('GET '))).toEqual([]);
     expect(result.objects.map((o) => `${o.kind}/${o.name} ${o.action}`)).toEqual([
       'Service/overlap-early created',
     ]);
@@ -155,19 +171,12 @@ describe('install and upgrade, reading side by side', () => {
   it('read the objects only after a hook that runs before the apply', async () => {
     // Given time to, an early read would show here; the hook might change what it reads.
     let waited = 0;
-    const { store, atBegin } = watchedStore(world, () => ++waited > 40);
-    const engine = new ReleaseEngine({
-      store,
-      connections: { connect: () => Promise.resolve(world.connection) },
-      clock: realClock,
+    const { result, atBegin } = await installWatchingBegin(world, 'overlap-hooked', {
+      preInstallHook: true,
+      until: () => ++waited > 40,
     });
-    world.sim.requests.length = 0;
-    const result = await engine.install(
-      { release: release('overlap-hooked'), chart: serviceChart({ preInstallHook: true }), options: OPTIONS },
-      request(),
-    );
     expect(result.status).toBe('deployed');
-    expect(atBegin.seen?.filter((line) => line.includes('/services'))).toEqual([]);
+    expect(atBegin?.filter((line) => line.includes('/services'))).toEqual([]);
     const verbs = world.sim.requests.map((r) => `${r.method} ${r.path}`);
     const hookWrite = verbs.findIndex((v) => v.includes('/configmaps/overlap-hooked-before'));
     const servicesRead = verbs.indexOf('GET /api/v1/namespaces/default/services/overlap-hooked');

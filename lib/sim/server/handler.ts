@@ -113,6 +113,7 @@ export async function handleRequest(
     method,
     verb: info.verb,
     path: url.pathname,
+    query: url.search,
     status: 0,
     at: context.cluster.clock().getTime(),
   };
