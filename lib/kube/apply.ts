@@ -299,7 +299,7 @@ class ApplyRun {
  * KubeImmutableFieldError, KubeMissingNamespaceError, KubeUnknownKindError, KubeDeadlineError…).
  */
 export async function applyRevision(input: ApplyRevisionInput): Promise<ApplyOutcome> {
-  return new ApplyRun(input).run();
+  return startApply(input).run();
 }
 
 /** An apply whose reads have started (startApply); `run` writes. */
