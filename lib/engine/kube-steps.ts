@@ -198,9 +198,14 @@ export async function deleteManifestObjects(
   return recordResults(results);
 }
 
+/** The hooks runHooks runs for `event`: none with disableHooks. */
+function hooksDue(ctx: StepContext, hooks: readonly HookRecord[], event: string): HookRecord[] {
+  return ctx.options.disableHooks ? [] : hooks.filter((hook) => hook.events.includes(event));
+}
+
 /** Whether runHooks would run any hook for `event`. */
 export function runsHooks(ctx: StepContext, hooks: readonly HookRecord[], event: string): boolean {
-  return !ctx.options.disableHooks && hooks.some((hook) => hook.events.includes(event));
+  return hooksDue(ctx, hooks, event).length > 0;
 }
 
 /**
@@ -213,10 +218,7 @@ export async function runHooks(
   hooks: readonly HookRecord[],
   event: string,
 ): Promise<HookRecord[]> {
-  if (ctx.options.disableHooks) return [...hooks];
-  const due = hooks
-    .filter((hook) => hook.events.includes(event))
-    .sort((a, b) => a.weight - b.weight || compareText(a.name, b.name));
+  const due = hooksDue(ctx, hooks, event).sort((a, b) => a.weight - b.weight || compareText(a.name, b.name));
   const ran = new Map<string, HookRecord>();
   for (const hook of due) {
     progress(ctx, 'hooks', `running ${event} hook ${hook.kind}/${hook.name}`);
