@@ -125,6 +125,7 @@ export async function upgradeRelease(
   }
 
   const [pre, post] = prepared.isInstall ? ['pre-install', 'post-install'] : ['pre-upgrade', 'post-upgrade'];
+  let body = bodyOf(prepared, rendered);
   let manifestObjects = objectsOf(rendered, prepared.isInstall);
   // The cluster's copies of the objects are read and checked while the pending record is written, unless
   // something runs between the two that could change what they read: a hook, or creating the namespace.
@@ -144,7 +145,7 @@ export async function upgradeRelease(
     requestedBy: request.requestedBy,
     chart: chartRef(rendered),
     ...(options.description === undefined ? {} : { description: options.description }),
-    body: bodyOf(prepared, rendered),
+    body,
     leaseExpiresAt: deadlines.lease,
     renewUntil: deadlines.renewUntil,
     ...(request.requestDigest === undefined ? {} : { requestDigest: request.requestDigest }),
@@ -158,11 +159,11 @@ export async function upgradeRelease(
     if (lease.revision !== predicted) {
       // Another revision number (a race, or a resumed run): render for it and record that instead.
       rendered = await render(input, prepared, lease.revision, cluster);
-      lease = await deps.store.recordBody(lease, bodyOf(prepared, rendered));
+      body = bodyOf(prepared, rendered);
+      lease = await deps.store.recordBody(lease, body);
       manifestObjects = objectsOf(rendered, prepared.isInstall);
       started = undefined;
     }
-    const body = bodyOf(prepared, rendered);
     let hooks: HookRecord[] = [...body.hooks];
     let objects: ObjectResult[] = [];
     try {
@@ -187,7 +188,7 @@ export async function upgradeRelease(
         reason: error.reason,
         prepared,
         startedAt,
-        rendered,
+        manifestObjects,
       });
     }
     progress(ctx, 'record', `recording revision ${lease.revision} as deployed`);
@@ -327,7 +328,8 @@ interface FailInput {
   readonly reason: string;
   readonly prepared: Prepared;
   readonly startedAt: number;
-  readonly rendered: RenderedRelease;
+  /** The objects the apply was given (CRDs, then the manifest's). */
+  readonly manifestObjects: readonly KubeObject[];
 }
 
 /** Records the failure; then cleans up (cleanup-on-fail) or rolls back (atomic) as asked. */
@@ -336,7 +338,7 @@ async function fail(deps: EngineDeps, f: FailInput): Promise<ActionResult> {
   const options = input.options ?? {};
   if (options.cleanupOnFail && !options.atomic) {
     const created = f.body.objects.filter((o) => o.action === 'created');
-    const mine = objectsOf(f.rendered, f.prepared.isInstall).filter((object) =>
+    const mine = f.manifestObjects.filter((object) =>
       created.some((c) => c.kind === object.kind && c.name === object.metadata.name),
     );
     await deleteManifestObjects(
