@@ -47,6 +47,16 @@ function serviceChart(options: { preInstallHook: boolean }): { kind: 'directory'
   return { kind: 'directory', path: dir };
 }
 
+/** An engine on the world's cluster connection with a store of its own. */
+function engineOn(world: World, store: ReleaseStore, options: { keepHelmRecords?: boolean } = {}) {
+  return new ReleaseEngine({
+    store,
+    connections: { connect: () => Promise.resolve(world.connection) },
+    clock: realClock,
+    ...options,
+  });
+}
+
 /**
  * Installs `name` (serviceChart) with a store whose `begin` (recording the revision as pending) first
  * waits until `until` says so (at most 3 s). Returns the result and the requests the cluster had had
@@ -69,13 +79,8 @@ async function installWatchingBegin(
     atBegin = seen();
     return begin(input);
   };
-  const engine = new ReleaseEngine({
-    store,
-    connections: { connect: () => Promise.resolve(world.connection) },
-    clock: realClock,
-  });
   world.sim.requests.length = 0;
-  const result = await engine.install(
+  const result = await engineOn(world, store).install(
     { release: release(name), chart: serviceChart(options), options: OPTIONS },
     request(),
   );
@@ -186,12 +191,7 @@ describe('install and upgrade, reading side by side', () => {
 
   it("still writes helm's records after the apply when they are kept", async () => {
     const store = new ReleaseStore(new MemoryDriver());
-    const keeping = new ReleaseEngine({
-      store,
-      connections: { connect: () => Promise.resolve(world.connection) },
-      clock: realClock,
-      keepHelmRecords: true,
-    });
+    const keeping = engineOn(world, store, { keepHelmRecords: true });
     const id = release('overlap-kept');
     world.sim.requests.length = 0;
     const result = await keeping.install(
