@@ -1,4 +1,5 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { runInThisContext } from 'node:vm';
@@ -188,7 +189,9 @@ interface Started {
 }
 
 async function startCold(go: GoRuntime): Promise<Started> {
-  const bytes = await readFile(WASM_URL);
+  // Read at once, as the start-up image is (wasm-compile.ts): 10 MB in 512 KB asynchronous reads waits
+  // on the event loop once per read.
+  const bytes = readFileSync(WASM_URL);
   setEngineCompileFlags();
   const { instance } = await wasmApi.instantiate(bytes, go.importObject);
   startedFrom = 'cold';
