@@ -16,7 +16,9 @@
  * with the median of the per-round ratios beside the ratio of medians: the machine is shared and its
  * speed drifts. kubectl has no releases, so it is timed on install and upgrade only. An empty Node.js
  * process (`node -e 0`) takes its turn in every case: the floor under any command of a Node CLI, which
- * says how much of a gap is quayside's own and how much is the runtime's start.
+ * says how much of a gap is quayside's own and how much is the runtime's start. For install, a second
+ * table says where each tool's run went, from the simulator's request log: its first request, its
+ * first and last write, and its last request, each in ms after the command started.
  *
  *   node --import tsx bench/apply.ts [--runs N] [--cases install,upgrade,history,list,latency] [--latency-ms MS]
  */
@@ -25,7 +27,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startSimulator } from '../lib/sim/index.ts';
+import { type RequestLogEntry, startSimulator } from '../lib/sim/index.ts';
 import { helmBinary, layerBinary } from '../test/fixtures/real-helm.ts';
 import { CHART, createPeers, type Peer, type PeerName, runConcurrently, SMALL_CHART } from './peers.ts';
 import { median, printTable } from './table.ts';
@@ -53,11 +55,39 @@ const peers = createPeers({
 });
 const { quayside, helm, kubectl, node } = peers;
 
-/** Times each tool's command once per round, in a rotating order; `before` prepares a round untimed. */
+/**
+ * Where one timed run spent its time, from the simulator's request log: when (ms after the command was
+ * started) its first request reached the API server, its first and last write (apply, create, update,
+ * delete), and its last request of any kind.
+ */
+interface Phases {
+  firstRequest: number;
+  firstWrite: number;
+  lastWrite: number;
+  lastRequest: number;
+}
+const WRITES = new Set(['patch', 'create', 'update', 'delete']);
+
+function phasesOf(requests: readonly RequestLogEntry[], startedAt: number): Phases | undefined {
+  const writes = requests.filter((r) => WRITES.has(r.verb));
+  if (requests.length === 0 || writes.length === 0) return undefined;
+  return {
+    firstRequest: requests[0]!.at - startedAt,
+    firstWrite: writes[0]!.at - startedAt,
+    lastWrite: writes.at(-1)!.at - startedAt,
+    lastRequest: requests.at(-1)!.at - startedAt,
+  };
+}
+
+/**
+ * Times each tool's command once per round, in a rotating order; `before` prepares a round untimed.
+ * With `phases`, each timed run's Phases go there too.
+ */
 async function alternate(
   tools: readonly Peer[],
   command: (tool: Peer, round: number) => readonly string[],
   before?: (round: number) => Promise<void>,
+  phases?: Map<PeerName, Phases[]>,
 ): Promise<Map<PeerName, number[]>> {
   const times = new Map<PeerName, number[]>(tools.map((t) => [t.name, []]));
   // One untimed round first: caches (the page cache, kubectl's discovery cache) are warm for everyone.
@@ -65,11 +95,36 @@ async function alternate(
     await before?.(round);
     const order = tools.map((_, i) => tools[(i + Math.max(round, 0)) % tools.length]!);
     for (const tool of order) {
-      const ms = await tool.time(command(tool, round));
-      if (round >= 0) times.get(tool.name)!.push(ms);
+      const logged = sim.requests.length;
+      const { ms, startedAt } = await tool.timed(command(tool, round));
+      if (round < 0) continue;
+      times.get(tool.name)!.push(ms);
+      const found = phasesOf(sim.requests.slice(logged), startedAt);
+      if (phases && found) phases.set(tool.name, [...(phases.get(tool.name) ?? []), found]);
     }
   }
   return times;
+}
+
+/** The medians of each tool's Phases, beside its median whole run. */
+function reportPhases(title: string, times: Map<PeerName, number[]>, phases: Map<PeerName, Phases[]>): void {
+  const rows = [...phases].map(([name, runs]) => {
+    const at = (pick: (p: Phases) => number) => median(runs.map(pick)).toFixed(0);
+    return [
+      name,
+      at((p) => p.firstRequest),
+      at((p) => p.firstWrite),
+      at((p) => p.lastWrite),
+      at((p) => p.lastWrite - p.firstWrite),
+      at((p) => p.lastRequest),
+      median(times.get(name)!).toFixed(0),
+    ];
+  });
+  printTable(
+    `${title}: where the time goes (medians, ms after the command started, from the simulator's request log)`,
+    ['tool', 'first request', 'first write', 'last write', 'writing', 'last request', 'whole run'],
+    rows,
+  );
 }
 
 const summary: string[][] = [];
@@ -150,7 +205,7 @@ try {
   const store = (name: string) => `file://${join(dir, 'stores', name)}`;
 
   /** Installs the bench chart once per tool a round, each into an empty cluster; `latencyMs` delays every answer. */
-  const timeInstalls = (title: string, latencyMs: number) =>
+  const timeInstalls = (title: string, latencyMs: number, phases?: Map<PeerName, Phases[]>) =>
     alternate(
       [quayside, helm, kubectl, node],
       (tool, round) =>
@@ -175,6 +230,7 @@ try {
           await peers.createNamespace(namespaceOf(tool, 'install'));
         if (latencyMs > 0) sim.injectFaults({ latencyMs });
       },
+      phases,
     );
 
   /** A fresh cluster with one release per tool, untimed; `what` names its namespace and quayside's store. */
@@ -192,7 +248,10 @@ try {
     );
 
   if (CASES.has('install')) {
-    report('install, 51 objects, no wait', await timeInstalls('install', 0));
+    const phases = new Map<PeerName, Phases[]>();
+    const times = await timeInstalls('install', 0, phases);
+    report('install, 51 objects, no wait', times);
+    reportPhases('install', times, phases);
   }
 
   // One release per tool, kept from here on: upgraded, then its history read.

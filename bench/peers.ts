@@ -26,6 +26,8 @@ export interface Peer {
    * once the simulator is idle. @throws when it fails
    */
   time(args: readonly string[]): Promise<number>;
+  /** As time, with when the run was spawned (ms since the epoch) beside its wall time. */
+  timed(args: readonly string[]): Promise<{ ms: number; startedAt: number }>;
   /** Runs the tool once, untimed (setting up). @throws when it fails */
   run(args: readonly string[]): Promise<void>;
 }
@@ -53,7 +55,7 @@ function peer(name: PeerName, command: readonly string[], env: NodeJS.ProcessEnv
   const exec = async (args: readonly string[]) => {
     stopwatch ??= startStopwatch();
     const result = await stopwatch.time({ file, args: [...prefix, ...args], env, cwd: ROOT });
-    if (result.code === 0) return result.ms;
+    if (result.code === 0) return { ms: result.ms, startedAt: result.startedAt };
     throw new Error(
       `${name} ${args.join(' ')} ${result.error ?? `exited ${result.code ?? result.signal}`}:\n${result.output}`,
     );
@@ -62,6 +64,10 @@ function peer(name: PeerName, command: readonly string[], env: NodeJS.ProcessEnv
     name,
     describe: () => `${command.join(' ')} (${version})`,
     time: async (args) => {
+      await untilQuiet();
+      return (await exec(args)).ms;
+    },
+    timed: async (args) => {
       await untilQuiet();
       return exec(args);
     },
@@ -73,7 +79,7 @@ function peer(name: PeerName, command: readonly string[], env: NodeJS.ProcessEnv
 
 /** The empty Node.js process takes its turn with any command: it is given none of the arguments. */
 function emptyProcess(node: Peer): Peer {
-  return { ...node, time: () => node.time([]), run: () => node.run([]) };
+  return { ...node, time: () => node.time([]), timed: () => node.timed([]), run: () => node.run([]) };
 }
 
 /** The command npm installs: it starts from the CLI's start-up snapshot when this node built it. */

@@ -28,6 +28,8 @@ export interface StopwatchResult {
   readonly id: number;
   /** Wall time from spawn until the process exited and its output closed, in ms. */
   readonly ms: number;
+  /** When it was spawned, in ms since the epoch (the clock the simulator stamps its requests with). */
+  readonly startedAt: number;
   readonly code: number | null;
   readonly signal: string | null;
   /** stdout and stderr, interleaved as they came. */
@@ -51,7 +53,7 @@ export function startStopwatch(): Stopwatch {
   const failAll = (error: Error) => {
     failure = error;
     for (const resolve of waiting.values())
-      resolve({ id: -1, ms: 0, code: null, signal: null, output: '', error: error.message });
+      resolve({ id: -1, ms: 0, startedAt: 0, code: null, signal: null, output: '', error: error.message });
     waiting.clear();
   };
   child.on('message', (result: StopwatchResult) => {
@@ -100,6 +102,7 @@ function serve(): void {
       const result: StopwatchResult = {
         id: request.id,
         ms,
+        startedAt: performance.timeOrigin + started,
         code,
         signal,
         output: Buffer.concat(output).toString(),
