@@ -70,7 +70,7 @@ const WRITES = new Set(['patch', 'create', 'update', 'delete']);
 
 function phasesOf(requests: readonly RequestLogEntry[], startedAt: number): Phases | undefined {
   const writes = requests.filter((r) => WRITES.has(r.verb));
-  if (requests.length === 0 || writes.length === 0) return undefined;
+  if (writes.length === 0) return undefined;
   return {
     firstRequest: requests[0]!.at - startedAt,
     firstWrite: writes[0]!.at - startedAt,
@@ -96,7 +96,7 @@ async function alternate(
     const order = tools.map((_, i) => tools[(i + Math.max(round, 0)) % tools.length]!);
     for (const tool of order) {
       const logged = sim.requests.length;
-      const { ms, startedAt } = await tool.timed(command(tool, round));
+      const { ms, startedAt } = await tool.time(command(tool, round));
       if (round < 0) continue;
       times.get(tool.name)!.push(ms);
       const found = phasesOf(sim.requests.slice(logged), startedAt);

@@ -59,7 +59,7 @@ try {
   const times = cases.map(() => [] as number[]);
   for (let round = -1; round < RUNS; round++) {
     for (const [i, c] of cases.entries()) {
-      const ms = await quayside.time(c.args);
+      const { ms } = await quayside.time(c.args);
       if (round >= 0) times[i]!.push(ms);
     }
   }

@@ -17,17 +17,21 @@ export const CHART = join(ROOT, 'bench', 'charts', 'fleet');
 /** One ConfigMap, for the 50 releases `list -A` reads. */
 export const SMALL_CHART = join(ROOT, 'bench', 'charts', 'tiny');
 
+/** One timed run: its wall time in ms, and when it was spawned (ms since the epoch). */
+export interface Timing {
+  readonly ms: number;
+  readonly startedAt: number;
+}
+
 export interface Peer {
   readonly name: PeerName;
   /** The command line and version, for the report. */
   describe(): string;
   /**
-   * Runs the tool once and returns its wall time in ms, spawn to exit, as the stopwatch process sees it,
-   * once the simulator is idle. @throws when it fails
+   * Runs the tool once, once the simulator is idle, and returns its wall time as the stopwatch process
+   * sees it (spawn to exit) and when it was spawned. @throws when it fails
    */
-  time(args: readonly string[]): Promise<number>;
-  /** As time, with when the run was spawned (ms since the epoch) beside its wall time. */
-  timed(args: readonly string[]): Promise<{ ms: number; startedAt: number }>;
+  time(args: readonly string[]): Promise<Timing>;
   /** Runs the tool once, untimed (setting up). @throws when it fails */
   run(args: readonly string[]): Promise<void>;
 }
@@ -65,10 +69,6 @@ function peer(name: PeerName, command: readonly string[], env: NodeJS.ProcessEnv
     describe: () => `${command.join(' ')} (${version})`,
     time: async (args) => {
       await untilQuiet();
-      return (await exec(args)).ms;
-    },
-    timed: async (args) => {
-      await untilQuiet();
       return exec(args);
     },
     run: async (args) => {
@@ -79,7 +79,7 @@ function peer(name: PeerName, command: readonly string[], env: NodeJS.ProcessEnv
 
 /** The empty Node.js process takes its turn with any command: it is given none of the arguments. */
 function emptyProcess(node: Peer): Peer {
-  return { ...node, time: () => node.time([]), timed: () => node.timed([]), run: () => node.run([]) };
+  return { ...node, time: () => node.time([]), run: () => node.run([]) };
 }
 
 /** The command npm installs: it starts from the CLI's start-up snapshot when this node built it. */
