@@ -1,6 +1,5 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { runInThisContext } from 'node:vm';
 import { EngineError, TemplateError } from '../errors.ts';
@@ -132,7 +131,8 @@ async function startEngine(): Promise<Engine> {
   // wasm_exec.js is Go's own loader, a classic script that defines globalThis.Go when run. It is run
   // as a script rather than imported: code started from the CLI's start-up snapshot cannot import a file.
   if ((globalThis as { Go?: unknown }).Go === undefined) {
-    runInThisContext(await readFile(WASM_EXEC_URL, 'utf8'), { filename: fileURLToPath(WASM_EXEC_URL) });
+    // Read at once, as the engine's WebAssembly is (startCold, wasm-compile.ts).
+    runInThisContext(readFileSync(WASM_EXEC_URL, 'utf8'), { filename: fileURLToPath(WASM_EXEC_URL) });
   }
   const GoClass = (globalThis as unknown as { Go?: new () => GoRuntime }).Go;
   if (!GoClass) throw new EngineError(ENGINE_MESSAGES.noRuntime);
