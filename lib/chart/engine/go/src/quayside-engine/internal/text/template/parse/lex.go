@@ -119,8 +119,9 @@ type lexer struct {
 	pos         Pos    // current position in the input
 	start       Pos    // start position of this item
 	atEOF       bool   // we have hit the end of input and returned eof
-	items       []item // scanned items, all of them before the parser reads the first
-	read        int    // how many of the items nextItem has returned
+	items       []item  // items emitted by the last state run and not all read yet
+	read        int     // how many of the items nextItem has returned
+	state       stateFn // the state to run for more items; nil at the end or after an error
 	parenDepth  int    // nesting depth of ( ) exprs
 	line        int    // 1+number of newlines seen
 	startLine   int    // start line of this item
@@ -198,19 +199,25 @@ func (l *lexer) errorf(format string, args ...any) stateFn {
 	return nil
 }
 
-// nextItem returns the next item from the input; past the last, the zero
-// item, as a receive from the closed channel of the goroutine lexer did.
+// nextItem returns the next item from the input, running the state machine
+// only as far as it needs to; past the last, the zero item, as a receive from
+// the closed channel of the goroutine lexer did.
 func (l *lexer) nextItem() item {
-	if l.read >= len(l.items) {
-		return item{}
+	for l.read >= len(l.items) {
+		if l.state == nil {
+			return item{}
+		}
+		l.items, l.read = l.items[:0], 0
+		l.state = l.state(l)
 	}
 	l.read++
 	return l.items[l.read-1]
 }
 
-// drain drops the items not read yet.
+// drain stops the lexer: the items not read yet are dropped and the rest of
+// the input is not scanned.
 func (l *lexer) drain() {
-	l.read = len(l.items)
+	l.items, l.read, l.state = l.items[:0], 0, nil
 }
 
 // lex creates a new scanner for the input string.
@@ -231,18 +238,10 @@ func lex(name, input, left, right string, emitComment, breakOK, continueOK bool)
 		continueOK:  continueOK,
 		line:        1,
 		startLine:   1,
+		items:       make([]item, 0, 2),
+		state:       lexText,
 	}
-	l.run()
 	return l
-}
-
-// run runs the state machine for the lexer over the whole input. The lexer's
-// options are all given to lex, so the items do not depend on when the
-// parser reads them.
-func (l *lexer) run() {
-	for state := lexText; state != nil; {
-		state = state(l)
-	}
 }
 
 // state functions

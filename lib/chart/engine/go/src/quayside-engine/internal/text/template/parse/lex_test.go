@@ -547,7 +547,7 @@ func TestPos(t *testing.T) {
 }
 
 // Test that an error drains the lexer. (quayside: the lexer has no goroutine
-// and no channel; drained, it has no items left to read.)
+// and no channel; drained, it has no items left to read and no state to run.)
 func TestShutdown(t *testing.T) {
 	// We need to duplicate template.Parse here to hold on to the lexer.
 	const text = "erroneous{{define}}{{else}}1234"
@@ -557,8 +557,8 @@ func TestShutdown(t *testing.T) {
 		t.Fatalf("expected error")
 	}
 	// The error should have drained the input. Therefore, the lexer should be shut down.
-	if lexer.read != len(lexer.items) {
-		t.Fatalf("input was not drained; got %v", lexer.items[lexer.read])
+	if lexer.read != len(lexer.items) || lexer.state != nil {
+		t.Fatalf("input was not drained; got %v", lexer.nextItem())
 	}
 }
 
