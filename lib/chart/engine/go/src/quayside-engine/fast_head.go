@@ -218,14 +218,16 @@ func (p *fastParser) blockValue(col int, inMapping bool, depth, collect int) (fa
 	line := p.lines[p.i]
 	text := p.content(line)
 	if line.indent > col || inMapping && line.indent == col && isEntryIndicator(text) {
-		return p.nodeAt(line.indent, depth+1, collect)
+		return p.nodeAt(line.indent, col, depth+1, collect)
 	}
 	return fastValue{kind: 'n'}, true
 }
 
-// nodeAt parses a block mapping or sequence starting on the current line at
-// column col.
-func (p *fastParser) nodeAt(col, depth, collect int) (fastValue, bool) {
+// nodeAt parses the node starting on the current line at column col, in a
+// collection at column outer: a block mapping or sequence, or a one-line
+// value alone on its line, as `toYaml | nindent` writes an empty map ("{}")
+// or a string below its key.
+func (p *fastParser) nodeAt(col, outer, depth, collect int) (fastValue, bool) {
 	text := p.content(p.lines[p.i])
 	if isEntryIndicator(text) {
 		return p.sequence(col, depth)
@@ -233,7 +235,12 @@ func (p *fastParser) nodeAt(col, depth, collect int) (fastValue, bool) {
 	if _, _, isKey := splitKey(text); isKey {
 		return p.mapping(col, depth, collect)
 	}
-	return fastValue{}, false // a scalar on its own line, or something unusual
+	if text[0] == '|' || text[0] == '>' {
+		return fastValue{}, false // a block scalar's header alone on its line
+	}
+	// inlineValue declines when a line more indented than outer follows:
+	// the continuation of a plain scalar, or an error.
+	return p.inlineValue(text, outer, depth)
 }
 
 func isEntryIndicator(text string) bool {

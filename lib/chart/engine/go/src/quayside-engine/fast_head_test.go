@@ -52,6 +52,8 @@ metadata:
   labels:
     app.kubernetes.io/name: big
     helm.sh/chart: big-1.0.0
+  labels2:
+    {}
   annotations:
     checksum/config: 0f9c8b7a
     "helm.sh/hook": pre-install,pre-upgrade
@@ -83,6 +85,14 @@ spec:
               cpu: 500m
               memory: 256Mi
       volumes: []
+      tolerations:
+        []
+      nodeSelector:
+        {}
+      hostname:
+        "quoted-below"
+      subdomain:
+        plain-below # a comment
 ---unused
 `
 
