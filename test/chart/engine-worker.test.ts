@@ -32,6 +32,10 @@ function badValuesChart(): string {
 }
 const badValues = { kind: 'directory', path: badValuesChart() } as const;
 const broken = chartOf({ 'templates/cm.yaml': 'x: {{ .Values.a.b.c }}\n' });
+/** A chart whose render runs for seconds (40 million turns of an empty loop). */
+const slow = chartOf({
+  'templates/cm.yaml': '{{- range until 20000 }}{{- range until 2000 }}{{- end }}{{- end }}\nx: 1\n',
+});
 const endless = chartOf({
   'templates/cm.yaml': '{{- define "loop" }}{{ include "loop" . }}{{ end }}\nx: {{ include "loop" . }}\n',
 });
@@ -73,7 +77,16 @@ describe('the chart engine in a worker thread', () => {
     for (const [name, run] of Object.entries(cases)) expect(await outcome(run), name).toEqual(here[name]);
 
     // The worker dies under a render: that render fails as the engine's crash, and the next starts a new worker.
-    const dying = renderChart({ chart: broken, values: {}, release: RELEASE });
+    // It is stopped once the render has been posted to it, and the render takes seconds, so it dies under it.
+    const renderPosted = new Promise<void>((resolve) => {
+      const post = early.postMessage.bind(early);
+      early.postMessage = (...args: Parameters<Worker['postMessage']>) => {
+        post(...args);
+        if ((args[0] as { op?: string }).op === 'render') resolve();
+      };
+    });
+    const dying = renderChart({ chart: slow, values: {}, release: RELEASE });
+    await renderPosted;
     await early.terminate();
     await expect(dying).rejects.toBeInstanceOf(EngineError);
     expect(await outcome(cases.ghost)).toEqual(here.ghost);
