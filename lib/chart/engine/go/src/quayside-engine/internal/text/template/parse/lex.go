@@ -135,6 +135,15 @@ func (l *lexer) next() rune {
 		l.atEOF = true
 		return eof
 	}
+	// quayside: an ASCII byte is its own rune, as DecodeRuneInString would
+	// say; the call is skipped for it (calls are dear in WebAssembly).
+	if c := l.input[l.pos]; c < utf8.RuneSelf {
+		l.pos++
+		if c == '\n' {
+			l.line++
+		}
+		return rune(c)
+	}
 	r, w := utf8.DecodeRuneInString(l.input[l.pos:])
 	l.pos += Pos(w)
 	if r == '\n' {
@@ -153,6 +162,14 @@ func (l *lexer) peek() rune {
 // backup steps back one rune.
 func (l *lexer) backup() {
 	if !l.atEOF && l.pos > 0 {
+		// quayside: as in next, an ASCII byte without the call.
+		if c := l.input[l.pos-1]; c < utf8.RuneSelf {
+			l.pos--
+			if c == '\n' {
+				l.line--
+			}
+			return
+		}
 		r, w := utf8.DecodeLastRuneInString(l.input[:l.pos])
 		l.pos -= Pos(w)
 		// Correct newline count.
