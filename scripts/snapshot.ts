@@ -140,6 +140,17 @@ export async function buildSnapshot(input: SnapshotInput): Promise<Metafile> {
     metafile: true,
     logLevel: 'warning',
   });
+  // A script run from a snapshot has no dynamic import: `import()` fails there (ERR_VM_DYNAMIC_IMPORT_
+  // CALLBACK_MISSING), and esbuild keeps it for a module outside the bundle (a built-in one).
+  const dynamic = Object.values(result.metafile.outputs)
+    .flatMap((output) => output.imports)
+    .filter((imported) => imported.kind === 'dynamic-import' && imported.external)
+    .map((imported) => imported.path);
+  if (dynamic.length > 0) {
+    throw new Error(
+      `the start-up snapshot's bundle imports ${[...new Set(dynamic)].join(', ')} with import(), which fails in a process started from a snapshot: use process.getBuiltinModule() for a built-in module`,
+    );
+  }
   const outside = await buildOutside(input, outsideSeen);
   const blob = join(input.staging, input.blob);
   const env = { ...process.env };

@@ -86,8 +86,9 @@ async function runPlugin(input: {
     ...Object.fromEntries((exec.env ?? []).map((e) => [e.name, e.value])),
     KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion, kind: 'ExecCredential', spec }),
   };
-  // child_process is loaded only for plugins: most connections never run one.
-  const { execFile } = await import('node:child_process');
+  // child_process is loaded only for plugins: most connections never run one. Not by `import()`: a
+  // command started from the CLI's start-up snapshot has no dynamic import (scripts/snapshot.ts).
+  const { execFile } = process.getBuiltinModule('node:child_process');
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(
       exec.command,

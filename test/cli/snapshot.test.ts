@@ -15,6 +15,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { SNAPSHOT_COMMANDS } from '../../bin/launch.js';
 import { FileDriver, ReleaseStore } from '../../lib/store/index.ts';
 import { CLUSTER, type CliRun, type CliWorld, charts, repoRoot, startCliWorld } from './cli-world.ts';
@@ -123,6 +124,44 @@ describe("the CLI's start-up snapshot", () => {
       );
       expect(requestIds.flat()).toHaveLength(2);
       expect(new Set(requestIds.flat()).size).toBe(2);
+    });
+
+    it("runs a kubeconfig's credential plugin, which gets the user's environment", async () => {
+      // A plugin is run with child_process, which a command started from the snapshot cannot import().
+      const config = parse(readFileSync(world.kubeconfig, 'utf8')) as {
+        users: { user: { token?: string; exec?: unknown } }[];
+      };
+      const user = config.users[0]!.user;
+      const seen = join(world.dir, 'plugin-saw');
+      const plugin = join(world.dir, 'plugin.sh');
+      const credential = {
+        apiVersion: 'client.authentication.k8s.io/v1',
+        kind: 'ExecCredential',
+        status: { token: user.token },
+      };
+      writeFileSync(
+        plugin,
+        `#!/bin/sh\necho "\${MARKER-unset}" >> '${seen}'\necho '${JSON.stringify(credential)}'\n`,
+      );
+      chmodSync(plugin, 0o755);
+      delete user.token;
+      user.exec = {
+        apiVersion: 'client.authentication.k8s.io/v1',
+        command: plugin,
+        interactiveMode: 'Never',
+      };
+      const kubeconfig = join(world.dir, 'kubeconfig-exec');
+      writeFileSync(kubeconfig, stringify(config));
+      const env = plainEnv({ KUBECONFIG: kubeconfig, QUAYSIDE_STORE: world.store, HOME: world.dir });
+      const installed = await run(launcher, ['install', 'by-plugin', charts.myNginx, '--wait=false'], {
+        env,
+      });
+      expect(installed.code, installed.stderr).toBe(0);
+      const upgraded = await run(launcher, ['upgrade', 'by-plugin', charts.myNginx, '--wait=false'], {
+        env: { ...env, MARKER: 'from-the-user' },
+      });
+      expect(upgraded.code, upgraded.stderr).toBe(0);
+      expect(readFileSync(seen, 'utf8')).toBe('unset\nfrom-the-user\n');
     });
   });
 });
