@@ -65,6 +65,11 @@ function delegate(root: string, argv: readonly string[]): void {
 }
 
 async function start(): Promise<void> {
+  // bin/quayside set glibc's tunables for this process alone: what it runs gets the user's environment.
+  if (process.env.QUAYSIDE_SET_GLIBC_TUNABLES !== undefined) {
+    delete process.env.GLIBC_TUNABLES;
+    delete process.env.QUAYSIDE_SET_GLIBC_TUNABLES;
+  }
   // In a process started from a snapshot, argv[1] is the first argument after `--`.
   const argv = process.argv.slice(1);
   const here = checkoutOf(process.execArgv) ?? QUAYSIDE_ROOT;

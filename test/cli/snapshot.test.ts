@@ -126,7 +126,7 @@ describe("the CLI's start-up snapshot", () => {
       expect(new Set(requestIds.flat()).size).toBe(2);
     });
 
-    it("runs a kubeconfig's credential plugin, which gets the user's environment", async () => {
+    it("runs a kubeconfig's credential plugin, which gets the user's environment, not the launcher's glibc tunables", async () => {
       // A plugin is run with child_process, which a command started from the snapshot cannot import().
       const config = parse(readFileSync(world.kubeconfig, 'utf8')) as {
         users: { user: { token?: string; exec?: unknown } }[];
@@ -141,7 +141,7 @@ describe("the CLI's start-up snapshot", () => {
       };
       writeFileSync(
         plugin,
-        `#!/bin/sh\necho "\${MARKER-unset}" >> '${seen}'\necho '${JSON.stringify(credential)}'\n`,
+        `#!/bin/sh\necho "\${GLIBC_TUNABLES-unset} \${QUAYSIDE_SET_GLIBC_TUNABLES-unset}" >> '${seen}'\necho '${JSON.stringify(credential)}'\n`,
       );
       chmodSync(plugin, 0o755);
       delete user.token;
@@ -153,15 +153,16 @@ describe("the CLI's start-up snapshot", () => {
       const kubeconfig = join(world.dir, 'kubeconfig-exec');
       writeFileSync(kubeconfig, stringify(config));
       const env = plainEnv({ KUBECONFIG: kubeconfig, QUAYSIDE_STORE: world.store, HOME: world.dir });
+      delete env.GLIBC_TUNABLES;
       const installed = await run(launcher, ['install', 'by-plugin', charts.myNginx, '--wait=false'], {
         env,
       });
       expect(installed.code, installed.stderr).toBe(0);
       const upgraded = await run(launcher, ['upgrade', 'by-plugin', charts.myNginx, '--wait=false'], {
-        env: { ...env, MARKER: 'from-the-user' },
+        env: { ...env, GLIBC_TUNABLES: 'glibc.malloc.tcache_count=0' },
       });
       expect(upgraded.code, upgraded.stderr).toBe(0);
-      expect(readFileSync(seen, 'utf8')).toBe('unset\nfrom-the-user\n');
+      expect(readFileSync(seen, 'utf8')).toBe('unset unset\nglibc.malloc.tcache_count=0 unset\n');
     });
   });
 });
@@ -225,6 +226,31 @@ describe('bin/quayside', () => {
     symlinkSync(bin, join(world.root, 'elsewhere', 'quayside'));
     const linked = await run(join(world.root, 'elsewhere', 'quayside'), ['list'], { env: world.env() });
     expect(linked.stdout.trim()).toBe(fromSnapshot(world.root, ['list']));
+    world.cleanup();
+  });
+
+  it("asks glibc for huge pages for a command it starts from the snapshot, unless the user set glibc's tunables", async () => {
+    const world = launcherWorld();
+    await new Promise((r) => setTimeout(r, 20));
+    world.writeBlob();
+    // The stand-in node prints the two variables instead of its arguments; it still built the blob.
+    writeFileSync(
+      world.node,
+      `#!/bin/sh\necho "[\${GLIBC_TUNABLES-unset}] [\${QUAYSIDE_SET_GLIBC_TUNABLES-unset}]"\n`,
+    );
+    const bin = join(world.root, 'bin', 'quayside');
+    const seen = async (args: string[], extra: Record<string, string> = {}) => {
+      const env = world.env(extra);
+      if (!('GLIBC_TUNABLES' in extra)) delete env.GLIBC_TUNABLES;
+      return (await run(bin, args, { env })).stdout.trim();
+    };
+    expect(await seen(['install', 'web', './chart'])).toBe('[glibc.malloc.hugetlb=1] [1]');
+    expect(await seen(['list'], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' })).toBe(
+      '[glibc.malloc.arena_max=2] [unset]',
+    );
+    expect(await seen(['list'], { GLIBC_TUNABLES: '' })).toBe('[] [unset]');
+    // Commands started from the bundle are left as they are.
+    expect(await seen(['start'])).toBe('[unset] [unset]');
     world.cleanup();
   });
 
