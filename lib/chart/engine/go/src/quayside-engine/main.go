@@ -7,7 +7,6 @@
 package main
 
 import (
-	"encoding/json"
 	"runtime/debug"
 	"syscall/js"
 )
@@ -34,11 +33,7 @@ func main() {
 		if len(args) != 2 {
 			return `{"error":"quaysideEngineYaml takes a mode and a text"}`
 		}
-		reply, err := json.Marshal(readYAML(args[0].String(), args[1].String()))
-		if err != nil {
-			return `{"error":"cannot encode the YAML reply"}`
-		}
-		return string(reply)
+		return readYAML(args[0].String(), args[1].String()).encode()
 	}))
 	select {}
 }

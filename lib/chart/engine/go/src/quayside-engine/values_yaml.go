@@ -29,6 +29,9 @@ func readYAML(mode, text string) yamlReply {
 	var value interface{}
 	switch mode {
 	case "values":
+		if data, ok := valuesAsConverted([]byte(text)); ok {
+			return yamlReply{Value: data}
+		}
 		values, err := readValuesDocuments([]byte(text))
 		if err != nil {
 			return yamlReply{Error: err.Error()}
@@ -46,6 +49,82 @@ func readYAML(mode, text string) yamlReply {
 		return yamlReply{Error: err.Error()}
 	}
 	return yamlReply{Value: data}
+}
+
+// encode writes the reply as JSON. Value is JSON already (json.Marshal's or
+// sigs.k8s.io/yaml's): it is written as it is, not scanned again as
+// json.Marshal does with a RawMessage.
+func (r yamlReply) encode() string {
+	if r.Error != "" || r.Value == nil {
+		data, err := json.Marshal(r)
+		if err != nil {
+			return `{"error":"cannot encode the YAML reply"}`
+		}
+		return string(data)
+	}
+	return `{"value":` + string(r.Value) + `}`
+}
+
+// valuesAsConverted reads a values file of one document, the usual case, from
+// the JSON sigs.k8s.io/yaml converts it to, without the decoding into a map,
+// merging and encoding again that readValuesDocuments does. That JSON holds the
+// same values in the same order (json.Marshal sorts map keys): only the text of
+// integers beyond 2^53 differs, which decoding in Go (float64) or in
+// JavaScript rounds to the same number. It declines (ok false) on anything
+// else (several documents, errors, a document that is not a map, nesting the
+// decoder refuses), for readValuesDocuments to answer as Helm does.
+func valuesAsConverted(data []byte) ([]byte, bool) {
+	documents, err := splitValuesDocuments(data)
+	if err != nil || len(documents) > 1 {
+		return nil, false
+	}
+	if len(documents) == 0 {
+		return []byte("{}"), true
+	}
+	converted, err := yaml.YAMLToJSON(documents[0])
+	if err != nil {
+		return nil, false
+	}
+	if string(converted) == "null" {
+		return []byte("{}"), true // a document of comments: no values
+	}
+	if len(converted) == 0 || converted[0] != '{' || jsonDepth(converted) > maxJSONDepth {
+		return nil, false
+	}
+	return converted, true
+}
+
+// maxJSONDepth is the nesting encoding/json's decoder accepts (Go 1.19's
+// maxNestingDepth): deeper, Helm's path fails where the JSON itself is fine.
+const maxJSONDepth = 10000
+
+// jsonDepth is the deepest nesting of objects and arrays in valid JSON.
+func jsonDepth(data []byte) int {
+	depth, deepest := 0, 0
+	inString := false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if inString {
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			depth++
+			if depth > deepest {
+				deepest = depth
+			}
+		case '}', ']':
+			depth--
+		}
+	}
+	return deepest
 }
 
 // readValuesDocuments splits a values file into its documents and merges
@@ -71,6 +150,22 @@ func readValuesDocuments(data []byte) (map[string]interface{}, error) {
 // comment after the dashes, and empty documents are skipped. Lines end in
 // "\n" whatever ending they had.
 func splitValuesDocuments(data []byte) ([][]byte, error) {
+	// The usual file: no line starting with "---", "\n" endings. It is its own
+	// document, ended by a newline.
+	if !bytes.HasPrefix(data, []byte("---")) && !bytes.Contains(data, []byte("\n---")) && bytes.IndexByte(data, '\r') < 0 {
+		if len(data) == 0 {
+			return nil, nil
+		}
+		if data[len(data)-1] != '\n' {
+			data = append(data[:len(data):len(data)], '\n')
+		}
+		return [][]byte{data}, nil
+	}
+	return splitValuesLines(data)
+}
+
+// splitValuesLines is splitValuesDocuments line by line.
+func splitValuesLines(data []byte) ([][]byte, error) {
 	var documents [][]byte
 	var current bytes.Buffer
 	scanner := bufio.NewScanner(bytes.NewReader(data))

@@ -119,14 +119,15 @@ type lexer struct {
 	pos         Pos    // current position in the input
 	start       Pos    // start position of this item
 	atEOF       bool   // we have hit the end of input and returned eof
-	items       []item  // items emitted by the last state run and not all read yet
-	read        int     // how many of the items nextItem has returned
-	state       stateFn // the state to run for more items; nil at the end or after an error
+	items       []item // items emitted by the last state run and not all read yet
+	read        int    // how many of the items nextItem has returned
 	parenDepth  int    // nesting depth of ( ) exprs
 	line        int    // 1+number of newlines seen
 	startLine   int    // start line of this item
 	breakOK     bool   // break keyword allowed
 	continueOK  bool   // continue keyword allowed
+
+	state stateFn // the state to run for more items; nil at the end or after an error
 }
 
 // next returns the next rune in the input.
