@@ -103,21 +103,14 @@ func TestValuesReplyOnGeneratedFiles(t *testing.T) {
 	r := rand.New(rand.NewSource(5))
 	converted := 0
 	const runs = 40000
-	bases := []string{strings.TrimSpace(strings.TrimSuffix(sampleManifest, "---unused\n")), strings.TrimSpace(sampleConfigMap)}
-	for i := 0; i < runs; i++ {
-		var d string
-		if i%2 == 0 {
-			d = randomDocument(r)
-		} else {
-			d = mutate(r, bases[r.Intn(len(bases))])
-		}
+	generatedDocuments(r, runs, func(d string) {
 		if r.Intn(4) == 0 {
 			d = strings.ReplaceAll(d, "\n", "\r\n")
 		}
 		if checkValuesReply(t, d) {
 			converted++
 		}
-	}
+	})
 	t.Logf("%d of %d read from the converted JSON", converted, runs)
 }
 
