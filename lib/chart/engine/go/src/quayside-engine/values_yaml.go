@@ -29,10 +29,14 @@ func readYAML(mode, text string) yamlReply {
 	var value interface{}
 	switch mode {
 	case "values":
-		if data, ok := valuesAsConverted([]byte(text)); ok {
+		documents, err := splitValuesDocuments([]byte(text))
+		if err != nil {
+			return yamlReply{Error: splitError(err).Error()}
+		}
+		if data, ok := valuesAsConverted(documents); ok {
 			return yamlReply{Value: data}
 		}
-		values, err := readValuesDocuments([]byte(text))
+		values, err := mergeValuesDocuments(documents)
 		if err != nil {
 			return yamlReply{Error: err.Error()}
 		}
@@ -67,15 +71,15 @@ func (r yamlReply) encode() string {
 
 // valuesAsConverted reads a values file of one document, the usual case, from
 // the JSON sigs.k8s.io/yaml converts it to, without the decoding into a map,
-// merging and encoding again that readValuesDocuments does. That JSON holds the
+// merging and encoding again that mergeValuesDocuments does. That JSON holds the
 // same values in the same order (json.Marshal sorts map keys): only the text of
 // integers beyond 2^53 differs, which decoding in Go (float64) or in
 // JavaScript rounds to the same number. It declines (ok false) on anything
 // else (several documents, errors, a document that is not a map, nesting the
-// decoder refuses), for readValuesDocuments to answer as Helm does.
-func valuesAsConverted(data []byte) ([]byte, bool) {
-	documents, err := splitValuesDocuments(data)
-	if err != nil || len(documents) > 1 {
+// decoder refuses), for mergeValuesDocuments to answer as Helm does.
+// documents are the file's, as splitValuesDocuments cuts them.
+func valuesAsConverted(documents [][]byte) ([]byte, bool) {
+	if len(documents) > 1 {
 		return nil, false
 	}
 	if len(documents) == 0 {
@@ -127,14 +131,15 @@ func jsonDepth(data []byte) int {
 	return deepest
 }
 
-// readValuesDocuments splits a values file into its documents and merges
-// them, later documents winning, maps merged deeply.
-func readValuesDocuments(data []byte) (map[string]interface{}, error) {
+// splitError is Helm's wording for a file splitValuesDocuments refuses.
+func splitError(err error) error {
+	return fmt.Errorf("error reading yaml document: %w", err)
+}
+
+// mergeValuesDocuments reads each document as a map and merges them in order,
+// later documents winning, maps merged deeply.
+func mergeValuesDocuments(documents [][]byte) (map[string]interface{}, error) {
 	values := map[string]interface{}{}
-	documents, err := splitValuesDocuments(data)
-	if err != nil {
-		return nil, fmt.Errorf("error reading yaml document: %w", err)
-	}
 	for _, document := range documents {
 		current := map[string]interface{}{}
 		if err := yaml.Unmarshal(document, &current); err != nil {

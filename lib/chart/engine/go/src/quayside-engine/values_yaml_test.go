@@ -39,7 +39,11 @@ func TestReadValuesGivesHelmsErrors(t *testing.T) {
 // fullValuesReply is Helm's path alone: every document decoded into a map,
 // merged, and encoded again.
 func fullValuesReply(text string) yamlReply {
-	values, err := readValuesDocuments([]byte(text))
+	documents, err := splitValuesDocuments([]byte(text))
+	if err != nil {
+		return yamlReply{Error: splitError(err).Error()}
+	}
+	values, err := mergeValuesDocuments(documents)
 	if err != nil {
 		return yamlReply{Error: err.Error()}
 	}
@@ -77,7 +81,11 @@ func checkValuesReply(t *testing.T, text string) bool {
 	if !reflect.DeepEqual(g, w) {
 		t.Fatalf("values differ:\ngot  %s\nHelm %s\nvalues file:\n%s", got.Value, want.Value, text)
 	}
-	_, converted := valuesAsConverted([]byte(text))
+	documents, err := splitValuesDocuments([]byte(text))
+	if err != nil {
+		t.Fatal(err) // Helm's path failed on it above
+	}
+	_, converted := valuesAsConverted(documents)
 	return converted
 }
 
