@@ -112,13 +112,25 @@ export function chartWith(dir: string, chart: string, file: string, text: string
   return copy;
 }
 
-/** A kubeconfig whose current context sets `namespace`. */
-export function kubeconfigWithNamespace(world: CliWorld, namespace: string): string {
+/** The world's kubeconfig as `edit` changes it, written to `kubeconfig-NAME` in the world's folder. */
+export function editedKubeconfig(
+  world: CliWorld,
+  name: string,
+  // biome-ignore lint/suspicious/noExplicitAny: a kubeconfig as YAML reads it
+  edit: (config: any) => void,
+): string {
   const config = parse(readFileSync(world.kubeconfig, 'utf8'));
-  for (const entry of config.contexts) entry.context.namespace = namespace;
-  const file = join(world.dir, `kubeconfig-${namespace}`);
+  edit(config);
+  const file = join(world.dir, `kubeconfig-${name}`);
   writeFileSync(file, stringify(config));
   return file;
+}
+
+/** A kubeconfig whose current context sets `namespace`. */
+export function kubeconfigWithNamespace(world: CliWorld, namespace: string): string {
+  return editedKubeconfig(world, namespace, (config) => {
+    for (const entry of config.contexts) entry.context.namespace = namespace;
+  });
 }
 
 /**

@@ -15,10 +15,17 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { SNAPSHOT_COMMANDS } from '../../bin/launch.js';
 import { FileDriver, ReleaseStore } from '../../lib/store/index.ts';
-import { CLUSTER, type CliRun, type CliWorld, charts, repoRoot, startCliWorld } from './cli-world.ts';
+import {
+  CLUSTER,
+  type CliRun,
+  type CliWorld,
+  charts,
+  editedKubeconfig,
+  repoRoot,
+  startCliWorld,
+} from './cli-world.ts';
 
 const launcher = join(repoRoot, 'bin', 'quayside');
 const blob = join(repoRoot, 'dist', 'cli', 'quayside.blob');
@@ -128,30 +135,30 @@ describe("the CLI's start-up snapshot", () => {
 
     it("runs a kubeconfig's credential plugin, which gets the user's environment, not the launcher's glibc tunables", async () => {
       // A plugin is run with child_process, which a command started from the snapshot cannot import().
-      const config = parse(readFileSync(world.kubeconfig, 'utf8')) as {
-        users: { user: { token?: string; exec?: unknown } }[];
-      };
-      const user = config.users[0]!.user;
       const seen = join(world.dir, 'plugin-saw');
       const plugin = join(world.dir, 'plugin.sh');
+      // The kubeconfig's user gets its token from the plugin instead of the file.
+      let token = '';
+      const kubeconfig = editedKubeconfig(world, 'exec', (config) => {
+        const user = config.users[0].user;
+        token = user.token;
+        delete user.token;
+        user.exec = {
+          apiVersion: 'client.authentication.k8s.io/v1',
+          command: plugin,
+          interactiveMode: 'Never',
+        };
+      });
       const credential = {
         apiVersion: 'client.authentication.k8s.io/v1',
         kind: 'ExecCredential',
-        status: { token: user.token },
+        status: { token },
       };
       writeFileSync(
         plugin,
         `#!/bin/sh\necho "\${GLIBC_TUNABLES-unset} \${QUAYSIDE_SET_GLIBC_TUNABLES-unset}" >> '${seen}'\necho '${JSON.stringify(credential)}'\n`,
       );
       chmodSync(plugin, 0o755);
-      delete user.token;
-      user.exec = {
-        apiVersion: 'client.authentication.k8s.io/v1',
-        command: plugin,
-        interactiveMode: 'Never',
-      };
-      const kubeconfig = join(world.dir, 'kubeconfig-exec');
-      writeFileSync(kubeconfig, stringify(config));
       const env = plainEnv({ KUBECONFIG: kubeconfig, QUAYSIDE_STORE: world.store, HOME: world.dir });
       delete env.GLIBC_TUNABLES;
       const installed = await run(launcher, ['install', 'by-plugin', charts.myNginx, '--wait=false'], {
