@@ -19,6 +19,9 @@ type renderable struct {
 
 type engine struct {
 	strict bool
+	// stored, when set, carries a parse another process made and asks for
+	// this one's (stored_parse.go).
+	stored *storedParse
 }
 
 // Helm marks messages of required/fail so the final error shows only them.
@@ -143,18 +146,30 @@ func (e engine) parse(tpls map[string]renderable) (*template.Template, *engineEr
 		sources[i] = templateSource{name: name, data: tpls[name].tpl}
 	}
 	if cached := parsedTemplates.lookup(e.strict, sources); cached != nil {
+		e.stored.encode(cached.tmpl)
 		return cached.tmpl, nil
 	}
-	t := template.New("gotpl")
-	t.Option(missingKeyOption(e.strict))
-	t.Funcs(e.funcMap(t))
+	if t := e.stored.restore(e.newSet, sources); t != nil {
+		parsedTemplates.store(&parsedSet{strict: e.strict, sources: sources, tmpl: t})
+		return t, nil
+	}
+	t := e.newSet()
 	for _, s := range sources {
 		if _, err := t.New(s.name).Parse(s.data); err != nil {
 			return nil, &engineError{Kind: "parse", Message: cleanupParseError(s.name, err).Error(), Template: s.name}
 		}
 	}
 	parsedTemplates.store(&parsedSet{strict: e.strict, sources: sources, tmpl: t})
+	e.stored.encode(t)
 	return t, nil
+}
+
+// newSet is an empty template set with the engine's option and functions.
+func (e engine) newSet() *template.Template {
+	t := template.New("gotpl")
+	t.Option(missingKeyOption(e.strict))
+	t.Funcs(e.funcMap(t))
+	return t
 }
 
 // render executes each template file that is not a partial.

@@ -16,18 +16,24 @@ func main() {
 	// often trades some memory for steadier render times.
 	debug.SetGCPercent(400)
 	js.Global().Set("quaysideEngineRender", js.FuncOf(func(this js.Value, args []js.Value) interface{} {
-		if len(args) < 1 || len(args) > 2 {
-			return encodeResponse(failure("internal", "quaysideEngineRender takes a JSON request and the bytes of its files", ""))
+		if len(args) < 1 || len(args) > 3 {
+			return encodeResponse(failure("internal", "quaysideEngineRender takes a JSON request, the bytes of its files and a stored parse", ""))
 		}
 		// The charts' files come as one Uint8Array, copied once, which the request's
 		// scopes point into: in the JSON, as base64, they were most of what there was
 		// to read (6 MB of CRDs in kube-prometheus-stack).
 		var fileData []byte
-		if len(args) == 2 && args[1].Truthy() {
+		if len(args) >= 2 && args[1].Truthy() {
 			fileData = make([]byte, args[1].Get("length").Int())
 			js.CopyBytesToGo(fileData, args[1])
 		}
-		return encodeResponse(handleRequest([]byte(args[0].String()), fileData))
+		// A parse of the templates that an earlier process kept (stored_parse.go).
+		var storedParse []byte
+		if len(args) == 3 && args[2].Truthy() {
+			storedParse = make([]byte, args[2].Get("length").Int())
+			js.CopyBytesToGo(storedParse, args[2])
+		}
+		return encodeResponse(handleRequest([]byte(args[0].String()), fileData, storedParse))
 	}))
 	js.Global().Set("quaysideEngineYaml", js.FuncOf(func(this js.Value, args []js.Value) interface{} {
 		if len(args) != 2 {

@@ -28,6 +28,16 @@ type request struct {
 	VerifyShortcuts bool `json:"verifyShortcuts"`
 	// Lookup, when set, lets templates read the cluster through the host (lookup.go).
 	Lookup *lookupInput `json:"lookup"`
+	// StoredParse, when set, names these templates' parse as another process
+	// kept it, and asks for this one's when it has none (stored_parse.go).
+	StoredParse *storedParseInput `json:"storedParse"`
+}
+
+type storedParseInput struct {
+	// Key stands for the template names and texts and this engine (the
+	// host's digest); the encoded parse the host sends beside the request,
+	// if it has one, carries it too.
+	Key string `json:"key"`
 }
 
 type lookupInput struct {
@@ -77,6 +87,11 @@ type response struct {
 	Shortcuts *shortcutCounts `json:"shortcuts,omitempty"`
 	// LookupMisses are lookups this render made that the host has not answered yet.
 	LookupMisses []lookupKey `json:"lookupMisses,omitempty"`
+	// StoredParse is this render's parse encoded for the host to keep, when
+	// the request asked for it and brought none that could be used.
+	StoredParse []byte `json:"storedParse,omitempty"`
+	// StoredParseRefused says why the parse the request brought was not used.
+	StoredParseRefused string `json:"storedParseRefused,omitempty"`
 }
 
 type renderedFile struct {
@@ -108,7 +123,7 @@ func encodeResponse(r response) string {
 	return buf.String()
 }
 
-func handleRequest(raw []byte, fileData []byte) response {
+func handleRequest(raw []byte, fileData []byte, storedParseData []byte) response {
 	var req request
 	if err := json.Unmarshal(raw, &req); err != nil {
 		return failure("internal", "invalid engine request: "+err.Error(), "")
@@ -138,13 +153,19 @@ func handleRequest(raw []byte, fileData []byte) response {
 	} else {
 		startLookups(false, nil)
 	}
-	rendered, rerr := engine{strict: req.Strict}.render(tpls)
+	stored := newStoredParse(req.StoredParse, storedParseData)
+	rendered, rerr := engine{strict: req.Strict, stored: stored}.render(tpls)
 	if misses := lookupMisses(); misses != nil {
 		// The host reads what is missing and renders again; nothing of this render counts.
 		return response{Error: rerr, LookupMisses: misses}
 	}
 	if rerr != nil {
-		return response{Error: rerr}
+		// A template that failed to execute was parsed all the same.
+		res := response{Error: rerr}
+		if stored != nil {
+			res.StoredParse, res.StoredParseRefused = stored.encoded, stored.refused
+		}
+		return res
 	}
 	heldTemplates.keep(req.TemplatesKey, templates)
 	out := make(map[string]renderedFile, len(rendered))
@@ -159,11 +180,15 @@ func handleRequest(raw []byte, fileData []byte) response {
 	if shortcutCheck.mismatch != "" {
 		return failure("internal", "engine shortcut differs from Helm: "+shortcutCheck.mismatch, "")
 	}
+	res := response{Files: out}
+	if stored != nil {
+		res.StoredParse, res.StoredParseRefused = stored.encoded, stored.refused
+	}
 	if req.VerifyShortcuts {
 		counts := shortcutCheck.taken
-		return response{Files: out, Shortcuts: &counts}
+		res.Shortcuts = &counts
 	}
-	return response{Files: out}
+	return res
 }
 
 // buildScopes turns each chart's inputs into the map a template sees as ".".

@@ -24,7 +24,7 @@ func oneTemplateRequest(template string, files string) string {
 
 func TestFilesAreReadFromTheBytesBesideTheRequest(t *testing.T) {
 	data := []byte("helloworld")
-	r := handleRequest([]byte(fileRequest(`{"a.txt":[0,5],"b.txt":[5,5]}`)), data)
+	r := handleRequest([]byte(fileRequest(`{"a.txt":[0,5],"b.txt":[5,5]}`)), data, nil)
 	if r.Error != nil {
 		t.Fatalf("render failed: %+v", r.Error)
 	}
@@ -40,7 +40,7 @@ func TestFilesOutsideTheBytesAreRefused(t *testing.T) {
 		`{"a.txt":[0,-5],"b.txt":[5,5]}`,
 		`{"a.txt":[11,0],"b.txt":[5,5]}`,
 	} {
-		r := handleRequest([]byte(fileRequest(files)), []byte("helloworld"))
+		r := handleRequest([]byte(fileRequest(files)), []byte("helloworld"), nil)
 		if r.Error == nil || !strings.Contains(r.Error.Message, "invalid file") {
 			t.Fatalf("%s: want an invalid file error, got %+v", files, r.Error)
 		}
@@ -49,7 +49,7 @@ func TestFilesOutsideTheBytesAreRefused(t *testing.T) {
 
 func renderOne(t *testing.T, template string) (string, *engineError) {
 	t.Helper()
-	r := handleRequest([]byte(oneTemplateRequest(template, `{}`)), nil)
+	r := handleRequest([]byte(oneTemplateRequest(template, `{}`)), nil, nil)
 	return r.Files["c/templates/t.yaml"].Content, r.Error
 }
 
