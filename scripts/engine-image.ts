@@ -11,6 +11,7 @@
  * for 7 MB of code is slower than Go's start-up itself, and are not needed to touch four sections.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,7 +75,9 @@ export interface EngineImage {
  *   something an image cannot hold (see engine-image-capture.ts).
  */
 export async function buildEngineImages(input: EngineImageInput): Promise<EngineImage[]> {
-  const sections = readSections(readFileSync(input.wasmPath));
+  const wasm = readFileSync(input.wasmPath);
+  const sections = readSections(wasm);
+  const engineDigest = createHash('sha256').update(wasm).digest('hex');
   const globalTypes = readGlobalTypes(only(sections, SECTION.global).body);
   if (sections.some((section) => section.id === SECTION.dataCount)) {
     throw new Error('engine.wasm has a data count section; images of such modules are not made');
@@ -98,7 +101,7 @@ export async function buildEngineImages(input: EngineImageInput): Promise<Engine
     });
     started.push({
       timezoneOffset,
-      description: capture.description,
+      description: { ...capture.description, engineDigest },
       sections: sections.map((section): Section => {
         switch (section.id) {
           case SECTION.memory:

@@ -81,7 +81,10 @@ async function start(): Promise<void> {
   // of this thread) and start it in a worker. Commands that render nothing load no part of it.
   const rendering = !moved && renders(argv, process.env);
   if (rendering && argv[0] === 'template') {
-    void (await import('../chart/engine/wasm-engine.ts')).warmEngine().catch(() => {});
+    const engine = await import('../chart/engine/wasm-engine.ts');
+    // As in the engine's worker (engine-worker.ts): parses are kept on disk for the next process.
+    engine.useParseStore((await import('../chart/engine/parse-store.ts')).parseStoreDir());
+    void engine.warmEngine().catch(() => {});
   }
   const started =
     rendering && argv[0] !== 'template'

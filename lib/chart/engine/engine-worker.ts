@@ -5,7 +5,8 @@
 import { parentPort } from 'node:worker_threads';
 import type { EngineCall, EngineReply } from './engine-host.ts';
 import { sendableError } from './engine-host.ts';
-import { readYamlLikeHelm, runEngine, warmEngine } from './wasm-engine.ts';
+import { parseStoreDir } from './parse-store.ts';
+import { readYamlLikeHelm, runEngine, useParseStore, warmEngine } from './wasm-engine.ts';
 
 /** A values file with the shapes charts' values have: maps, lists, strings, numbers, booleans. */
 const WARM_UP_VALUES =
@@ -13,6 +14,9 @@ const WARM_UP_VALUES =
 
 const port = parentPort;
 if (port === null) throw new Error('engine-worker runs as a worker thread (see engine-host.ts)');
+
+// The CLI's renders keep their templates' parses on disk for the next process (parse-store.ts).
+useParseStore(parseStoreDir());
 
 let called = false;
 // A failure here is met again, and answered, by the first call.

@@ -64,6 +64,11 @@ export interface ImageDescription {
   readonly madeAt: number;
   /** How many functions the image's compilation hints make eager (none when it has no hints). */
   readonly compilationHints?: number;
+  /**
+   * The SHA-256 of the engine.wasm the image was made from (hex): parses of templates kept across
+   * processes are kept per engine (parse-store.ts).
+   */
+  readonly engineDigest?: string;
 }
 
 /** The private state of wasm_exec.js's Go class that an image restores (Go 1.19's wasm_exec.js). */

@@ -5,6 +5,7 @@ import { runInThisContext } from 'node:vm';
 import { EngineError, TemplateError } from '../errors.ts';
 import { ENGINE_MESSAGES } from '../messages.ts';
 import { type GoInternals, readsCompilationHints, restoreEngine } from './image.ts';
+import { readStoredParse, storedParseKey, writeStoredParse } from './parse-store.ts';
 import { imagePath, openImage, setEngineCompileFlags, type WasmInstance, wasmApi } from './wasm-compile.ts';
 
 /** The JSON the Go engine takes: one whole chart tree. See go/src/quayside-engine/request.go. */
@@ -85,7 +86,7 @@ export interface EngineResponse {
   lookupMisses?: LookupCall[];
 }
 
-type RenderFunction = (request: string, fileData: Uint8Array | undefined) => string;
+type RenderFunction = (request: string, fileData: Uint8Array | undefined, storedParse?: Uint8Array) => string;
 type YamlFunction = (mode: YamlMode, text: string) => string;
 
 /** "values": a values file as Helm 4 reads it (documents merged, each a map); "document": one YAML document. */
@@ -96,6 +97,8 @@ interface Engine {
   render: RenderFunction;
   yaml: YamlFunction;
   heldTemplates: Set<string>;
+  /** The SHA-256 (hex) of the engine.wasm this instance runs: parses kept on disk are kept per engine. */
+  digest: () => string;
   /** Set when the instance threw; it is never called again. */
   broken?: true;
 }
@@ -137,7 +140,7 @@ async function startEngine(): Promise<Engine> {
   const GoClass = (globalThis as unknown as { Go?: new () => GoRuntime }).Go;
   if (!GoClass) throw new EngineError(ENGINE_MESSAGES.noRuntime);
   const go = new GoClass();
-  const { exit } = (await startFromImage(go)) ?? (await startCold(go));
+  const { exit, digest } = (await startFromImage(go)) ?? (await startCold(go));
   const exported = globalThis as unknown as {
     quaysideEngineRender?: RenderFunction;
     quaysideEngineYaml?: YamlFunction;
@@ -146,7 +149,7 @@ async function startEngine(): Promise<Engine> {
   if (typeof render !== 'function' || typeof yaml !== 'function') {
     throw new EngineError(ENGINE_MESSAGES.noRenderFunction);
   }
-  const engine: Engine = { render, yaml, heldTemplates: new Set() };
+  const engine: Engine = { render, yaml, heldTemplates: new Set(), digest };
   void exit.finally(() => {
     engine.broken = true;
   });
@@ -164,7 +167,9 @@ async function startFromImage(go: GoRuntime): Promise<Started | undefined> {
     const instance = await wasmApi.instantiate(image.module, go.importObject);
     restoreEngine(go, instance, image.description);
     startedFrom = 'image';
-    return { exit: go._exitPromise };
+    const { engineDigest } = image.description;
+    // An image made before images carried the digest: its engine.wasm is the one beside it.
+    return { exit: go._exitPromise, digest: engineDigest ? () => engineDigest : digestOfEngineFile };
   } catch {
     return undefined;
   }
@@ -186,6 +191,15 @@ export async function engineImage(): Promise<
 /** A started Go program: `exit` settles when it exits (wrapped, so that awaiting the start does not wait for it). */
 interface Started {
   exit: Promise<void>;
+  digest: () => string;
+}
+
+let engineFileDigest: string | undefined;
+
+/** The SHA-256 of engine.wasm, read when first asked (~10 MB: only a cold start with a parse store asks). */
+function digestOfEngineFile(): string {
+  engineFileDigest ??= createHash('sha256').update(readFileSync(WASM_URL)).digest('hex');
+  return engineFileDigest;
 }
 
 async function startCold(go: GoRuntime): Promise<Started> {
@@ -197,7 +211,7 @@ async function startCold(go: GoRuntime): Promise<Started> {
   startedFrom = 'cold';
   // run() returns once main blocks in select{}; by then the functions are
   // registered. Should the Go program ever exit, the next render starts a new one.
-  return { exit: go.run(instance) };
+  return { exit: go.run(instance), digest: digestOfEngineFile };
 }
 
 let startedFrom: 'image' | 'cold' | undefined;
@@ -242,13 +256,70 @@ export async function runEngine(request: EngineRequest): Promise<EngineResponse>
     if (response.error?.kind !== 'templates-unknown') return response as EngineResponse;
     engine.heldTemplates.delete(templatesKey);
   }
-  const response = call(engine, { ...request, templatesKey });
+  const stored = storedParseFor(engine, request.templates);
+  const { storedParse, storedParseRefused, ...response } = call(
+    engine,
+    { ...request, templatesKey, ...(stored ? { storedParse: { key: stored.key } } : {}) },
+    stored?.bytes,
+  );
+  lastStoredParse = stored && {
+    key: stored.key,
+    brought: stored.bytes !== undefined,
+    ...(storedParseRefused === undefined ? {} : { refused: storedParseRefused }),
+    kept: storedParse !== undefined,
+  };
+  if (stored && storedParse !== undefined)
+    writeStoredParse(stored.dir, stored.key, Buffer.from(storedParse, 'base64'));
   if (response.error?.kind === 'templates-unknown') throw new EngineError(response.error.message);
   if (!response.error) {
     if (engine.heldTemplates.size >= HELD_TEMPLATE_KEYS) engine.heldTemplates.clear();
     engine.heldTemplates.add(templatesKey);
   }
   return response as EngineResponse;
+}
+
+let parseStore: string | undefined;
+
+/**
+ * Keeps the templates' parses in this folder across processes (parse-store.ts), or stops when
+ * undefined. The CLI sets it (its engine worker, and its main thread for `template`); the Lambda
+ * worker keeps parses in memory only.
+ */
+export function useParseStore(dir: string | undefined): void {
+  parseStore = dir;
+}
+
+/** What a render did with the parse store. */
+export interface StoredParseUse {
+  key: string;
+  /** A kept parse was found and sent to the engine. */
+  brought: boolean;
+  /** Why the engine did not use what was brought. */
+  refused?: string;
+  /** The engine's parse was written to the store. */
+  kept: boolean;
+}
+
+let lastStoredParse: StoredParseUse | undefined;
+
+/** What the last render in this thread did with the parse store, if one is in use. */
+export function lastStoredParseUse(): StoredParseUse | undefined {
+  return lastStoredParse;
+}
+
+function storedParseFor(
+  engine: Engine,
+  templates: EngineRequest['templates'],
+): { dir: string; key: string; bytes: Uint8Array | undefined } | undefined {
+  const dir = parseStore;
+  if (dir === undefined || templates.length === 0) return undefined;
+  let key: string;
+  try {
+    key = storedParseKey(engine.digest(), templates);
+  } catch {
+    return undefined;
+  }
+  return { dir, key, bytes: readStoredParse(dir, key) };
 }
 
 /** What the engine answers; "templates-unknown" only when a request sent a digest without texts. */
@@ -258,6 +329,10 @@ type RawResponse = Omit<EngineResponse, 'error'> & {
     message: string;
     template?: string;
   };
+  /** This render's parse, encoded (base64), when the request asked for it and brought none it could use. */
+  storedParse?: string;
+  /** Why the engine did not use the parse the request brought. */
+  storedParseRefused?: string;
 };
 
 /** How many template digests to remember; the engine itself keeps the last four sets. */
@@ -267,11 +342,17 @@ const HELD_TEMPLATE_KEYS = 16;
 type SentRequest = Omit<EngineRequest, 'templates'> & {
   templates: EngineRequest['templates'] | undefined;
   templatesKey: string;
+  /** The key of a kept parse of these templates: the engine uses the bytes sent with it, or answers its own. */
+  storedParse?: { key: string };
 };
 
-function call(engine: Engine, request: SentRequest): RawResponse {
+function call(engine: Engine, request: SentRequest, storedParse?: Uint8Array): RawResponse {
   const { fileData, ...sent } = request;
-  const raw = guarded(engine, () => engine.render(JSON.stringify(sent), fileData));
+  const raw = guarded(engine, () =>
+    storedParse === undefined
+      ? engine.render(JSON.stringify(sent), fileData)
+      : engine.render(JSON.stringify(sent), fileData, storedParse),
+  );
   try {
     return JSON.parse(raw) as RawResponse;
   } catch (error) {

@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compareTemplateRun, helmRuns, type TemplateRun } from '../fixtures/helm-oracle.ts';
+import { sharedCorpusCases } from './corpus/cases.ts';
+
+/**
+ * Every case of the shared real-chart corpus, rendered by `quayside template` as the command a user
+ * runs (a process started from the CLI's snapshot), and a second time from the parse of its templates
+ * the first run kept on disk (lib/chart/engine/parse-store.ts): the second prints what helm 4.1.4
+ * prints. That the second run used the kept parse is seen on disk: it read the very file the first
+ * wrote (a parse refused or damaged is written again, as a new file) and wrote none.
+ */
+const BIN = resolve(fileURLToPath(new URL('../../bin/quayside', import.meta.url)));
+
+function runCli(args: readonly string[], cwd: string, home: string): Promise<TemplateRun> {
+  return new Promise((done, fail) => {
+    const env = { PATH: process.env.PATH ?? '', HOME: home, QUAYSIDE_CACHE_HOME: join(home, 'cache') };
+    const child = spawn(BIN, [...args], { cwd, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', fail);
+    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** The kept parses under home: file name → inode. */
+function keptParses(home: string): Record<string, number> {
+  const dir = join(home, 'cache', 'parsed-templates');
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return {};
+  }
+  return Object.fromEntries(names.map((name) => [name, statSync(join(dir, name)).ino]));
+}
+
+describe('every case of the shared real-chart corpus renders from a kept parse as the real helm 4.1.4 renders it', () => {
+  const cases = sharedCorpusCases();
+  let root: string;
+  let helm: Map<string, Promise<[TemplateRun, TemplateRun]>>;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'quayside-stored-parse-'));
+    helm = new Map(cases.map((c) => [c.id, helmRuns(c)]));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('has cases to compare', () => {
+    expect(cases.length).toBeGreaterThan(0);
+  });
+
+  cases.forEach((c, i) => {
+    it(`${c.id}: the second quayside template, from the kept parse, prints what helm prints`, async () => {
+      const home = join(root, String(i));
+      mkdirSync(home);
+      const first = await runCli(c.args, c.cwd, home);
+      const kept = keptParses(home);
+      if (first.code === 0) expect(Object.keys(kept), first.stderr).toHaveLength(1);
+      const second = await runCli(c.args, c.cwd, home);
+      expect(keptParses(home), 'the second run read the kept parse and wrote none').toEqual(kept);
+      const result = compareTemplateRun(second, await helm.get(c.id)!);
+      expect(result.problems, `${c.args.join(' ')} (in ${c.cwd})`).toEqual([]);
+    });
+  });
+});
