@@ -147,146 +147,39 @@ func (e *encoder) pipe(b []byte, p *PipeNode) ([]byte, error) {
 	return e.node(b, p)
 }
 
+// node writes one node, each kind by a function of its own (see decoder.node).
 func (e *encoder) node(b []byte, n Node) ([]byte, error) {
-	var err error
 	switch n := n.(type) {
 	case *ListNode:
-		if b, err = e.head(b, tagList, n, n.tr); err != nil {
-			return nil, err
-		}
-		b = binary.AppendUvarint(b, uint64(len(n.Nodes)))
-		for _, c := range n.Nodes {
-			if b, err = e.node(b, c); err != nil {
-				return nil, err
-			}
-		}
+		return e.listNode(b, n)
 	case *TextNode:
-		end := int(n.Pos) + len(n.Text)
-		if int(n.Pos) <= len(e.tree.text) && end <= len(e.tree.text) && e.tree.text[n.Pos:end] == string(n.Text) {
-			if b, err = e.head(b, tagTextSlice, n, n.tr); err != nil {
-				return nil, err
-			}
-			b = binary.AppendUvarint(b, uint64(len(n.Text)))
-		} else {
-			if b, err = e.head(b, tagTextLiteral, n, n.tr); err != nil {
-				return nil, err
-			}
-			b = e.str(b, string(n.Text))
-		}
+		return e.textNode(b, n)
 	case *CommentNode:
-		if b, err = e.head(b, tagComment, n, n.tr); err != nil {
-			return nil, err
-		}
-		b = e.str(b, n.Text)
+		return e.commentNode(b, n)
 	case *PipeNode:
-		if b, err = e.head(b, tagPipe, n, n.tr); err != nil {
-			return nil, err
-		}
-		b = binary.AppendUvarint(b, uint64(n.Line))
-		b = appendBool(b, n.IsAssign)
-		b = binary.AppendUvarint(b, uint64(len(n.Decl)))
-		for _, v := range n.Decl {
-			if b, err = e.node(b, v); err != nil {
-				return nil, err
-			}
-		}
-		b = binary.AppendUvarint(b, uint64(len(n.Cmds)))
-		for _, c := range n.Cmds {
-			if b, err = e.node(b, c); err != nil {
-				return nil, err
-			}
-		}
+		return e.pipeNode(b, n)
 	case *ActionNode:
-		if b, err = e.head(b, tagAction, n, n.tr); err != nil {
-			return nil, err
-		}
-		b = binary.AppendUvarint(b, uint64(n.Line))
-		if b, err = e.pipe(b, n.Pipe); err != nil {
-			return nil, err
-		}
+		return e.actionNode(b, n)
 	case *CommandNode:
-		if b, err = e.head(b, tagCommand, n, n.tr); err != nil {
-			return nil, err
-		}
-		b = binary.AppendUvarint(b, uint64(len(n.Args)))
-		for _, a := range n.Args {
-			if b, err = e.node(b, a); err != nil {
-				return nil, err
-			}
-		}
+		return e.commandNode(b, n)
 	case *IdentifierNode:
-		if b, err = e.head(b, tagIdentifier, n, n.tr); err != nil {
-			return nil, err
-		}
-		b = e.str(b, n.Ident)
+		return e.identifierNode(b, n)
 	case *VariableNode:
-		if b, err = e.head(b, tagVariable, n, n.tr); err != nil {
-			return nil, err
-		}
-		b = e.strs(b, n.Ident)
+		return e.variableNode(b, n)
 	case *DotNode:
-		return e.head(b, tagDot, n, n.tr)
+		return e.dotNode(b, n)
 	case *NilNode:
-		return e.head(b, tagNil, n, n.tr)
+		return e.nilNode(b, n)
 	case *FieldNode:
-		if b, err = e.head(b, tagField, n, n.tr); err != nil {
-			return nil, err
-		}
-		b = e.strs(b, n.Ident)
+		return e.fieldNode(b, n)
 	case *ChainNode:
-		if b, err = e.head(b, tagChain, n, n.tr); err != nil {
-			return nil, err
-		}
-		if b, err = e.node(b, n.Node); err != nil {
-			return nil, err
-		}
-		b = e.strs(b, n.Field)
+		return e.chainNode(b, n)
 	case *BoolNode:
-		if b, err = e.head(b, tagBool, n, n.tr); err != nil {
-			return nil, err
-		}
-		b = appendBool(b, n.True)
+		return e.boolNode(b, n)
 	case *NumberNode:
-		if b, err = e.head(b, tagNumber, n, n.tr); err != nil {
-			return nil, err
-		}
-		var flags byte
-		for i, f := range []bool{n.IsInt, n.IsUint, n.IsFloat, n.IsComplex} {
-			if f {
-				flags |= 1 << i
-			}
-		}
-		b = append(b, flags)
-		b = binary.AppendVarint(b, n.Int64)
-		b = binary.AppendUvarint(b, n.Uint64)
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(n.Float64))
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(real(n.Complex128)))
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(imag(n.Complex128)))
-		b = e.str(b, n.Text)
+		return e.numberNode(b, n)
 	case *StringNode:
-		if b, err = e.head(b, tagString, n, n.tr); err != nil {
-			return nil, err
-		}
-		// Charts hold big string constants (dashboards, rules): the quoted
-		// form is read from the text where it stands, and the unquoted one
-		// from within it when no escape changed it.
-		var flags byte
-		end := int(n.Pos) + len(n.Quoted)
-		if int(n.Pos) <= len(e.tree.text) && end <= len(e.tree.text) && e.tree.text[n.Pos:end] == n.Quoted {
-			flags |= 1
-		}
-		if len(n.Quoted) >= 2 && n.Quoted[1:len(n.Quoted)-1] == n.Text {
-			flags |= 2
-		}
-		b = append(b, flags)
-		if flags&1 != 0 {
-			b = binary.AppendUvarint(b, uint64(len(n.Quoted)))
-		} else {
-			b = e.str(b, n.Quoted)
-		}
-		if flags&2 == 0 {
-			b = e.str(b, n.Text)
-		}
+		return e.stringNode(b, n)
 	case *IfNode:
 		return e.branch(b, tagIf, &n.BranchNode)
 	case *RangeNode:
@@ -294,26 +187,236 @@ func (e *encoder) node(b []byte, n Node) ([]byte, error) {
 	case *WithNode:
 		return e.branch(b, tagWith, &n.BranchNode)
 	case *BreakNode:
-		if b, err = e.head(b, tagBreak, n, n.tr); err != nil {
-			return nil, err
-		}
-		b = binary.AppendUvarint(b, uint64(n.Line))
+		return e.breakNode(b, n)
 	case *ContinueNode:
-		if b, err = e.head(b, tagContinue, n, n.tr); err != nil {
-			return nil, err
-		}
-		b = binary.AppendUvarint(b, uint64(n.Line))
+		return e.continueNode(b, n)
 	case *TemplateNode:
-		if b, err = e.head(b, tagTemplate, n, n.tr); err != nil {
-			return nil, err
-		}
-		b = binary.AppendUvarint(b, uint64(n.Line))
-		b = e.str(b, n.Name)
-		if b, err = e.pipe(b, n.Pipe); err != nil {
-			return nil, err
-		}
+		return e.templateNode(b, n)
 	default:
 		return nil, fmt.Errorf("cannot encode a %T", n)
+	}
+}
+
+func (e *encoder) listNode(b []byte, n *ListNode) ([]byte, error) {
+	var err error
+	if b, err = e.head(b, tagList, n, n.tr); err != nil {
+		return nil, err
+	}
+	b = binary.AppendUvarint(b, uint64(len(n.Nodes)))
+	for _, c := range n.Nodes {
+		if b, err = e.node(b, c); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+func (e *encoder) textNode(b []byte, n *TextNode) ([]byte, error) {
+	var err error
+	end := int(n.Pos) + len(n.Text)
+	if int(n.Pos) <= len(e.tree.text) && end <= len(e.tree.text) && e.tree.text[n.Pos:end] == string(n.Text) {
+		if b, err = e.head(b, tagTextSlice, n, n.tr); err != nil {
+			return nil, err
+		}
+		b = binary.AppendUvarint(b, uint64(len(n.Text)))
+	} else {
+		if b, err = e.head(b, tagTextLiteral, n, n.tr); err != nil {
+			return nil, err
+		}
+		b = e.str(b, string(n.Text))
+	}
+	return b, nil
+}
+
+func (e *encoder) commentNode(b []byte, n *CommentNode) ([]byte, error) {
+	var err error
+	if b, err = e.head(b, tagComment, n, n.tr); err != nil {
+		return nil, err
+	}
+	b = e.str(b, n.Text)
+	return b, nil
+}
+
+func (e *encoder) pipeNode(b []byte, n *PipeNode) ([]byte, error) {
+	var err error
+	if b, err = e.head(b, tagPipe, n, n.tr); err != nil {
+		return nil, err
+	}
+	b = binary.AppendUvarint(b, uint64(n.Line))
+	b = appendBool(b, n.IsAssign)
+	b = binary.AppendUvarint(b, uint64(len(n.Decl)))
+	for _, v := range n.Decl {
+		if b, err = e.node(b, v); err != nil {
+			return nil, err
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(len(n.Cmds)))
+	for _, c := range n.Cmds {
+		if b, err = e.node(b, c); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+func (e *encoder) actionNode(b []byte, n *ActionNode) ([]byte, error) {
+	var err error
+	if b, err = e.head(b, tagAction, n, n.tr); err != nil {
+		return nil, err
+	}
+	b = binary.AppendUvarint(b, uint64(n.Line))
+	if b, err = e.pipe(b, n.Pipe); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func (e *encoder) commandNode(b []byte, n *CommandNode) ([]byte, error) {
+	var err error
+	if b, err = e.head(b, tagCommand, n, n.tr); err != nil {
+		return nil, err
+	}
+	b = binary.AppendUvarint(b, uint64(len(n.Args)))
+	for _, a := range n.Args {
+		if b, err = e.node(b, a); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+func (e *encoder) identifierNode(b []byte, n *IdentifierNode) ([]byte, error) {
+	var err error
+	if b, err = e.head(b, tagIdentifier, n, n.tr); err != nil {
+		return nil, err
+	}
+	b = e.str(b, n.Ident)
+	return b, nil
+}
+
+func (e *encoder) variableNode(b []byte, n *VariableNode) ([]byte, error) {
+	var err error
+	if b, err = e.head(b, tagVariable, n, n.tr); err != nil {
+		return nil, err
+	}
+	b = e.strs(b, n.Ident)
+	return b, nil
+}
+
+func (e *encoder) dotNode(b []byte, n *DotNode) ([]byte, error) {
+	return e.head(b, tagDot, n, n.tr)
+}
+
+func (e *encoder) nilNode(b []byte, n *NilNode) ([]byte, error) {
+	return e.head(b, tagNil, n, n.tr)
+}
+
+func (e *encoder) fieldNode(b []byte, n *FieldNode) ([]byte, error) {
+	var err error
+	if b, err = e.head(b, tagField, n, n.tr); err != nil {
+		return nil, err
+	}
+	b = e.strs(b, n.Ident)
+	return b, nil
+}
+
+func (e *encoder) chainNode(b []byte, n *ChainNode) ([]byte, error) {
+	var err error
+	if b, err = e.head(b, tagChain, n, n.tr); err != nil {
+		return nil, err
+	}
+	if b, err = e.node(b, n.Node); err != nil {
+		return nil, err
+	}
+	b = e.strs(b, n.Field)
+	return b, nil
+}
+
+func (e *encoder) boolNode(b []byte, n *BoolNode) ([]byte, error) {
+	var err error
+	if b, err = e.head(b, tagBool, n, n.tr); err != nil {
+		return nil, err
+	}
+	b = appendBool(b, n.True)
+	return b, nil
+}
+
+func (e *encoder) numberNode(b []byte, n *NumberNode) ([]byte, error) {
+	var err error
+	if b, err = e.head(b, tagNumber, n, n.tr); err != nil {
+		return nil, err
+	}
+	var flags byte
+	for i, f := range []bool{n.IsInt, n.IsUint, n.IsFloat, n.IsComplex} {
+		if f {
+			flags |= 1 << i
+		}
+	}
+	b = append(b, flags)
+	b = binary.AppendVarint(b, n.Int64)
+	b = binary.AppendUvarint(b, n.Uint64)
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(n.Float64))
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(real(n.Complex128)))
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(imag(n.Complex128)))
+	b = e.str(b, n.Text)
+	return b, nil
+}
+
+func (e *encoder) stringNode(b []byte, n *StringNode) ([]byte, error) {
+	var err error
+	if b, err = e.head(b, tagString, n, n.tr); err != nil {
+		return nil, err
+	}
+	// Charts hold big string constants (dashboards, rules): the quoted
+	// form is read from the text where it stands, and the unquoted one
+	// from within it when no escape changed it.
+	var flags byte
+	end := int(n.Pos) + len(n.Quoted)
+	if int(n.Pos) <= len(e.tree.text) && end <= len(e.tree.text) && e.tree.text[n.Pos:end] == n.Quoted {
+		flags |= 1
+	}
+	if len(n.Quoted) >= 2 && n.Quoted[1:len(n.Quoted)-1] == n.Text {
+		flags |= 2
+	}
+	b = append(b, flags)
+	if flags&1 != 0 {
+		b = binary.AppendUvarint(b, uint64(len(n.Quoted)))
+	} else {
+		b = e.str(b, n.Quoted)
+	}
+	if flags&2 == 0 {
+		b = e.str(b, n.Text)
+	}
+	return b, nil
+}
+
+func (e *encoder) breakNode(b []byte, n *BreakNode) ([]byte, error) {
+	var err error
+	if b, err = e.head(b, tagBreak, n, n.tr); err != nil {
+		return nil, err
+	}
+	b = binary.AppendUvarint(b, uint64(n.Line))
+	return b, nil
+}
+
+func (e *encoder) continueNode(b []byte, n *ContinueNode) ([]byte, error) {
+	var err error
+	if b, err = e.head(b, tagContinue, n, n.tr); err != nil {
+		return nil, err
+	}
+	b = binary.AppendUvarint(b, uint64(n.Line))
+	return b, nil
+}
+
+func (e *encoder) templateNode(b []byte, n *TemplateNode) ([]byte, error) {
+	var err error
+	if b, err = e.head(b, tagTemplate, n, n.tr); err != nil {
+		return nil, err
+	}
+	b = binary.AppendUvarint(b, uint64(n.Line))
+	b = e.str(b, n.Name)
+	if b, err = e.pipe(b, n.Pipe); err != nil {
+		return nil, err
 	}
 	return b, nil
 }
@@ -621,6 +724,10 @@ func (d *decoder) pipe() *PipeNode {
 	return p
 }
 
+// node reads one node. Each kind is read by a function of its own: V8 tiers a
+// WebAssembly function up to its optimizing compiler by how much of its code
+// runs, and one function holding every kind (~35 KB) was compiled again in
+// the background after every render that read a big chart.
 func (d *decoder) node() Node {
 	tag := d.byte()
 	if d.err != nil {
@@ -630,171 +737,251 @@ func (d *decoder) node() Node {
 	pos := d.pos()
 	switch tag {
 	case tagList:
-		l := d.lists.one()
-		*l = ListNode{tr: t, NodeType: NodeList, Pos: pos}
-		n := d.count()
-		if d.err != nil {
-			return nil
-		}
-		l.Nodes = d.nodeSlice.many(n)
-		for i := 0; i < n && d.err == nil; i++ {
-			l.Nodes[i] = d.node()
-		}
-		return l
+		return d.listNode(t, pos)
 	case tagTextSlice:
-		// A length in the text, not in the encoding: it may be longer.
-		u := d.uvarint()
-		if d.err == nil && u > uint64(len(t.text)-int(pos)) {
-			d.fail("text past the end")
-		}
-		if d.err != nil {
-			return nil
-		}
-		n := int(u)
-		b := d.textBytes()
-		x := d.textNodes.one()
-		*x = TextNode{tr: t, NodeType: NodeText, Pos: pos, Text: b[pos : int(pos)+n : int(pos)+n]}
-		return x
+		return d.textSliceNode(t, pos)
 	case tagTextLiteral:
-		return &TextNode{tr: t, NodeType: NodeText, Pos: pos, Text: []byte(d.str())}
+		return d.textLiteralNode(t, pos)
 	case tagComment:
-		return t.newComment(pos, d.str())
+		return d.commentNode(t, pos)
 	case tagPipe:
-		line := d.count()
-		assign := d.byte() == 1
-		decl := d.varSlice.many(d.count())
-		for i := range decl {
-			v, ok := d.node().(*VariableNode)
-			if !ok {
-				d.fail("a variable expected")
-				return nil
-			}
-			decl[i] = v
-		}
-		p := d.pipes.one()
-		*p = PipeNode{tr: t, NodeType: NodePipe, Pos: pos, Line: line, Decl: decl, IsAssign: assign}
-		p.Cmds = d.cmdSlice.many(d.count())
-		for i := range p.Cmds {
-			c, ok := d.node().(*CommandNode)
-			if !ok {
-				d.fail("a command expected")
-				return nil
-			}
-			p.Cmds[i] = c
-		}
-		return p
+		return d.pipeNode(t, pos)
 	case tagAction:
-		line := d.count()
-		pipe := d.pipe()
-		if d.err == nil && pipe == nil {
-			d.fail("an action without its pipeline")
-			return nil
-		}
-		a := d.actions.one()
-		*a = ActionNode{tr: t, NodeType: NodeAction, Pos: pos, Line: line, Pipe: pipe}
-		return a
+		return d.actionNode(t, pos)
 	case tagCommand:
-		c := d.commands.one()
-		*c = CommandNode{tr: t, NodeType: NodeCommand, Pos: pos}
-		c.Args = d.nodeSlice.many(d.count())
-		for i := range c.Args {
-			c.Args[i] = d.node()
-		}
-		return c
+		return d.commandNode(t, pos)
 	case tagIdentifier:
-		i := d.idents.one()
-		*i = IdentifierNode{tr: t, NodeType: NodeIdentifier, Pos: pos, Ident: d.str()}
-		return i
+		return d.identifierNode(t, pos)
 	case tagVariable:
-		v := d.variables.one()
-		*v = VariableNode{tr: t, NodeType: NodeVariable, Pos: pos, Ident: d.strs()}
-		return v
+		return d.variableNode(t, pos)
 	case tagDot:
-		x := d.dots.one()
-		*x = DotNode{tr: t, NodeType: NodeDot, Pos: pos}
-		return x
+		return d.dotNode(t, pos)
 	case tagNil:
-		return t.newNil(pos)
+		return d.nilNode(t, pos)
 	case tagField:
-		f := d.fields.one()
-		*f = FieldNode{tr: t, NodeType: NodeField, Pos: pos, Ident: d.strs()}
-		return f
+		return d.fieldNode(t, pos)
 	case tagChain:
-		c := t.newChain(pos, d.node())
-		c.Field = d.strs()
-		return c
+		return d.chainNode(t, pos)
 	case tagBool:
-		return t.newBool(pos, d.byte() == 1)
+		return d.boolNode(t, pos)
 	case tagNumber:
-		flags := d.byte()
-		n := &NumberNode{tr: t, NodeType: NodeNumber, Pos: pos}
-		n.IsInt, n.IsUint, n.IsFloat, n.IsComplex = flags&1 != 0, flags&2 != 0, flags&4 != 0, flags&8 != 0
-		n.Int64 = d.varint()
-		n.Uint64 = d.uvarint()
-		n.Float64 = d.float()
-		re := d.float()
-		n.Complex128 = complex(re, d.float())
-		n.Text = d.str()
-		return n
+		return d.numberNode(t, pos)
 	case tagString:
-		flags := d.byte()
-		var quoted, text string
-		if flags&1 != 0 {
-			u := d.uvarint()
-			if d.err == nil && u > uint64(len(t.text)-int(pos)) {
-				d.fail("string past the end")
-			}
-			if d.err != nil {
-				return nil
-			}
-			quoted = t.text[pos : int(pos)+int(u)]
-		} else {
-			quoted = d.str()
-		}
-		if flags&2 != 0 {
-			if len(quoted) < 2 {
-				d.fail("a quoted string of %d bytes", len(quoted))
-				return nil
-			}
-			text = quoted[1 : len(quoted)-1]
-		} else {
-			text = d.str()
-		}
-		x := d.stringNodes.one()
-		*x = StringNode{tr: t, NodeType: NodeString, Pos: pos, Quoted: quoted, Text: text}
-		return x
+		return d.stringNode(t, pos)
 	case tagIf, tagRange, tagWith:
-		line := d.count()
-		pipe := d.pipe()
-		list := d.list()
-		elseList := d.list()
-		if d.err == nil && (pipe == nil || list == nil) {
-			d.fail("a branch without its pipeline or list")
-			return nil
-		}
-		switch tag {
-		case tagIf:
-			x := d.ifs.one()
-			*x = IfNode{BranchNode{tr: t, NodeType: NodeIf, Pos: pos, Line: line, Pipe: pipe, List: list, ElseList: elseList}}
-			return x
-		case tagRange:
-			x := d.ranges.one()
-			*x = RangeNode{BranchNode{tr: t, NodeType: NodeRange, Pos: pos, Line: line, Pipe: pipe, List: list, ElseList: elseList}}
-			return x
-		default:
-			x := d.withs.one()
-			*x = WithNode{BranchNode{tr: t, NodeType: NodeWith, Pos: pos, Line: line, Pipe: pipe, List: list, ElseList: elseList}}
-			return x
-		}
+		return d.branchNode(tag, t, pos)
 	case tagBreak:
-		return t.newBreak(pos, d.count())
+		return d.breakNode(t, pos)
 	case tagContinue:
-		return t.newContinue(pos, d.count())
+		return d.continueNode(t, pos)
 	case tagTemplate:
-		line := d.count()
-		name := d.str()
-		return t.newTemplate(pos, line, name, d.pipe())
+		return d.templateNode(t, pos)
 	}
 	d.fail("unknown node %d", tag)
 	return nil
+}
+
+func (d *decoder) listNode(t *Tree, pos Pos) Node {
+	l := d.lists.one()
+	*l = ListNode{tr: t, NodeType: NodeList, Pos: pos}
+	n := d.count()
+	if d.err != nil {
+		return nil
+	}
+	l.Nodes = d.nodeSlice.many(n)
+	for i := 0; i < n && d.err == nil; i++ {
+		l.Nodes[i] = d.node()
+	}
+	return l
+}
+
+func (d *decoder) textSliceNode(t *Tree, pos Pos) Node {
+	// A length in the text, not in the encoding: it may be longer.
+	u := d.uvarint()
+	if d.err == nil && u > uint64(len(t.text)-int(pos)) {
+		d.fail("text past the end")
+	}
+	if d.err != nil {
+		return nil
+	}
+	n := int(u)
+	b := d.textBytes()
+	x := d.textNodes.one()
+	*x = TextNode{tr: t, NodeType: NodeText, Pos: pos, Text: b[pos : int(pos)+n : int(pos)+n]}
+	return x
+}
+
+func (d *decoder) textLiteralNode(t *Tree, pos Pos) Node {
+	return &TextNode{tr: t, NodeType: NodeText, Pos: pos, Text: []byte(d.str())}
+}
+
+func (d *decoder) commentNode(t *Tree, pos Pos) Node {
+	return t.newComment(pos, d.str())
+}
+
+func (d *decoder) pipeNode(t *Tree, pos Pos) Node {
+	line := d.count()
+	assign := d.byte() == 1
+	decl := d.varSlice.many(d.count())
+	for i := range decl {
+		v, ok := d.node().(*VariableNode)
+		if !ok {
+			d.fail("a variable expected")
+			return nil
+		}
+		decl[i] = v
+	}
+	p := d.pipes.one()
+	*p = PipeNode{tr: t, NodeType: NodePipe, Pos: pos, Line: line, Decl: decl, IsAssign: assign}
+	p.Cmds = d.cmdSlice.many(d.count())
+	for i := range p.Cmds {
+		c, ok := d.node().(*CommandNode)
+		if !ok {
+			d.fail("a command expected")
+			return nil
+		}
+		p.Cmds[i] = c
+	}
+	return p
+}
+
+func (d *decoder) actionNode(t *Tree, pos Pos) Node {
+	line := d.count()
+	pipe := d.pipe()
+	if d.err == nil && pipe == nil {
+		d.fail("an action without its pipeline")
+		return nil
+	}
+	a := d.actions.one()
+	*a = ActionNode{tr: t, NodeType: NodeAction, Pos: pos, Line: line, Pipe: pipe}
+	return a
+}
+
+func (d *decoder) commandNode(t *Tree, pos Pos) Node {
+	c := d.commands.one()
+	*c = CommandNode{tr: t, NodeType: NodeCommand, Pos: pos}
+	c.Args = d.nodeSlice.many(d.count())
+	for i := range c.Args {
+		c.Args[i] = d.node()
+	}
+	return c
+}
+
+func (d *decoder) identifierNode(t *Tree, pos Pos) Node {
+	i := d.idents.one()
+	*i = IdentifierNode{tr: t, NodeType: NodeIdentifier, Pos: pos, Ident: d.str()}
+	return i
+}
+
+func (d *decoder) variableNode(t *Tree, pos Pos) Node {
+	v := d.variables.one()
+	*v = VariableNode{tr: t, NodeType: NodeVariable, Pos: pos, Ident: d.strs()}
+	return v
+}
+
+func (d *decoder) dotNode(t *Tree, pos Pos) Node {
+	x := d.dots.one()
+	*x = DotNode{tr: t, NodeType: NodeDot, Pos: pos}
+	return x
+}
+
+func (d *decoder) nilNode(t *Tree, pos Pos) Node {
+	return t.newNil(pos)
+}
+
+func (d *decoder) fieldNode(t *Tree, pos Pos) Node {
+	f := d.fields.one()
+	*f = FieldNode{tr: t, NodeType: NodeField, Pos: pos, Ident: d.strs()}
+	return f
+}
+
+func (d *decoder) chainNode(t *Tree, pos Pos) Node {
+	c := t.newChain(pos, d.node())
+	c.Field = d.strs()
+	return c
+}
+
+func (d *decoder) boolNode(t *Tree, pos Pos) Node {
+	return t.newBool(pos, d.byte() == 1)
+}
+
+func (d *decoder) numberNode(t *Tree, pos Pos) Node {
+	flags := d.byte()
+	n := &NumberNode{tr: t, NodeType: NodeNumber, Pos: pos}
+	n.IsInt, n.IsUint, n.IsFloat, n.IsComplex = flags&1 != 0, flags&2 != 0, flags&4 != 0, flags&8 != 0
+	n.Int64 = d.varint()
+	n.Uint64 = d.uvarint()
+	n.Float64 = d.float()
+	re := d.float()
+	n.Complex128 = complex(re, d.float())
+	n.Text = d.str()
+	return n
+}
+
+func (d *decoder) stringNode(t *Tree, pos Pos) Node {
+	flags := d.byte()
+	var quoted, text string
+	if flags&1 != 0 {
+		u := d.uvarint()
+		if d.err == nil && u > uint64(len(t.text)-int(pos)) {
+			d.fail("string past the end")
+		}
+		if d.err != nil {
+			return nil
+		}
+		quoted = t.text[pos : int(pos)+int(u)]
+	} else {
+		quoted = d.str()
+	}
+	if flags&2 != 0 {
+		if len(quoted) < 2 {
+			d.fail("a quoted string of %d bytes", len(quoted))
+			return nil
+		}
+		text = quoted[1 : len(quoted)-1]
+	} else {
+		text = d.str()
+	}
+	x := d.stringNodes.one()
+	*x = StringNode{tr: t, NodeType: NodeString, Pos: pos, Quoted: quoted, Text: text}
+	return x
+}
+
+func (d *decoder) branchNode(tag byte, t *Tree, pos Pos) Node {
+	line := d.count()
+	pipe := d.pipe()
+	list := d.list()
+	elseList := d.list()
+	if d.err == nil && (pipe == nil || list == nil) {
+		d.fail("a branch without its pipeline or list")
+		return nil
+	}
+	switch tag {
+	case tagIf:
+		x := d.ifs.one()
+		*x = IfNode{BranchNode{tr: t, NodeType: NodeIf, Pos: pos, Line: line, Pipe: pipe, List: list, ElseList: elseList}}
+		return x
+	case tagRange:
+		x := d.ranges.one()
+		*x = RangeNode{BranchNode{tr: t, NodeType: NodeRange, Pos: pos, Line: line, Pipe: pipe, List: list, ElseList: elseList}}
+		return x
+	default:
+		x := d.withs.one()
+		*x = WithNode{BranchNode{tr: t, NodeType: NodeWith, Pos: pos, Line: line, Pipe: pipe, List: list, ElseList: elseList}}
+		return x
+	}
+}
+
+func (d *decoder) breakNode(t *Tree, pos Pos) Node {
+	return t.newBreak(pos, d.count())
+}
+
+func (d *decoder) continueNode(t *Tree, pos Pos) Node {
+	return t.newContinue(pos, d.count())
+}
+
+func (d *decoder) templateNode(t *Tree, pos Pos) Node {
+	line := d.count()
+	name := d.str()
+	return t.newTemplate(pos, line, name, d.pipe())
 }
