@@ -33,7 +33,15 @@ func main() {
 			storedParse = make([]byte, args[2].Get("length").Int())
 			js.CopyBytesToGo(storedParse, args[2])
 		}
-		return encodeResponse(handleRequest([]byte(args[0].String()), fileData, storedParse))
+		res := handleRequest([]byte(args[0].String()), fileData, storedParse)
+		text := encodeResponse(res)
+		if res.StoredParse == nil {
+			return text
+		}
+		// This render's parse for the host to keep: bytes beside the JSON, not base64 in it.
+		parsed := js.Global().Get("Uint8Array").New(len(res.StoredParse))
+		js.CopyBytesToJS(parsed, res.StoredParse)
+		return []interface{}{text, parsed}
 	}))
 	js.Global().Set("quaysideEngineYaml", js.FuncOf(func(this js.Value, args []js.Value) interface{} {
 		if len(args) != 2 {

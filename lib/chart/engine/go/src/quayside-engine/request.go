@@ -88,8 +88,9 @@ type response struct {
 	// LookupMisses are lookups this render made that the host has not answered yet.
 	LookupMisses []lookupKey `json:"lookupMisses,omitempty"`
 	// StoredParse is this render's parse encoded for the host to keep, when
-	// the request asked for it and brought none that could be used.
-	StoredParse []byte `json:"storedParse,omitempty"`
+	// the request asked for it and brought none that could be used. It goes
+	// to JavaScript beside the JSON, as bytes (main.go).
+	StoredParse []byte `json:"-"`
 	// StoredParseRefused says why the parse the request brought was not used.
 	StoredParseRefused string `json:"storedParseRefused,omitempty"`
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 )
 
 // encodedMagic starts every encoding; its last byte is the format version,
@@ -52,7 +53,17 @@ const (
 // text it was parsed from; DecodeTrees is given the same texts by parse name.
 func EncodeTrees(key string, named []NamedTree) ([]byte, error) {
 	e := encoder{strings: map[string]int{}, trees: map[*Tree]int{}}
-	var body []byte
+	// Room for what a parse usually takes (a third of its texts), so the
+	// encoding grows once or not at all.
+	size := 0
+	sized := map[string]bool{}
+	for _, n := range named {
+		if n.Tree != nil && !sized[n.Tree.ParseName] {
+			sized[n.Tree.ParseName] = true
+			size += len(n.Tree.text)
+		}
+	}
+	body := make([]byte, 0, size/3+64)
 	var order []*Tree
 	for _, n := range named {
 		if n.Tree == nil || n.Tree.Root == nil {
@@ -113,6 +124,31 @@ func (e *encoder) str(b []byte, s string) []byte {
 		e.tableSize += len(s)
 	}
 	return binary.AppendUvarint(b, uint64(i))
+}
+
+// dotted writes the names of an identifier, field or variable: as their
+// length in the text when the text at pos is prefix and the names joined by
+// dots (as the parser read them), else from the strings table.
+func (e *encoder) dotted(b []byte, pos Pos, prefix string, names []string) []byte {
+	text := e.tree.text
+	at := int(pos)
+	ok := len(names) > 0 && at <= len(text) && strings.HasPrefix(text[at:], prefix)
+	at += len(prefix)
+	for i, name := range names {
+		if !ok {
+			break
+		}
+		if i > 0 {
+			ok = at < len(text) && text[at] == '.'
+			at++
+		}
+		ok = ok && strings.IndexByte(name, '.') < 0 && strings.HasPrefix(text[at:], name)
+		at += len(name)
+	}
+	if !ok {
+		return e.strs(append(b, 0), names)
+	}
+	return binary.AppendUvarint(append(b, 1), uint64(at-int(pos)))
 }
 
 func (e *encoder) strs(b []byte, ss []string) []byte {
@@ -290,8 +326,7 @@ func (e *encoder) identifierNode(b []byte, n *IdentifierNode) ([]byte, error) {
 	if b, err = e.head(b, tagIdentifier, n, n.tr); err != nil {
 		return nil, err
 	}
-	b = e.str(b, n.Ident)
-	return b, nil
+	return e.dotted(b, n.Pos, "", []string{n.Ident}), nil
 }
 
 func (e *encoder) variableNode(b []byte, n *VariableNode) ([]byte, error) {
@@ -299,8 +334,7 @@ func (e *encoder) variableNode(b []byte, n *VariableNode) ([]byte, error) {
 	if b, err = e.head(b, tagVariable, n, n.tr); err != nil {
 		return nil, err
 	}
-	b = e.strs(b, n.Ident)
-	return b, nil
+	return e.dotted(b, n.Pos, "", n.Ident), nil
 }
 
 func (e *encoder) dotNode(b []byte, n *DotNode) ([]byte, error) {
@@ -316,8 +350,7 @@ func (e *encoder) fieldNode(b []byte, n *FieldNode) ([]byte, error) {
 	if b, err = e.head(b, tagField, n, n.tr); err != nil {
 		return nil, err
 	}
-	b = e.strs(b, n.Ident)
-	return b, nil
+	return e.dotted(b, n.Pos, ".", n.Ident), nil
 }
 
 func (e *encoder) chainNode(b []byte, n *ChainNode) ([]byte, error) {
@@ -673,6 +706,37 @@ func (d *decoder) strs() []string {
 	return ss
 }
 
+// dotted reads what encoder.dotted wrote: names split at dots from the text
+// at pos, after a prefix of that many bytes, or from the strings table.
+func (d *decoder) dotted(t *Tree, pos Pos, prefix int) []string {
+	switch d.byte() {
+	case 0:
+		return d.strs()
+	case 1:
+	default:
+		d.fail("bad names")
+		return nil
+	}
+	u := d.uvarint()
+	if d.err == nil && (u > uint64(len(t.text)-int(pos)) || u < uint64(prefix)) {
+		d.fail("names past the end")
+	}
+	if d.err != nil {
+		return nil
+	}
+	joined := t.text[int(pos)+prefix : int(pos)+int(u)]
+	names := d.strSlice.many(strings.Count(joined, ".") + 1)
+	for i := range names {
+		dot := strings.IndexByte(joined, '.')
+		if dot < 0 {
+			names[i] = joined
+			break
+		}
+		names[i], joined = joined[:dot], joined[dot+1:]
+	}
+	return names
+}
+
 // textBytes is the tree's text as bytes, made once per text: text nodes are
 // slices of it, as they were slices of the parsed text.
 func (d *decoder) textBytes() []byte {
@@ -869,13 +933,21 @@ func (d *decoder) commandNode(t *Tree, pos Pos) Node {
 
 func (d *decoder) identifierNode(t *Tree, pos Pos) Node {
 	i := d.idents.one()
-	*i = IdentifierNode{tr: t, NodeType: NodeIdentifier, Pos: pos, Ident: d.str()}
+	names := d.dotted(t, pos, 0)
+	if d.err == nil && len(names) != 1 {
+		d.fail("an identifier of %d names", len(names))
+		return nil
+	}
+	if d.err != nil {
+		return nil
+	}
+	*i = IdentifierNode{tr: t, NodeType: NodeIdentifier, Pos: pos, Ident: names[0]}
 	return i
 }
 
 func (d *decoder) variableNode(t *Tree, pos Pos) Node {
 	v := d.variables.one()
-	*v = VariableNode{tr: t, NodeType: NodeVariable, Pos: pos, Ident: d.strs()}
+	*v = VariableNode{tr: t, NodeType: NodeVariable, Pos: pos, Ident: d.dotted(t, pos, 0)}
 	return v
 }
 
@@ -891,7 +963,7 @@ func (d *decoder) nilNode(t *Tree, pos Pos) Node {
 
 func (d *decoder) fieldNode(t *Tree, pos Pos) Node {
 	f := d.fields.one()
-	*f = FieldNode{tr: t, NodeType: NodeField, Pos: pos, Ident: d.strs()}
+	*f = FieldNode{tr: t, NodeType: NodeField, Pos: pos, Ident: d.dotted(t, pos, 1)}
 	return f
 }
 
