@@ -17,8 +17,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  lookUpStoredParse,
   parseStoreDir,
   readStoredParse,
+  SEEN_MARKERS_KEPT,
   STORED_PARSES_KEPT,
   storedParseKey,
   writeStoredParse,
@@ -77,6 +79,24 @@ describe('the parse store', () => {
     expect(readStoredParse(dir, 'k')).toBeUndefined();
   });
 
+  it('asks for a parse the second time templates are rendered, and reads it from then on', () => {
+    const dir = join(root, 'seen');
+    expect(lookUpStoredParse(dir, 'k')).toEqual({ keep: false });
+    expect(readdirSync(dir)).toEqual(['k.seen']);
+    expect(lookUpStoredParse(dir, 'k')).toEqual({ keep: true });
+    writeStoredParse(dir, 'k', Buffer.from('parse'));
+    expect(readdirSync(dir)).toEqual(['k.qpt']);
+    const found = lookUpStoredParse(dir, 'k');
+    expect('parse' in found && Buffer.from(found.parse).toString()).toBe('parse');
+    // A damaged parse was kept before: this render's is kept in its place.
+    writeFileSync(join(dir, 'k.qpt'), 'damaged');
+    expect(lookUpStoredParse(dir, 'k')).toEqual({ keep: true });
+    // A folder that cannot be made (a file in the way) is a store without parses.
+    writeFileSync(join(root, 'a-file'), '');
+    expect(lookUpStoredParse(join(root, 'a-file', 'below'), 'k')).toEqual({ keep: false });
+    expect(() => writeStoredParse(join(root, 'a-file', 'below'), 'k', Buffer.from('x'))).not.toThrow();
+  });
+
   it(`keeps the ${STORED_PARSES_KEPT} most recently used, and clears temporary files left long ago`, () => {
     const dir = join(root, 'prune');
     const old = new Date(Date.now() - 3 * 3600_000);
@@ -88,6 +108,11 @@ describe('the parse store', () => {
     writeFileSync(join(dir, 'k0.1.abc.tmp'), 'left by a process that stopped');
     utimesSync(join(dir, 'k0.1.abc.tmp'), old, old);
     writeFileSync(join(dir, 'k1.2.abc.tmp'), 'being written now');
+    for (let i = 0; i <= SEEN_MARKERS_KEPT; i++) {
+      writeFileSync(join(dir, `m${i}.seen`), '');
+      const at = new Date(old.getTime() + i * 1000);
+      utimesSync(join(dir, `m${i}.seen`), at, at);
+    }
     // Reading k0 makes it the most recently used: k1 is then the least, and goes first.
     expect(readStoredParse(dir, 'k0')).toBeDefined();
     writeStoredParse(dir, 'new', Buffer.from('n'));
@@ -98,6 +123,8 @@ describe('the parse store', () => {
     expect(names).not.toContain('k1.qpt');
     expect(names).not.toContain('k0.1.abc.tmp');
     expect(names).toContain('k1.2.abc.tmp');
+    expect(names.filter((n) => n.endsWith('.seen'))).toHaveLength(SEEN_MARKERS_KEPT);
+    expect(names).not.toContain('m0.seen');
   });
 
   it('never fails a caller: a folder it cannot write is a store without parses', () => {
@@ -152,12 +179,15 @@ describe('quayside template keeps and reuses its parse', () => {
     ['from the start-up snapshot (the engine in the main thread)', {}],
     ['from the bundle (the engine in a worker thread)', { QUAYSIDE_NO_SNAPSHOT: '1' }],
   ] as const) {
-    it(`${path}: renders from the kept parse, and writes a damaged one again`, async () => {
+    it(`${path}: keeps the parse the second time, renders from it, and writes a damaged one again`, async () => {
       const home = mkdtempSync(join(root, 'home-'));
       const first = await template(home, extra);
       expect(first).toContain('a: "one"');
+      expect(kept(home).map((f) => f.slice(-5))).toEqual(['.seen']);
+      expect(await template(home, extra)).toBe(first);
       const [file, ...more] = kept(home);
       expect(more).toEqual([]);
+      expect(file).toMatch(/\.qpt$/);
       const written = readFileSync(file!);
 
       // The second run renders from the parse, not from the texts: the identifier changed in the kept
@@ -180,6 +210,7 @@ describe('quayside template keeps and reuses its parse', () => {
 
   it('keeps nothing when QUAYSIDE_NO_PARSE_CACHE is set', async () => {
     const home = mkdtempSync(join(root, 'home-'));
+    expect(await template(home, { QUAYSIDE_NO_PARSE_CACHE: '1' })).toContain('a: "one"');
     expect(await template(home, { QUAYSIDE_NO_PARSE_CACHE: '1' })).toContain('a: "one"');
     expect(kept(home)).toEqual([]);
   });

@@ -5,6 +5,10 @@
  * next `upgrade` of the same chart version) reads the parse back instead. The engine encodes it
  * (go/src/quayside-engine/stored_parse.go) and rebuilds the template set from it.
  *
+ * A parse is kept the second time the same templates are rendered: the first time leaves only an
+ * empty marker. Encoding a parse and writing it costs a first render ~5% (postgresql), which a CI
+ * runner rendering each chart once would pay for nothing.
+ *
  * A file is named by a digest of the engine that wrote it and of every template's name and text, so
  * it is only ever read for the very texts it was parsed from; it starts with the SHA-256 of the rest,
  * so a torn or damaged file is ignored (and written again). Nothing here ever fails a render: a store
@@ -29,8 +33,11 @@ const STORE_FORMAT = 'quayside-parsed-templates-1';
 
 /** How many charts' parses are kept; the least recently used go first. */
 export const STORED_PARSES_KEPT = 64;
+/** How many markers of templates rendered once are kept. */
+export const SEEN_MARKERS_KEPT = 256;
 
 const SUFFIX = '.qpt';
+const SEEN = '.seen';
 const DIGEST_BYTES = 32;
 /** A temporary file older than this was left by a process that stopped mid-write. */
 const STALE_TEMPORARY_MS = 60 * 60 * 1000;
@@ -62,6 +69,25 @@ export function storedParseKey(
   const sorted = [...templates].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const t of sorted) hash.update(`${t.name}\0${Buffer.byteLength(t.data)}\0`).update(t.data);
   return hash.digest('hex');
+}
+
+/**
+ * What the store has under key: the parse (checked against its digest), or whether to keep this
+ * render's parse: yes when these templates were rendered before (a marker, or a damaged parse), no
+ * the first time, which leaves the marker.
+ */
+export function lookUpStoredParse(dir: string, key: string): { parse: Uint8Array } | { keep: boolean } {
+  const parse = readStoredParse(dir, key);
+  if (parse !== undefined) return { parse };
+  const marker = join(dir, key + SEEN);
+  if (exists(marker) || exists(join(dir, key + SUFFIX))) return { keep: true };
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(marker, '', { mode: 0o600 });
+  } catch {
+    // Without a marker the next render leaves one again.
+  }
+  return { keep: false };
 }
 
 /** The parse kept under key, checked against its digest; undefined when there is none or it is damaged. */
@@ -97,6 +123,7 @@ export function writeStoredParse(dir: string, key: string, payload: Uint8Array):
     const digest = createHash('sha256').update(payload).digest();
     writeFileSync(temporary, Buffer.concat([digest, payload]), { mode: 0o600 });
     renameSync(temporary, join(dir, key + SUFFIX));
+    remove(join(dir, key + SEEN));
   } catch {
     try {
       unlinkSync(temporary);
@@ -116,16 +143,36 @@ function prune(dir: string): void {
     return;
   }
   const now = Date.now();
-  const kept: Array<{ name: string; used: number }> = [];
+  const parses: Array<{ name: string; used: number }> = [];
+  const markers: Array<{ name: string; used: number }> = [];
   for (const name of names) {
-    const stat = statSync(join(dir, name), { throwIfNoEntry: false });
+    let stat: ReturnType<typeof statSync>;
+    try {
+      stat = statSync(join(dir, name), { throwIfNoEntry: false });
+    } catch {
+      continue;
+    }
     if (!stat?.isFile()) continue;
-    if (name.endsWith(SUFFIX)) kept.push({ name, used: stat.mtimeMs });
+    if (name.endsWith(SUFFIX)) parses.push({ name, used: stat.mtimeMs });
+    else if (name.endsWith(SEEN)) markers.push({ name, used: stat.mtimeMs });
     else if (name.endsWith('.tmp') && now - stat.mtimeMs > STALE_TEMPORARY_MS) remove(join(dir, name));
   }
-  if (kept.length <= STORED_PARSES_KEPT) return;
-  kept.sort((a, b) => b.used - a.used);
-  for (const { name } of kept.slice(STORED_PARSES_KEPT)) remove(join(dir, name));
+  for (const [files, kept] of [
+    [parses, STORED_PARSES_KEPT],
+    [markers, SEEN_MARKERS_KEPT],
+  ] as const) {
+    if (files.length <= kept) continue;
+    files.sort((a, b) => b.used - a.used);
+    for (const { name } of files.slice(kept)) remove(join(dir, name));
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 function remove(path: string): void {

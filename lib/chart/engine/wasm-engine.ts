@@ -5,7 +5,7 @@ import { runInThisContext } from 'node:vm';
 import { EngineError, TemplateError } from '../errors.ts';
 import { ENGINE_MESSAGES } from '../messages.ts';
 import { type GoInternals, readsCompilationHints, restoreEngine } from './image.ts';
-import { readStoredParse, storedParseKey, writeStoredParse } from './parse-store.ts';
+import { lookUpStoredParse, storedParseKey, writeStoredParse } from './parse-store.ts';
 import { imagePath, openImage, setEngineCompileFlags, type WasmInstance, wasmApi } from './wasm-compile.ts';
 
 /** The JSON the Go engine takes: one whole chart tree. See go/src/quayside-engine/request.go. */
@@ -86,7 +86,12 @@ export interface EngineResponse {
   lookupMisses?: LookupCall[];
 }
 
-type RenderFunction = (request: string, fileData: Uint8Array | undefined, storedParse?: Uint8Array) => string;
+/** The JSON response, and beside it the render's parse when the engine answers one to keep. */
+type RenderFunction = (
+  request: string,
+  fileData: Uint8Array | undefined,
+  storedParse?: Uint8Array,
+) => string | [string, Uint8Array];
 type YamlFunction = (mode: YamlMode, text: string) => string;
 
 /** "values": a values file as Helm 4 reads it (documents merged, each a map); "document": one YAML document. */
@@ -257,19 +262,17 @@ export async function runEngine(request: EngineRequest): Promise<EngineResponse>
     engine.heldTemplates.delete(templatesKey);
   }
   const stored = storedParseFor(engine, request.templates);
-  const { storedParse, storedParseRefused, ...response } = call(
+  // A parse the engine refused (storedParseRefused says why) is answered anew, and written over it.
+  const {
+    storedParse,
+    storedParseRefused: _refused,
+    ...response
+  } = call(
     engine,
     { ...request, templatesKey, ...(stored ? { storedParse: { key: stored.key } } : {}) },
     stored?.bytes,
   );
-  lastStoredParse = stored && {
-    key: stored.key,
-    brought: stored.bytes !== undefined,
-    ...(storedParseRefused === undefined ? {} : { refused: storedParseRefused }),
-    kept: storedParse !== undefined,
-  };
-  if (stored && storedParse !== undefined)
-    writeStoredParse(stored.dir, stored.key, Buffer.from(storedParse, 'base64'));
+  if (stored && storedParse !== undefined) writeStoredParse(stored.dir, stored.key, storedParse);
   if (response.error?.kind === 'templates-unknown') throw new EngineError(response.error.message);
   if (!response.error) {
     if (engine.heldTemplates.size >= HELD_TEMPLATE_KEYS) engine.heldTemplates.clear();
@@ -289,24 +292,10 @@ export function useParseStore(dir: string | undefined): void {
   parseStore = dir;
 }
 
-/** What a render did with the parse store. */
-export interface StoredParseUse {
-  key: string;
-  /** A kept parse was found and sent to the engine. */
-  brought: boolean;
-  /** Why the engine did not use what was brought. */
-  refused?: string;
-  /** The engine's parse was written to the store. */
-  kept: boolean;
-}
-
-let lastStoredParse: StoredParseUse | undefined;
-
-/** What the last render in this thread did with the parse store, if one is in use. */
-export function lastStoredParseUse(): StoredParseUse | undefined {
-  return lastStoredParse;
-}
-
+/**
+ * The kept parse of these templates to send, or the key under which to ask the engine for this
+ * render's (templates rendered before without one); undefined: leave the engine out of it.
+ */
 function storedParseFor(
   engine: Engine,
   templates: EngineRequest['templates'],
@@ -319,7 +308,9 @@ function storedParseFor(
   } catch {
     return undefined;
   }
-  return { dir, key, bytes: readStoredParse(dir, key) };
+  const found = lookUpStoredParse(dir, key);
+  if ('parse' in found) return { dir, key, bytes: found.parse };
+  return found.keep ? { dir, key, bytes: undefined } : undefined;
 }
 
 /** What the engine answers; "templates-unknown" only when a request sent a digest without texts. */
@@ -329,8 +320,8 @@ type RawResponse = Omit<EngineResponse, 'error'> & {
     message: string;
     template?: string;
   };
-  /** This render's parse, encoded (base64), when the request asked for it and brought none it could use. */
-  storedParse?: string;
+  /** This render's parse, encoded, when the request asked for it and brought none it could use. */
+  storedParse?: Uint8Array;
   /** Why the engine did not use the parse the request brought. */
   storedParseRefused?: string;
 };
@@ -353,11 +344,14 @@ function call(engine: Engine, request: SentRequest, storedParse?: Uint8Array): R
       ? engine.render(JSON.stringify(sent), fileData)
       : engine.render(JSON.stringify(sent), fileData, storedParse),
   );
+  const [text, parsed] = typeof raw === 'string' ? [raw, undefined] : raw;
+  let response: RawResponse;
   try {
-    return JSON.parse(raw) as RawResponse;
+    response = JSON.parse(text) as RawResponse;
   } catch (error) {
     throw new EngineError(ENGINE_MESSAGES.badResponse, { cause: error });
   }
+  return parsed === undefined ? response : { ...response, storedParse: parsed };
 }
 
 /**
