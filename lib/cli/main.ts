@@ -31,7 +31,7 @@ Other commands:
   schedule    send a rollback, upgrade or uninstall at a time you choose (list, cancel)
   automation  pause or resume a release's automatic rollbacks, or show its bakes
   alarm       set a CloudWatch alarm's state by hand, to play an alarm (alarm set NAME ALARM|OK)
-  version     print the quayside version (--verbose: the runtime, and how it started)
+  version     print the quayside version (--verbose: the runtime, how it started, where parses are kept)
 
 Releases are kept in --store (default $QUAYSIDE_STORE, else file://$HOME/.quayside/store);
 the cluster is a kube context of --kubeconfig (default $KUBECONFIG, else ~/.kube/config).
@@ -92,6 +92,15 @@ async function engineStart(): Promise<string> {
   return `chart engine: starts from its start-up image (${image.path}${hints})`;
 }
 
+/** What `version --verbose` says of the parse store: where charts' parsed templates are kept. */
+async function parseStoreLine(): Promise<string> {
+  const { parseStoreDir, storedParses } = await import('../chart/engine/parse-store.ts');
+  const dir = parseStoreDir();
+  if (dir === undefined) return 'parsed templates: not kept (QUAYSIDE_NO_PARSE_CACHE is set)';
+  const count = storedParses(dir);
+  return `parsed templates: kept in ${dir} (${count} ${count === 1 ? 'chart' : 'charts'})`;
+}
+
 /** Runs the CLI with the given arguments and returns the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const [command] = argv;
@@ -105,7 +114,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'version':
     case '--version':
       process.stdout.write('quayside 0.1.0\n');
-      if (argv.includes('--verbose')) process.stdout.write(`${startedFrom()}\n${await engineStart()}\n`);
+      if (argv.includes('--verbose')) {
+        process.stdout.write(`${startedFrom()}\n${await engineStart()}\n${await parseStoreLine()}\n`);
+      }
       return 0;
     case 'template':
       return (await import('./template.ts')).runTemplateCommand(argv.slice(1));

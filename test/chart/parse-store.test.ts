@@ -208,6 +208,24 @@ describe('quayside template keeps and reuses its parse', () => {
     });
   }
 
+  it('quayside version --verbose says where parses are kept, and how many', async () => {
+    const home = mkdtempSync(join(root, 'home-'));
+    const version = async (extra: Record<string, string> = {}) =>
+      (
+        await run(BIN, ['version', '--verbose'], {
+          env: { PATH: process.env.PATH ?? '', HOME: home, ...extra },
+        })
+      ).stdout;
+    const dir = join(home, '.cache', 'quayside', 'parsed-templates');
+    expect(await version()).toContain(`parsed templates: kept in ${dir} (0 charts)\n`);
+    await template(home);
+    await template(home);
+    expect(await version()).toContain(`parsed templates: kept in ${dir} (1 chart)\n`);
+    expect(await version({ QUAYSIDE_NO_PARSE_CACHE: '1' })).toContain(
+      'parsed templates: not kept (QUAYSIDE_NO_PARSE_CACHE is set)\n',
+    );
+  });
+
   it('keeps nothing when QUAYSIDE_NO_PARSE_CACHE is set', async () => {
     const home = mkdtempSync(join(root, 'home-'));
     expect(await template(home, { QUAYSIDE_NO_PARSE_CACHE: '1' })).toContain('a: "one"');

@@ -60,6 +60,15 @@ export function parseStoreDir(env: NodeJS.ProcessEnv = process.env): string | un
   return home ? join(home, '.cache', 'quayside', 'parsed-templates') : undefined;
 }
 
+/** How many parses the folder holds. */
+export function storedParses(dir: string): number {
+  try {
+    return readdirSync(dir).filter((name) => name.endsWith(SUFFIX)).length;
+  } catch {
+    return 0;
+  }
+}
+
 /** The key of a set of templates parsed by the engine whose engine.wasm has this digest (hex). */
 export function storedParseKey(
   engineDigest: string,
