@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
@@ -28,6 +31,11 @@ async function ensureCliBundle(): Promise<void> {
  * their addresses to the test files through `provide`.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The CLI processes the tests start keep charts' parsed templates (lib/chart/engine/parse-store.ts)
+  // in a folder of this run's own, never in the user's ~/.cache; test files and their processes
+  // inherit it. A test that wants a store of its own sets QUAYSIDE_CACHE_HOME or HOME itself.
+  const parseCache = mkdtempSync(join(tmpdir(), 'quayside-test-cache-'));
+  process.env.QUAYSIDE_CACHE_HOME = parseCache;
   // The Lambda bundles the local stack runs are built once, before any test file starts a stack,
   // as is the CLI bundle the CLI tests run.
   await buildFunctionBundles(fileURLToPath(new URL('../..', import.meta.url)));
@@ -35,5 +43,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('dynamoEndpoint', dynamo.endpoint);
   return async () => {
     await dynamo.stop();
+    rmSync(parseCache, { recursive: true, force: true });
   };
 }
