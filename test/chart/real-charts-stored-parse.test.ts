@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareTemplateRun, helmRuns, type TemplateRun } from '../fixtures/helm-oracle.ts';
 import { sharedCorpusCases } from './corpus/cases.ts';
+import { runQuayside } from './helpers.ts';
 
 /**
  * Every case of the shared real-chart corpus, rendered by `quayside template` as the command a user
@@ -14,22 +13,12 @@ import { sharedCorpusCases } from './corpus/cases.ts';
  * helm 4.1.4 prints. That the third run used the kept parse is seen on disk: it read the very file the
  * second wrote (a parse refused or damaged is written again, as a new file) and wrote none.
  */
-const BIN = resolve(fileURLToPath(new URL('../../bin/quayside', import.meta.url)));
-
+/** The CLI with a home and a parse store of its own; compared with helm, not with Helm's paths inside the engine. */
 function runCli(args: readonly string[], cwd: string, home: string): Promise<TemplateRun> {
-  return new Promise((done, fail) => {
-    const env = { PATH: process.env.PATH ?? '', HOME: home, QUAYSIDE_CACHE_HOME: join(home, 'cache') };
-    const child = spawn(BIN, [...args], { cwd, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+  return runQuayside(args, cwd, {
+    HOME: home,
+    QUAYSIDE_CACHE_HOME: join(home, 'cache'),
+    QUAYSIDE_VERIFY_ENGINE_SHORTCUTS: undefined,
   });
 }
 
