@@ -7,11 +7,15 @@ import { sharedCorpusCases } from './corpus/cases.ts';
 import { runQuayside } from './helpers.ts';
 
 /**
- * Every case of the shared real-chart corpus, rendered by `quayside template` as the command a user
- * runs (a process started from the CLI's snapshot) three times: the second run keeps the parse of its
+ * The default case of each chart of the shared real-chart corpus, rendered by `quayside template` as
+ * the command a user runs (a process started from the CLI's snapshot) three times: the second run keeps the parse of its
  * templates on disk (lib/chart/engine/parse-store.ts), and the third, rendering from it, prints what
  * helm 4.1.4 prints. That the third run used the kept parse is seen on disk: it read the very file the
  * second wrote (a parse refused or damaged is written again, as a new file) and wrote none.
+ *
+ * The other cases render the same charts with other values. That a decoded parse is the parse, for
+ * every template of every chart, is checked field by field in Go (parse/cache_test.go); this test is
+ * for the path through the CLI, the store and the engine, one chart at a time.
  */
 /** The CLI with a home and a parse store of its own; compared with helm, not with Helm's paths inside the engine. */
 function runCli(args: readonly string[], cwd: string, home: string): Promise<TemplateRun> {
@@ -34,8 +38,8 @@ function keptParses(home: string): Record<string, number> {
   return Object.fromEntries(names.map((name) => [name, statSync(join(dir, name)).ino]));
 }
 
-describe('every case of the shared real-chart corpus renders from a kept parse as the real helm 4.1.4 renders it', () => {
-  const cases = sharedCorpusCases();
+describe('each chart of the shared real-chart corpus renders from a kept parse as the real helm 4.1.4 renders it', () => {
+  const cases = sharedCorpusCases().filter((c) => c.id.endsWith('/default'));
   let root: string;
   let helm: Map<string, Promise<[TemplateRun, TemplateRun]>>;
   beforeAll(() => {
