@@ -12,7 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,8 +21,10 @@ import {
   parseStoreDir,
   readStoredParse,
   SEEN_MARKERS_KEPT,
+  STORED_PARSE_MIN_LENGTH,
   STORED_PARSES_KEPT,
   storedParseKey,
+  worthKeeping,
   writeStoredParse,
 } from '../../lib/chart/engine/parse-store.ts';
 
@@ -58,6 +60,13 @@ describe('the parse store', () => {
     expect(storedParseKey('e1', [{ name: 'x', data: 'yz' }])).not.toBe(
       storedParseKey('e1', [{ name: 'xy', data: 'z' }]),
     );
+  });
+
+  it(`keeps the parses of templates ${STORED_PARSE_MIN_LENGTH} code units long in all, or longer`, () => {
+    const half = 'x'.repeat(STORED_PARSE_MIN_LENGTH / 2);
+    expect(worthKeeping([{ data: half }, { data: half }])).toBe(true);
+    expect(worthKeeping([{ data: half }, { data: half.slice(1) }])).toBe(false);
+    expect(worthKeeping([])).toBe(false);
   });
 
   it('reads back what it wrote, and nothing damaged or cut short', () => {
@@ -142,21 +151,37 @@ describe('the parse store', () => {
   });
 });
 
+/** A chart whose templates are just long enough for their parse to be kept (a long comment). */
+function writeChart(chart: string, comment: number): void {
+  mkdirSync(join(chart, 'templates'), { recursive: true });
+  writeFileSync(join(chart, 'Chart.yaml'), `apiVersion: v2\nname: ${basename(chart)}\nversion: 1.0.0\n`);
+  writeFileSync(join(chart, 'values.yaml'), 'zzzz: one\nyyyy: two\n');
+  writeFileSync(
+    join(chart, 'templates', '_h.tpl'),
+    '{{- define "h" -}}{{ .Values.zzzz | quote }}{{- end -}}\n',
+  );
+  writeFileSync(
+    join(chart, 'templates', 'cm.yaml'),
+    `{{- /* ${'x'.repeat(comment)} */ -}}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  a: {{ include "h" . }}\n`,
+  );
+}
+
 describe('quayside template keeps and reuses its parse', () => {
   let chart: string;
   beforeAll(() => {
     chart = join(root, 'chart');
-    mkdirSync(join(chart, 'templates'), { recursive: true });
-    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: kept\nversion: 1.0.0\n');
-    writeFileSync(join(chart, 'values.yaml'), 'zzzz: one\nyyyy: two\n');
-    writeFileSync(
-      join(chart, 'templates', '_h.tpl'),
-      '{{- define "h" -}}{{ .Values.zzzz | quote }}{{- end -}}\n',
-    );
-    writeFileSync(
-      join(chart, 'templates', 'cm.yaml'),
-      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  a: {{ include "h" . }}\n',
-    );
+    writeChart(chart, STORED_PARSE_MIN_LENGTH);
+  });
+
+  it('keeps none for a chart whose templates are short: they parse in less time than a kept parse is read', async () => {
+    const small = join(root, 'small');
+    writeChart(small, STORED_PARSE_MIN_LENGTH - 300);
+    const home = mkdtempSync(join(root, 'home-'));
+    const env = { PATH: process.env.PATH ?? '', HOME: home };
+    for (let i = 0; i < 3; i++) {
+      expect((await run(BIN, ['template', 'r', small], { env })).stdout).toContain('a: "one"');
+    }
+    expect(kept(home)).toEqual([]);
   });
 
   /** Runs the CLI with its own home; `bundle` skips the start-up snapshot (the engine then runs in a worker thread). */

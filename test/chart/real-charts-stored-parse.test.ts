@@ -41,6 +41,7 @@ function keptParses(home: string): Record<string, number> {
 describe('each chart of the shared real-chart corpus renders from a kept parse as the real helm 4.1.4 renders it', () => {
   const cases = sharedCorpusCases().filter((c) => c.id.endsWith('/default'));
   let root: string;
+  let keptCharts = 0;
   let helm: Map<string, Promise<[TemplateRun, TemplateRun]>>;
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'quayside-stored-parse-'));
@@ -57,17 +58,25 @@ describe('each chart of the shared real-chart corpus renders from a kept parse a
       const home = join(root, String(i));
       mkdirSync(home);
       await runCli(c.args, c.cwd, home);
+      // A marker after the first run: templates long enough for their parse to be kept.
+      const marked = Object.keys(keptParses(home)).length > 0;
       const second = await runCli(c.args, c.cwd, home);
       const kept = keptParses(home);
-      if (second.code === 0)
+      if (second.code === 0) {
         expect(
           Object.keys(kept).map((name) => name.slice(-4)),
           second.stderr,
-        ).toEqual(['.qpt']);
+        ).toEqual(marked ? ['.qpt'] : []);
+        if (marked) keptCharts++;
+      }
       const third = await runCli(c.args, c.cwd, home);
       expect(keptParses(home), 'the third run read the kept parse and wrote none').toEqual(kept);
       const result = compareTemplateRun(third, await helm.get(c.id)!);
       expect(result.problems, `${c.args.join(' ')} (in ${c.cwd})`).toEqual([]);
     });
+  });
+
+  it('kept the parse of most charts (those with templates long enough)', () => {
+    expect(keptCharts).toBeGreaterThanOrEqual(15);
   });
 });

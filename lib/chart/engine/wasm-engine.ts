@@ -5,7 +5,7 @@ import { runInThisContext } from 'node:vm';
 import { EngineError, TemplateError } from '../errors.ts';
 import { ENGINE_MESSAGES } from '../messages.ts';
 import { type GoInternals, readsCompilationHints, restoreEngine } from './image.ts';
-import { lookUpStoredParse, storedParseKey, writeStoredParse } from './parse-store.ts';
+import { lookUpStoredParse, storedParseKey, worthKeeping, writeStoredParse } from './parse-store.ts';
 import { imagePath, openImage, setEngineCompileFlags, type WasmInstance, wasmApi } from './wasm-compile.ts';
 
 /** The JSON the Go engine takes: one whole chart tree. See go/src/quayside-engine/request.go. */
@@ -301,7 +301,7 @@ function storedParseFor(
   templates: EngineRequest['templates'],
 ): { dir: string; key: string; bytes: Uint8Array | undefined } | undefined {
   const dir = parseStore;
-  if (dir === undefined || templates.length === 0) return undefined;
+  if (dir === undefined || !worthKeeping(templates)) return undefined;
   let key: string;
   try {
     key = storedParseKey(engine.digest(), templates);
