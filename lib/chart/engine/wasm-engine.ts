@@ -251,7 +251,10 @@ async function getEngine(): Promise<Engine> {
  * The engine keeps the templates of its last few requests under a digest of
  * them; rendering the same templates again sends the digest instead of the
  * texts (decoding them took a tenth of a warm render). Should the engine no
- * longer hold them, it says so and the texts are sent.
+ * longer hold them, it says so and the texts are sent. With a parse store
+ * (useParseStore), a parse of the same templates an earlier process kept goes
+ * with the texts, and the engine answers its own parse when one is to be kept
+ * (parse-store.ts).
  */
 export async function runEngine(request: EngineRequest): Promise<EngineResponse> {
   const engine = await getEngine();
