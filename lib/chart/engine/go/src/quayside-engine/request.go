@@ -91,8 +91,9 @@ type response struct {
 	// the request asked for it and brought none that could be used. It goes
 	// to JavaScript beside the JSON, as bytes (main.go).
 	StoredParse []byte `json:"-"`
-	// StoredParseRefused says why the parse the request brought was not used.
-	StoredParseRefused string `json:"storedParseRefused,omitempty"`
+	// StoredParseRefused says why the parse the request brought was not used
+	// (for the tests: the host writes the parse answered in its place).
+	StoredParseRefused string `json:"-"`
 }
 
 type renderedFile struct {
@@ -162,11 +163,7 @@ func handleRequest(raw []byte, fileData []byte, storedParseData []byte) response
 	}
 	if rerr != nil {
 		// A template that failed to execute was parsed all the same.
-		res := response{Error: rerr}
-		if stored != nil {
-			res.StoredParse, res.StoredParseRefused = stored.encoded, stored.refused
-		}
-		return res
+		return stored.answer(response{Error: rerr})
 	}
 	heldTemplates.keep(req.TemplatesKey, templates)
 	out := make(map[string]renderedFile, len(rendered))
@@ -181,10 +178,7 @@ func handleRequest(raw []byte, fileData []byte, storedParseData []byte) response
 	if shortcutCheck.mismatch != "" {
 		return failure("internal", "engine shortcut differs from Helm: "+shortcutCheck.mismatch, "")
 	}
-	res := response{Files: out}
-	if stored != nil {
-		res.StoredParse, res.StoredParseRefused = stored.encoded, stored.refused
-	}
+	res := stored.answer(response{Files: out})
 	if req.VerifyShortcuts {
 		counts := shortcutCheck.taken
 		res.Shortcuts = &counts

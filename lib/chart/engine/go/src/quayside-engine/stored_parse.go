@@ -66,6 +66,14 @@ func (s *storedParse) restore(newSet func() *template.Template, sources []templa
 	return t
 }
 
+// answer adds to r what the host is to keep, and why it was not used.
+func (s *storedParse) answer(r response) response {
+	if s != nil {
+		r.StoredParse, r.StoredParseRefused = s.encoded, s.refused
+	}
+	return r
+}
+
 // encode keeps the set's parse for the host when it asked and brought none
 // it could use.
 func (s *storedParse) encode(t *template.Template) {

@@ -63,7 +63,7 @@ func EncodeTrees(key string, named []NamedTree) ([]byte, error) {
 			size += len(n.Tree.text)
 		}
 	}
-	body := make([]byte, 0, size/3+64)
+	e.b = make([]byte, 0, size/3+64)
 	var order []*Tree
 	for _, n := range named {
 		if n.Tree == nil || n.Tree.Root == nil {
@@ -74,23 +74,22 @@ func EncodeTrees(key string, named []NamedTree) ([]byte, error) {
 			order = append(order, n.Tree)
 		}
 	}
-	body = binary.AppendUvarint(body, uint64(len(order)))
+	e.uvarint(len(order))
 	for _, t := range order {
 		e.tree, e.lastPos = t, 0
-		body = e.str(body, t.Name)
-		body = e.str(body, t.ParseName)
-		body = binary.AppendUvarint(body, uint64(t.Mode))
-		var err error
-		if body, err = e.node(body, t.Root); err != nil {
-			return nil, fmt.Errorf("template %q: %w", t.Name, err)
+		e.str(t.Name)
+		e.str(t.ParseName)
+		e.uvarint(int(t.Mode))
+		if e.node(t.Root); e.err != nil {
+			return nil, fmt.Errorf("template %q: %w", t.Name, e.err)
 		}
 	}
-	body = binary.AppendUvarint(body, uint64(len(named)))
+	e.uvarint(len(named))
 	for _, n := range named {
-		body = e.str(body, n.Name)
-		body = binary.AppendUvarint(body, uint64(e.trees[n.Tree]))
+		e.str(n.Name)
+		e.uvarint(e.trees[n.Tree])
 	}
-	out := make([]byte, 0, len(body)+e.tableSize+16*len(e.table)+len(key)+16)
+	out := make([]byte, 0, len(e.b)+e.tableSize+16*len(e.table)+len(key)+16)
 	out = append(out, encodedMagic...)
 	out = binary.AppendUvarint(out, uint64(len(key)))
 	out = append(out, key...)
@@ -101,10 +100,15 @@ func EncodeTrees(key string, named []NamedTree) ([]byte, error) {
 	for _, s := range e.table {
 		out = append(out, s...)
 	}
-	return append(out, body...), nil
+	return append(out, e.b...), nil
 }
 
+// encoder writes the trees' part of an encoding into b; the strings they
+// name go to a table written before it. The first error stays in err and
+// ends the encoding (as decoder does).
 type encoder struct {
+	b         []byte
+	err       error
 	strings   map[string]int
 	table     []string
 	tableSize int
@@ -115,7 +119,23 @@ type encoder struct {
 	lastPos Pos
 }
 
-func (e *encoder) str(b []byte, s string) []byte {
+func (e *encoder) uvarint(v int) {
+	e.b = binary.AppendUvarint(e.b, uint64(v))
+}
+
+func (e *encoder) bool(v bool) {
+	if v {
+		e.b = append(e.b, 1)
+	} else {
+		e.b = append(e.b, 0)
+	}
+}
+
+func (e *encoder) float(v float64) {
+	e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(v))
+}
+
+func (e *encoder) str(s string) {
 	i, ok := e.strings[s]
 	if !ok {
 		i = len(e.table)
@@ -123,13 +143,26 @@ func (e *encoder) str(b []byte, s string) []byte {
 		e.table = append(e.table, s)
 		e.tableSize += len(s)
 	}
-	return binary.AppendUvarint(b, uint64(i))
+	e.uvarint(i)
+}
+
+func (e *encoder) strs(ss []string) {
+	e.uvarint(len(ss))
+	for _, s := range ss {
+		e.str(s)
+	}
+}
+
+// standsAt says whether the tree's text holds s at pos.
+func (e *encoder) standsAt(pos Pos, s string) bool {
+	end := int(pos) + len(s)
+	return int(pos) <= len(e.tree.text) && end <= len(e.tree.text) && e.tree.text[pos:end] == s
 }
 
 // dotted writes the names of an identifier, field or variable: as their
 // length in the text when the text at pos is prefix and the names joined by
 // dots (as the parser read them), else from the strings table.
-func (e *encoder) dotted(b []byte, pos Pos, prefix string, names []string) []byte {
+func (e *encoder) dotted(pos Pos, prefix string, names []string) {
 	text := e.tree.text
 	at := int(pos)
 	ok := len(names) > 0 && at <= len(text) && strings.HasPrefix(text[at:], prefix)
@@ -146,334 +179,237 @@ func (e *encoder) dotted(b []byte, pos Pos, prefix string, names []string) []byt
 		at += len(name)
 	}
 	if !ok {
-		return e.strs(append(b, 0), names)
+		e.b = append(e.b, 0)
+		e.strs(names)
+		return
 	}
-	return binary.AppendUvarint(append(b, 1), uint64(at-int(pos)))
+	e.b = append(e.b, 1)
+	e.uvarint(at - int(pos))
 }
 
-func (e *encoder) strs(b []byte, ss []string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(ss)))
-	for _, s := range ss {
-		b = e.str(b, s)
-	}
-	return b
-}
-
-func (e *encoder) head(b []byte, tag byte, n Node, tr *Tree) ([]byte, error) {
+// head starts a node: its tag and its position.
+func (e *encoder) head(tag byte, n Node, tr *Tree) {
 	if tr != e.tree {
-		return nil, fmt.Errorf("a node at %d belongs to another tree", n.Position())
+		e.fail(fmt.Errorf("a node at %d belongs to another tree", n.Position()))
 	}
-	b = append(b, tag)
-	b = binary.AppendVarint(b, int64(n.Position()-e.lastPos))
+	e.b = append(e.b, tag)
+	e.b = binary.AppendVarint(e.b, int64(n.Position()-e.lastPos))
 	e.lastPos = n.Position()
-	return b, nil
 }
 
-func (e *encoder) list(b []byte, l *ListNode) ([]byte, error) {
+func (e *encoder) list(l *ListNode) {
 	if l == nil {
-		return append(b, 0), nil
+		e.b = append(e.b, 0)
+	} else {
+		e.listNode(l)
 	}
-	return e.node(b, l)
 }
 
-func (e *encoder) pipe(b []byte, p *PipeNode) ([]byte, error) {
+func (e *encoder) pipe(p *PipeNode) {
 	if p == nil {
-		return append(b, 0), nil
+		e.b = append(e.b, 0)
+	} else {
+		e.pipeNode(p)
 	}
-	return e.node(b, p)
 }
 
-// node writes one node, each kind by a function of its own (see decoder.node).
-func (e *encoder) node(b []byte, n Node) ([]byte, error) {
+// node writes one node, each kind by a function of its own: V8 compiles a
+// WebAssembly function again with its optimizing compiler once enough of its
+// code has run, and a process's exit waits for such a compile (see
+// decoder.node). This one only dispatches.
+func (e *encoder) node(n Node) {
 	switch n := n.(type) {
 	case *ListNode:
-		return e.listNode(b, n)
+		e.listNode(n)
 	case *TextNode:
-		return e.textNode(b, n)
+		e.textNode(n)
 	case *CommentNode:
-		return e.commentNode(b, n)
+		e.commentNode(n)
 	case *PipeNode:
-		return e.pipeNode(b, n)
+		e.pipeNode(n)
 	case *ActionNode:
-		return e.actionNode(b, n)
+		e.actionNode(n)
 	case *CommandNode:
-		return e.commandNode(b, n)
+		e.commandNode(n)
 	case *IdentifierNode:
-		return e.identifierNode(b, n)
+		e.identifierNode(n)
 	case *VariableNode:
-		return e.variableNode(b, n)
+		e.variableNode(n)
 	case *DotNode:
-		return e.dotNode(b, n)
+		e.head(tagDot, n, n.tr)
 	case *NilNode:
-		return e.nilNode(b, n)
+		e.head(tagNil, n, n.tr)
 	case *FieldNode:
-		return e.fieldNode(b, n)
+		e.fieldNode(n)
 	case *ChainNode:
-		return e.chainNode(b, n)
+		e.chainNode(n)
 	case *BoolNode:
-		return e.boolNode(b, n)
+		e.boolNode(n)
 	case *NumberNode:
-		return e.numberNode(b, n)
+		e.numberNode(n)
 	case *StringNode:
-		return e.stringNode(b, n)
+		e.stringNode(n)
 	case *IfNode:
-		return e.branch(b, tagIf, &n.BranchNode)
+		e.branch(tagIf, &n.BranchNode)
 	case *RangeNode:
-		return e.branch(b, tagRange, &n.BranchNode)
+		e.branch(tagRange, &n.BranchNode)
 	case *WithNode:
-		return e.branch(b, tagWith, &n.BranchNode)
+		e.branch(tagWith, &n.BranchNode)
 	case *BreakNode:
-		return e.breakNode(b, n)
+		e.lineNode(tagBreak, n, n.tr, n.Line)
 	case *ContinueNode:
-		return e.continueNode(b, n)
+		e.lineNode(tagContinue, n, n.tr, n.Line)
 	case *TemplateNode:
-		return e.templateNode(b, n)
+		e.templateNode(n)
 	default:
-		return nil, fmt.Errorf("cannot encode a %T", n)
+		e.fail(fmt.Errorf("cannot encode a %T", n))
 	}
 }
 
-func (e *encoder) listNode(b []byte, n *ListNode) ([]byte, error) {
-	var err error
-	if b, err = e.head(b, tagList, n, n.tr); err != nil {
-		return nil, err
+func (e *encoder) fail(err error) {
+	if e.err == nil {
+		e.err = err
 	}
-	b = binary.AppendUvarint(b, uint64(len(n.Nodes)))
+}
+
+func (e *encoder) commentNode(n *CommentNode) {
+	e.head(tagComment, n, n.tr)
+	e.str(n.Text)
+}
+
+func (e *encoder) actionNode(n *ActionNode) {
+	e.head(tagAction, n, n.tr)
+	e.uvarint(n.Line)
+	e.pipe(n.Pipe)
+}
+
+func (e *encoder) identifierNode(n *IdentifierNode) {
+	e.head(tagIdentifier, n, n.tr)
+	e.dotted(n.Pos, "", []string{n.Ident})
+}
+
+func (e *encoder) variableNode(n *VariableNode) {
+	e.head(tagVariable, n, n.tr)
+	e.dotted(n.Pos, "", n.Ident)
+}
+
+func (e *encoder) fieldNode(n *FieldNode) {
+	e.head(tagField, n, n.tr)
+	e.dotted(n.Pos, ".", n.Ident)
+}
+
+func (e *encoder) chainNode(n *ChainNode) {
+	e.head(tagChain, n, n.tr)
+	e.node(n.Node)
+	e.strs(n.Field)
+}
+
+func (e *encoder) boolNode(n *BoolNode) {
+	e.head(tagBool, n, n.tr)
+	e.bool(n.True)
+}
+
+// lineNode writes a node that holds only its line (break, continue).
+func (e *encoder) lineNode(tag byte, n Node, tr *Tree, line int) {
+	e.head(tag, n, tr)
+	e.uvarint(line)
+}
+
+func (e *encoder) templateNode(n *TemplateNode) {
+	e.head(tagTemplate, n, n.tr)
+	e.uvarint(n.Line)
+	e.str(n.Name)
+	e.pipe(n.Pipe)
+}
+
+func (e *encoder) listNode(n *ListNode) {
+	e.head(tagList, n, n.tr)
+	e.uvarint(len(n.Nodes))
 	for _, c := range n.Nodes {
-		if b, err = e.node(b, c); err != nil {
-			return nil, err
-		}
+		e.node(c)
 	}
-	return b, nil
 }
 
-func (e *encoder) textNode(b []byte, n *TextNode) ([]byte, error) {
-	var err error
+func (e *encoder) textNode(n *TextNode) {
+	// string(n.Text) in a comparison makes no copy.
 	end := int(n.Pos) + len(n.Text)
 	if int(n.Pos) <= len(e.tree.text) && end <= len(e.tree.text) && e.tree.text[n.Pos:end] == string(n.Text) {
-		if b, err = e.head(b, tagTextSlice, n, n.tr); err != nil {
-			return nil, err
-		}
-		b = binary.AppendUvarint(b, uint64(len(n.Text)))
-	} else {
-		if b, err = e.head(b, tagTextLiteral, n, n.tr); err != nil {
-			return nil, err
-		}
-		b = e.str(b, string(n.Text))
+		e.head(tagTextSlice, n, n.tr)
+		e.uvarint(len(n.Text))
+		return
 	}
-	return b, nil
+	e.head(tagTextLiteral, n, n.tr)
+	e.str(string(n.Text))
 }
 
-func (e *encoder) commentNode(b []byte, n *CommentNode) ([]byte, error) {
-	var err error
-	if b, err = e.head(b, tagComment, n, n.tr); err != nil {
-		return nil, err
-	}
-	b = e.str(b, n.Text)
-	return b, nil
-}
-
-func (e *encoder) pipeNode(b []byte, n *PipeNode) ([]byte, error) {
-	var err error
-	if b, err = e.head(b, tagPipe, n, n.tr); err != nil {
-		return nil, err
-	}
-	b = binary.AppendUvarint(b, uint64(n.Line))
-	b = appendBool(b, n.IsAssign)
-	b = binary.AppendUvarint(b, uint64(len(n.Decl)))
+func (e *encoder) pipeNode(n *PipeNode) {
+	e.head(tagPipe, n, n.tr)
+	e.uvarint(n.Line)
+	e.bool(n.IsAssign)
+	e.uvarint(len(n.Decl))
 	for _, v := range n.Decl {
-		if b, err = e.node(b, v); err != nil {
-			return nil, err
-		}
+		e.node(v)
 	}
-	b = binary.AppendUvarint(b, uint64(len(n.Cmds)))
+	e.uvarint(len(n.Cmds))
 	for _, c := range n.Cmds {
-		if b, err = e.node(b, c); err != nil {
-			return nil, err
-		}
+		e.node(c)
 	}
-	return b, nil
 }
 
-func (e *encoder) actionNode(b []byte, n *ActionNode) ([]byte, error) {
-	var err error
-	if b, err = e.head(b, tagAction, n, n.tr); err != nil {
-		return nil, err
-	}
-	b = binary.AppendUvarint(b, uint64(n.Line))
-	if b, err = e.pipe(b, n.Pipe); err != nil {
-		return nil, err
-	}
-	return b, nil
-}
-
-func (e *encoder) commandNode(b []byte, n *CommandNode) ([]byte, error) {
-	var err error
-	if b, err = e.head(b, tagCommand, n, n.tr); err != nil {
-		return nil, err
-	}
-	b = binary.AppendUvarint(b, uint64(len(n.Args)))
+func (e *encoder) commandNode(n *CommandNode) {
+	e.head(tagCommand, n, n.tr)
+	e.uvarint(len(n.Args))
 	for _, a := range n.Args {
-		if b, err = e.node(b, a); err != nil {
-			return nil, err
-		}
+		e.node(a)
 	}
-	return b, nil
 }
 
-func (e *encoder) identifierNode(b []byte, n *IdentifierNode) ([]byte, error) {
-	var err error
-	if b, err = e.head(b, tagIdentifier, n, n.tr); err != nil {
-		return nil, err
-	}
-	return e.dotted(b, n.Pos, "", []string{n.Ident}), nil
-}
-
-func (e *encoder) variableNode(b []byte, n *VariableNode) ([]byte, error) {
-	var err error
-	if b, err = e.head(b, tagVariable, n, n.tr); err != nil {
-		return nil, err
-	}
-	return e.dotted(b, n.Pos, "", n.Ident), nil
-}
-
-func (e *encoder) dotNode(b []byte, n *DotNode) ([]byte, error) {
-	return e.head(b, tagDot, n, n.tr)
-}
-
-func (e *encoder) nilNode(b []byte, n *NilNode) ([]byte, error) {
-	return e.head(b, tagNil, n, n.tr)
-}
-
-func (e *encoder) fieldNode(b []byte, n *FieldNode) ([]byte, error) {
-	var err error
-	if b, err = e.head(b, tagField, n, n.tr); err != nil {
-		return nil, err
-	}
-	return e.dotted(b, n.Pos, ".", n.Ident), nil
-}
-
-func (e *encoder) chainNode(b []byte, n *ChainNode) ([]byte, error) {
-	var err error
-	if b, err = e.head(b, tagChain, n, n.tr); err != nil {
-		return nil, err
-	}
-	if b, err = e.node(b, n.Node); err != nil {
-		return nil, err
-	}
-	b = e.strs(b, n.Field)
-	return b, nil
-}
-
-func (e *encoder) boolNode(b []byte, n *BoolNode) ([]byte, error) {
-	var err error
-	if b, err = e.head(b, tagBool, n, n.tr); err != nil {
-		return nil, err
-	}
-	b = appendBool(b, n.True)
-	return b, nil
-}
-
-func (e *encoder) numberNode(b []byte, n *NumberNode) ([]byte, error) {
-	var err error
-	if b, err = e.head(b, tagNumber, n, n.tr); err != nil {
-		return nil, err
-	}
+func (e *encoder) numberNode(n *NumberNode) {
+	e.head(tagNumber, n, n.tr)
 	var flags byte
 	for i, f := range []bool{n.IsInt, n.IsUint, n.IsFloat, n.IsComplex} {
 		if f {
 			flags |= 1 << i
 		}
 	}
-	b = append(b, flags)
-	b = binary.AppendVarint(b, n.Int64)
-	b = binary.AppendUvarint(b, n.Uint64)
-	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(n.Float64))
-	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(real(n.Complex128)))
-	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(imag(n.Complex128)))
-	b = e.str(b, n.Text)
-	return b, nil
+	e.b = append(e.b, flags)
+	e.b = binary.AppendVarint(e.b, n.Int64)
+	e.b = binary.AppendUvarint(e.b, n.Uint64)
+	e.float(n.Float64)
+	e.float(real(n.Complex128))
+	e.float(imag(n.Complex128))
+	e.str(n.Text)
 }
 
-func (e *encoder) stringNode(b []byte, n *StringNode) ([]byte, error) {
-	var err error
-	if b, err = e.head(b, tagString, n, n.tr); err != nil {
-		return nil, err
-	}
+func (e *encoder) stringNode(n *StringNode) {
+	e.head(tagString, n, n.tr)
 	// Charts hold big string constants (dashboards, rules): the quoted
 	// form is read from the text where it stands, and the unquoted one
 	// from within it when no escape changed it.
 	var flags byte
-	end := int(n.Pos) + len(n.Quoted)
-	if int(n.Pos) <= len(e.tree.text) && end <= len(e.tree.text) && e.tree.text[n.Pos:end] == n.Quoted {
+	if e.standsAt(n.Pos, n.Quoted) {
 		flags |= 1
 	}
 	if len(n.Quoted) >= 2 && n.Quoted[1:len(n.Quoted)-1] == n.Text {
 		flags |= 2
 	}
-	b = append(b, flags)
+	e.b = append(e.b, flags)
 	if flags&1 != 0 {
-		b = binary.AppendUvarint(b, uint64(len(n.Quoted)))
+		e.uvarint(len(n.Quoted))
 	} else {
-		b = e.str(b, n.Quoted)
+		e.str(n.Quoted)
 	}
 	if flags&2 == 0 {
-		b = e.str(b, n.Text)
+		e.str(n.Text)
 	}
-	return b, nil
 }
 
-func (e *encoder) breakNode(b []byte, n *BreakNode) ([]byte, error) {
-	var err error
-	if b, err = e.head(b, tagBreak, n, n.tr); err != nil {
-		return nil, err
-	}
-	b = binary.AppendUvarint(b, uint64(n.Line))
-	return b, nil
-}
-
-func (e *encoder) continueNode(b []byte, n *ContinueNode) ([]byte, error) {
-	var err error
-	if b, err = e.head(b, tagContinue, n, n.tr); err != nil {
-		return nil, err
-	}
-	b = binary.AppendUvarint(b, uint64(n.Line))
-	return b, nil
-}
-
-func (e *encoder) templateNode(b []byte, n *TemplateNode) ([]byte, error) {
-	var err error
-	if b, err = e.head(b, tagTemplate, n, n.tr); err != nil {
-		return nil, err
-	}
-	b = binary.AppendUvarint(b, uint64(n.Line))
-	b = e.str(b, n.Name)
-	if b, err = e.pipe(b, n.Pipe); err != nil {
-		return nil, err
-	}
-	return b, nil
-}
-
-func (e *encoder) branch(b []byte, tag byte, n *BranchNode) ([]byte, error) {
-	var err error
-	if b, err = e.head(b, tag, n, n.tr); err != nil {
-		return nil, err
-	}
-	b = binary.AppendUvarint(b, uint64(n.Line))
-	if b, err = e.pipe(b, n.Pipe); err != nil {
-		return nil, err
-	}
-	if b, err = e.list(b, n.List); err != nil {
-		return nil, err
-	}
-	return e.list(b, n.ElseList)
-}
-
-func appendBool(b []byte, v bool) []byte {
-	if v {
-		return append(b, 1)
-	}
-	return append(b, 0)
+func (e *encoder) branch(tag byte, n *BranchNode) {
+	e.head(tag, n, n.tr)
+	e.uvarint(n.Line)
+	e.pipe(n.Pipe)
+	e.list(n.List)
+	e.list(n.ElseList)
 }
 
 // DecodeTrees reads what EncodeTrees wrote under the same key. texts gives
@@ -717,14 +653,14 @@ func (d *decoder) dotted(t *Tree, pos Pos, prefix int) []string {
 		d.fail("bad names")
 		return nil
 	}
-	u := d.uvarint()
-	if d.err == nil && (u > uint64(len(t.text)-int(pos)) || u < uint64(prefix)) {
-		d.fail("names past the end")
+	end := d.span(t, pos)
+	if d.err == nil && end-int(pos) < prefix {
+		d.fail("names shorter than their prefix")
 	}
 	if d.err != nil {
 		return nil
 	}
-	joined := t.text[int(pos)+prefix : int(pos)+int(u)]
+	joined := t.text[int(pos)+prefix : end]
 	names := d.strSlice.many(strings.Count(joined, ".") + 1)
 	for i := range names {
 		dot := strings.IndexByte(joined, '.')
@@ -735,6 +671,19 @@ func (d *decoder) dotted(t *Tree, pos Pos, prefix int) []string {
 		names[i], joined = joined[:dot], joined[dot+1:]
 	}
 	return names
+}
+
+// span reads the length of what stands in the text at pos (a length in the
+// text, not in the encoding: it may be longer) and returns where it ends.
+func (d *decoder) span(t *Tree, pos Pos) int {
+	u := d.uvarint()
+	if d.err == nil && u > uint64(len(t.text)-int(pos)) {
+		d.fail("%d bytes past the text's end", u)
+	}
+	if d.err != nil {
+		return int(pos)
+	}
+	return int(pos) + int(u)
 }
 
 // textBytes is the tree's text as bytes, made once per text: text nodes are
@@ -759,21 +708,18 @@ func (d *decoder) pos() Pos {
 }
 
 func (d *decoder) list() *ListNode {
-	if d.err != nil {
-		return nil
-	}
-	if d.i < len(d.b) && d.b[d.i] == 0 {
-		d.i++
-		return nil
-	}
-	l, ok := d.node().(*ListNode)
-	if !ok {
-		d.fail("a list expected")
-	}
+	l, _ := d.optional(NodeList, "a list").(*ListNode)
 	return l
 }
 
 func (d *decoder) pipe() *PipeNode {
+	p, _ := d.optional(NodePipe, "a pipeline").(*PipeNode)
+	return p
+}
+
+// optional reads a node of kind want that may be absent (a 0 byte, as
+// encoder.list and encoder.pipe write one).
+func (d *decoder) optional(want NodeType, what string) Node {
 	if d.err != nil {
 		return nil
 	}
@@ -781,11 +727,11 @@ func (d *decoder) pipe() *PipeNode {
 		d.i++
 		return nil
 	}
-	p, ok := d.node().(*PipeNode)
-	if !ok {
-		d.fail("a pipeline expected")
+	if n := d.node(); n != nil && n.Type() == want {
+		return n
 	}
-	return p
+	d.fail("%s expected", what)
+	return nil
 }
 
 // node reads one node. Each kind is read by a function of its own: V8 tiers a
@@ -860,18 +806,12 @@ func (d *decoder) listNode(t *Tree, pos Pos) Node {
 }
 
 func (d *decoder) textSliceNode(t *Tree, pos Pos) Node {
-	// A length in the text, not in the encoding: it may be longer.
-	u := d.uvarint()
-	if d.err == nil && u > uint64(len(t.text)-int(pos)) {
-		d.fail("text past the end")
-	}
+	end := d.span(t, pos)
 	if d.err != nil {
 		return nil
 	}
-	n := int(u)
-	b := d.textBytes()
 	x := d.textNodes.one()
-	*x = TextNode{tr: t, NodeType: NodeText, Pos: pos, Text: b[pos : int(pos)+n : int(pos)+n]}
+	*x = TextNode{tr: t, NodeType: NodeText, Pos: pos, Text: d.textBytes()[pos:end:end]}
 	return x
 }
 
@@ -994,14 +934,7 @@ func (d *decoder) stringNode(t *Tree, pos Pos) Node {
 	flags := d.byte()
 	var quoted, text string
 	if flags&1 != 0 {
-		u := d.uvarint()
-		if d.err == nil && u > uint64(len(t.text)-int(pos)) {
-			d.fail("string past the end")
-		}
-		if d.err != nil {
-			return nil
-		}
-		quoted = t.text[pos : int(pos)+int(u)]
+		quoted = t.text[pos:d.span(t, pos)]
 	} else {
 		quoted = d.str()
 	}
