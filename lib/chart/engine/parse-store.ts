@@ -103,10 +103,13 @@ export function storedParseKey(
  * the first time, which leaves the marker.
  */
 export function lookUpStoredParse(dir: string, key: string): { parse: Uint8Array } | { keep: boolean } {
-  const parse = readStoredParse(dir, key);
-  if (parse !== undefined) return { parse };
+  const file = readFile(join(dir, key + SUFFIX));
+  if (file !== undefined) {
+    const parse = checked(dir, key, file);
+    return parse === undefined ? { keep: true } : { parse };
+  }
   const marker = join(dir, key + SEEN);
-  if (exists(marker) || exists(join(dir, key + SUFFIX))) return { keep: true };
+  if (exists(marker)) return { keep: true };
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(marker, '', { mode: 0o600 });
@@ -118,20 +121,27 @@ export function lookUpStoredParse(dir: string, key: string): { parse: Uint8Array
 
 /** The parse kept under key, checked against its digest; undefined when there is none or it is damaged. */
 export function readStoredParse(dir: string, key: string): Uint8Array | undefined {
-  const path = join(dir, key + SUFFIX);
-  let file: Buffer;
+  const file = readFile(join(dir, key + SUFFIX));
+  return file === undefined ? undefined : checked(dir, key, file);
+}
+
+function readFile(path: string): Buffer | undefined {
   try {
-    file = readFileSync(path);
+    return readFileSync(path);
   } catch {
     return undefined;
   }
+}
+
+/** A kept file's parse if its digest matches, marked as used just now; undefined if it is damaged. */
+function checked(dir: string, key: string, file: Buffer): Uint8Array | undefined {
   if (file.length <= DIGEST_BYTES) return undefined;
   const payload = file.subarray(DIGEST_BYTES);
   if (!createHash('sha256').update(payload).digest().equals(file.subarray(0, DIGEST_BYTES))) return undefined;
   try {
     // Its time says when it was last used: pruning keeps the most recently used.
     const now = new Date();
-    utimesSync(path, now, now);
+    utimesSync(join(dir, key + SUFFIX), now, now);
   } catch {
     // Kept either way.
   }

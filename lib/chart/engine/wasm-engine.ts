@@ -265,12 +265,8 @@ export async function runEngine(request: EngineRequest): Promise<EngineResponse>
     engine.heldTemplates.delete(templatesKey);
   }
   const stored = storedParseFor(engine, request.templates);
-  // A parse the engine refused (storedParseRefused says why) is answered anew, and written over it.
-  const {
-    storedParse,
-    storedParseRefused: _refused,
-    ...response
-  } = call(
+  // A parse the engine refused is answered anew, and written over it.
+  const { storedParse, ...response } = call(
     engine,
     { ...request, templatesKey, ...(stored ? { storedParse: { key: stored.key } } : {}) },
     stored?.bytes,
@@ -325,8 +321,6 @@ type RawResponse = Omit<EngineResponse, 'error'> & {
   };
   /** This render's parse, encoded, when the request asked for it and brought none it could use. */
   storedParse?: Uint8Array;
-  /** Why the engine did not use the parse the request brought. */
-  storedParseRefused?: string;
 };
 
 /** How many template digests to remember; the engine itself keeps the last four sets. */
@@ -342,11 +336,7 @@ type SentRequest = Omit<EngineRequest, 'templates'> & {
 
 function call(engine: Engine, request: SentRequest, storedParse?: Uint8Array): RawResponse {
   const { fileData, ...sent } = request;
-  const raw = guarded(engine, () =>
-    storedParse === undefined
-      ? engine.render(JSON.stringify(sent), fileData)
-      : engine.render(JSON.stringify(sent), fileData, storedParse),
-  );
+  const raw = guarded(engine, () => engine.render(JSON.stringify(sent), fileData, storedParse));
   const [text, parsed] = typeof raw === 'string' ? [raw, undefined] : raw;
   let response: RawResponse;
   try {
