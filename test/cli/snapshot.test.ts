@@ -238,13 +238,14 @@ describe('bin/quayside', () => {
 
   it("asks glibc for huge pages for a command it starts from the snapshot, unless the user set glibc's tunables", async () => {
     const world = launcherWorld();
-    await new Promise((r) => setTimeout(r, 20));
-    world.writeBlob();
-    // The stand-in node prints the two variables instead of its arguments; it still built the blob.
+    // The stand-in node prints the two variables instead of its arguments. It is rewritten before the
+    // blob is: a node changed after its blob was built sends every command to the bundle.
     writeFileSync(
       world.node,
       `#!/bin/sh\necho "[\${GLIBC_TUNABLES-unset}] [\${QUAYSIDE_SET_GLIBC_TUNABLES-unset}]"\n`,
     );
+    await new Promise((r) => setTimeout(r, 20));
+    world.writeBlob();
     const bin = join(world.root, 'bin', 'quayside');
     const seen = async (args: string[], extra: Record<string, string> = {}) => {
       const env = world.env(extra);
