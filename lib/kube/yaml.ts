@@ -4,15 +4,19 @@
  * the core schema the same way (test/kube/yaml.test.ts holds them to it). Anything js-yaml reads
  * differently or refuses (anchors and aliases, whose expansion only the `yaml` library limits;
  * complex keys; duplicate keys; unknown tags; syntax errors) is left to the caller's `yaml` path,
- * which also words the errors as before.
+ * which also words the errors as before. Before either, text in the plain block style templates
+ * write is read line by line (plain-yaml.ts, held to js-yaml's results by test/kube/plain-yaml.test.ts).
  */
 import { loadAll } from 'js-yaml';
+import { readPlainYaml } from './plain-yaml.ts';
 
 /**
  * The documents of `text` (an empty document is null), or undefined when the `yaml` library must
  * read it instead.
  */
 export function loadYamlDocuments(text: string): unknown[] | undefined {
+  const plain = readPlainYaml(text);
+  if (plain !== undefined) return plain;
   try {
     // maxAliases 0: an alias is refused here, so that alias bombs meet the yaml library's limit.
     return loadAll(text, { maxAliases: 0 });
