@@ -7,7 +7,7 @@
  * which also words the errors as before. Before either, text in the plain block style templates
  * write is read line by line (plain-yaml.ts, held to js-yaml's results by test/kube/plain-yaml.test.ts).
  */
-import { loadAll } from 'js-yaml';
+import { load, loadAll } from 'js-yaml';
 import { readPlainYaml } from './plain-yaml.ts';
 
 /**
@@ -15,11 +15,11 @@ import { readPlainYaml } from './plain-yaml.ts';
  * read it instead.
  */
 export function loadYamlDocuments(text: string): unknown[] | undefined {
-  const plain = readPlainYaml(text);
-  if (plain !== undefined) return plain;
   try {
     // maxAliases 0: an alias is refused here, so that alias bombs meet the yaml library's limit.
-    return loadAll(text, { maxAliases: 0 });
+    return (
+      readPlainYaml(text, (document) => load(document, { maxAliases: 0 })) ?? loadAll(text, { maxAliases: 0 })
+    );
   } catch {
     return undefined;
   }

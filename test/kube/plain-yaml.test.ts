@@ -1,10 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { loadAll } from 'js-yaml';
+import { load, loadAll } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { loadChart, renderChart } from '../../lib/chart/index.ts';
 import { joinManifests } from '../../lib/engine/manifest.ts';
+import { loadYamlDocuments } from '../../lib/kube/index.ts';
 import { readPlainYaml } from '../../lib/kube/plain-yaml.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -26,6 +27,16 @@ function agrees(text: string): { read: boolean; agrees: boolean } {
   const plain = readPlainYaml(text);
   if (plain === undefined) return { read: false, agrees: true };
   return { read: true, agrees: isDeepStrictEqual(plain, jsYaml(text)) };
+}
+
+/**
+ * Whether the reader with js-yaml behind it (loadYamlDocuments: the documents it declines read by
+ * js-yaml's `load`) gives what js-yaml's `loadAll` gives, or, for a text js-yaml refuses, nothing.
+ */
+function agreesWithFallback(text: string): boolean {
+  const expected = jsYaml(text);
+  const read = loadYamlDocuments(text);
+  return expected === 'throws' ? read === undefined : isDeepStrictEqual(read, expected);
 }
 
 /** Every YAML text under `dir` worth comparing: values files, chart metadata and rendered output. */
@@ -183,6 +194,18 @@ describe('reading rendered manifests line by line', () => {
     }
   });
 
+  it('reads the documents it declines with js-yaml, each in its place', () => {
+    for (const text of [
+      '~\n---\na: 1\n',
+      'a: 1\n---\n[1, [2]]\n---\nb: 2.5\n---\n---\nc: 3\n',
+      '# first\n---\na: &x 1\nb: *x\n---\nc: "\\t"\n',
+      'a:\tb\n---\nc: d\n',
+      'a: 1\n---\nb: [\n',
+    ]) {
+      expect({ text, agrees: agreesWithFallback(text) }).toEqual({ text, agrees: true });
+    }
+  });
+
   it('leaves to js-yaml what it reads otherwise or refuses', () => {
     for (const text of [
       'a: 1\na: 2\n',
@@ -225,10 +248,20 @@ describe('reading rendered manifests line by line', () => {
     for (const text of texts) {
       const result = agrees(text);
       expect(result.agrees, text.slice(0, 300)).toBe(true);
+      expect(agreesWithFallback(text), text.slice(0, 300)).toBe(true);
       if (result.read) read++;
     }
     // Most of them are read line by line: the reader covers what charts write.
     expect(read / texts.length).toBeGreaterThan(0.5);
+    // A big chart's few documents it declines go to js-yaml one by one, not the whole manifest.
+    const declined: string[] = [];
+    const all = readPlainYaml(manifests.get('kube-prometheus-stack')!, (document) => {
+      declined.push(document);
+      return load(document);
+    });
+    expect(all?.length).toBeGreaterThan(100);
+    expect(declined.length).toBeGreaterThan(0);
+    expect(declined.length).toBeLessThan(all!.length / 10);
   }, 60_000);
 
   it('reads a text changed at random places as js-yaml does, or leaves it', async () => {
@@ -256,6 +289,17 @@ describe('reading rendered manifests line by line', () => {
           changed++;
           if (result.read) read++;
         }
+      }
+    }
+    // Whole manifests, changed at a few places each: the documents it declines are read by js-yaml.
+    for (const manifest of manifests.values()) {
+      for (let n = 0; n < 8; n++) {
+        let text = manifest;
+        for (let edit = 0; edit < 3; edit++) {
+          const at = Math.floor(next() * text.length);
+          text = text.slice(0, at) + edits[Math.floor(next() * edits.length)]! + text.slice(at);
+        }
+        expect(agreesWithFallback(text), `${n}: ${text.slice(0, 200)}`).toBe(true);
       }
     }
     expect(changed).toBeGreaterThan(2000);
