@@ -24,7 +24,7 @@ const DECLINE = Symbol('decline');
 type Read = unknown | typeof DECLINE;
 
 /**
- * Characters outside this set decline the text. Beyond printable ASCII: non-ASCII characters other
+ * Characters outside this set decline the document they are in. Beyond printable ASCII: non-ASCII characters other
  * than C1 controls, Unicode spaces and line separators (String.prototype.trim and YAML disagree on
  * them), the byte order mark, lone surrogates and non-characters. Characters beyond the BMP decline
  * too (surrogate pairs); manifests rarely hold them.

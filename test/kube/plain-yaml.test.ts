@@ -52,8 +52,16 @@ function yamlFiles(dir: string): string[] {
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
+let rendered: Promise<Map<string, string>> | undefined;
+
+/** The manifests of the bench chart and of each real chart's default render, rendered once for this file. */
+function renderedManifests(): Promise<Map<string, string>> {
+  rendered ??= renderAll();
+  return rendered;
+}
+
 /** The manifests of the bench chart and of each real chart's default render, as the engine renders them. */
-async function renderedManifests(): Promise<Map<string, string>> {
+async function renderAll(): Promise<Map<string, string>> {
   const charts = new Map<string, string>([['fleet', join(ROOT, 'bench', 'charts', 'fleet')]]);
   for (const entry of readdirSync(REAL_CHARTS, { withFileTypes: true })) {
     const chart = join(REAL_CHARTS, entry.name, 'chart');
