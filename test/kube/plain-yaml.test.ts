@@ -7,6 +7,7 @@ import { loadChart, renderChart } from '../../lib/chart/index.ts';
 import { joinManifests } from '../../lib/engine/manifest.ts';
 import { loadYamlDocuments } from '../../lib/kube/index.ts';
 import { readPlainYaml } from '../../lib/kube/plain-yaml.ts';
+import { NUMBER_LIKE_SCALARS } from '../fixtures/yaml-scalars.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CONFORMANCE = join(ROOT, '..', 'shared', 'conformance');
@@ -163,26 +164,7 @@ describe('reading rendered manifests line by line', () => {
 
   it('leaves to js-yaml every scalar it could read as other than a string, integer, boolean or null', () => {
     const scalars = [
-      '1_000',
-      '0b11',
-      '0o17',
-      '0x1F',
-      '017',
-      '+12',
-      '-0',
-      '1e3',
-      '1.5e-3',
-      '.5',
-      '5.',
-      '.inf',
-      '-.Inf',
-      '.NaN',
-      '2001-12-14',
-      '123456789012345678901',
-      '1:20',
-      '12.0',
-      '"\\u00e9\\x41"',
-      '!!str 12',
+      ...NUMBER_LIKE_SCALARS,
       '&a x',
       '*a',
       '[1, [2]]',
