@@ -11,6 +11,10 @@
  *             10): the simulator on loopback answers in ~2 ms, a cluster across a network (the API
  *             server's admission and etcd's write, a network round trip) in tens. Not a target of its
  *             own; it shows where each tool's time goes when the cluster is not on the same machine.
+ *   charts    (only when named) install of public charts from ../shared/conformance/real-charts
+ *             (`--charts`), quayside against helm, each run into an empty cluster: the bench chart is
+ *             plain, and real charts' templates make the render most of an install. Not a target of
+ *             the issue; a chart either tool fails to install is reported and skipped.
  *
  * Runs alternate (the tools take turns within a round, in a rotating order) and medians are quoted,
  * with the median of the per-round ratios beside the ratio of medians: the machine is shared and its
@@ -20,23 +24,31 @@
  * table says where each tool's run went, from the simulator's request log: its first request, its
  * first and last write, and its last request, each in ms after the command started.
  *
- *   node --import tsx bench/apply.ts [--runs N] [--cases install,upgrade,history,list,latency] [--latency-ms MS]
+ *   node --import tsx bench/apply.ts [--runs N] [--cases install,upgrade,history,list,latency,charts]
+ *     [--latency-ms MS] [--charts podinfo,grafana,…]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type RequestLogEntry, startSimulator } from '../lib/sim/index.ts';
 import { helmBinary, layerBinary } from '../test/fixtures/real-helm.ts';
 import { CHART, createPeers, type Peer, type PeerName, runConcurrently, SMALL_CHART } from './peers.ts';
 import { median, printTable } from './table.ts';
 
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '7' },
     cases: { type: 'string', default: 'install,upgrade,history,list,latency' },
     'latency-ms': { type: 'string', default: '10' },
+    charts: {
+      type: 'string',
+      default: 'podinfo,kube-state-metrics,grafana,vault,prometheus,traefik,argo-cd',
+    },
   },
 });
 const LATENCY_MS = Number(args['latency-ms']);
@@ -318,6 +330,48 @@ try {
     const times = await timeUpgrades('slow');
     sim.clearFaults();
     report(`upgrade, one value changed, ${slow}`, times);
+  }
+
+  if (CASES.has('charts')) {
+    const realCharts = join(ROOT, '..', 'shared', 'conformance', 'real-charts');
+    for (const name of (args.charts ?? '').split(',').filter((n) => n !== '')) {
+      const chart = join(realCharts, name, 'chart');
+      const times = new Map<PeerName, number[]>([
+        ['quayside', []],
+        ['helm', []],
+      ]);
+      try {
+        for (let round = -1; round < RUNS; round++) {
+          const order = round % 2 ? [quayside, helm] : [helm, quayside];
+          for (const tool of order) {
+            // An empty cluster for each run: the charts' cluster-wide objects belong to one release.
+            await sim.reset();
+            await peers.createNamespace('chart');
+            const command =
+              tool.name === 'quayside'
+                ? [
+                    'install',
+                    name,
+                    chart,
+                    '-n',
+                    'chart',
+                    '--wait=false',
+                    '--store',
+                    store(`chart-${name}-${round}`),
+                  ]
+                : ['install', name, chart, '-n', 'chart'];
+            const { ms } = await tool.time(command);
+            if (round >= 0) times.get(tool.name)!.push(ms);
+          }
+        }
+      } catch (error) {
+        // The failing command, then the last line it printed (its error).
+        const lines = (error as Error).message.split('\n').filter((line) => line.trim() !== '');
+        process.stdout.write(`\ninstall of ${name}: skipped, ${lines[0]}\n  ${lines.at(-1)}\n`);
+        continue;
+      }
+      report(`install of the real chart ${name}, no wait`, times);
+    }
   }
 
   printTable(
