@@ -20,6 +20,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -103,13 +104,14 @@ export function storedParseKey(
  * the first time, which leaves the marker.
  */
 export function lookUpStoredParse(dir: string, key: string): { parse: Uint8Array } | { keep: boolean } {
-  const file = readFile(join(dir, key + SUFFIX));
+  const path = join(dir, key + SUFFIX);
+  const file = readFile(path);
   if (file !== undefined) {
-    const parse = checked(dir, key, file);
+    const parse = checked(path, file);
     return parse === undefined ? { keep: true } : { parse };
   }
   const marker = join(dir, key + SEEN);
-  if (exists(marker)) return { keep: true };
+  if (existsSync(marker)) return { keep: true };
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(marker, '', { mode: 0o600 });
@@ -121,8 +123,9 @@ export function lookUpStoredParse(dir: string, key: string): { parse: Uint8Array
 
 /** The parse kept under key, checked against its digest; undefined when there is none or it is damaged. */
 export function readStoredParse(dir: string, key: string): Uint8Array | undefined {
-  const file = readFile(join(dir, key + SUFFIX));
-  return file === undefined ? undefined : checked(dir, key, file);
+  const path = join(dir, key + SUFFIX);
+  const file = readFile(path);
+  return file === undefined ? undefined : checked(path, file);
 }
 
 function readFile(path: string): Buffer | undefined {
@@ -133,15 +136,15 @@ function readFile(path: string): Buffer | undefined {
   }
 }
 
-/** A kept file's parse if its digest matches, marked as used just now; undefined if it is damaged. */
-function checked(dir: string, key: string, file: Buffer): Uint8Array | undefined {
+/** The parse in a kept file (read from path) if its digest matches, marked as used just now; undefined if it is damaged. */
+function checked(path: string, file: Buffer): Uint8Array | undefined {
   if (file.length <= DIGEST_BYTES) return undefined;
   const payload = file.subarray(DIGEST_BYTES);
   if (!createHash('sha256').update(payload).digest().equals(file.subarray(0, DIGEST_BYTES))) return undefined;
   try {
     // Its time says when it was last used: pruning keeps the most recently used.
     const now = new Date();
-    utimesSync(join(dir, key + SUFFIX), now, now);
+    utimesSync(path, now, now);
   } catch {
     // Kept either way.
   }
@@ -200,14 +203,6 @@ function prune(dir: string): void {
     if (files.length <= kept) continue;
     files.sort((a, b) => b.used - a.used);
     for (const { name } of files.slice(kept)) remove(join(dir, name));
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    return statSync(path, { throwIfNoEntry: false }) !== undefined;
-  } catch {
-    return false;
   }
 }
 
