@@ -69,25 +69,18 @@ export function readPlainYaml(
   // Before the first `---`, only a document with content counts; after each `---`, every document.
   let explicit = false;
   for (let i = 0; i <= lines.length; i++) {
-    const line = i < lines.length ? lines[i]! : undefined;
-    if (line !== undefined) {
-      const first = line.charCodeAt(0);
-      if (line === '---') {
-        // the document before this marker ends here
-      } else if (
-        (first === 0x2d && line.startsWith('---')) ||
-        (first === 0x2e && line.startsWith('...')) ||
-        first === 0x25
-      ) {
-        return undefined; // `--- x`, `...` and directives
-      } else continue;
+    // A document ends at a `---` line, or at the end of the text.
+    const line = lines[i];
+    if (line !== undefined && line !== '---') {
+      // `--- x`, `...` and directives are left to js-yaml.
+      if (line.startsWith('---') || line.startsWith('...') || line.charCodeAt(0) === 0x25) return undefined;
+      continue;
     }
-    let value: unknown;
-    if (unsafe && UNSAFE.test(lines.slice(start, i).join('\n'))) value = DECLINE;
-    else value = readDocument(lines, start, i);
+    const documentText = () => `${lines.slice(start, i).join('\n')}\n`;
+    let value = unsafe && UNSAFE.test(documentText()) ? DECLINE : readDocument(lines, start, i);
     if (value === DECLINE) {
       if (readDeclined === undefined) return undefined;
-      value = readDeclined(`${lines.slice(start, i).join('\n')}\n`);
+      value = readDeclined(documentText());
     }
     if (value !== undefined || explicit) documents.push(value ?? null);
     explicit = true;
