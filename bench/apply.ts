@@ -92,21 +92,26 @@ function phasesOf(requests: readonly RequestLogEntry[], startedAt: number): Phas
 }
 
 /**
- * Times each tool's command once per round, in a rotating order; `before` prepares a round untimed.
- * With `phases`, each timed run's Phases go there too.
+ * Times each tool's command once per round, in a rotating order; `before` prepares a round untimed,
+ * `beforeEach` each run. With `phases`, each timed run's Phases go there too.
  */
 async function alternate(
   tools: readonly Peer[],
   command: (tool: Peer, round: number) => readonly string[],
-  before?: (round: number) => Promise<void>,
-  phases?: Map<PeerName, Phases[]>,
+  options: {
+    before?: (round: number) => Promise<void>;
+    beforeEach?: () => Promise<void>;
+    phases?: Map<PeerName, Phases[]>;
+  } = {},
 ): Promise<Map<PeerName, number[]>> {
+  const { before, beforeEach, phases } = options;
   const times = new Map<PeerName, number[]>(tools.map((t) => [t.name, []]));
   // One untimed round first: caches (the page cache, kubectl's discovery cache) are warm for everyone.
   for (let round = -1; round < RUNS; round++) {
     await before?.(round);
     const order = tools.map((_, i) => tools[(i + Math.max(round, 0)) % tools.length]!);
     for (const tool of order) {
+      await beforeEach?.();
       const logged = sim.requests.length;
       const { ms, startedAt } = await tool.time(command(tool, round));
       if (round < 0) continue;
@@ -235,14 +240,16 @@ try {
           : tool.name === 'helm'
             ? ['install', 'bench', CHART, '-n', namespaceOf(tool, 'install')]
             : deploy(tool, namespaceOf(tool, 'install'), 'info', ''),
-      async () => {
-        // Every run is a first install into an empty cluster (reset also clears injected latency).
-        await sim.reset();
-        for (const tool of [quayside, helm, kubectl])
-          await peers.createNamespace(namespaceOf(tool, 'install'));
-        if (latencyMs > 0) sim.injectFaults({ latencyMs });
+      {
+        before: async () => {
+          // Every run is a first install into an empty cluster (reset also clears injected latency).
+          await sim.reset();
+          for (const tool of [quayside, helm, kubectl])
+            await peers.createNamespace(namespaceOf(tool, 'install'));
+          if (latencyMs > 0) sim.injectFaults({ latencyMs });
+        },
+        ...(phases === undefined ? {} : { phases }),
       },
-      phases,
     );
 
   /** A fresh cluster with one release per tool, untimed; `what` names its namespace and quayside's store. */
@@ -336,34 +343,31 @@ try {
     const realCharts = join(ROOT, '..', 'shared', 'conformance', 'real-charts');
     for (const name of (args.charts ?? '').split(',').filter((n) => n !== '')) {
       const chart = join(realCharts, name, 'chart');
-      const times = new Map<PeerName, number[]>([
-        ['quayside', []],
-        ['helm', []],
-      ]);
+      let times: Map<PeerName, number[]>;
       try {
-        for (let round = -1; round < RUNS; round++) {
-          const order = round % 2 ? [quayside, helm] : [helm, quayside];
-          for (const tool of order) {
+        times = await alternate(
+          [quayside, helm],
+          (tool, round) =>
+            tool.name === 'quayside'
+              ? [
+                  'install',
+                  name,
+                  chart,
+                  '-n',
+                  'chart',
+                  '--wait=false',
+                  '--store',
+                  store(`chart-${name}-${round}`),
+                ]
+              : ['install', name, chart, '-n', 'chart'],
+          {
             // An empty cluster for each run: the charts' cluster-wide objects belong to one release.
-            await sim.reset();
-            await peers.createNamespace('chart');
-            const command =
-              tool.name === 'quayside'
-                ? [
-                    'install',
-                    name,
-                    chart,
-                    '-n',
-                    'chart',
-                    '--wait=false',
-                    '--store',
-                    store(`chart-${name}-${round}`),
-                  ]
-                : ['install', name, chart, '-n', 'chart'];
-            const { ms } = await tool.time(command);
-            if (round >= 0) times.get(tool.name)!.push(ms);
-          }
-        }
+            beforeEach: async () => {
+              await sim.reset();
+              await peers.createNamespace('chart');
+            },
+          },
+        );
       } catch (error) {
         // The failing command, then the last line it printed (its error).
         const lines = (error as Error).message.split('\n').filter((line) => line.trim() !== '');
