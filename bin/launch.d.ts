@@ -1,3 +1,4 @@
+import type { ChildProcess, spawn } from 'node:child_process';
 import type { Worker } from 'node:worker_threads';
 
 /** A chart engine worker started before the bundle's code runs (see lib/chart/engine/engine-host.ts). */
@@ -5,6 +6,17 @@ export interface StartedEngineWorker {
   readonly worker: Worker;
   stopped: boolean;
 }
+
+/** A native chart engine started before the bundle's code runs (see lib/chart/engine/native-engine.ts). */
+export interface StartedEngineProcess {
+  readonly child: ChildProcess;
+  stopped: boolean;
+}
+
+/** The chart engine startEngine started: the native one (its path), or a worker (its module's path). */
+export type StartedEngine =
+  | { readonly native: string; readonly started: StartedEngineProcess }
+  | { readonly worker: string; readonly started: StartedEngineWorker };
 
 /** Why the bundle in `${root}dist/cli` must be rebuilt, or undefined when it matches its sources. */
 export function staleness(root: string): string | undefined;
@@ -18,3 +30,13 @@ export function renders(argv: readonly string[], env: NodeJS.ProcessEnv): boolea
 export const ENGINE_WORKER: unique symbol;
 /** Starts the chart engine's worker thread from `${root}dist/cli`. */
 export function startEngineWorker(root: string, worker: typeof Worker): StartedEngineWorker;
+/** The native chart engine for this machine in `${root}dist/cli`, unless QUAYSIDE_ENGINE=wasm or none ships for it. */
+export function nativeEngineOf(root: string, env: NodeJS.ProcessEnv): string | undefined;
+/** Starts the native chart engine at `path`, unref'd. */
+export function startEngineProcess(path: string, spawnEngine: typeof spawn): StartedEngineProcess;
+/** Starts the chart engine for a rendering command: the native one where there is one, else the worker. */
+export function startEngine(
+  root: string,
+  env: NodeJS.ProcessEnv,
+  modules: { Worker: typeof Worker; spawn: typeof spawn },
+): StartedEngine;

@@ -1,7 +1,7 @@
 // What every start of the `quayside` CLI decides before the command runs, shared by bin/quayside.js
 // (the bundle in dist/cli) and the CLI's start-up snapshot (lib/cli/snapshot.ts, run by bin/quayside).
 // Plain JavaScript: bin/quayside.js runs it before any bundle exists. Types: launch.d.ts.
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 
 /** Why the bundle in `${root}dist/cli` must be rebuilt, or undefined when it matches its sources. */
 export function staleness(root) {
@@ -64,7 +64,7 @@ export function renders(argv, env) {
   return !env.QUAYSIDE_QUEUE_URL && !argv.some((a) => a.startsWith('--queue-url'));
 }
 
-/** Where the bundle's code looks for a chart engine's worker started before it (lib/cli/bin.ts). */
+/** Where the bundle's code looks for a chart engine started before it (startEngine's answer; lib/cli/bin.ts). */
 export const ENGINE_WORKER = Symbol.for('quayside.engineWorker');
 
 /**
@@ -83,4 +83,44 @@ export function startEngineWorker(root, Worker) {
     started.stopped = true;
   });
   return started;
+}
+
+/**
+ * The native chart engine for this machine in `${root}dist/cli` (`engine-linux-x64`: the engine's Go
+ * built for it, lib/chart/engine/native-engine.ts), or undefined: none ships for this platform, or
+ * QUAYSIDE_ENGINE=wasm asks for the WebAssembly engine in a worker thread.
+ */
+export function nativeEngineOf(root, env) {
+  if (env.QUAYSIDE_ENGINE === 'wasm') return undefined;
+  const path = `${root}dist/cli/engine-${process.platform}-${process.arch}`;
+  return existsSync(path) ? path : undefined;
+}
+
+/**
+ * Starts the native chart engine at `path` with `spawn` (node:child_process's; the start-up snapshot
+ * cannot import it): it is ready in a few milliseconds. Unref'd, as the worker is: it keeps this
+ * process alive only while it owes an answer, and exits when this process's end closes its input.
+ */
+export function startEngineProcess(path, spawn) {
+  const child = spawn(path, [], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const started = { child, stopped: false };
+  const stop = () => {
+    started.stopped = true;
+  };
+  child.on('error', stop);
+  child.on('exit', stop);
+  // A write after it stopped fails here; the engine's host reports the stop itself.
+  child.stdin.on('error', () => {});
+  for (const handle of [child, child.stdin, child.stdout, child.stderr]) handle.unref();
+  return started;
+}
+
+/**
+ * Starts the chart engine for a command that renders: the native one where there is one (see
+ * nativeEngineOf), else the worker thread. `Worker` and `spawn` come from the caller.
+ */
+export function startEngine(root, env, { Worker, spawn }) {
+  const native = nativeEngineOf(root, env);
+  if (native !== undefined) return { native, started: startEngineProcess(native, spawn) };
+  return { worker: `${root}dist/cli/engine-worker.mjs`, started: startEngineWorker(root, Worker) };
 }

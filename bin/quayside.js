@@ -4,21 +4,24 @@
 // rebuilt first (saying so on stderr); one that cannot be rebuilt is reported, never bypassed.
 // bin/quayside (the command npm installs) starts the same bundle from its V8 start-up snapshot when
 // it can, and comes here when it cannot.
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ENGINE_WORKER, renders, staleness, startEngineWorker } from './launch.js';
+import { ENGINE_WORKER, renders, staleness, startEngine } from './launch.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const BUILD = ['--import', 'tsx', 'scripts/build-cli.ts'];
 
-const engine = renders(process.argv.slice(2), process.env) ? startEngineWorker(root, Worker) : undefined;
+const engine = renders(process.argv.slice(2), process.env)
+  ? startEngine(root, process.env, { Worker, spawn })
+  : undefined;
 const reason = staleness(root);
 if (reason !== undefined) {
   // It runs the old bundle's engine; the rebuilt bundle starts its own.
-  await engine?.worker.terminate();
+  if (engine && 'worker' in engine) await engine.started.worker.terminate();
+  else engine?.started.child.kill();
   process.stderr.write(`quayside: rebuilding the CLI bundle (${reason})\n`);
   // The build's own output goes to stderr: stdout belongs to the command (`quayside template > out.yaml`).
-  const { spawnSync } = await import('node:child_process');
   const built = spawnSync(process.execPath, BUILD, { cwd: root, stdio: ['ignore', 2, 2] });
   if (built.status !== 0) {
     process.stderr.write(

@@ -31,6 +31,8 @@ const ENGINE_WASM = 'lib/chart/engine/engine.wasm';
 const WARM_UP_CHARTS = ['examples/charts/ghost', 'examples/charts/my-nginx', 'examples/charts/guestbook'];
 const BESIDE_MODULE: Readonly<Record<string, readonly string[]>> = {
   'lib/chart/engine/wasm-engine.ts': [ENGINE_WASM, 'lib/chart/engine/wasm_exec.js'],
+  // The engine built natively for the one platform it ships for (build.sh; bin/launch.js finds it).
+  'lib/chart/engine/native-engine.ts': ['lib/chart/engine/engine-linux-x64'],
 };
 
 /** Besides the bundled sources, what a build depends on: installed packages and the build itself. */

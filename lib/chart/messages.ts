@@ -3,10 +3,12 @@ export const ENGINE_MESSAGES = {
   noRuntime: 'template engine: Go WebAssembly runtime (wasm_exec.js) did not load',
   noRenderFunction: 'template engine: engine.wasm did not register its render function',
   loadFailed: 'template engine: cannot load engine.wasm',
-  badResponse: 'template engine: unreadable response from engine.wasm',
+  badResponse: 'template engine: unreadable response from the engine',
   tooDeep:
     'rendering template failed: templates call each other too deeply (an include or tpl that never stops?); the JavaScript stack ran out',
   crashed: 'template engine: engine.wasm stopped unexpectedly; the next render starts it again',
+  nativeCrashed: (path: string) =>
+    `template engine: the native engine (${path}) stopped unexpectedly; the next render starts it again (QUAYSIDE_ENGINE=wasm runs the WebAssembly engine instead)`,
 } as const;
 
 export const yamlMessage = (file: string, reason: string): string => `cannot load ${file}: ${reason}`;

@@ -1,13 +1,17 @@
 /** The CLI's entry point as bundled into dist/cli/quayside.mjs (bin/quayside.js loads it). */
-import type { StartedWorker } from '../chart/engine/engine-host.ts';
+import type { StartedEngine } from '../../bin/launch.js';
 import { runCli } from './run.ts';
 
-// For a command that renders a chart, bin/quayside.js has started the chart engine's worker thread
-// (dist/cli/engine-worker.mjs) first thing.
-const started = (globalThis as Record<symbol, StartedWorker | undefined>)[
+// For a command that renders a chart, bin/quayside.js has started the chart engine first thing: the
+// native engine's process, or the worker thread of dist/cli/engine-worker.mjs.
+const started = (globalThis as Record<symbol, StartedEngine | undefined>)[
   Symbol.for('quayside.engineWorker')
 ];
 process.exitCode = await runCli(
   process.argv.slice(2),
-  started === undefined ? undefined : { url: new URL('./engine-worker.mjs', import.meta.url), started },
+  started === undefined
+    ? undefined
+    : 'native' in started
+      ? started
+      : { url: new URL('./engine-worker.mjs', import.meta.url), started: started.started },
 );

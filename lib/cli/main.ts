@@ -84,8 +84,17 @@ function startedFrom(): string {
   return `node ${process.version} (${process.platform}/${process.arch}), started from ${from}`;
 }
 
-/** What `version --verbose` says of the chart engine: whether Go starts from its start-up image. */
+/**
+ * What `version --verbose` says of the chart engine: native, or WebAssembly and then whether Go starts
+ * from its start-up image.
+ */
 async function engineStart(): Promise<string> {
+  const native = (await import('../chart/engine/native-engine.ts')).nativeEngine();
+  if ('path' in native) return `chart engine: native (${native.path})`;
+  return `chart engine: WebAssembly, not native (${native.unusable})\n${await wasmEngineStart()}`;
+}
+
+async function wasmEngineStart(): Promise<string> {
   const image = await (await import('../chart/engine/wasm-engine.ts')).engineImage();
   if (!('path' in image)) return `chart engine: starts cold, without its start-up image: ${image.unusable}`;
   const hints = image.compilationHints > 0 ? `, ${image.compilationHints} functions compiled ahead` : '';

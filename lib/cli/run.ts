@@ -1,21 +1,30 @@
 import type { StartedWorker } from '../chart/engine/engine-host.ts';
+import type { StartedProcess } from '../chart/engine/native-engine.ts';
 
-/** Where the chart engine runs for this command: a worker thread from `url`, maybe started already. */
-export interface WorkerEngine {
-  readonly url: URL;
-  readonly started?: StartedWorker | undefined;
-}
+/**
+ * Where the chart engine runs for this command, started already (bin/launch.js's startEngine): the
+ * native engine's process (its path), or a worker thread from `url`.
+ */
+export type StartedEngine =
+  | { readonly native: string; readonly started: StartedProcess }
+  | { readonly url: URL; readonly started?: StartedWorker | undefined };
 
 /**
  * Runs one CLI command and returns its exit code: for bin/quayside.js (the bundle's entry, bin.ts)
  * and for the start-up snapshot (snapshot.ts) alike. For a command that renders a chart the chart
- * engine's worker thread was started first thing (see bin/launch.js) and its renders go there;
- * other commands load none of it.
+ * engine was started first thing (see bin/launch.js) and its renders go there; other commands load
+ * none of it.
  */
-export async function runCli(argv: readonly string[], engine?: WorkerEngine): Promise<number> {
+export async function runCli(argv: readonly string[], engine?: StartedEngine): Promise<number> {
   // The AWS SDK warns on Node < 22 about its 2027 support window; Lambda runs Node 24, and the CLI should not nag.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  if (engine !== undefined) {
+  if (engine !== undefined && 'native' in engine) {
+    const [{ useEngineChannel }, { ProcessEngine }] = await Promise.all([
+      import('../chart/engine/engine-host.ts'),
+      import('../chart/engine/native-engine.ts'),
+    ]);
+    useEngineChannel(new ProcessEngine(engine.native, engine.started));
+  } else if (engine !== undefined) {
     const { useEngineWorker } = await import('../chart/engine/engine-host.ts');
     useEngineWorker(engine.url, engine.started);
   }

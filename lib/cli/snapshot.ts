@@ -17,13 +17,15 @@ import { pathToFileURL } from 'node:url';
 import { startupSnapshot } from 'node:v8';
 import { config as zodConfig } from 'zod';
 import {
+  nativeEngineOf,
   renders,
   SNAPSHOT_COMMANDS,
   snapshotBlobOf,
   staleness,
+  startEngineProcess,
   startEngineWorker,
 } from '../../bin/launch.js';
-import { runCli } from './run.ts';
+import { runCli, type StartedEngine } from './run.ts';
 import { warmUp } from './snapshot-warm-up.ts';
 
 // zod compiles each object schema into a function (`new Function`) the first time it checks a value:
@@ -75,29 +77,34 @@ async function start(): Promise<void> {
   const here = checkoutOf(process.execArgv) ?? QUAYSIDE_ROOT;
   const moved = here !== QUAYSIDE_ROOT;
   // The chart engine is started before anything else, as bin/quayside.js does: its start-up then
-  // overlaps the checks below and the command's own. `template` reads no cluster, so this thread has
-  // little else to do and the engine starts in it (a worker's own start is ~30 ms; `template` of the
-  // bench chart measured 174 against 206 ms). The others read a cluster meanwhile (TLS set-up, ~20 ms
-  // of this thread) and start it in a worker. Commands that render nothing load no part of it.
+  // overlaps the checks below and the command's own. Commands that render nothing load no part of it.
+  // The native engine, where one ships for this machine, is a process of its own, ready in a few ms.
+  // Otherwise the WebAssembly engine: `template` reads no cluster, so this thread has little else to do
+  // and it starts here (a worker's own start is ~30 ms; `template` of the bench chart measured 174
+  // against 206 ms); the others read a cluster meanwhile (TLS set-up, ~20 ms of this thread) and start
+  // it in a worker.
   const rendering = !moved && renders(argv, process.env);
-  if (rendering && argv[0] === 'template') {
+  const native = rendering ? nativeEngineOf(here, process.env) : undefined;
+  if (rendering && native === undefined && argv[0] === 'template') {
     const engine = await import('../chart/engine/wasm-engine.ts');
     // As in the engine's worker (engine-worker.ts): parses are kept on disk for the next process.
     engine.useParseStore((await import('../chart/engine/parse-store.ts')).parseStoreDir());
     void engine.warmEngine().catch(() => {});
   }
-  const started =
-    rendering && argv[0] !== 'template'
-      ? startEngineWorker(here, process.getBuiltinModule('node:worker_threads').Worker)
-      : undefined;
+  let started: StartedEngine | undefined;
+  if (native !== undefined) {
+    const { spawn } = process.getBuiltinModule('node:child_process');
+    started = { native, started: startEngineProcess(native, spawn) };
+  } else if (rendering && argv[0] !== 'template') {
+    const worker = startEngineWorker(here, process.getBuiltinModule('node:worker_threads').Worker);
+    started = { url: pathToFileURL(`${here}dist/cli/engine-worker.mjs`), started: worker };
+  }
   if (moved || !SNAPSHOT_COMMANDS.has(argv[0]) || staleness(here) !== undefined) {
-    await started?.worker.terminate();
+    if (started !== undefined && 'native' in started) started.started.child.kill();
+    else await started?.started?.worker.terminate();
     return delegate(here, argv);
   }
-  process.exitCode = await runCli(
-    argv,
-    started && { url: pathToFileURL(`${here}dist/cli/engine-worker.mjs`), started },
-  );
+  process.exitCode = await runCli(argv, started);
 }
 
 if (startupSnapshot.isBuildingSnapshot()) {

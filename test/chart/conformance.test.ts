@@ -24,14 +24,21 @@ function meaning(text: string): string[] {
     .filter((line) => line !== '');
 }
 
-describe.concurrent("quayside template matches helm template's golden output", () => {
+// The CLI runs the native engine where one ships for this machine, the WebAssembly one otherwise and
+// with QUAYSIDE_ENGINE=wasm (as the Lambda functions always do): both must print Helm's bytes.
+describe.concurrent.each([
+  ['the engine the CLI picks (native where one ships)', undefined],
+  ['the WebAssembly engine', 'wasm'],
+])("quayside template matches helm template's golden output: %s", (_, engine) => {
   it('has conformance cases to run', () => {
     expect(cases.length).toBeGreaterThan(0);
   });
 
   for (const c of cases) {
     it(`${c.name}: ${c.error ? 'fails like helm' : 'prints the same bytes'}`, async () => {
-      const result = await runQuayside(['template', c.chart, ...c.args], CONFORMANCE_DIR);
+      const result = await runQuayside(['template', c.chart, ...c.args], CONFORMANCE_DIR, {
+        QUAYSIDE_ENGINE: engine,
+      });
       const expected = readFileSync(join(CONFORMANCE_DIR, c.expected), 'utf8');
       if (c.error) {
         expect(result.code).not.toBe(0);

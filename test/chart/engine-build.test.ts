@@ -10,13 +10,15 @@ const goPresent = goVersion.status === 0;
 
 describe('the committed template engine', () => {
   if (goPresent) {
-    it('is what the Go sources build to, byte for byte', async () => {
+    it('is what the Go sources build to, byte for byte: engine.wasm and the native engine for linux/x64', async () => {
       await withTempDir(async (dir) => {
         const out = join(dir, 'engine.wasm');
-        execFileSync('bash', [join(ENGINE_DIR, 'build.sh'), out], {
+        const native = join(dir, 'engine-linux-x64');
+        execFileSync('bash', [join(ENGINE_DIR, 'build.sh'), out, native], {
           env: { ...process.env, GOCACHE: join(dir, 'cache') },
         });
         expect(readFileSync(out).equals(readFileSync(join(ENGINE_DIR, 'engine.wasm')))).toBe(true);
+        expect(readFileSync(native).equals(readFileSync(join(ENGINE_DIR, 'engine-linux-x64')))).toBe(true);
       });
     }, 300_000);
 

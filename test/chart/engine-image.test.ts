@@ -35,7 +35,8 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** The CLI as a user's shell runs it; `extra` adds to (or, as undefined, removes from) the environment. */
 function quayside(args: readonly string[], extra: Record<string, string | undefined> = {}): Promise<CliRun> {
-  return runQuayside(args, repoRoot, { QUAYSIDE_NO_SNAPSHOT: undefined, ...extra });
+  // The image is the WebAssembly engine's: the CLI runs the native engine where one ships.
+  return runQuayside(args, repoRoot, { QUAYSIDE_NO_SNAPSHOT: undefined, QUAYSIDE_ENGINE: 'wasm', ...extra });
 }
 
 const COLD = { QUAYSIDE_NO_ENGINE_IMAGE: '1' };

@@ -177,7 +177,7 @@ describe('quayside template keeps and reuses its parse', () => {
     const small = join(root, 'small');
     writeChart(small, STORED_PARSE_MIN_LENGTH - 300);
     const home = mkdtempSync(join(root, 'home-'));
-    const env = { PATH: process.env.PATH ?? '', HOME: home };
+    const env = { PATH: process.env.PATH ?? '', HOME: home, QUAYSIDE_ENGINE: 'wasm' };
     for (let i = 0; i < 3; i++) {
       expect((await run(BIN, ['template', 'r', small], { env })).stdout).toContain('a: "one"');
     }
@@ -186,7 +186,7 @@ describe('quayside template keeps and reuses its parse', () => {
 
   /** Runs the CLI with its own home; `bundle` skips the start-up snapshot (the engine then runs in a worker thread). */
   async function template(home: string, extra: Record<string, string> = {}): Promise<string> {
-    const env = { PATH: process.env.PATH ?? '', HOME: home, ...extra };
+    const env = { PATH: process.env.PATH ?? '', HOME: home, QUAYSIDE_ENGINE: 'wasm', ...extra };
     const { stdout } = await run(BIN, ['template', 'r', chart], { env });
     return stdout;
   }
@@ -238,7 +238,7 @@ describe('quayside template keeps and reuses its parse', () => {
     const version = async (extra: Record<string, string> = {}) =>
       (
         await run(BIN, ['version', '--verbose'], {
-          env: { PATH: process.env.PATH ?? '', HOME: home, ...extra },
+          env: { PATH: process.env.PATH ?? '', HOME: home, QUAYSIDE_ENGINE: 'wasm', ...extra },
         })
       ).stdout;
     const dir = join(home, '.cache', 'quayside', 'parsed-templates');

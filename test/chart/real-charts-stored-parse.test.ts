@@ -23,6 +23,8 @@ function runCli(args: readonly string[], cwd: string, home: string): Promise<Tem
     HOME: home,
     QUAYSIDE_CACHE_HOME: join(home, 'cache'),
     QUAYSIDE_VERIFY_ENGINE_SHORTCUTS: undefined,
+    // Parses are kept for the WebAssembly engine (the native one parses in a few ms).
+    QUAYSIDE_ENGINE: 'wasm',
   });
 }
 

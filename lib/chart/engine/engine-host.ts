@@ -64,8 +64,15 @@ interface Pending {
   reject(error: unknown): void;
 }
 
+/** Where the engine runs when not in this thread: a worker thread, or the native engine's process (native-engine.ts). */
+export interface EngineChannel {
+  call<T>(call: DistributiveOmit<EngineCall, 'id'>): Promise<T>;
+  /** Stops the engine if it owes nothing; a later call starts it again. */
+  release(): void;
+}
+
 /** A worker thread running the engine; replaced by a new one if it ever stops. */
-class WorkerEngine {
+class WorkerEngine implements EngineChannel {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -138,7 +145,7 @@ class WorkerEngine {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-let worker: WorkerEngine | undefined;
+let worker: EngineChannel | undefined;
 
 /** A worker someone started early (bin/quayside.js, first thing), and whether it has failed or exited since. */
 export interface StartedWorker {
@@ -153,6 +160,14 @@ export interface StartedWorker {
  */
 export function useEngineWorker(url: URL, started?: StartedWorker): void {
   worker = new WorkerEngine(url, started);
+}
+
+/**
+ * Runs the engine through this channel from now on (the CLI's native engine: native-engine.ts), or, when
+ * undefined, in this thread again.
+ */
+export function useEngineChannel(channel: EngineChannel | undefined): void {
+  worker = channel;
 }
 
 /**

@@ -1,0 +1,198 @@
+/**
+ * The chart engine as a native program (go/src/quayside-engine/main_native.go): the same Go code as
+ * engine.wasm, built for this machine, run as a child process that answers calls over its standard
+ * input and output. The CLI uses it where a build for its platform ships (`engine-linux-x64`): it is
+ * ready in a few milliseconds, where the WebAssembly engine costs ~100 ms of a core to compile and
+ * start, and it renders at native speed. Elsewhere, or with QUAYSIDE_ENGINE=wasm, the CLI runs
+ * engine.wasm in a worker thread (engine-host.ts).
+ *
+ * A frame is a 4-byte big-endian length and that many bytes. A call is an operation frame and its
+ * arguments (render: the JSON request, the files' bytes, an empty stored parse; yaml: the mode and
+ * the text); the answer is two frames, the JSON response and a stored parse (unused here: native
+ * parsing costs too little to keep). Calls are answered in the order they were sent.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type StartedEngineProcess, startEngineProcess } from '../../../bin/launch.js';
+import { EngineError } from '../errors.ts';
+import { ENGINE_MESSAGES } from '../messages.ts';
+import type { EngineCall, EngineChannel } from './engine-host.ts';
+import { type EngineResponse, EngineYamlError } from './wasm-engine.ts';
+
+/** The native engine's file name for this platform, as the build names it (build.sh). */
+export function nativeEngineName(platform: string = process.platform, arch: string = process.arch): string {
+  return `engine-${platform}-${arch}`;
+}
+
+/**
+ * The native engine a command of this process would run (`version --verbose`; bin/launch.js decides
+ * the same way, from the checkout), or why it runs the WebAssembly engine instead.
+ */
+export function nativeEngine(env: NodeJS.ProcessEnv = process.env): { path: string } | { unusable: string } {
+  if (env.QUAYSIDE_ENGINE === 'wasm') return { unusable: 'QUAYSIDE_ENGINE=wasm is set' };
+  const path = fileURLToPath(new URL(`./${nativeEngineName()}`, import.meta.url));
+  if (!existsSync(path)) return { unusable: `none ships for ${process.platform}/${process.arch}` };
+  return { path };
+}
+
+/** A native engine started before it was handed over (bin/launch.js), and whether it has stopped since. */
+export type StartedProcess = StartedEngineProcess;
+
+interface Waiting {
+  call: DistributiveOmit<EngineCall, 'id'>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** What of the engine's standard error is kept to explain a crash. */
+const STDERR_KEPT = 4096;
+
+/** The native engine's process; replaced by a new one if it ever stops. */
+export class ProcessEngine implements EngineChannel {
+  private child: ChildProcess | undefined;
+  private readonly waiting: Waiting[] = [];
+  private received: Buffer[] = [];
+  private stderr = '';
+
+  constructor(
+    private readonly path: string,
+    started?: StartedProcess,
+  ) {
+    if (started !== undefined && !started.stopped) this.watch(started.child);
+  }
+
+  call<T>(call: DistributiveOmit<EngineCall, 'id'>): Promise<T> {
+    const child = this.child ?? this.start();
+    return new Promise<T>((resolve, reject) => {
+      if (this.waiting.length === 0) holdOpen(child, true);
+      this.waiting.push({ call, resolve: resolve as (value: unknown) => void, reject });
+      child.stdin!.write(encodeCall(call));
+    });
+  }
+
+  /** Ends the engine's process if it owes nothing (its input closes; it exits); a later call starts another. */
+  release(): void {
+    const child = this.child;
+    if (child === undefined || this.waiting.length > 0) return;
+    this.child = undefined;
+    child.stdin?.end();
+  }
+
+  private start(): ChildProcess {
+    const child = startEngineProcess(this.path, spawn).child;
+    this.watch(child);
+    return child;
+  }
+
+  private watch(child: ChildProcess): void {
+    this.child = child;
+    this.received = [];
+    this.stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (this.child !== child) return;
+      this.received.push(chunk);
+      this.answer();
+    });
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (text: string) => {
+      if (this.child === child) this.stderr = (this.stderr + text).slice(-STDERR_KEPT);
+    });
+    // A write to an engine that has exited fails here; the exit itself rejects what it owed.
+    child.stdin!.on('error', () => {});
+    const stopped = (cause: Error) => {
+      if (this.child !== child) return;
+      this.child = undefined;
+      const detail = this.stderr.trim();
+      const error = new EngineError(ENGINE_MESSAGES.nativeCrashed(this.path), {
+        cause: detail === '' ? cause : new Error(`${cause.message}: ${detail}`),
+      });
+      for (const waiting of this.waiting.splice(0)) waiting.reject(error);
+    };
+    child.on('error', (error) => stopped(error));
+    child.on('exit', (code, signal) =>
+      stopped(new Error(`the engine exited with ${signal === null ? `code ${code}` : `signal ${signal}`}`)),
+    );
+    if (this.waiting.length === 0) holdOpen(child, false);
+  }
+
+  /** Settles the oldest call for each whole answer received. */
+  private answer(): void {
+    while (this.waiting.length > 0) {
+      const data = this.received.length === 1 ? this.received[0]! : Buffer.concat(this.received);
+      this.received = [data];
+      const read = readFrames(data, 2);
+      if (read === undefined) return;
+      const { frames, used } = read;
+      const text = frames[0]!;
+      this.received = used === data.length ? [] : [data.subarray(used)];
+      const waiting = this.waiting.shift()!;
+      if (this.waiting.length === 0 && this.child !== undefined) holdOpen(this.child, false);
+      try {
+        waiting.resolve(decodeAnswer(waiting.call, text.toString('utf8')));
+      } catch (error) {
+        waiting.reject(error);
+      }
+    }
+  }
+}
+
+/** Whether the engine's process and its pipes keep this process alive: only while it owes an answer. */
+function holdOpen(child: ChildProcess, hold: boolean): void {
+  for (const handle of [child, child.stdin, child.stdout, child.stderr] as Array<{
+    ref(): void;
+    unref(): void;
+  } | null>) {
+    if (hold) handle?.ref();
+    else handle?.unref();
+  }
+}
+
+function decodeAnswer(call: DistributiveOmit<EngineCall, 'id'>, text: string): unknown {
+  let reply: unknown;
+  try {
+    reply = JSON.parse(text);
+  } catch (error) {
+    throw new EngineError(ENGINE_MESSAGES.badResponse, { cause: error });
+  }
+  if (call.op === 'render') return reply as EngineResponse;
+  const { value, error } = reply as { value?: unknown; error?: string };
+  if (error !== undefined) throw new EngineYamlError(error);
+  return value ?? null;
+}
+
+function encodeCall(call: DistributiveOmit<EngineCall, 'id'>): Buffer {
+  if (call.op === 'yaml') return encodeFrames(['yaml', call.mode, call.text]);
+  const { fileData, ...request } = call.request;
+  return encodeFrames(['render', JSON.stringify(request), fileData ?? new Uint8Array(), new Uint8Array()]);
+}
+
+/** Frames of these strings (as UTF-8) and bytes, one after another. */
+export function encodeFrames(parts: ReadonlyArray<string | Uint8Array>): Buffer {
+  const bodies = parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : part));
+  const out = Buffer.allocUnsafe(bodies.reduce((sum, body) => sum + 4 + body.length, 0));
+  let at = 0;
+  for (const body of bodies) {
+    at = out.writeUInt32BE(body.length, at);
+    out.set(body, at);
+    at += body.length;
+  }
+  return out;
+}
+
+/** The first `count` frames of `data` and the bytes they take, or undefined until all have arrived. */
+export function readFrames(data: Buffer, count: number): { frames: Buffer[]; used: number } | undefined {
+  const frames: Buffer[] = [];
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    if (data.length < at + 4) return undefined;
+    const length = data.readUInt32BE(at);
+    if (data.length < at + 4 + length) return undefined;
+    frames.push(data.subarray(at + 4, at + 4 + length));
+    at += 4 + length;
+  }
+  return { frames, used: at };
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
