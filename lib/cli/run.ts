@@ -19,11 +19,16 @@ export async function runCli(argv: readonly string[], engine?: StartedEngine): P
   // The AWS SDK warns on Node < 22 about its 2027 support window; Lambda runs Node 24, and the CLI should not nag.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   if (engine !== undefined && 'native' in engine) {
-    const [{ useEngineChannel }, { ProcessEngine }] = await Promise.all([
+    const [{ useEngineChannel }, { ProcessEngine }, { useServerCertificateVerifier }] = await Promise.all([
       import('../chart/engine/engine-host.ts'),
       import('../chart/engine/native-engine.ts'),
+      import('../kube/server-verifier.ts'),
     ]);
-    useEngineChannel(new ProcessEngine(engine.native, engine.started));
+    const native = new ProcessEngine(engine.native, engine.started);
+    useEngineChannel(native);
+    // The cluster's certificate is verified by the native engine too, as kubectl verifies it: Node 20
+    // would parse its ~140 bundled root certificates first (lib/kube/verifying-agent.ts).
+    useServerCertificateVerifier((certificate) => native.verifyServerCertificate(certificate));
   } else if (engine !== undefined) {
     const { useEngineWorker } = await import('../chart/engine/engine-host.ts');
     useEngineWorker(engine.url, engine.started);

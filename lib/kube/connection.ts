@@ -10,7 +10,9 @@ import {
   resolveContext,
 } from './kubeconfig.ts';
 import type { RootDiscovery } from './root-discovery.ts';
+import { serverCertificateVerifier } from './server-verifier.ts';
 import type { ObjectRef } from './types.ts';
+import { VerifyingAgent } from './verifying-agent.ts';
 
 /** One HTTP call to the API server. `ref` is what the call is about, for error messages. */
 export interface KubeRequest {
@@ -73,6 +75,15 @@ const REQUEST_TIMEOUT_MS = 30_000;
 // Each is a keep-alive socket; sixteen keep a 50-object kind busy without a queue at the server.
 const MAX_IN_FLIGHT = 16;
 
+/** `make`, called once, on first use. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
+}
+
 function queryString(query: KubeRequest['query']): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) params.set(key, value);
@@ -129,19 +140,34 @@ export function connectionFromEndpoint(endpoint: ClusterEndpoint): KubeConnectio
     const key = credentials.key ?? endpoint.tls.key;
     if (agent !== undefined && agent.cert === cert && agent.key === key) return agent.agent;
     agent?.agent.destroy();
-    const created = new Agent({
+    const options = {
       keepAlive: true,
       maxSockets: MAX_IN_FLIGHT,
-      // One TLS context (the CA and client certificate parsed once) for all of the agent's sockets;
-      // given the PEM texts instead, Node parses them again for every new connection.
-      secureContext: createSecureContext({
-        ...(endpoint.tls.ca === undefined ? {} : { ca: endpoint.tls.ca }),
-        ...(cert === undefined ? {} : { cert }),
-        ...(key === undefined ? {} : { key }),
-      }),
-      ...(endpoint.tls.insecure ? { rejectUnauthorized: false } : {}),
       ...(endpoint.tls.servername ? { servername: endpoint.tls.servername } : {}),
-    });
+    };
+    const material = { ...(cert === undefined ? {} : { cert }), ...(key === undefined ? {} : { key }) };
+    const { ca, insecure } = endpoint.tls;
+    const verifier = serverCertificateVerifier();
+    // One TLS context (the CA and client certificate parsed once) for all of the agent's sockets;
+    // given the PEM texts instead, Node parses them again for every new connection.
+    const standardContext = () => createSecureContext({ ...(ca === undefined ? {} : { ca }), ...material });
+    const created =
+      verifier !== undefined && ca !== undefined && !insecure
+        ? new VerifyingAgent({
+            ...options,
+            // No trusted certificates at all (`ca: []` is not "Node's roots"): the verifier decides.
+            secureContext: createSecureContext({ ca: [], ...material }),
+            standardContext: once(standardContext),
+            ca,
+            serverName: endpoint.tls.servername ?? base.hostname.replace(/^\[(.*)\]$/, '$1'),
+            verifier,
+            connectTimeout: REQUEST_TIMEOUT_MS,
+          })
+        : new Agent({
+            ...options,
+            secureContext: standardContext(),
+            ...(insecure ? { rejectUnauthorized: false } : {}),
+          });
     agent = { agent: created, cert, key };
     return created;
   }

@@ -16,6 +16,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type StartedEngineProcess, startEngineProcess } from '../../../bin/launch.js';
+import type { ServerCertificate } from '../../kube/server-verifier.ts';
 import { EngineError } from '../errors.ts';
 import { ENGINE_MESSAGES } from '../messages.ts';
 import type { EngineCall, EngineChannel } from './engine-host.ts';
@@ -40,8 +41,11 @@ export function nativeEngine(env: NodeJS.ProcessEnv = process.env): { path: stri
 /** A native engine started before it was handed over (bin/launch.js), and whether it has stopped since. */
 export type StartedProcess = StartedEngineProcess;
 
+/** A call of the native engine: the engine's own, or a TLS server's certificate to verify (verify_native.go). */
+type NativeCall = DistributiveOmit<EngineCall, 'id'> | { op: 'verify'; certificate: ServerCertificate };
+
 interface Waiting {
-  call: DistributiveOmit<EngineCall, 'id'>;
+  call: NativeCall;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
@@ -63,7 +67,15 @@ export class ProcessEngine implements EngineChannel {
     if (started !== undefined && !started.stopped) this.watch(started.child);
   }
 
-  call<T>(call: DistributiveOmit<EngineCall, 'id'>): Promise<T> {
+  /**
+   * Verifies a TLS server's certificate chain as kubectl does (Go's crypto/x509: the kubeconfig's CA
+   * only, the server name, server authentication): the CLI's ServerCertificateVerifier.
+   */
+  verifyServerCertificate(certificate: ServerCertificate): Promise<{ ok: true } | { error: string }> {
+    return this.call({ op: 'verify', certificate });
+  }
+
+  call<T>(call: NativeCall): Promise<T> {
     const child = this.child ?? this.start();
     return new Promise<T>((resolve, reject) => {
       if (this.waiting.length === 0) holdOpen(child, true);
@@ -149,7 +161,7 @@ function holdOpen(child: ChildProcess, hold: boolean): void {
   }
 }
 
-function decodeAnswer(call: DistributiveOmit<EngineCall, 'id'>, text: string): unknown {
+function decodeAnswer(call: NativeCall, text: string): unknown {
   let reply: unknown;
   try {
     reply = JSON.parse(text);
@@ -157,12 +169,20 @@ function decodeAnswer(call: DistributiveOmit<EngineCall, 'id'>, text: string): u
     throw new EngineError(ENGINE_MESSAGES.badResponse, { cause: error });
   }
   if (call.op === 'render') return reply as EngineResponse;
+  if (call.op === 'verify') return reply;
   const { value, error } = reply as { value?: unknown; error?: string };
   if (error !== undefined) throw new EngineYamlError(error);
   return value ?? null;
 }
 
-function encodeCall(call: DistributiveOmit<EngineCall, 'id'>): Buffer {
+function encodeCall(call: NativeCall): Buffer {
+  if (call.op === 'verify') {
+    const { ca, serverName, chain } = call.certificate;
+    return encodeFrames([
+      'verify',
+      JSON.stringify({ ca, serverName, chain: chain.map((der) => der.toString('base64')) }),
+    ]);
+  }
   if (call.op === 'yaml') return encodeFrames(['yaml', call.mode, call.text]);
   const { fileData, ...request } = call.request;
   return encodeFrames(['render', JSON.stringify(request), fileData ?? new Uint8Array(), new Uint8Array()]);

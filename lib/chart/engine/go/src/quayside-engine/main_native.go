@@ -4,10 +4,11 @@
 // calls as main.go's JavaScript functions, read as frames from standard input and answered as frames
 // on standard output, one call at a time, until standard input closes.
 //
-// A frame is a 4-byte big-endian length and that many bytes. A call is an operation frame ("render"
-// or "yaml") and then its arguments: render's JSON request, its files' bytes and a stored parse (each
-// frame possibly empty); yaml's mode and text. An answer is two frames: the JSON response, and the
-// render's parse for the host to keep (empty when there is none).
+// A frame is a 4-byte big-endian length and that many bytes. A call is an operation frame ("render",
+// "yaml" or "verify") and then its arguments: render's JSON request, its files' bytes and a stored
+// parse (each frame possibly empty); yaml's mode and text; verify's JSON request (verify_native.go).
+// An answer is two frames: the JSON response, and the render's parse for the host to keep (empty
+// when there is none).
 package main
 
 import (
@@ -51,6 +52,12 @@ func serve(in *bufio.Reader, out *bufio.Writer) error {
 				return err
 			}
 			text = readYAML(string(args[0]), string(args[1])).encode()
+		case "verify":
+			args, err := readFrames(in, 1)
+			if err != nil {
+				return err
+			}
+			text = verifyServerCertificate(args[0])
 		default:
 			return fmt.Errorf("unknown operation %q", op)
 		}
