@@ -344,6 +344,7 @@ try {
     for (const name of (args.charts ?? '').split(',').filter((n) => n !== '')) {
       const chart = join(realCharts, name, 'chart');
       let times: Map<PeerName, number[]>;
+      const phases = new Map<PeerName, Phases[]>();
       try {
         times = await alternate(
           [quayside, helm],
@@ -366,6 +367,7 @@ try {
               await sim.reset();
               await peers.createNamespace('chart');
             },
+            phases,
           },
         );
       } catch (error) {
@@ -375,6 +377,7 @@ try {
         continue;
       }
       report(`install of the real chart ${name}, no wait`, times);
+      reportPhases(`install of ${name}`, times, phases);
     }
   }
 

@@ -58,6 +58,9 @@ export class ProcessEngine implements EngineChannel {
   private child: ChildProcess | undefined;
   private readonly waiting: Waiting[] = [];
   private received: Buffer[] = [];
+  private receivedBytes = 0;
+  /** How many bytes the oldest answer needs at least, as far as its frames' lengths are known yet. */
+  private needed = 0;
   private stderr = '';
 
   constructor(
@@ -101,11 +104,15 @@ export class ProcessEngine implements EngineChannel {
   private watch(child: ChildProcess): void {
     this.child = child;
     this.received = [];
+    this.receivedBytes = 0;
+    this.needed = 0;
     this.stderr = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       if (this.child !== child) return;
       this.received.push(chunk);
-      this.answer();
+      this.receivedBytes += chunk.length;
+      // A big answer (megabytes of manifests) arrives in 64 KB chunks: they are joined once it is whole.
+      if (this.receivedBytes >= this.needed) this.answer();
     });
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (text: string) => {
@@ -135,10 +142,15 @@ export class ProcessEngine implements EngineChannel {
       const data = this.received.length === 1 ? this.received[0]! : Buffer.concat(this.received);
       this.received = [data];
       const read = readFrames(data, 2);
-      if (read === undefined) return;
+      if ('needed' in read) {
+        this.needed = read.needed;
+        return;
+      }
       const { frames, used } = read;
       const text = frames[0]!;
       this.received = used === data.length ? [] : [data.subarray(used)];
+      this.receivedBytes = data.length - used;
+      this.needed = 0;
       const waiting = this.waiting.shift()!;
       if (this.waiting.length === 0 && this.child !== undefined) holdOpen(this.child, false);
       try {
@@ -201,14 +213,20 @@ export function encodeFrames(parts: ReadonlyArray<string | Uint8Array>): Buffer 
   return out;
 }
 
-/** The first `count` frames of `data` and the bytes they take, or undefined until all have arrived. */
-export function readFrames(data: Buffer, count: number): { frames: Buffer[]; used: number } | undefined {
+/**
+ * The first `count` frames of `data` and the bytes they take; or, until all have arrived, how many bytes
+ * they take at least, as far as their lengths have arrived.
+ */
+export function readFrames(
+  data: Buffer,
+  count: number,
+): { frames: Buffer[]; used: number } | { needed: number } {
   const frames: Buffer[] = [];
   let at = 0;
   for (let i = 0; i < count; i++) {
-    if (data.length < at + 4) return undefined;
+    if (data.length < at + 4) return { needed: at + 4 };
     const length = data.readUInt32BE(at);
-    if (data.length < at + 4 + length) return undefined;
+    if (data.length < at + 4 + length) return { needed: at + 4 + length + 4 * (count - i - 1) };
     frames.push(data.subarray(at + 4, at + 4 + length));
     at += 4 + length;
   }
