@@ -7,6 +7,8 @@ export const ENGINE_MESSAGES = {
   tooDeep:
     'rendering template failed: templates call each other too deeply (an include or tpl that never stops?); the JavaScript stack ran out',
   crashed: 'template engine: engine.wasm stopped unexpectedly; the next render starts it again',
+  nativeUnstartable: (path: string) =>
+    `template engine: the native engine (${path}) could not be started (QUAYSIDE_ENGINE=wasm runs the WebAssembly engine instead)`,
   nativeCrashed: (path: string) =>
     `template engine: the native engine (${path}) stopped unexpectedly; the next render starts it again (QUAYSIDE_ENGINE=wasm runs the WebAssembly engine instead)`,
 } as const;

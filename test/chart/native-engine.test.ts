@@ -213,7 +213,9 @@ describe('the native chart engine, by its protocol (stand-ins for the program)',
     useEngineChannel(new ProcessEngine(path));
     const error = await readYamlLikeHelm('values', 'a: 1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EngineError);
-    expect((error as Error).message).toContain(path);
+    expect((error as Error).message).toBe(
+      `template engine: the native engine (${path}) could not be started (QUAYSIDE_ENGINE=wasm runs the WebAssembly engine instead)`,
+    );
     expect(String((error as Error).cause)).toContain('ENOENT');
   });
 

@@ -8,8 +8,9 @@
  *
  * A frame is a 4-byte big-endian length and that many bytes. A call is an operation frame and its
  * arguments (render: the JSON request, the files' bytes, an empty stored parse; yaml: the mode and
- * the text); the answer is two frames, the JSON response and a stored parse (unused here: native
- * parsing costs too little to keep). Calls are answered in the order they were sent.
+ * the text; verify: a TLS server's certificate chain as JSON, see verifyServerCertificate); the answer
+ * is two frames, the JSON response and a stored parse (unused here: native parsing costs too little
+ * to keep). Calls are answered in the order they were sent.
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
@@ -124,7 +125,10 @@ export class ProcessEngine implements EngineChannel {
       if (this.child !== child) return;
       this.child = undefined;
       const detail = this.stderr.trim();
-      const error = new EngineError(ENGINE_MESSAGES.nativeCrashed(this.path), {
+      // An 'error' from spawn itself (ENOENT, EACCES, ENOEXEC): it never ran.
+      const unstartable = String((cause as { syscall?: unknown }).syscall ?? '').startsWith('spawn');
+      const message = unstartable ? ENGINE_MESSAGES.nativeUnstartable : ENGINE_MESSAGES.nativeCrashed;
+      const error = new EngineError(message(this.path), {
         cause: detail === '' ? cause : new Error(`${cause.message}: ${detail}`),
       });
       for (const waiting of this.waiting.splice(0)) waiting.reject(error);
