@@ -6,8 +6,8 @@
  * is written to a server before its certificate is verified. A chain the verifier does not accept, or
  * cannot check, is not refused here: that connection is made again with the standard context and
  * OpenSSL's own verification, which refuses it with Node's usual error or accepts it. A certificate
- * verified once is not sent to the verifier again by this agent (later connections to the same server
- * present the same one). Sessions are not resumed: each connection shows its certificate.
+ * verified once is not sent to the verifier again by this agent until it expires (later connections to
+ * the same server present the same one). Sessions are not resumed: each connection shows its certificate.
  */
 import { createHash } from 'node:crypto';
 import { Agent, type AgentOptions } from 'node:https';
@@ -44,7 +44,8 @@ export function peerChain(socket: TLSSocket): Buffer[] {
 
 export class VerifyingAgent extends Agent {
   private readonly check: VerifyingAgentOptions;
-  private readonly verified = new Set<string>();
+  /** The SHA-256 of each certificate the verifier accepted, and when it expires (ms since the epoch). */
+  private readonly verified = new Map<string, number>();
 
   /** https.Agent's own connection: tls.connect, with the agent's TLS session cache. */
   private connect(options: object): TLSSocket {
@@ -88,14 +89,16 @@ export class VerifyingAgent extends Agent {
     socket.once('secureConnect', () => {
       const chain = peerChain(socket);
       const key = chain[0] === undefined ? undefined : createHash('sha256').update(chain[0]).digest('base64');
-      if (key !== undefined && this.verified.has(key)) return settle(null, socket);
+      const expires = key === undefined ? undefined : this.verified.get(key);
+      if (expires !== undefined && Date.now() < expires) return settle(null, socket);
       const retry = () => {
         socket.destroy();
-        settle(null, standard());
+        if (!settled) settle(null, standard());
       };
       this.check.verifier({ ca: this.check.ca, serverName: this.check.serverName, chain }).then((answer) => {
-        if (!('ok' in answer) || key === undefined) return retry();
-        this.verified.add(key);
+        const notAfter = Date.parse(socket.getPeerX509Certificate()?.validTo ?? '');
+        if (!('ok' in answer) || key === undefined || Number.isNaN(notAfter)) return retry();
+        this.verified.set(key, notAfter);
         settle(null, socket);
       }, retry);
     });
