@@ -3,7 +3,6 @@
  * the same renders and the same errors as in this thread, a worker that stops is replaced, and a
  * worker that owes nothing never holds a process open.
  */
-import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +15,15 @@ import {
   useEngineWorker,
 } from '../../lib/chart/engine/engine-host.ts';
 import { EngineError, loadChart, renderChart, TemplateError, YamlError } from '../../lib/chart/index.ts';
-import { chartOf, INSTALL_RELEASE as RELEASE, REPO_ROOT } from './helpers.ts';
+import {
+  BROKEN_CHART,
+  chartOf,
+  ENDLESS_CHART,
+  outcome,
+  INSTALL_RELEASE as RELEASE,
+  REPO_ROOT,
+  runScript,
+} from './helpers.ts';
 
 // Built by `npm ci` (the prepare script), as bin/quayside.js runs it.
 const WORKER_MODULE = new URL(`file://${join(REPO_ROOT, 'dist', 'cli', 'engine-worker.mjs')}`);
@@ -31,34 +38,16 @@ function badValuesChart(): string {
   return dir;
 }
 const badValues = { kind: 'directory', path: badValuesChart() } as const;
-const broken = chartOf({ 'templates/cm.yaml': 'x: {{ .Values.a.b.c }}\n' });
 /** A chart whose render runs for seconds (40 million turns of an empty loop). */
 const slow = chartOf({
   'templates/cm.yaml': '{{- range until 20000 }}{{- range until 2000 }}{{- end }}{{- end }}\nx: 1\n',
 });
-const endless = chartOf({
-  'templates/cm.yaml': '{{- define "loop" }}{{ include "loop" . }}{{ end }}\nx: {{ include "loop" . }}\n',
-});
-
-async function outcome(render: () => Promise<unknown>): Promise<unknown> {
-  try {
-    return { value: await render() };
-  } catch (error) {
-    return {
-      error: {
-        class: (error as Error).constructor.name,
-        ...(error as object),
-        message: (error as Error).message,
-      },
-    };
-  }
-}
 
 const cases = {
   ghost: async () =>
     renderChart({ chart: await loadChart(ghost), values: { replicas: 2 }, release: RELEASE }),
-  templateError: () => renderChart({ chart: broken, values: {}, release: RELEASE }),
-  tooDeep: () => renderChart({ chart: endless, values: {}, release: RELEASE }),
+  templateError: () => renderChart({ chart: BROKEN_CHART, values: {}, release: RELEASE }),
+  tooDeep: () => renderChart({ chart: ENDLESS_CHART, values: {}, release: RELEASE }),
   badValuesYaml: () => loadChart(badValues),
 };
 
@@ -129,15 +118,7 @@ describe('the chart engine in a worker thread', () => {
       `,
     );
     for (const mode of ['idle', 'call']) {
-      const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-        execFile(
-          process.execPath,
-          ['--import', 'tsx', script, mode],
-          { cwd: REPO_ROOT, timeout: 20_000 },
-          (error, stdout, stderr) =>
-            resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-        ),
-      );
+      const run = await runScript(script, [mode]);
       // A process held open is killed by the timeout: its code is not 0.
       expect({ mode, code: run.code }, run.stderr).toEqual({ mode, code: 0 });
       if (mode === 'call') expect(JSON.parse(run.stdout)).toEqual({ a: 1 });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -72,4 +72,43 @@ export function chartOf(templates: Record<string, string>): Chart {
     files: [],
     dependencies: [],
   } as unknown as Chart;
+}
+
+/** What a call gives, as plain data to compare across engines: its value, or its error's class, fields and message. */
+export async function outcome(call: () => Promise<unknown>): Promise<unknown> {
+  try {
+    return { value: await call() };
+  } catch (error) {
+    return {
+      error: {
+        class: (error as Error).constructor.name,
+        ...(error as object),
+        message: (error as Error).message,
+      },
+    };
+  }
+}
+
+/** A template that fails to execute (a field of a missing value). */
+export const BROKEN_CHART = chartOf({ 'templates/cm.yaml': 'x: {{ .Values.a.b.c }}\n' });
+
+/** Templates that include themselves without end. */
+export const ENDLESS_CHART = chartOf({
+  'templates/cm.yaml': '{{- define "loop" }}{{ include "loop" . }}{{ end }}\nx: {{ include "loop" . }}\n',
+});
+
+/** Runs a TypeScript or JavaScript file in a Node.js process of its own (through tsx), killed after 20 s. */
+export function runScript(
+  script: string,
+  args: readonly string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) =>
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', script, ...args],
+      { cwd: REPO_ROOT, timeout: 20_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    ),
+  );
 }

@@ -18,35 +18,26 @@ import {
 } from '../../lib/chart/engine/engine-host.ts';
 import { nativeEngineName, ProcessEngine } from '../../lib/chart/engine/native-engine.ts';
 import { EngineError, loadChart, renderChart, TemplateError, YamlError } from '../../lib/chart/index.ts';
-import { CONFORMANCE_DIR, chartOf, INSTALL_RELEASE as RELEASE, REPO_ROOT } from './helpers.ts';
+import {
+  BROKEN_CHART,
+  CONFORMANCE_DIR,
+  chartOf,
+  ENDLESS_CHART,
+  outcome,
+  INSTALL_RELEASE as RELEASE,
+  REPO_ROOT,
+  runScript,
+} from './helpers.ts';
 
 // Built by build.sh and copied beside the bundle by `npm ci` (the prepare script), as the CLI runs it.
 const NATIVE = join(REPO_ROOT, 'dist', 'cli', nativeEngineName());
 const ships = process.platform === 'linux' && process.arch === 'x64';
 
 const directory = (...path: string[]) => ({ kind: 'directory', path: join(...path) }) as const;
-const broken = chartOf({ 'templates/cm.yaml': 'x: {{ .Values.a.b.c }}\n' });
-const endless = chartOf({
-  'templates/cm.yaml': '{{- define "loop" }}{{ include "loop" . }}{{ end }}\nx: {{ include "loop" . }}\n',
-});
 /** A chart whose render runs for seconds natively too (400 million turns of an empty loop). */
 const slow = chartOf({
   'templates/cm.yaml': '{{- range until 20000 }}{{- range until 20000 }}{{- end }}{{- end }}\nx: 1\n',
 });
-
-async function outcome(render: () => Promise<unknown>): Promise<unknown> {
-  try {
-    return { value: await render() };
-  } catch (error) {
-    return {
-      error: {
-        class: (error as Error).constructor.name,
-        ...(error as object),
-        message: (error as Error).message,
-      },
-    };
-  }
-}
 
 const render = async (chart: ReturnType<typeof directory>, values: Record<string, unknown> = {}) =>
   renderChart({ chart: await loadChart(chart), values, release: RELEASE });
@@ -57,7 +48,7 @@ const cases = {
   guestbook: () => render(directory(REPO_ROOT, 'examples', 'charts', 'guestbook')),
   fleet: () => render(directory(REPO_ROOT, 'bench', 'charts', 'fleet')),
   subchart: () => render(directory(CONFORMANCE_DIR, 'charts', 'subchart'), { global: { a: 'b' } }),
-  templateError: () => renderChart({ chart: broken, values: {}, release: RELEASE }),
+  templateError: () => renderChart({ chart: BROKEN_CHART, values: {}, release: RELEASE }),
   values: () => readYamlLikeHelm('values', 'a: 1\nb: [x, y, "on"]\nc: 0x1F\nd: 1e3\n'),
   badYaml: () => readYamlLikeHelm('values', 'a: [1, 2\nb: 3\n'),
 };
@@ -116,7 +107,7 @@ describe('the native chart engine', () => {
 
   it("stops templates that include themselves endlessly with Helm's own error, as a TemplateError", async () => {
     useEngineChannel(new ProcessEngine(NATIVE));
-    const result = await outcome(() => renderChart({ chart: endless, values: {}, release: RELEASE }));
+    const result = await outcome(() => renderChart({ chart: ENDLESS_CHART, values: {}, release: RELEASE }));
     expect(result).toMatchObject({ error: { class: TemplateError.name } });
     const { message } = (result as { error: { message: string } }).error;
     expect(
@@ -184,15 +175,7 @@ describe('the native chart engine', () => {
       `,
     );
     for (const mode of ['idle', 'call']) {
-      const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-        execFile(
-          process.execPath,
-          ['--import', 'tsx', script, mode],
-          { cwd: REPO_ROOT, timeout: 20_000 },
-          (error, stdout, stderr) =>
-            resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-        ),
-      );
+      const run = await runScript(script, [mode]);
       expect(run, mode).toEqual({ code: 0, stdout: mode === 'call' ? '{"a":1}\n' : '', stderr: '' });
     }
   }, 60_000);
