@@ -37,15 +37,17 @@ zodConfig({ jitless: true });
 declare const QUAYSIDE_ROOT: string;
 
 /**
- * The modules evaluated into the snapshot: the command table, and what `history`, `status`, `get` and
- * `list` load. The release verbs and `template` load the rest when they run: it needs Node's TLS
- * modules, which the snapshot builder does not take.
+ * The modules evaluated into the snapshot: the command table, what `history`, `status`, `get` and
+ * `list` load, and the release actions (the engine, the kube client, the chart loader). Node's TLS,
+ * vm, worker_threads and child_process, which the snapshot builder does not take, are reached with
+ * process.getBuiltinModule() when first used (lib/kube/connection.ts, the chart engine's hosts).
  */
 const PRELOADED = [
   import('./main.ts'),
   import('./command.ts'),
   import('./release-reads.ts'),
   import('./list.ts'),
+  import('./release-actions.ts'),
 ];
 
 /** The checkout of the blob this process started from, with a trailing slash. */

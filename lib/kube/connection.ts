@@ -1,5 +1,4 @@
-import { Agent, request as httpsRequest } from 'node:https';
-import { createSecureContext } from 'node:tls';
+import type { Agent } from 'node:https';
 import { classifyResponse, classifyTransportError } from './classify.ts';
 import { RequestGate } from './gate.ts';
 import {
@@ -12,7 +11,7 @@ import {
 import type { RootDiscovery } from './root-discovery.ts';
 import { serverCertificateVerifier } from './server-verifier.ts';
 import type { ObjectRef } from './types.ts';
-import { VerifyingAgent } from './verifying-agent.ts';
+import { verifyingAgent } from './verifying-agent.ts';
 
 /** One HTTP call to the API server. `ref` is what the call is about, for error messages. */
 export interface KubeRequest {
@@ -150,10 +149,13 @@ export function connectionFromEndpoint(endpoint: ClusterEndpoint): KubeConnectio
     const verifier = serverCertificateVerifier();
     // One TLS context (the CA and client certificate parsed once) for all of the agent's sockets;
     // given the PEM texts instead, Node parses them again for every new connection.
+    // Node's TLS modules are reached when first needed: the CLI's start-up snapshot holds this module,
+    // and cannot hold them.
+    const { createSecureContext } = process.getBuiltinModule('node:tls');
     const standardContext = () => createSecureContext({ ...(ca === undefined ? {} : { ca }), ...material });
     const created =
       verifier !== undefined && ca !== undefined && !insecure
-        ? new VerifyingAgent({
+        ? verifyingAgent({
             ...options,
             // No trusted certificates at all (`ca: []` is not "Node's roots"): the verifier decides.
             secureContext: createSecureContext({ ca: [], ...material }),
@@ -163,7 +165,7 @@ export function connectionFromEndpoint(endpoint: ClusterEndpoint): KubeConnectio
             verifier,
             connectTimeout: REQUEST_TIMEOUT_MS,
           })
-        : new Agent({
+        : new (process.getBuiltinModule('node:https').Agent)({
             ...options,
             secureContext: standardContext(),
             ...(insecure ? { rejectUnauthorized: false } : {}),
@@ -181,7 +183,7 @@ export function connectionFromEndpoint(endpoint: ClusterEndpoint): KubeConnectio
     if (payload !== undefined) headers['Content-Type'] = req.contentType ?? 'application/json';
     const prefix = base.pathname.replace(/\/$/, '');
     return new Promise<RawResponse>((resolve, reject) => {
-      const call = httpsRequest(
+      const call = process.getBuiltinModule('node:https').request(
         {
           protocol: base.protocol,
           hostname: base.hostname,

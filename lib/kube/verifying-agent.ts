@@ -10,7 +10,7 @@
  * the same server present the same one). Sessions are not resumed: each connection shows its certificate.
  */
 import { createHash } from 'node:crypto';
-import { Agent, type AgentOptions } from 'node:https';
+import type { Agent, AgentOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { SecureContext, TLSSocket } from 'node:tls';
 import type { ServerCertificateVerifier } from './server-verifier.ts';
@@ -42,66 +42,82 @@ export function peerChain(socket: TLSSocket): Buffer[] {
   return chain;
 }
 
-export class VerifyingAgent extends Agent {
-  private readonly check: VerifyingAgentOptions;
-  /** The SHA-256 of each certificate the verifier accepted, and when it expires (ms since the epoch). */
-  private readonly verified = new Map<string, number>();
+let VerifyingAgentClass: (new (options: VerifyingAgentOptions) => Agent) | undefined;
 
-  /** https.Agent's own connection: tls.connect, with the agent's TLS session cache. */
-  private connect(options: object): TLSSocket {
-    return (Agent.prototype.createConnection as unknown as (this: Agent, options: object) => TLSSocket).call(
-      this,
-      options,
-    );
-  }
+/**
+ * An agent that verifies with `options.verifier` (the class is made on first use: Node's `https` is
+ * reached only then, since the CLI's start-up snapshot holds this module and cannot hold `https`).
+ */
+export function verifyingAgent(options: VerifyingAgentOptions): Agent {
+  VerifyingAgentClass ??= defineVerifyingAgent(process.getBuiltinModule('node:https').Agent);
+  return new VerifyingAgentClass(options);
+}
 
-  constructor(options: VerifyingAgentOptions) {
-    // No TLS session resumption: a resumed session shows no certificate to verify, and its session
-    // could come from a connection the verifier then refused. A full handshake costs the client
-    // ~0.3 ms more of CPU.
-    super({ ...options, rejectUnauthorized: false, maxCachedSessions: 0 });
-    this.check = options;
-  }
+function defineVerifyingAgent(Base: typeof Agent): new (options: VerifyingAgentOptions) => Agent {
+  return class VerifyingAgent extends Base {
+    private readonly check: VerifyingAgentOptions;
+    /** The SHA-256 of each certificate the verifier accepted, and when it expires (ms since the epoch). */
+    private readonly verified = new Map<string, number>();
 
-  override createConnection(options: object, created: Created): Duplex | undefined {
-    const standard = () =>
-      this.connect({
-        ...options,
-        secureContext: this.check.standardContext(),
-        rejectUnauthorized: true,
-        // A session made under the context without a trust store carries its failed verification.
-        session: undefined,
-      });
-    const socket = this.connect(options);
-    let settled = false;
-    const settle = (error: Error | null, handed?: Duplex) => {
-      if (settled) return;
-      settled = true;
-      socket.setTimeout(0);
-      socket.removeListener('error', failed);
-      created(error, handed);
-    };
-    const failed = (error: Error) => settle(error);
-    socket.on('error', failed);
-    socket.setTimeout(this.check.connectTimeout, () =>
-      socket.destroy(Object.assign(new Error('connecting timed out'), { code: 'ETIMEDOUT' })),
-    );
-    socket.once('secureConnect', () => {
-      const chain = peerChain(socket);
-      const key = chain[0] === undefined ? undefined : createHash('sha256').update(chain[0]).digest('base64');
-      const expires = key === undefined ? undefined : this.verified.get(key);
-      if (expires !== undefined && Date.now() < expires) return settle(null, socket);
-      const retry = () => {
-        socket.destroy();
-        if (!settled) settle(null, standard());
+    /** https.Agent's own connection: tls.connect, with the agent's TLS session cache. */
+    private connect(options: object): TLSSocket {
+      return (Base.prototype.createConnection as unknown as (this: Agent, options: object) => TLSSocket).call(
+        this,
+        options,
+      );
+    }
+
+    constructor(options: VerifyingAgentOptions) {
+      // No TLS session resumption: a resumed session shows no certificate to verify, and its session
+      // could come from a connection the verifier then refused. A full handshake costs the client
+      // ~0.3 ms more of CPU.
+      super({ ...options, rejectUnauthorized: false, maxCachedSessions: 0 });
+      this.check = options;
+    }
+
+    override createConnection(options: object, created: Created): Duplex | undefined {
+      const standard = () =>
+        this.connect({
+          ...options,
+          secureContext: this.check.standardContext(),
+          rejectUnauthorized: true,
+          // A session made under the context without a trust store carries its failed verification.
+          session: undefined,
+        });
+      const socket = this.connect(options);
+      let settled = false;
+      const settle = (error: Error | null, handed?: Duplex) => {
+        if (settled) return;
+        settled = true;
+        socket.setTimeout(0);
+        socket.removeListener('error', failed);
+        created(error, handed);
       };
-      this.check.verifier({ ca: this.check.ca, serverName: this.check.serverName, chain }).then((answer) => {
-        const notAfter = Date.parse(socket.getPeerX509Certificate()?.validTo ?? '');
-        if (!('ok' in answer) || key === undefined || Number.isNaN(notAfter)) return retry();
-        this.verified.set(key, notAfter);
-        settle(null, socket);
-      }, retry);
-    });
-    return undefined;
-  }
+      const failed = (error: Error) => settle(error);
+      socket.on('error', failed);
+      socket.setTimeout(this.check.connectTimeout, () =>
+        socket.destroy(Object.assign(new Error('connecting timed out'), { code: 'ETIMEDOUT' })),
+      );
+      socket.once('secureConnect', () => {
+        const chain = peerChain(socket);
+        const key =
+          chain[0] === undefined ? undefined : createHash('sha256').update(chain[0]).digest('base64');
+        const expires = key === undefined ? undefined : this.verified.get(key);
+        if (expires !== undefined && Date.now() < expires) return settle(null, socket);
+        const retry = () => {
+          socket.destroy();
+          if (!settled) settle(null, standard());
+        };
+        this.check
+          .verifier({ ca: this.check.ca, serverName: this.check.serverName, chain })
+          .then((answer) => {
+            const notAfter = Date.parse(socket.getPeerX509Certificate()?.validTo ?? '');
+            if (!('ok' in answer) || key === undefined || Number.isNaN(notAfter)) return retry();
+            this.verified.set(key, notAfter);
+            settle(null, socket);
+          }, retry);
+      });
+      return undefined;
+    }
+  };
 }

@@ -6,7 +6,7 @@
  * The API is the same either way, and so are the answers: the worker runs this module's in-thread
  * engine and sends back its results and its errors (as the same error classes).
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { EngineError, TemplateError } from '../errors.ts';
 import { ENGINE_MESSAGES } from '../messages.ts';
 import * as here from './wasm-engine.ts';
@@ -108,6 +108,8 @@ class WorkerEngine implements EngineChannel {
   }
 
   private start(): Worker {
+    // Reached when first needed: the CLI's start-up snapshot holds this module, and cannot hold worker_threads.
+    const { Worker } = process.getBuiltinModule('node:worker_threads');
     const worker = new Worker(this.url);
     this.watch(worker);
     return worker;

@@ -13,7 +13,6 @@
  * to keep). Calls are answered in the order they were sent.
  */
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type StartedEngineProcess, startEngineProcess } from '../../../bin/launch.js';
@@ -97,7 +96,7 @@ export class ProcessEngine implements EngineChannel {
   }
 
   private start(): ChildProcess {
-    const child = startEngineProcess(this.path, spawn).child;
+    const child = startEngineProcess(this.path, process.getBuiltinModule('node:child_process').spawn).child;
     this.watch(child);
     return child;
   }

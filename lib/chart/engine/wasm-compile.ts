@@ -28,7 +28,11 @@ interface WasmApi {
   instantiate(module: WasmModule, imports: object): Promise<WasmInstance>;
   Module: { customSections(module: WasmModule, name: string): ArrayBuffer[] };
 }
-export const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+/**
+ * The WebAssembly API, read when used: the CLI's start-up snapshot evaluates this module while it is
+ * built, when Node's snapshot builder has no WebAssembly global.
+ */
+export const wasmApi = (): WasmApi => (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 /**
  * V8 optimizes a WebAssembly function once it has run "enough" (a budget of
@@ -93,8 +97,8 @@ async function compileImage(): Promise<OpenedImage> {
       setFlagsFromString('--experimental-wasm-compilation-hints');
       setFlagsFromString('--wasm-lazy-validation');
     }
-    const module = await wasmApi.compile(bytes);
-    const [section] = wasmApi.Module.customSections(module, IMAGE_SECTION);
+    const module = await wasmApi().compile(bytes);
+    const [section] = wasmApi().Module.customSections(module, IMAGE_SECTION);
     if (section === undefined) return { unusable: `${path} has no ${IMAGE_SECTION} section` };
     const description = JSON.parse(Buffer.from(section).toString('utf8')) as ImageDescription;
     const unusable = imageUnusable(description);

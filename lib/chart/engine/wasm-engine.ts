@@ -1,7 +1,6 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runInThisContext } from 'node:vm';
 import { EngineError, TemplateError } from '../errors.ts';
 import { ENGINE_MESSAGES } from '../messages.ts';
 import { type GoInternals, readsCompilationHints, restoreEngine } from './image.ts';
@@ -112,8 +111,10 @@ interface GoRuntime extends GoInternals {
   run(instance: WasmInstance): Promise<void>;
 }
 
-const WASM_URL = new URL('./engine.wasm', import.meta.url);
-const WASM_EXEC_URL = new URL('./wasm_exec.js', import.meta.url);
+// Resolved when used, not when this module is evaluated: the CLI's start-up snapshot evaluates it
+// where the snapshot is built, and import.meta.url would keep that folder.
+const wasmUrl = () => new URL('./engine.wasm', import.meta.url);
+const wasmExecUrl = () => new URL('./wasm_exec.js', import.meta.url);
 
 // One Go runtime per process (per warm Lambda container): starting it costs
 // ~100 ms, a render afterwards a few ms.
@@ -140,7 +141,10 @@ async function startEngine(): Promise<Engine> {
   // as a script rather than imported: code started from the CLI's start-up snapshot cannot import a file.
   if ((globalThis as { Go?: unknown }).Go === undefined) {
     // Read at once, as the engine's WebAssembly is (startCold, wasm-compile.ts).
-    runInThisContext(readFileSync(WASM_EXEC_URL, 'utf8'), { filename: fileURLToPath(WASM_EXEC_URL) });
+    // node:vm reached when needed: the CLI's start-up snapshot holds this module, and cannot hold vm.
+    process
+      .getBuiltinModule('node:vm')
+      .runInThisContext(readFileSync(wasmExecUrl(), 'utf8'), { filename: fileURLToPath(wasmExecUrl()) });
   }
   const GoClass = (globalThis as unknown as { Go?: new () => GoRuntime }).Go;
   if (!GoClass) throw new EngineError(ENGINE_MESSAGES.noRuntime);
@@ -169,7 +173,7 @@ async function startFromImage(go: GoRuntime): Promise<Started | undefined> {
   const image = await openImage();
   if ('unusable' in image) return undefined;
   try {
-    const instance = await wasmApi.instantiate(image.module, go.importObject);
+    const instance = await wasmApi().instantiate(image.module, go.importObject);
     restoreEngine(go, instance, image.description);
     startedFrom = 'image';
     const { engineDigest } = image.description;
@@ -203,16 +207,16 @@ let engineFileDigest: string | undefined;
 
 /** The SHA-256 of engine.wasm, read when first asked (~10 MB: only a cold start with a parse store asks). */
 function digestOfEngineFile(): string {
-  engineFileDigest ??= createHash('sha256').update(readFileSync(WASM_URL)).digest('hex');
+  engineFileDigest ??= createHash('sha256').update(readFileSync(wasmUrl())).digest('hex');
   return engineFileDigest;
 }
 
 async function startCold(go: GoRuntime): Promise<Started> {
   // Read at once, as the start-up image is (wasm-compile.ts): 10 MB in 512 KB asynchronous reads waits
   // on the event loop once per read.
-  const bytes = readFileSync(WASM_URL);
+  const bytes = readFileSync(wasmUrl());
   setEngineCompileFlags();
-  const { instance } = await wasmApi.instantiate(bytes, go.importObject);
+  const { instance } = await wasmApi().instantiate(bytes, go.importObject);
   startedFrom = 'cold';
   // run() returns once main blocks in select{}; by then the functions are
   // registered. Should the Go program ever exit, the next render starts a new one.
