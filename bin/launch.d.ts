@@ -30,13 +30,17 @@ export function renders(argv: readonly string[], env: NodeJS.ProcessEnv): boolea
 export const ENGINE_WORKER: unique symbol;
 /** Starts the chart engine's worker thread from `${root}dist/cli`. */
 export function startEngineWorker(root: string, worker: typeof Worker): StartedEngineWorker;
+/** The native chart engine's file name for this machine (`engine-linux-x64`). */
+export function nativeEngineName(): string;
+/** The native chart engine in the folder `dir` (with its trailing slash), or why there is none to run. */
+export function nativeEngineIn(dir: string, env: NodeJS.ProcessEnv): { path: string } | { unusable: string };
 /** The native chart engine for this machine in `${root}dist/cli`, unless QUAYSIDE_ENGINE=wasm or none ships for it. */
 export function nativeEngineOf(root: string, env: NodeJS.ProcessEnv): string | undefined;
+/** Whether the native engine's process and its pipes keep this process alive. */
+export function holdEngineOpen(child: ChildProcess, hold: boolean): void;
 /** Starts the native chart engine at `path`, unref'd. */
 export function startEngineProcess(path: string, spawnEngine: typeof spawn): StartedEngineProcess;
-/** Starts the chart engine for a rendering command: the native one where there is one, else the worker. */
-export function startEngine(
-  root: string,
-  env: NodeJS.ProcessEnv,
-  modules: { Worker: typeof Worker; spawn: typeof spawn },
-): StartedEngine;
+/** Starts the chart engine for a rendering command: the native one at `native` when given, else the worker. */
+export function startEngine(root: string, native: string | undefined): StartedEngine;
+/** Stops an engine startEngine started. */
+export function stopEngine(engine: StartedEngine): Promise<void>;

@@ -85,21 +85,41 @@ export function startEngineWorker(root, Worker) {
   return started;
 }
 
-/**
- * The native chart engine for this machine in `${root}dist/cli` (`engine-linux-x64`: the engine's Go
- * built for it, lib/chart/engine/native-engine.ts), or undefined: none ships for this platform, or
- * QUAYSIDE_ENGINE=wasm asks for the WebAssembly engine in a worker thread.
- */
-export function nativeEngineOf(root, env) {
-  if (env.QUAYSIDE_ENGINE === 'wasm') return undefined;
-  const path = `${root}dist/cli/engine-${process.platform}-${process.arch}`;
-  return existsSync(path) ? path : undefined;
+/** The native chart engine's file name for this machine, as lib/chart/engine/build.sh names it. */
+export function nativeEngineName() {
+  return `engine-${process.platform}-${process.arch}`;
 }
 
 /**
- * Starts the native chart engine at `path` with `spawn` (node:child_process's; the start-up snapshot
- * cannot import it): it is ready in a few milliseconds. Unref'd, as the worker is: it keeps this
- * process alive only while it owes an answer, and exits when this process's end closes its input.
+ * The native chart engine for this machine in the folder `dir` (`engine-linux-x64`: the engine's Go
+ * built for it, lib/chart/engine/native-engine.ts), or why a command runs the WebAssembly engine
+ * instead: none ships for this platform, or QUAYSIDE_ENGINE=wasm asks for it.
+ */
+export function nativeEngineIn(dir, env) {
+  if (env.QUAYSIDE_ENGINE === 'wasm') return { unusable: 'QUAYSIDE_ENGINE=wasm is set' };
+  const path = `${dir}${nativeEngineName()}`;
+  if (!existsSync(path)) return { unusable: `none ships for ${process.platform}/${process.arch}` };
+  return { path };
+}
+
+/** The native chart engine in `${root}dist/cli`, or undefined (see nativeEngineIn). */
+export function nativeEngineOf(root, env) {
+  const found = nativeEngineIn(`${root}dist/cli/`, env);
+  return 'path' in found ? found.path : undefined;
+}
+
+/** Whether the native engine's process and its pipes keep this process alive: only while it owes an answer. */
+export function holdEngineOpen(child, hold) {
+  for (const handle of [child, child.stdin, child.stdout, child.stderr]) {
+    if (hold) handle.ref();
+    else handle.unref();
+  }
+}
+
+/**
+ * Starts the native chart engine at `path` with `spawn` (node:child_process's): it is ready in a few
+ * milliseconds. Unref'd, as the worker is: it keeps this process alive only while it owes an answer,
+ * and exits when this process's end closes its input.
  */
 export function startEngineProcess(path, spawn) {
   const child = spawn(path, [], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -111,16 +131,28 @@ export function startEngineProcess(path, spawn) {
   child.on('exit', stop);
   // A write after it stopped fails here; the engine's host reports the stop itself.
   child.stdin.on('error', () => {});
-  for (const handle of [child, child.stdin, child.stdout, child.stderr]) handle.unref();
+  holdEngineOpen(child, false);
   return started;
 }
 
 /**
- * Starts the chart engine for a command that renders: the native one where there is one (see
- * nativeEngineOf), else the worker thread. `Worker` and `spawn` come from the caller.
+ * Starts the chart engine for a command that renders: the native one at `native` when there is one
+ * (nativeEngineOf), else the worker thread. Node's modules for it come from process.getBuiltinModule(),
+ * which the start-up snapshot can reach where it cannot import them.
  */
-export function startEngine(root, env, { Worker, spawn }) {
-  const native = nativeEngineOf(root, env);
-  if (native !== undefined) return { native, started: startEngineProcess(native, spawn) };
+export function startEngine(root, native) {
+  if (native !== undefined) {
+    return {
+      native,
+      started: startEngineProcess(native, process.getBuiltinModule('node:child_process').spawn),
+    };
+  }
+  const { Worker } = process.getBuiltinModule('node:worker_threads');
   return { worker: `${root}dist/cli/engine-worker.mjs`, started: startEngineWorker(root, Worker) };
+}
+
+/** Stops an engine startEngine started (the command goes elsewhere); resolves once it has. */
+export async function stopEngine(engine) {
+  if ('native' in engine) engine.started.child.kill();
+  else await engine.started.worker.terminate();
 }

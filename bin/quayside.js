@@ -4,22 +4,20 @@
 // rebuilt first (saying so on stderr); one that cannot be rebuilt is reported, never bypassed.
 // bin/quayside (the command npm installs) starts the same bundle from its V8 start-up snapshot when
 // it can, and comes here when it cannot.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { ENGINE_WORKER, renders, staleness, startEngine } from './launch.js';
+import { ENGINE_WORKER, nativeEngineOf, renders, staleness, startEngine, stopEngine } from './launch.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const BUILD = ['--import', 'tsx', 'scripts/build-cli.ts'];
 
 const engine = renders(process.argv.slice(2), process.env)
-  ? startEngine(root, process.env, { Worker, spawn })
+  ? startEngine(root, nativeEngineOf(root, process.env))
   : undefined;
 const reason = staleness(root);
 if (reason !== undefined) {
   // It runs the old bundle's engine; the rebuilt bundle starts its own.
-  if (engine && 'worker' in engine) await engine.started.worker.terminate();
-  else engine?.started.child.kill();
+  if (engine) await stopEngine(engine);
   process.stderr.write(`quayside: rebuilding the CLI bundle (${reason})\n`);
   // The build's own output goes to stderr: stdout belongs to the command (`quayside template > out.yaml`).
   const built = spawnSync(process.execPath, BUILD, { cwd: root, stdio: ['ignore', 2, 2] });

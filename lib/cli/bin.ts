@@ -7,11 +7,4 @@ import { runCli } from './run.ts';
 const started = (globalThis as Record<symbol, StartedEngine | undefined>)[
   Symbol.for('quayside.engineWorker')
 ];
-process.exitCode = await runCli(
-  process.argv.slice(2),
-  started === undefined
-    ? undefined
-    : 'native' in started
-      ? started
-      : { url: new URL('./engine-worker.mjs', import.meta.url), started: started.started },
-);
+process.exitCode = await runCli(process.argv.slice(2), started);

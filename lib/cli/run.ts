@@ -1,18 +1,10 @@
-import type { StartedWorker } from '../chart/engine/engine-host.ts';
-import type { StartedProcess } from '../chart/engine/native-engine.ts';
-
-/**
- * Where the chart engine runs for this command, started already (bin/launch.js's startEngine): the
- * native engine's process (its path), or a worker thread from `url`.
- */
-export type StartedEngine =
-  | { readonly native: string; readonly started: StartedProcess }
-  | { readonly url: URL; readonly started?: StartedWorker | undefined };
+import { pathToFileURL } from 'node:url';
+import type { StartedEngine } from '../../bin/launch.js';
 
 /**
  * Runs one CLI command and returns its exit code: for bin/quayside.js (the bundle's entry, bin.ts)
  * and for the start-up snapshot (snapshot.ts) alike. For a command that renders a chart the chart
- * engine was started first thing (see bin/launch.js) and its renders go there; other commands load
+ * engine was started first thing (bin/launch.js's startEngine) and its renders go there; other commands load
  * none of it.
  */
 export async function runCli(argv: readonly string[], engine?: StartedEngine): Promise<number> {
@@ -31,7 +23,7 @@ export async function runCli(argv: readonly string[], engine?: StartedEngine): P
     useServerCertificateVerifier((certificate) => native.verifyServerCertificate(certificate));
   } else if (engine !== undefined) {
     const { useEngineWorker } = await import('../chart/engine/engine-host.ts');
-    useEngineWorker(engine.url, engine.started);
+    useEngineWorker(pathToFileURL(engine.worker), engine.started);
   }
   const { main } = await import('./main.ts');
   return main(argv);

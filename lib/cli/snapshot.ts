@@ -13,7 +13,6 @@
  */
 import { realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { startupSnapshot } from 'node:v8';
 import { config as zodConfig } from 'zod';
 import {
@@ -22,10 +21,10 @@ import {
   SNAPSHOT_COMMANDS,
   snapshotBlobOf,
   staleness,
-  startEngineProcess,
-  startEngineWorker,
+  startEngine,
+  stopEngine,
 } from '../../bin/launch.js';
-import { runCli, type StartedEngine } from './run.ts';
+import { runCli } from './run.ts';
 import { warmUp } from './snapshot-warm-up.ts';
 
 // zod compiles each object schema into a function (`new Function`) the first time it checks a value:
@@ -87,23 +86,16 @@ async function start(): Promise<void> {
   // it in a worker.
   const rendering = !moved && renders(argv, process.env);
   const native = rendering ? nativeEngineOf(here, process.env) : undefined;
-  if (rendering && native === undefined && argv[0] === 'template') {
+  const inThisThread = rendering && native === undefined && argv[0] === 'template';
+  if (inThisThread) {
     const engine = await import('../chart/engine/wasm-engine.ts');
     // As in the engine's worker (engine-worker.ts): parses are kept on disk for the next process.
     engine.useParseStore((await import('../chart/engine/parse-store.ts')).parseStoreDir());
     void engine.warmEngine().catch(() => {});
   }
-  let started: StartedEngine | undefined;
-  if (native !== undefined) {
-    const { spawn } = process.getBuiltinModule('node:child_process');
-    started = { native, started: startEngineProcess(native, spawn) };
-  } else if (rendering && argv[0] !== 'template') {
-    const worker = startEngineWorker(here, process.getBuiltinModule('node:worker_threads').Worker);
-    started = { url: pathToFileURL(`${here}dist/cli/engine-worker.mjs`), started: worker };
-  }
+  const started = rendering && !inThisThread ? startEngine(here, native) : undefined;
   if (moved || !SNAPSHOT_COMMANDS.has(argv[0]) || staleness(here) !== undefined) {
-    if (started !== undefined && 'native' in started) started.started.child.kill();
-    else await started?.started?.worker.terminate();
+    if (started !== undefined) await stopEngine(started);
     return delegate(here, argv);
   }
   process.exitCode = await runCli(argv, started);

@@ -13,33 +13,28 @@
  * to keep). Calls are answered in the order they were sent.
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type StartedEngineProcess, startEngineProcess } from '../../../bin/launch.js';
+import {
+  holdEngineOpen,
+  nativeEngineIn,
+  type StartedEngineProcess,
+  startEngineProcess,
+} from '../../../bin/launch.js';
 import type { ServerCertificate } from '../../kube/server-verifier.ts';
 import { EngineError } from '../errors.ts';
 import { ENGINE_MESSAGES } from '../messages.ts';
 import type { EngineCall, EngineChannel } from './engine-host.ts';
 import { type EngineResponse, EngineYamlError } from './wasm-engine.ts';
 
-/** The native engine's file name for this platform, as the build names it (build.sh). */
-export function nativeEngineName(platform: string = process.platform, arch: string = process.arch): string {
-  return `engine-${platform}-${arch}`;
-}
+export { nativeEngineName } from '../../../bin/launch.js';
 
 /**
  * The native engine a command of this process would run (`version --verbose`; bin/launch.js decides
  * the same way, from the checkout), or why it runs the WebAssembly engine instead.
  */
 export function nativeEngine(env: NodeJS.ProcessEnv = process.env): { path: string } | { unusable: string } {
-  if (env.QUAYSIDE_ENGINE === 'wasm') return { unusable: 'QUAYSIDE_ENGINE=wasm is set' };
-  const path = fileURLToPath(new URL(`./${nativeEngineName()}`, import.meta.url));
-  if (!existsSync(path)) return { unusable: `none ships for ${process.platform}/${process.arch}` };
-  return { path };
+  return nativeEngineIn(fileURLToPath(new URL('./', import.meta.url)), env);
 }
-
-/** A native engine started before it was handed over (bin/launch.js), and whether it has stopped since. */
-export type StartedProcess = StartedEngineProcess;
 
 /** A call of the native engine: the engine's own, or a TLS server's certificate to verify (verify_native.go). */
 type NativeCall = DistributiveOmit<EngineCall, 'id'> | { op: 'verify'; certificate: ServerCertificate };
@@ -65,7 +60,7 @@ export class ProcessEngine implements EngineChannel {
 
   constructor(
     private readonly path: string,
-    started?: StartedProcess,
+    started?: StartedEngineProcess,
   ) {
     if (started !== undefined && !started.stopped) this.watch(started.child);
   }
@@ -81,7 +76,7 @@ export class ProcessEngine implements EngineChannel {
   call<T>(call: NativeCall): Promise<T> {
     const child = this.child ?? this.start();
     return new Promise<T>((resolve, reject) => {
-      if (this.waiting.length === 0) holdOpen(child, true);
+      if (this.waiting.length === 0) holdEngineOpen(child, true);
       this.waiting.push({ call, resolve: resolve as (value: unknown) => void, reject });
       child.stdin!.write(encodeCall(call));
     });
@@ -118,8 +113,6 @@ export class ProcessEngine implements EngineChannel {
     child.stderr!.on('data', (text: string) => {
       if (this.child === child) this.stderr = (this.stderr + text).slice(-STDERR_KEPT);
     });
-    // A write to an engine that has exited fails here; the exit itself rejects what it owed.
-    child.stdin!.on('error', () => {});
     const stopped = (cause: Error) => {
       if (this.child !== child) return;
       this.child = undefined;
@@ -136,7 +129,6 @@ export class ProcessEngine implements EngineChannel {
     child.on('exit', (code, signal) =>
       stopped(new Error(`the engine exited with ${signal === null ? `code ${code}` : `signal ${signal}`}`)),
     );
-    if (this.waiting.length === 0) holdOpen(child, false);
   }
 
   /** Settles the oldest call for each whole answer received. */
@@ -155,24 +147,13 @@ export class ProcessEngine implements EngineChannel {
       this.receivedBytes = data.length - used;
       this.needed = 0;
       const waiting = this.waiting.shift()!;
-      if (this.waiting.length === 0 && this.child !== undefined) holdOpen(this.child, false);
+      if (this.waiting.length === 0 && this.child !== undefined) holdEngineOpen(this.child, false);
       try {
         waiting.resolve(decodeAnswer(waiting.call, text.toString('utf8')));
       } catch (error) {
         waiting.reject(error);
       }
     }
-  }
-}
-
-/** Whether the engine's process and its pipes keep this process alive: only while it owes an answer. */
-function holdOpen(child: ChildProcess, hold: boolean): void {
-  for (const handle of [child, child.stdin, child.stdout, child.stderr] as Array<{
-    ref(): void;
-    unref(): void;
-  } | null>) {
-    if (hold) handle?.ref();
-    else handle?.unref();
   }
 }
 
