@@ -74,15 +74,6 @@ const REQUEST_TIMEOUT_MS = 30_000;
 // Each is a keep-alive socket; sixteen keep a 50-object kind busy without a queue at the server.
 const MAX_IN_FLIGHT = 16;
 
-/** `make`, called once, on first use. */
-function once<T>(make: () => T): () => T {
-  let made: { value: T } | undefined;
-  return () => {
-    made ??= { value: make() };
-    return made.value;
-  };
-}
-
 function queryString(query: KubeRequest['query']): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) params.set(key, value);
@@ -159,7 +150,7 @@ export function connectionFromEndpoint(endpoint: ClusterEndpoint): KubeConnectio
             ...options,
             // No trusted certificates at all (`ca: []` is not "Node's roots"): the verifier decides.
             secureContext: createSecureContext({ ca: [], ...material }),
-            standardContext: once(standardContext),
+            standardContext,
             ca,
             serverName: endpoint.tls.servername ?? base.hostname.replace(/^\[(.*)\]$/, '$1'),
             verifier,

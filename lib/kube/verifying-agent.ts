@@ -18,7 +18,7 @@ import type { ServerCertificateVerifier } from './server-verifier.ts';
 export interface VerifyingAgentOptions extends AgentOptions {
   /** A context without trusted certificates (`createSecureContext({ ca: [] })`): the verifier decides. */
   readonly secureContext: SecureContext;
-  /** The standard context (the kubeconfig's CA given to OpenSSL), made when first needed. */
+  /** Makes the standard context (the kubeconfig's CA given to OpenSSL); the agent makes it once, when first needed. */
   readonly standardContext: () => SecureContext;
   readonly ca: string;
   readonly serverName: string;
@@ -56,6 +56,7 @@ export function verifyingAgent(options: VerifyingAgentOptions): Agent {
 function defineVerifyingAgent(Base: typeof Agent): new (options: VerifyingAgentOptions) => Agent {
   return class VerifyingAgent extends Base {
     private readonly check: VerifyingAgentOptions;
+    private standard: SecureContext | undefined;
     /** The SHA-256 of each certificate the verifier accepted, and when it expires (ms since the epoch). */
     private readonly verified = new Map<string, number>();
 
@@ -76,14 +77,16 @@ function defineVerifyingAgent(Base: typeof Agent): new (options: VerifyingAgentO
     }
 
     override createConnection(options: object, created: Created): Duplex | undefined {
-      const standard = () =>
-        this.connect({
+      const standard = () => {
+        this.standard ??= this.check.standardContext();
+        return this.connect({
           ...options,
-          secureContext: this.check.standardContext(),
+          secureContext: this.standard,
           rejectUnauthorized: true,
           // A session made under the context without a trust store carries its failed verification.
           session: undefined,
         });
+      };
       const socket = this.connect(options);
       let settled = false;
       const settle = (error: Error | null, handed?: Duplex) => {

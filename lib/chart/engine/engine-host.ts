@@ -147,7 +147,8 @@ class WorkerEngine implements EngineChannel {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-let worker: EngineChannel | undefined;
+/** Where renders go: a worker thread or the native engine's process; undefined, this thread. */
+let channel: EngineChannel | undefined;
 
 /** A worker someone started early (bin/quayside.js, first thing), and whether it has failed or exited since. */
 export interface StartedWorker {
@@ -161,32 +162,32 @@ export interface StartedWorker {
  * `started` hands over a worker of that module already started (unref'd), used until it stops.
  */
 export function useEngineWorker(url: URL, started?: StartedWorker): void {
-  worker = new WorkerEngine(url, started);
+  channel = new WorkerEngine(url, started);
 }
 
 /**
  * Runs the engine through this channel from now on (the CLI's native engine: native-engine.ts), or, when
  * undefined, in this thread again.
  */
-export function useEngineChannel(channel: EngineChannel | undefined): void {
-  worker = channel;
+export function useEngineChannel(next: EngineChannel | undefined): void {
+  channel = next;
 }
 
 /**
- * Says that this process renders nothing more for now: a worker thread running the engine is stopped
- * while other work goes on (an install's apply), instead of at the process's exit. A render after it
- * starts a new worker. Without a worker, nothing happens.
+ * Says that this process renders nothing more for now: a worker thread running the engine (or the
+ * native engine's process) is stopped while other work goes on (an install's apply), instead of at the
+ * process's exit. A render after it starts a new one. In this thread, nothing happens.
  */
 export function releaseEngineWorker(): void {
-  worker?.release();
+  channel?.release();
 }
 
 /** Renders a chart tree in the engine. See wasm-engine.ts's runEngine. */
 export function runEngine(request: here.EngineRequest): Promise<here.EngineResponse> {
-  return worker ? worker.call({ op: 'render', request }) : here.runEngine(request);
+  return channel ? channel.call({ op: 'render', request }) : here.runEngine(request);
 }
 
 /** Reads YAML as Helm does. See wasm-engine.ts's readYamlLikeHelm. */
 export function readYamlLikeHelm(mode: here.YamlMode, text: string): Promise<unknown> {
-  return worker ? worker.call({ op: 'yaml', mode, text }) : here.readYamlLikeHelm(mode, text);
+  return channel ? channel.call({ op: 'yaml', mode, text }) : here.readYamlLikeHelm(mode, text);
 }
