@@ -29,6 +29,8 @@ import {
 
 const launcher = join(repoRoot, 'bin', 'quayside');
 const blob = join(repoRoot, 'dist', 'cli', 'quayside.blob');
+/** The V8 flags the blob was built with, as bin/quayside passes them (the second line of BLOB.node). */
+const blobFlags = () => readFileSync(`${blob}.node`, 'utf8').split('\n')[1]!.split(' ').filter(Boolean);
 
 /** The environment of a plain shell: no NODE_OPTIONS (vitest's workers may have one), no opt-out. */
 function plainEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -50,9 +52,24 @@ const run = (
   );
 
 describe("the CLI's start-up snapshot", () => {
-  it('is built beside the bundle, for the node binary that built it', () => {
+  it('is built beside the bundle, for the node binary that built it and the V8 flags it was built with', () => {
     expect(existsSync(blob)).toBe(true);
-    expect(readFileSync(`${blob}.node`, 'utf8').trim()).toBe(realpathSync(process.execPath));
+    const [builtBy, flags] = readFileSync(`${blob}.node`, 'utf8').split('\n');
+    expect(builtBy).toBe(realpathSync(process.execPath));
+    expect(flags).toMatch(/^--hash-seed=[1-9][0-9]* --no-rehash-snapshot$/);
+  });
+
+  it('is refused by V8 when started without its flags, or with another hash seed', async () => {
+    const flags = blobFlags();
+    const other = flags.map((f) =>
+      f.replace(/^--hash-seed=(\d+)$/, (_, seed) => `--hash-seed=${Number(seed) + 1}`),
+    );
+    expect(other).not.toEqual(flags);
+    for (const started of [[], other]) {
+      const refused = await run(process.execPath, [...started, '--snapshot-blob', blob, '--', 'version']);
+      expect(refused.code).toBe(14);
+    }
+    expect((await run(process.execPath, [...flags, '--snapshot-blob', blob, '--', 'version'])).code).toBe(0);
   });
 
   it('starts the commands people wait for; NODE_OPTIONS or QUAYSIDE_NO_SNAPSHOT start the bundle', async () => {
@@ -67,7 +84,14 @@ describe("the CLI's start-up snapshot", () => {
   });
 
   it('hands a command it does not start to bin/quayside.js, with its arguments and exit code', async () => {
-    const direct = await run(process.execPath, ['--snapshot-blob', blob, '--', 'dlq', '--frobnicate']);
+    const direct = await run(process.execPath, [
+      ...blobFlags(),
+      '--snapshot-blob',
+      blob,
+      '--',
+      'dlq',
+      '--frobnicate',
+    ]);
     const bundle = await run(process.execPath, [join(repoRoot, 'bin', 'quayside.js'), 'dlq', '--frobnicate']);
     expect(bundle.code).toBe(2);
     expect(direct).toEqual(bundle);
@@ -193,9 +217,9 @@ function launcherWorld() {
     root,
     node,
     blob: join(root, 'dist', 'cli', 'quayside.blob'),
-    writeBlob: (builtBy = node) => {
+    writeBlob: (builtBy = node, flags?: string) => {
       writeFileSync(world.blob, 'blob');
-      writeFileSync(`${world.blob}.node`, `${builtBy}\n`);
+      writeFileSync(`${world.blob}.node`, `${builtBy}\n${flags === undefined ? '' : `${flags}\n`}`);
     },
     env: (extra: Record<string, string> = {}) =>
       plainEnv({ PATH: `${join(root, 'path')}:/usr/bin:/bin`, ...extra }),
@@ -233,6 +257,17 @@ describe('bin/quayside', () => {
     symlinkSync(bin, join(world.root, 'elsewhere', 'quayside'));
     const linked = await run(join(world.root, 'elsewhere', 'quayside'), ['list'], { env: world.env() });
     expect(linked.stdout.trim()).toBe(fromSnapshot(world.root, ['list']));
+    world.cleanup();
+  });
+
+  it('starts the snapshot with the V8 flags it was built with, each an argument of its own', async () => {
+    const world = launcherWorld();
+    await new Promise((r) => setTimeout(r, 20));
+    world.writeBlob(world.node, '--hash-seed=12345 --no-rehash-snapshot');
+    const started = await run(join(world.root, 'bin', 'quayside'), ['status', 'web'], { env: world.env() });
+    expect(started.stdout.trim()).toBe(
+      ['--hash-seed=12345', '--no-rehash-snapshot', fromSnapshot(world.root, ['status', 'web'])].join('\n'),
+    );
     world.cleanup();
   });
 
