@@ -134,6 +134,10 @@ export async function upgradeRelease(
     options.createNamespace || runsHooks(ctx, rendered.hooks, pre)
       ? undefined
       : startApplying(ctx, manifestObjects, prepared.previousObjects, prepared.settledObjects);
+  // One turn of the event loop first, so that those reads are on their way: a file store writes the
+  // record synchronously, fsync included, and would otherwise hold them back until it is done (install
+  // of the bench chart 0.97–0.98 of its time, 41 alternating runs each way).
+  if (started !== undefined) await new Promise<void>((resolve) => setImmediate(resolve));
 
   progress(ctx, 'lease', `recording revision ${predicted} as pending`);
   // What is about to be applied is on record before anything is applied: a run killed part way
