@@ -7,9 +7,9 @@
  * cannot check, is not refused here: that connection is made again with the standard context and
  * OpenSSL's own verification, which refuses it with Node's usual error or accepts it. A certificate
  * verified once is not sent to the verifier again by this agent until it expires (later connections to
- * the same server present the same one). Sessions are not resumed: each connection shows its certificate.
+ * the same server present the same one), and connections opened at once wait for one answer. Sessions are not resumed: each connection shows its certificate.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type X509Certificate } from 'node:crypto';
 import type { Agent, AgentOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { SecureContext, TLSSocket } from 'node:tls';
@@ -29,15 +29,14 @@ export interface VerifyingAgentOptions extends AgentOptions {
 
 type Created = (error: Error | null, socket?: Duplex) => void;
 
-/** The certificate chain the server sent: its own certificate first (DER). */
-export function peerChain(socket: TLSSocket): Buffer[] {
+/** The certificate chain the server sent, from its own certificate (DER). */
+export function peerChain(leaf: X509Certificate): Buffer[] {
   const chain: Buffer[] = [];
-  let cert = socket.getPeerCertificate(true) as { raw?: Buffer; issuerCertificate?: unknown } | undefined;
-  const seen = new Set<unknown>();
-  while (cert?.raw !== undefined && !seen.has(cert)) {
+  const seen = new Set<X509Certificate>();
+  for (let cert: X509Certificate | undefined = leaf; cert !== undefined && !seen.has(cert); ) {
     seen.add(cert);
     chain.push(cert.raw);
-    cert = cert.issuerCertificate as typeof cert;
+    cert = cert.issuerCertificate;
   }
   return chain;
 }
@@ -59,6 +58,8 @@ function defineVerifyingAgent(Base: typeof Agent): new (options: VerifyingAgentO
     private standard: SecureContext | undefined;
     /** The SHA-256 of each certificate the verifier accepted, and when it expires (ms since the epoch). */
     private readonly verified = new Map<string, number>();
+    /** The verifier's answers still awaited, by the SHA-256 of the certificate they are about. */
+    private readonly asked = new Map<string, ReturnType<ServerCertificateVerifier>>();
 
     /** https.Agent's own connection: tls.connect, with the agent's TLS session cache. */
     private connect(options: object): TLSSocket {
@@ -102,23 +103,35 @@ function defineVerifyingAgent(Base: typeof Agent): new (options: VerifyingAgentO
         socket.destroy(Object.assign(new Error('connecting timed out'), { code: 'ETIMEDOUT' })),
       );
       socket.once('secureConnect', () => {
-        const chain = peerChain(socket);
-        const key =
-          chain[0] === undefined ? undefined : createHash('sha256').update(chain[0]).digest('base64');
-        const expires = key === undefined ? undefined : this.verified.get(key);
-        if (expires !== undefined && Date.now() < expires) return settle(null, socket);
         const retry = () => {
           socket.destroy();
           if (!settled) settle(null, standard());
         };
-        this.check
-          .verifier({ ca: this.check.ca, serverName: this.check.serverName, chain })
-          .then((answer) => {
-            const notAfter = Date.parse(socket.getPeerX509Certificate()?.validTo ?? '');
-            if (!('ok' in answer) || key === undefined || Number.isNaN(notAfter)) return retry();
-            this.verified.set(key, notAfter);
-            settle(null, socket);
-          }, retry);
+        // Certificates as X509Certificate objects, which parse nothing until asked (getPeerCertificate's
+        // plain objects cost ~0.2 ms each): only the server's own is hashed to find a verdict.
+        const leaf = socket.getPeerX509Certificate();
+        if (leaf === undefined) return retry();
+        const key = createHash('sha256').update(leaf.raw).digest('base64');
+        const expires = this.verified.get(key);
+        if (expires !== undefined && Date.now() < expires) return settle(null, socket);
+        // Connections made at once (a command's first requests) wait for one answer, not one each.
+        let answer = this.asked.get(key);
+        if (answer === undefined) {
+          answer = this.check.verifier({
+            ca: this.check.ca,
+            serverName: this.check.serverName,
+            chain: peerChain(leaf),
+          });
+          this.asked.set(key, answer);
+          const forget = () => this.asked.delete(key);
+          answer.then(forget, forget);
+        }
+        answer.then((verdict) => {
+          const notAfter = Date.parse(leaf.validTo);
+          if (!('ok' in verdict) || Number.isNaN(notAfter)) return retry();
+          this.verified.set(key, notAfter);
+          settle(null, socket);
+        }, retry);
       });
       return undefined;
     }

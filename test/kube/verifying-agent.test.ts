@@ -169,6 +169,21 @@ describe("the API server's certificate, verified by the native engine", () => {
     srv.close();
   });
 
+  it('asks once for connections opened at once, before any answer', async () => {
+    const srv = await server([await issue('kube-apiserver', { issuer: ca })]);
+    // An answer that takes its time: every connection has shown its certificate before it comes.
+    useServerCertificateVerifier(async (certificate) => {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return nativeVerifier(certificate);
+    });
+    const conn = connection(srv.url, ca.pem);
+    await Promise.all(Array.from({ length: 6 }, () => get(conn)));
+    expect(srv.seen.connections).toBeGreaterThan(1);
+    expect(asked).toEqual(['ok']);
+    conn.close();
+    srv.close();
+  });
+
   it('accepts a chain through an intermediate the server sends', async () => {
     const intermediate = await issue('intermediate', { issuer: ca, ca: true });
     const srv = await server([await issue('kube-apiserver', { issuer: intermediate }), intermediate]);
