@@ -24,8 +24,14 @@ export function staleness(root: string): string | undefined;
 export const SNAPSHOT_COMMANDS: ReadonlySet<string | undefined>;
 /** The blob this process started from (`node --snapshot-blob BLOB`), if any. */
 export function snapshotBlobOf(execArgv: readonly string[]): string | undefined;
-/** Whether this command renders a chart in this process. */
-export function renders(argv: readonly string[], env: NodeJS.ProcessEnv): boolean;
+/** What this command needs of the chart engine: to render a chart here, to verify a cluster's certificate, or nothing. */
+export function engineNeeds(argv: readonly string[], env: NodeJS.ProcessEnv): 'render' | 'verify' | undefined;
+/** The engine this command starts first thing (`needs` undefined: none), and the native engine's path if one ships. */
+export function engineFor(
+  root: string,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): { needs: 'render' | 'verify' | undefined; native: string | undefined };
 /** Where the bundle's code looks for a chart engine's worker started before it. */
 export const ENGINE_WORKER: unique symbol;
 /** Starts the chart engine's worker thread from `${root}dist/cli`. */

@@ -56,12 +56,35 @@ export function snapshotBlobOf(execArgv) {
 /** Commands that render a chart in this process (unless sent to a queue: then a worker renders it). */
 const RENDERING = new Set(['install', 'upgrade', 'template', 'diff']);
 
-/** Whether this command renders a chart here. */
-export function renders(argv, env) {
+/**
+ * What this command needs of the chart engine: 'render' when it renders a chart in this process;
+ * 'verify' when it talks to a cluster from this process without rendering (rollback and uninstall
+ * unless sent to a queue, test, import, status --show-resources): the native engine verifies the
+ * cluster's certificate (lib/kube/verifying-agent.ts); undefined when it needs neither.
+ */
+export function engineNeeds(argv, env) {
   const [command] = argv;
-  if (command === undefined || !RENDERING.has(command)) return false;
-  if (command === 'template') return true;
-  return !env.QUAYSIDE_QUEUE_URL && !argv.some((a) => a.startsWith('--queue-url'));
+  if (command === 'template') return 'render';
+  if (command === 'test' || command === 'import') return 'verify';
+  if (command === 'status') return argv.includes('--show-resources') ? 'verify' : undefined;
+  const queued = Boolean(env.QUAYSIDE_QUEUE_URL) || argv.some((a) => a.startsWith('--queue-url'));
+  if (queued) return undefined;
+  if (RENDERING.has(command)) return 'render';
+  if (command === 'rollback' || command === 'uninstall') return 'verify';
+  return undefined;
+}
+
+/**
+ * The engine this command starts first thing: `needs` 'render' (the native engine, `native`, where one
+ * ships, else the WebAssembly one), 'verify' (the native engine alone: Node would otherwise parse its
+ * ~140 bundled root certificates, ~20 ms, to verify the cluster; where none ships, no engine, and
+ * OpenSSL verifies) or undefined (none).
+ */
+export function engineFor(root, argv, env) {
+  const needs = engineNeeds(argv, env);
+  const native = needs === undefined ? undefined : nativeEngineOf(root, env);
+  if (needs === 'verify' && native === undefined) return { needs: undefined, native };
+  return { needs, native };
 }
 
 /** Where the bundle's code looks for a chart engine started before it (startEngine's answer; lib/cli/bin.ts). */
@@ -136,8 +159,8 @@ export function startEngineProcess(path, spawn) {
 }
 
 /**
- * Starts the chart engine for a command that renders: the native one at `native` when there is one
- * (nativeEngineOf), else the worker thread. Node's modules for it come from process.getBuiltinModule(),
+ * Starts the chart engine for a command that needs one (engineFor): the native one at `native` when
+ * there is one (nativeEngineOf), else the worker thread. Node's modules for it come from process.getBuiltinModule(),
  * which the start-up snapshot can reach where it cannot import them.
  */
 export function startEngine(root, native) {

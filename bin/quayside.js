@@ -6,14 +6,13 @@
 // it can, and comes here when it cannot.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ENGINE_WORKER, nativeEngineOf, renders, staleness, startEngine, stopEngine } from './launch.js';
+import { ENGINE_WORKER, engineFor, staleness, startEngine, stopEngine } from './launch.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const BUILD = ['--import', 'tsx', 'scripts/build-cli.ts'];
 
-const engine = renders(process.argv.slice(2), process.env)
-  ? startEngine(root, nativeEngineOf(root, process.env))
-  : undefined;
+const { needs, native } = engineFor(root, process.argv.slice(2), process.env);
+const engine = needs === undefined ? undefined : startEngine(root, native);
 const reason = staleness(root);
 if (reason !== undefined) {
   // It runs the old bundle's engine; the rebuilt bundle starts its own.

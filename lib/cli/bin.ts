@@ -2,8 +2,9 @@
 import type { StartedEngine } from '../../bin/launch.js';
 import { runCli } from './run.ts';
 
-// For a command that renders a chart, bin/quayside.js has started the chart engine first thing: the
-// native engine's process, or the worker thread of dist/cli/engine-worker.mjs.
+// For a command that renders a chart or talks to a cluster, bin/quayside.js has started the chart engine
+// first thing (bin/launch.js's engineFor): the native engine's process, or the worker thread of
+// dist/cli/engine-worker.mjs.
 const started = (globalThis as Record<symbol, StartedEngine | undefined>)[
   Symbol.for('quayside.engineWorker')
 ];

@@ -4,8 +4,9 @@ import type { StartedEngine } from '../../bin/launch.js';
 /**
  * Runs one CLI command and returns its exit code: for bin/quayside.js (the bundle's entry, bin.ts)
  * and for the start-up snapshot (snapshot.ts) alike. For a command that renders a chart the chart
- * engine was started first thing (bin/launch.js's startEngine) and its renders go there; other commands load
- * none of it.
+ * engine was started first thing (bin/launch.js's engineFor and startEngine) and its renders go there;
+ * the native engine also verifies the clusters' certificates, and is started for that alone for a
+ * command that only talks to a cluster. Other commands load none of it.
  */
 export async function runCli(argv: readonly string[], engine?: StartedEngine): Promise<number> {
   // The AWS SDK warns on Node < 22 about its 2027 support window; Lambda runs Node 24, and the CLI should not nag.

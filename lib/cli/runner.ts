@@ -55,11 +55,11 @@ export class DirectRunner implements ActionRunner {
   }
 
   install(input: UpgradeInput): Promise<ActionResult> {
-    return this.engine.install(input, this.request());
+    return this.engine.install(input, this.request({ rendering: true }));
   }
 
   upgrade(input: UpgradeInput): Promise<ActionResult> {
-    return this.engine.upgrade(input, this.request());
+    return this.engine.upgrade(input, this.request({ rendering: true }));
   }
 
   rollback(input: RollbackInput): Promise<ActionResult> {
@@ -84,7 +84,7 @@ export class DirectRunner implements ActionRunner {
     return this.engine.test(input, this.request());
   }
 
-  private request() {
+  private request({ rendering = false } = {}) {
     const { onProgress } = this.#options;
     return {
       requestId: this.#options.newRequestId?.() ?? randomId(),
@@ -92,7 +92,9 @@ export class DirectRunner implements ActionRunner {
       onProgress: (event: EngineProgress) => {
         // Install and upgrade take the lease once the chart is rendered: the chart engine's worker thread
         // then stops while the objects are applied, not at exit (install of the bench chart ~3% faster).
-        if (event.step === 'lease') releaseEngineWorker();
+        // The other actions render nothing, and the native engine may still have the cluster's
+        // certificate to verify: it stays (released then, it would be started again for that).
+        if (rendering && event.step === 'lease') releaseEngineWorker();
         onProgress?.(event);
       },
     };

@@ -16,8 +16,7 @@ import { dirname, resolve } from 'node:path';
 import { startupSnapshot } from 'node:v8';
 import { config as zodConfig } from 'zod';
 import {
-  nativeEngineOf,
-  renders,
+  engineFor,
   SNAPSHOT_COMMANDS,
   snapshotBlobOf,
   staleness,
@@ -78,22 +77,24 @@ async function start(): Promise<void> {
   const here = checkoutOf(process.execArgv) ?? QUAYSIDE_ROOT;
   const moved = here !== QUAYSIDE_ROOT;
   // The chart engine is started before anything else, as bin/quayside.js does: its start-up then
-  // overlaps the checks below and the command's own. Commands that render nothing load no part of it.
-  // The native engine, where one ships for this machine, is a process of its own, ready in a few ms.
-  // Otherwise the WebAssembly engine: `template` reads no cluster, so this thread has little else to do
-  // and it starts here (a worker's own start is ~30 ms; `template` of the bench chart measured 174
-  // against 206 ms); the others read a cluster meanwhile (TLS set-up, ~20 ms of this thread) and start
-  // it in a worker.
-  const rendering = !moved && renders(argv, process.env);
-  const native = rendering ? nativeEngineOf(here, process.env) : undefined;
-  const inThisThread = rendering && native === undefined && argv[0] === 'template';
+  // overlaps the checks below and the command's own. Commands that neither render nor talk to a
+  // cluster load no part of it; those that only talk to a cluster start the native engine to verify
+  // its certificate, or none (engineFor). The native engine, where one ships for this machine, is a
+  // process of its own, ready in a few ms. Otherwise the WebAssembly engine: `template` reads no
+  // cluster, so this thread has little else to do and it starts here (a worker's own start is ~30 ms;
+  // `template` of the bench chart measured 174 against 206 ms); the others read a cluster meanwhile
+  // (TLS set-up, ~20 ms of this thread) and start it in a worker.
+  const { needs, native } = moved
+    ? { needs: undefined, native: undefined }
+    : engineFor(here, argv, process.env);
+  const inThisThread = needs === 'render' && native === undefined && argv[0] === 'template';
   if (inThisThread) {
     const engine = await import('../chart/engine/wasm-engine.ts');
     // As in the engine's worker (engine-worker.ts): parses are kept on disk for the next process.
     engine.useParseStore((await import('../chart/engine/parse-store.ts')).parseStoreDir());
     void engine.warmEngine().catch(() => {});
   }
-  const started = rendering && !inThisThread ? startEngine(here, native) : undefined;
+  const started = needs !== undefined && !inThisThread ? startEngine(here, native) : undefined;
   if (moved || !SNAPSHOT_COMMANDS.has(argv[0]) || staleness(here) !== undefined) {
     if (started !== undefined) await stopEngine(started);
     return delegate(here, argv);
