@@ -5,6 +5,8 @@
  *   install   the 51-object bench chart, no wait (helm's default; quayside --wait=false; kubectl
  *             apply --server-side of the rendered objects), into a fresh namespace per run
  *   upgrade   the same release with one value changed (one ConfigMap of the 51 changes)
+ *   rollback  the same release back to the revision before its latest (quayside and helm: one value
+ *             changes back)
  *   history   of a 30-revision release
  *   list      `list -A` with 50 releases
  *   latency   install and upgrade again with every API request answered `--latency-ms` later (default
@@ -18,13 +20,14 @@
  *
  * Runs alternate (the tools take turns within a round, in a rotating order) and medians are quoted,
  * with the median of the per-round ratios beside the ratio of medians: the machine is shared and its
- * speed drifts. kubectl has no releases, so it is timed on install and upgrade only. An empty Node.js
+ * speed drifts. kubectl has no releases, so it is timed on install and upgrade only (a rollback is, to
+ * kubectl, an apply of an older manifest: an upgrade). An empty Node.js
  * process (`node -e 0`) takes its turn in every case: the floor under any command of a Node CLI, which
  * says how much of a gap is quayside's own and how much is the runtime's start. For install, a second
  * table says where each tool's run went, from the simulator's request log: its first request, its
  * first and last write, and its last request, each in ms after the command started.
  *
- *   node --import tsx bench/apply.ts [--runs N] [--cases install,upgrade,history,list,latency,charts]
+ *   node --import tsx bench/apply.ts [--runs N] [--cases install,upgrade,rollback,history,list,latency,charts]
  *     [--latency-ms MS] [--charts podinfo,grafana,…]
  */
 import { execFileSync } from 'node:child_process';
@@ -43,7 +46,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '7' },
-    cases: { type: 'string', default: 'install,upgrade,history,list,latency' },
+    cases: { type: 'string', default: 'install,upgrade,rollback,history,list,latency' },
     'latency-ms': { type: 'string', default: '10' },
     charts: {
       type: 'string',
@@ -280,6 +283,31 @@ try {
     const times = await timeUpgrades('app');
     revisions += RUNS + 1;
     report('upgrade, one value changed (1 of 51 objects)', times);
+  }
+
+  if (CASES.has('rollback')) {
+    // Something to go back to, untimed, when the upgrades did not run.
+    for (; revisions < 2; revisions++) {
+      for (const tool of [quayside, helm]) {
+        await tool.run(deploy(tool, namespaceOf(tool, 'app'), `r${revisions}`, store('app')));
+      }
+    }
+    // Each run goes back to the revision before the latest: the one value changes back.
+    const phases = new Map<PeerName, Phases[]>();
+    const times = await alternate(
+      [quayside, helm, node],
+      (tool) => [
+        'rollback',
+        'bench',
+        '-n',
+        namespaceOf(tool, 'app'),
+        ...(tool.name === 'quayside' ? ['--wait=false', '--store', store('app')] : []),
+      ],
+      { phases },
+    );
+    revisions += RUNS + 1;
+    report('rollback to the revision before (1 of 51 objects)', times);
+    reportPhases('rollback', times, phases);
   }
 
   if (CASES.has('history')) {

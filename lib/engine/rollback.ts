@@ -43,6 +43,14 @@ export async function rollbackRelease(
   const target = await deps.store.getRevision(input.release, targetNumber);
   const objects = parseManifest(target.body.manifest);
   const previous = await objectsReleaseMayOwn(deps.store, input.release, head);
+  // The deployed revision's objects: one the target has as it is there (and as the revisions since have
+  // it), and whose live copy still holds every value, is not sent again, as an upgrade skips it.
+  const settled =
+    head.deployedRevision === undefined
+      ? []
+      : head.deployedRevision === targetNumber
+        ? objects
+        : parseManifest((await deps.store.getRevision(input.release, head.deployedRevision)).body.manifest);
   const { ctx, deadlines } = await openSteps({ deps, release: input.release, request, options });
   const { connection } = ctx;
 
@@ -94,7 +102,7 @@ export async function rollbackRelease(
     let results: ObjectResult[] = [];
     try {
       hooks = await runHooks(ctx, hooks, 'pre-rollback');
-      results = await applyAndWait(ctx, objects, previous);
+      results = await applyAndWait(ctx, objects, previous, settled);
       hooks = await runHooks(ctx, hooks, 'post-rollback');
     } catch (thrown) {
       const error = asStepFailure(thrown);

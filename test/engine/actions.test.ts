@@ -63,6 +63,60 @@ describe('engine actions on the simulator', () => {
     expect((await world.store.getRelease(id))?.deployedRevision).toBe(1);
   });
 
+  it('rolls back sending only the objects that differ from the deployed revision, or whose live copy drifted', async () => {
+    const id = release('fleet-rollback');
+    const fleet = { kind: 'directory' as const, path: join(repoRoot, 'bench', 'charts', 'fleet') };
+    const values = (logLevel: string) => ({ apps: 2, logLevel });
+    expect(
+      (
+        await world.engine.install(
+          { release: id, chart: fleet, values: values('info'), options: OPTIONS },
+          request(),
+        )
+      ).status,
+    ).toBe('deployed');
+    await world.engine.upgrade(
+      { release: id, chart: fleet, values: values('debug'), options: OPTIONS },
+      request(),
+    );
+    // Someone deletes one app's ConfigMap by hand: the rollback must put it back too.
+    await world.connection.send({
+      method: 'DELETE',
+      path: '/api/v1/namespaces/default/configmaps/fleet-rollback-app-1',
+      ref: { apiVersion: 'v1', kind: 'ConfigMap', name: 'fleet-rollback-app-1' },
+    });
+    const logged = world.sim.requests.length;
+    const rolled = await world.engine.rollback({ release: id, revision: 1, options: OPTIONS }, request());
+    expect(rolled.status).toBe('deployed');
+    // The ConfigMap whose value differs and the one deleted are applied, and the Secrets (their
+    // stringData is data on the server: a live Secret never shows it), not the other 7 objects.
+    const applies = world.sim.requests.slice(logged).filter((r) => r.verb === 'patch');
+    expect(applies.map((r) => r.path).sort()).toEqual([
+      '/api/v1/namespaces/default/configmaps/fleet-rollback-app-1',
+      '/api/v1/namespaces/default/configmaps/fleet-rollback-settings',
+      '/api/v1/namespaces/default/secrets/fleet-rollback-app-0',
+      '/api/v1/namespaces/default/secrets/fleet-rollback-app-1',
+    ]);
+    const sent = rolled.objects
+      .filter((o) => o.action !== 'unchanged')
+      .map((o) => `${o.kind}/${o.name} ${o.action}`);
+    expect(sent.sort()).toEqual([
+      'ConfigMap/fleet-rollback-app-1 created',
+      'ConfigMap/fleet-rollback-settings configured',
+    ]);
+    expect(rolled.objects).toHaveLength(11);
+    const settings = await live(
+      world.connection,
+      '/api/v1/namespaces/default/configmaps/fleet-rollback-settings',
+    );
+    expect(settings?.data).toMatchObject({ logLevel: 'info' });
+    const recreated = await live(
+      world.connection,
+      '/api/v1/namespaces/default/configmaps/fleet-rollback-app-1',
+    );
+    expect(recreated?.data).toMatchObject({ index: '1', mode: 'fast' });
+  });
+
   it('runs the test hooks of the deployed revision and reports each', async () => {
     const id = release('tested');
     await world.engine.install({ release: id, chart: hooked, options: OPTIONS }, request());
