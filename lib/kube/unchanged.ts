@@ -6,8 +6,9 @@ import type { KubeObject } from './types.ts';
  * Objects that need not be applied again, as Helm 3 skips an object whose patch comes out empty: its
  * manifest is the same as in the last revision whose apply completed and in the revision applied since,
  * and the live object still holds every value it sets, with quayside among its appliers. Applying it
- * would change nothing, so `unchanged` is known without the call. Anything else (a value drifted, a
- * field the new manifest drops, defaults the server rewrites such as Secret stringData) is applied.
+ * would change nothing, so `unchanged` is known without the call. A Secret's `stringData` is compared as
+ * the server keeps it: base64 in `data`, which it takes precedence over. Anything else (a value drifted,
+ * a field the new manifest drops, a value the server stores differently, such as a quantity) is applied.
  */
 export class UnchangedObjects {
   readonly #settled: Map<string, string>;
@@ -29,8 +30,27 @@ export class UnchangedObjects {
     if (live === undefined || !appliedByQuayside(live)) return false;
     const id = identityOf(refOf(manifest));
     const text = JSON.stringify(withoutNamespace(manifest));
-    return this.#settled.get(id) === text && this.#since.get(id) === text && contains(live, desired);
+    return (
+      this.#settled.get(id) === text && this.#since.get(id) === text && contains(live, asStored(desired))
+    );
   }
+}
+
+/**
+ * What the server keeps of `desired`: a Secret's `stringData` is write-only, merged into `data` as base64
+ * (a key in both takes stringData's value), so that is what a live Secret shows of it.
+ */
+function asStored(desired: KubeObject): KubeObject {
+  const stringData = desired.stringData;
+  if (desired.kind !== 'Secret' || stringData === null || typeof stringData !== 'object') return desired;
+  const { stringData: _, ...rest } = desired;
+  const encoded = Object.fromEntries(
+    Object.entries(stringData).map(([key, value]) => [
+      key,
+      Buffer.from(String(value), 'utf8').toString('base64'),
+    ]),
+  );
+  return { ...rest, data: { ...(desired.data as Record<string, unknown> | undefined), ...encoded } };
 }
 
 /** Placement fills in the namespace; a manifest that left it out is still the same manifest. */

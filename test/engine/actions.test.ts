@@ -88,14 +88,12 @@ describe('engine actions on the simulator', () => {
     const logged = world.sim.requests.length;
     const rolled = await world.engine.rollback({ release: id, revision: 1, options: OPTIONS }, request());
     expect(rolled.status).toBe('deployed');
-    // The ConfigMap whose value differs and the one deleted are applied, and the Secrets (their
-    // stringData is data on the server: a live Secret never shows it), not the other 7 objects.
+    // Two applies: the ConfigMap whose value differs and the one deleted, not the 11 objects (the
+    // Secrets' stringData included, which the server keeps as data).
     const applies = world.sim.requests.slice(logged).filter((r) => r.verb === 'patch');
     expect(applies.map((r) => r.path).sort()).toEqual([
       '/api/v1/namespaces/default/configmaps/fleet-rollback-app-1',
       '/api/v1/namespaces/default/configmaps/fleet-rollback-settings',
-      '/api/v1/namespaces/default/secrets/fleet-rollback-app-0',
-      '/api/v1/namespaces/default/secrets/fleet-rollback-app-1',
     ]);
     const sent = rolled.objects
       .filter((o) => o.action !== 'unchanged')

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../lib/kube/index.ts';
 import {
   applyRevision,
   deleteObjects,
@@ -364,6 +365,39 @@ describe('leaving unchanged objects alone', () => {
     expect(patches(before)).toBe(1);
     const live = await readLive(connection, '/api/v1/namespaces/default/configmaps/a');
     expect(live?.data).toEqual({ mode: 'fast' });
+  });
+
+  it("compares a Secret's stringData as the server keeps it, base64 in data", async () => {
+    const secret = (token: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'creds', namespace: 'default' },
+      type: 'Opaque',
+      data: {
+        kept: Buffer.from('as is').toString('base64'),
+        token: Buffer.from('overridden').toString('base64'),
+      },
+      stringData: { token, note: 'héllo wörld' },
+    });
+    const first = [secret('t1')];
+    await apply(first);
+    const live = await readLive(connection, '/api/v1/namespaces/default/secrets/creds');
+    expect(live?.data).toMatchObject({ token: Buffer.from('t1').toString('base64') });
+    const before = sim.requests.length;
+    const again = await apply(first, { previousObjects: first, settledObjects: first });
+    expect(again.results.map((r) => r.action)).toEqual(['unchanged']);
+    expect(patches(before)).toBe(0);
+    // A value changed by hand is put back.
+    const drifted = await readLive(connection, '/api/v1/namespaces/default/secrets/creds');
+    delete drifted!.metadata.managedFields;
+    (drifted!.data as Record<string, string>).token = Buffer.from('by hand').toString('base64');
+    await applyAs(connection, 'quayside', '/api/v1/namespaces/default/secrets/creds', drifted!);
+    const beforeRepair = sim.requests.length;
+    const repaired = await apply(first, { previousObjects: first, settledObjects: first });
+    expect(repaired.results.map((r) => r.action)).toEqual(['configured']);
+    expect(patches(beforeRepair)).toBe(1);
+    const after = await readLive(connection, '/api/v1/namespaces/default/secrets/creds');
+    expect(after?.data).toMatchObject({ token: Buffer.from('t1').toString('base64') });
   });
 
   it('sends an object that a later, failed revision changed, so fields it dropped are removed', async () => {
