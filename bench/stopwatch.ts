@@ -87,6 +87,9 @@ function serve(): void {
   process.on('message', (request: Request) => {
     const output: Buffer[] = [];
     const started = performance.now();
+    // The wall clock, as the simulator stamps its requests: performance.timeOrigin is read once, when
+    // this process started, and a long benchmark sees the system clock adjusted since (by 8 s once).
+    const startedAt = Date.now();
     const command = spawn(request.file, request.args, {
       env: request.env,
       cwd: request.cwd,
@@ -102,7 +105,7 @@ function serve(): void {
       const result: StopwatchResult = {
         id: request.id,
         ms,
-        startedAt: performance.timeOrigin + started,
+        startedAt,
         code,
         signal,
         output: Buffer.concat(output).toString(),
