@@ -7,6 +7,7 @@
  *   upgrade   the same release with one value changed (one ConfigMap of the 51 changes)
  *   rollback  the same release back to the revision before its latest (quayside and helm: one value
  *             changes back)
+ *   uninstall the bench chart's release, installed untimed before each round (quayside and helm)
  *   history   of a 30-revision release
  *   list      `list -A` with 50 releases
  *   latency   install and upgrade again with every API request answered `--latency-ms` later (default
@@ -27,7 +28,7 @@
  * table says where each tool's run went, from the simulator's request log: its first request, its
  * first and last write, and its last request, each in ms after the command started.
  *
- *   node --import tsx bench/apply.ts [--runs N] [--cases install,upgrade,rollback,history,list,latency,charts]
+ *   node --import tsx bench/apply.ts [--runs N] [--cases install,upgrade,rollback,uninstall,history,list,latency,charts]
  *     [--latency-ms MS] [--charts podinfo,grafana,…]
  */
 import { execFileSync } from 'node:child_process';
@@ -46,7 +47,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '7' },
-    cases: { type: 'string', default: 'install,upgrade,rollback,history,list,latency' },
+    cases: { type: 'string', default: 'install,upgrade,rollback,uninstall,history,list,latency' },
     'latency-ms': { type: 'string', default: '10' },
     charts: {
       type: 'string',
@@ -308,6 +309,32 @@ try {
     revisions += RUNS + 1;
     report('rollback to the revision before (1 of 51 objects)', times);
     reportPhases('rollback', times, phases);
+  }
+
+  if (CASES.has('uninstall')) {
+    // Each round uninstalls a release of the bench chart that each tool installed untimed before it.
+    const phases = new Map<PeerName, Phases[]>();
+    const times = await alternate(
+      [quayside, helm, node],
+      (tool) => [
+        'uninstall',
+        'bench',
+        '-n',
+        namespaceOf(tool, 'gone'),
+        ...(tool.name === 'quayside' ? ['--wait=false', '--store', store('gone')] : []),
+      ],
+      {
+        before: async () => {
+          for (const tool of [quayside, helm]) {
+            await peers.createNamespace(namespaceOf(tool, 'gone')).catch(() => {});
+            await tool.run(deploy(tool, namespaceOf(tool, 'gone'), 'info', store('gone')));
+          }
+        },
+        phases,
+      },
+    );
+    report('uninstall, 51 objects', times);
+    reportPhases('uninstall', times, phases);
   }
 
   if (CASES.has('history')) {

@@ -309,6 +309,37 @@ describe('reading the live objects before writing', () => {
     expect(calls(before).sort()).toEqual(['list 200', 'patch 200', 'patch 200', 'patch 200', 'patch 200']);
   });
 
+  it("uninstalls with one list per kind and namespace, leaving what is not this release's, and what is gone", async () => {
+    await apply(many('1'));
+    await applyAs(
+      connection,
+      'kubectl',
+      '/api/v1/namespaces/default/configmaps/e',
+      configMap('e', { x: '1' }),
+    );
+    await connection.send({
+      method: 'DELETE',
+      path: '/api/v1/namespaces/default/configmaps/d',
+      ref: { apiVersion: 'v1', kind: 'ConfigMap', name: 'd' },
+    });
+    const before = sim.requests.length;
+    const results = await deleteObjects({
+      connection,
+      objects: [...many('1'), configMap('e', { x: '1' })],
+      release,
+      deadline: inAMinute(),
+    });
+    expect(results.map((r) => `${r.name} ${r.action}${r.detail ? ` (${r.detail})` : ''}`)).toEqual([
+      'a deleted',
+      'b deleted',
+      'c deleted',
+      expect.stringMatching(/^d deleted \(.+\)$/),
+      expect.stringMatching(/^e unchanged \(.+\)$/),
+    ]);
+    expect(calls(before).sort()).toEqual(['delete 200', 'delete 200', 'delete 200', 'list 200']);
+    expect(await readLive(connection, '/api/v1/namespaces/default/configmaps/e')).toBeDefined();
+  });
+
   it('finds objects of other releases and unmanaged ones in the list and writes nothing', async () => {
     await applyRevision({
       connection,
