@@ -5,7 +5,7 @@ import { type LiveRead, readLiveObjects } from './live.ts';
 import { MESSAGES, PROGRESS } from './messages.ts';
 import { batchByRank, sortForInstall } from './order.ts';
 import { isKept, isOwnedBy, ownerOf } from './ownership.ts';
-import { mapConcurrently } from './placement.ts';
+import { mapConcurrently, placeObject } from './placement.ts';
 import { identityOf, refOf } from './refs.ts';
 import type { RetryPolicy } from './retry.ts';
 import type { Clock, KubeObject, ObjectResult, ProgressListener, ReleaseRef } from './types.ts';
@@ -41,12 +41,8 @@ async function placeForDelete(
   if (object.kind === 'CustomResourceDefinition')
     return { result: { ...ref, action: 'unchanged', detail: MESSAGES.neverPruneCrd } };
   try {
-    const resource = await client.resource(ref);
-    const { namespace: _, ...metadata } = object.metadata;
-    const namespace = resource.namespaced ? (ref.namespace ?? release.namespace) : undefined;
-    return {
-      placed: { ...object, metadata: namespace === undefined ? metadata : { ...metadata, namespace } },
-    };
+    // Any namespace the manifest names: deleting never refuses one (apply did when it was applied).
+    return { placed: placeObject(object, await client.resource(ref), release, true) };
   } catch (error) {
     return { result: unreadResult(object, error) };
   }
