@@ -23,21 +23,37 @@ export async function objectsReleaseMayOwn(
   release: ReleaseId,
   head: ReleaseSummary | undefined,
 ): Promise<KubeObject[]> {
-  if (head === undefined) return [];
+  return (await releaseObjects(store, release, head)).mayOwn;
+}
+
+/**
+ * objectsReleaseMayOwn's objects, and beside them, from the same reads, the deployed revision's (the
+ * newest settled one, when it is deployed; none when no revision is): what apply compares a revision
+ * with to leave unchanged objects alone.
+ */
+export async function releaseObjects(
+  store: ReleaseStore,
+  release: ReleaseId,
+  head: ReleaseSummary | undefined,
+): Promise<{ mayOwn: KubeObject[]; deployed: KubeObject[] }> {
+  if (head === undefined) return { mayOwn: [], deployed: [] };
   const revisions = await revisionsSinceSettled(store, release);
   const seen = new Set<string>();
-  const objects: KubeObject[] = [];
+  const mayOwn: KubeObject[] = [];
+  let deployed: KubeObject[] = [];
   for (const meta of revisions) {
     const { body } = await store.getRevision(release, meta.revision);
-    for (const object of parseManifest(body.manifest)) {
+    const objects = parseManifest(body.manifest);
+    if (meta.revision === head.deployedRevision) deployed = objects;
+    for (const object of objects) {
       const namespace = object.metadata.namespace ?? release.namespace;
       const identity = identityOf({ ...refOf(object), namespace });
       if (seen.has(identity)) continue;
       seen.add(identity);
-      objects.push(object);
+      mayOwn.push(object);
     }
   }
-  return objects;
+  return { mayOwn, deployed };
 }
 
 /** Newest first: revisions down to the newest settled one, stopping before an uninstalled one. */

@@ -9,7 +9,7 @@ import { diffRevision } from '../kube/index.ts';
 import { NothingToRollBackError, StaleGuardError } from './errors.ts';
 import { applyAndWait, asStepFailure, openSteps, progress, runHooks, underLease } from './kube-steps.ts';
 import { parseManifest } from './manifest.ts';
-import { objectsReleaseMayOwn } from './owned.ts';
+import { releaseObjects } from './owned.ts';
 import { requireRelease } from './reads.ts';
 import { answerIfFinished, duplicateResult, finishFailed, resultOf } from './record.ts';
 import type { ActionResult, EngineDeps, RequestContext, RollbackInput } from './types.ts';
@@ -42,15 +42,9 @@ export async function rollbackRelease(
     throw new RevisionNotFoundError({ name: input.release.name, revision: targetNumber });
   const target = await deps.store.getRevision(input.release, targetNumber);
   const objects = parseManifest(target.body.manifest);
-  const previous = await objectsReleaseMayOwn(deps.store, input.release, head);
-  // The deployed revision's objects: one the target has as it is there (and as the revisions since have
-  // it), and whose live copy still holds every value, is not sent again, as an upgrade skips it.
-  const settled =
-    head.deployedRevision === undefined
-      ? []
-      : head.deployedRevision === targetNumber
-        ? objects
-        : parseManifest((await deps.store.getRevision(input.release, head.deployedRevision)).body.manifest);
+  // With the deployed revision's objects: one the target has as it is there (and as the revisions since
+  // have it), and whose live copy still holds every value, is not sent again, as an upgrade skips it.
+  const { mayOwn: previous, deployed: settled } = await releaseObjects(deps.store, input.release, head);
   const { ctx, deadlines } = await openSteps({ deps, release: input.release, request, options });
   const { connection } = ctx;
 
