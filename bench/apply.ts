@@ -270,6 +270,20 @@ try {
       deploy(tool, namespaceOf(tool, what), `v${round + 2}`, store(what)),
     );
 
+  /** Installs or upgrades quayside's and helm's `what` release, untimed, with the one value set to `value`. */
+  const deployUntimed = async (what: string, value: string) => {
+    for (const tool of [quayside, helm])
+      await tool.run(deploy(tool, namespaceOf(tool, what), value, store(what)));
+  };
+  /** `verb` (rollback, uninstall) on a tool's `what` release: quayside's with no wait, from its store. */
+  const releaseAction = (tool: Peer, verb: string, what: string) => [
+    verb,
+    'bench',
+    '-n',
+    namespaceOf(tool, what),
+    ...(tool.name === 'quayside' ? ['--wait=false', '--store', store(what)] : []),
+  ];
+
   if (CASES.has('install')) {
     const phases = new Map<PeerName, Phases[]>();
     const times = await timeInstalls('install', 0, phases);
@@ -288,24 +302,12 @@ try {
 
   if (CASES.has('rollback')) {
     // Something to go back to, untimed, when the upgrades did not run.
-    for (; revisions < 2; revisions++) {
-      for (const tool of [quayside, helm]) {
-        await tool.run(deploy(tool, namespaceOf(tool, 'app'), `r${revisions}`, store('app')));
-      }
-    }
+    for (; revisions < 2; revisions++) await deployUntimed('app', `r${revisions}`);
     // Each run goes back to the revision before the latest: the one value changes back.
     const phases = new Map<PeerName, Phases[]>();
-    const times = await alternate(
-      [quayside, helm, node],
-      (tool) => [
-        'rollback',
-        'bench',
-        '-n',
-        namespaceOf(tool, 'app'),
-        ...(tool.name === 'quayside' ? ['--wait=false', '--store', store('app')] : []),
-      ],
-      { phases },
-    );
+    const times = await alternate([quayside, helm, node], (tool) => releaseAction(tool, 'rollback', 'app'), {
+      phases,
+    });
     revisions += RUNS + 1;
     report('rollback to the revision before (1 of 51 objects)', times);
     reportPhases('rollback', times, phases);
@@ -316,19 +318,13 @@ try {
     const phases = new Map<PeerName, Phases[]>();
     const times = await alternate(
       [quayside, helm, node],
-      (tool) => [
-        'uninstall',
-        'bench',
-        '-n',
-        namespaceOf(tool, 'gone'),
-        ...(tool.name === 'quayside' ? ['--wait=false', '--store', store('gone')] : []),
-      ],
+      (tool) => releaseAction(tool, 'uninstall', 'gone'),
       {
         before: async () => {
-          for (const tool of [quayside, helm]) {
+          // The namespace stays from the round before: creating it again fails, and that is fine.
+          for (const tool of [quayside, helm])
             await peers.createNamespace(namespaceOf(tool, 'gone')).catch(() => {});
-            await tool.run(deploy(tool, namespaceOf(tool, 'gone'), 'info', store('gone')));
-          }
+          await deployUntimed('gone', 'info');
         },
         phases,
       },
@@ -339,11 +335,7 @@ try {
 
   if (CASES.has('history')) {
     // Up to 30 revisions, untimed.
-    for (; revisions < 30; revisions++) {
-      for (const tool of [quayside, helm]) {
-        await tool.run(deploy(tool, namespaceOf(tool, 'app'), `h${revisions}`, store('app')));
-      }
-    }
+    for (; revisions < 30; revisions++) await deployUntimed('app', `h${revisions}`);
     const times = await alternate([quayside, helm, node], (tool) => [
       'history',
       'bench',
