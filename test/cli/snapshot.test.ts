@@ -287,7 +287,9 @@ describe('bin/quayside', () => {
       if (!('GLIBC_TUNABLES' in extra)) delete env.GLIBC_TUNABLES;
       return (await run(bin, args, { env })).stdout.trim();
     };
-    expect(await seen(['install', 'web', './chart'])).toBe('[glibc.malloc.hugetlb=1] [1]');
+    expect(await seen(['install', 'web', './chart'])).toBe(
+      '[glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432] [1]',
+    );
     expect(await seen(['list'], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' })).toBe(
       '[glibc.malloc.arena_max=2] [unset]',
     );
