@@ -35,6 +35,10 @@ export async function followRequest(input: {
   for (;;) {
     let update: FollowUpdate;
     try {
+      // The request's state first, then its steps: a worker writes its steps before it makes the revision
+      // final, so steps read after a look that found it final are all of them. Read the other way round,
+      // a request that finished between the two reads lost the steps written in between.
+      update = await look(input, input.clock.now() - started);
       for (const line of await input.store.readProgress(input.requestId)) {
         const key = `${line.at}|${line.message}`;
         if (shown.has(key)) continue;
@@ -46,7 +50,6 @@ export async function followRequest(input: {
           elapsedMs: input.clock.now() - started,
         });
       }
-      update = await look(input, input.clock.now() - started);
     } catch (error) {
       // The store away for a moment (DynamoDB throttling, DynamoDB Local restarting): look again.
       if (!(error instanceof QuaysideError && error.retryable)) throw error;

@@ -23,6 +23,14 @@ export class ProgressRecorder {
     lines.push({ at: event.at, message: event.message });
     if (lines.length > MAX_LINES) lines.splice(0, lines.length - MAX_LINES);
     this.lines.set(requestId, lines);
+    // The engine is about to make the revision final: what it did goes out now, ahead of that write, so
+    // a sender that sees the revision final and then reads the steps (lib/client's followRequest) finds
+    // them, even for a run shorter than the throttle.
+    if (event.step === 'record') {
+      clearTimeout(this.timers.get(requestId));
+      this.write(requestId);
+      return;
+    }
     if (!this.timers.has(requestId)) {
       this.timers.set(
         requestId,
