@@ -23,7 +23,7 @@ import {
   startEngine,
   stopEngine,
 } from '../../bin/launch.js';
-import { runCli } from './run.ts';
+import { exitWhenWritten, runCli } from './run.ts';
 import { warmUp } from './snapshot-warm-up.ts';
 
 // zod compiles each object schema into a function (`new Function`) the first time it checks a value:
@@ -99,7 +99,7 @@ async function start(): Promise<void> {
     if (started !== undefined) await stopEngine(started);
     return delegate(here, argv);
   }
-  process.exitCode = await runCli(argv, started);
+  await exitWhenWritten(await runCli(argv, started));
 }
 
 if (startupSnapshot.isBuildingSnapshot()) {
