@@ -20,6 +20,8 @@ export type StartedEngine =
 
 /** Why the bundle in `${root}dist/cli` must be rebuilt, or undefined when it matches its sources. */
 export function staleness(root: string): string | undefined;
+/** Whether the bundle must be rebuilt: staleness's check, its stats made off this thread. */
+export function isStale(root: string): Promise<boolean>;
 /** The commands bin/quayside starts from the CLI's start-up snapshot. */
 export const SNAPSHOT_COMMANDS: ReadonlySet<string | undefined>;
 /** The blob this process started from (`node --snapshot-blob BLOB`), if any. */
