@@ -98,13 +98,14 @@ async function start(): Promise<void> {
   // When an engine starts, the sources' stats go to the thread pool first and are answered while it
   // starts (~10 ms of this thread: Node forks the process). Otherwise there is nothing to overlap, and
   // the thread pool's own start would cost more than it saves (--help 1.05 of its time).
+  const startsEngine = needs !== undefined && !inThisThread;
   const stale =
     moved || !SNAPSHOT_COMMANDS.has(argv[0])
       ? true
-      : needs !== undefined && !inThisThread
+      : startsEngine
         ? isStale(here)
         : staleness(here) !== undefined;
-  const started = needs !== undefined && !inThisThread ? startEngine(here, native) : undefined;
+  const started = startsEngine ? startEngine(here, native) : undefined;
   if (await stale) {
     if (started !== undefined) await stopEngine(started);
     return delegate(here, argv);
