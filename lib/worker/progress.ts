@@ -27,7 +27,6 @@ export class ProgressRecorder {
     // a sender that sees the revision final and then reads the steps (lib/client's followRequest) finds
     // them, even for a run shorter than the throttle.
     if (event.step === 'record') {
-      clearTimeout(this.timers.get(requestId));
       this.write(requestId);
       return;
     }
@@ -41,14 +40,14 @@ export class ProgressRecorder {
 
   /** Writes what is left for the request and forgets it. */
   async flush(requestId: string): Promise<void> {
-    const timer = this.timers.get(requestId);
-    if (timer !== undefined) clearTimeout(timer);
     this.write(requestId);
     this.lines.delete(requestId);
     await Promise.all(this.writes);
   }
 
+  /** Writes the request's lines now; a write the throttle had planned is no longer needed. */
   private write(requestId: string): void {
+    clearTimeout(this.timers.get(requestId));
     this.timers.delete(requestId);
     const lines = this.lines.get(requestId);
     if (lines === undefined || lines.length === 0) return;
