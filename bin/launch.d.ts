@@ -7,9 +7,19 @@ export interface StartedEngineWorker {
   stopped: boolean;
 }
 
+/**
+ * The native chart engine's process as the CLI uses it: a child process Node spawned, or the one
+ * bin/quayside started and this process took over (adoptEngineProcess; `exit` then comes with neither
+ * a code nor a signal).
+ */
+export type EngineProcess = Pick<
+  ChildProcess,
+  'stdin' | 'stdout' | 'stderr' | 'on' | 'ref' | 'unref' | 'kill'
+>;
+
 /** A native chart engine started before the bundle's code runs (see lib/chart/engine/native-engine.ts). */
 export interface StartedEngineProcess {
-  readonly child: ChildProcess;
+  readonly child: EngineProcess;
   stopped: boolean;
 }
 
@@ -45,10 +55,24 @@ export function nativeEngineIn(dir: string, env: NodeJS.ProcessEnv): { path: str
 /** The native chart engine for this machine in `${root}dist/cli`, unless QUAYSIDE_ENGINE=wasm or none ships for it. */
 export function nativeEngineOf(root: string, env: NodeJS.ProcessEnv): string | undefined;
 /** Whether the native engine's process and its pipes keep this process alive. */
-export function holdEngineOpen(child: ChildProcess, hold: boolean): void;
+export function holdEngineOpen(child: EngineProcess, hold: boolean): void;
 /** Starts the native chart engine at `path`, unref'd. */
-export function startEngineProcess(path: string, spawnEngine: typeof spawn): StartedEngineProcess;
-/** Starts the chart engine for a rendering command: the native one at `native` when given, else the worker. */
-export function startEngine(root: string, native: string | undefined): StartedEngine;
+export function startEngineProcess(
+  path: string,
+  spawnEngine: typeof spawn,
+): StartedEngineProcess & { readonly child: ChildProcess };
+/** The environment variable in which bin/quayside names the native engine it started (its process id). */
+export const ENGINE_HANDOFF: 'QUAYSIDE_ENGINE_HANDOFF';
+/** Takes over the native engine bin/quayside started (process `pid`, a child of this one), or undefined when it cannot. */
+export function adoptEngineProcess(pid: number): StartedEngineProcess | undefined;
+/** The process id of the engine bin/quayside started for this command, if any; removes the variable from `env`. */
+export function handedEngine(env: NodeJS.ProcessEnv): number | undefined;
+/** Ends a handed engine this command does not take over. */
+export function dismissEngine(pid: number): void;
+/**
+ * Starts the chart engine for a rendering command: the native one at `native` when given (the one
+ * bin/quayside started, `handed`, when it can be taken over), else the worker.
+ */
+export function startEngine(root: string, native: string | undefined, handed?: number): StartedEngine;
 /** Stops an engine startEngine started. */
 export function stopEngine(engine: StartedEngine): Promise<void>;

@@ -1,7 +1,7 @@
 // What every start of the `quayside` CLI decides before the command runs, shared by bin/quayside.js
 // (the bundle in dist/cli) and the CLI's start-up snapshot (lib/cli/snapshot.ts, run by bin/quayside).
 // Plain JavaScript: bin/quayside.js runs it before any bundle exists. Types: launch.d.ts.
-import { existsSync, readFileSync, stat, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readFileSync, stat, statSync } from 'node:fs';
 
 /**
  * The bundle's build stamp: the files it was built from, each [size, mtime], or why there is nothing
@@ -199,11 +199,132 @@ export function startEngineProcess(path, spawn) {
 }
 
 /**
+ * The environment variable in which bin/quayside names the native engine it started for this command
+ * (`engine --handoff PID`, PID being the launcher's own process, which is now this one).
+ */
+export const ENGINE_HANDOFF = 'QUAYSIDE_ENGINE_HANDOFF';
+
+/** Where the engine keeps the CLI's ends of its pipes: calls, answers, standard error (handoff_linux.go). */
+const HANDOFF_FD = 100;
+/** How long a command waits for a handed engine to have made its pipes before starting one itself. */
+const HANDOFF_WAIT_MS = 200;
+
+/** The fields of /proc/PID/stat after the command's name (which may hold spaces and parentheses). */
+function procStat(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const [state, parent] = text.slice(text.lastIndexOf(')') + 2).split(' ', 2);
+    return { state, parent: Number(parent) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Takes over the native engine bin/quayside started before Node (process `pid`): opens the three
+ * pipes it made for this process through /proc/PID/fd/ and gives it the shape startEngineProcess's
+ * child has, for lib/chart/engine/native-engine.ts. Forking a process from Node costs its main thread
+ * ~10 ms here and its heap copy-on-write faults afterwards; the launcher's fork costs almost nothing.
+ * Undefined when `pid` is not this process's child (the variable was not set by the launcher), when
+ * the engine is gone or has not made its pipes within HANDOFF_WAIT_MS, or when /proc cannot open them:
+ * the caller then starts its own (and ends this one).
+ */
+export function adoptEngineProcess(pid) {
+  // A process id cannot be reused while its parent has not reaped it: a child of ours is the engine.
+  if (!Number.isSafeInteger(pid) || pid <= 0 || procStat(pid)?.parent !== process.pid) return undefined;
+  const fdPath = (i) => `/proc/${pid}/fd/${HANDOFF_FD + i}`;
+  if (!existsSync(fdPath(2))) {
+    // The engine makes the last of the three last. Slept on synchronously: there is nothing else to do.
+    const deadline = Date.now() + HANDOFF_WAIT_MS;
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    do {
+      const state = procStat(pid)?.state;
+      if (Date.now() >= deadline || state === undefined || state === 'Z' || state === 'X') return undefined;
+      Atomics.wait(sleeper, 0, 0, 1);
+    } while (!existsSync(fdPath(2)));
+  }
+  const fds = [];
+  try {
+    // Non-blocking: opening a pipe's write end with no reader fails at once instead of waiting.
+    fds.push(openSync(fdPath(0), constants.O_WRONLY | constants.O_NONBLOCK));
+    fds.push(openSync(fdPath(1), constants.O_RDONLY | constants.O_NONBLOCK));
+    fds.push(openSync(fdPath(2), constants.O_RDONLY | constants.O_NONBLOCK));
+  } catch {
+    for (const fd of fds) closeSync(fd);
+    return undefined;
+  }
+  const { Socket } = process.getBuiltinModule('node:net');
+  const { EventEmitter } = process.getBuiltinModule('node:events');
+  const child = new EventEmitter();
+  child.pid = pid;
+  child.stdin = new Socket({ fd: fds[0], readable: false, writable: true });
+  child.stdout = new Socket({ fd: fds[1], readable: true, writable: false });
+  child.stderr = new Socket({ fd: fds[2], readable: true, writable: false });
+  // Not Node's child process: only its pipes keep this process alive.
+  child.ref = () => {};
+  child.unref = () => {};
+  child.kill = (signal) => {
+    try {
+      process.kill(pid, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  // Its exit is seen as its answers' end; its status is not ours to read.
+  let exited = false;
+  child.stdout.on('close', () => {
+    if (exited) return;
+    exited = true;
+    child.emit('exit', null, null);
+  });
+  const started = { child, stopped: false };
+  child.on('exit', () => {
+    started.stopped = true;
+  });
+  child.stdin.on('error', () => {});
+  // A pipe cannot be shut down as a socket can (Node's child processes get socket pairs): the engine
+  // sees the end of its calls once this end is closed.
+  // One that was never called still holds its copies of this end (handoff_linux.go): it is ended.
+  child.stdin.on('finish', () => {
+    child.stdin.destroy();
+    if (child.stdin.bytesWritten === 0) child.kill('SIGTERM');
+  });
+  holdEngineOpen(child, false);
+  return started;
+}
+
+/**
+ * Ends the engine bin/quayside started, named in ENGINE_HANDOFF, when this command does not take it
+ * over. The variable is removed either way: nothing this command runs inherits it.
+ */
+export function handedEngine(env) {
+  const value = env[ENGINE_HANDOFF];
+  delete env[ENGINE_HANDOFF];
+  if (value === undefined || !/^[1-9][0-9]*$/.test(value)) return undefined;
+  return Number(value);
+}
+
+/** Ends a handed engine this command does not take over (it would end with this process anyway). */
+export function dismissEngine(pid) {
+  if (procStat(pid)?.parent !== process.pid) return;
+  try {
+    process.kill(pid);
+  } catch {}
+}
+
+/**
  * Starts the chart engine for a command that needs one (engineFor): the native one at `native` when
  * there is one (nativeEngineOf), else the worker thread. Node's modules for it come from process.getBuiltinModule(),
- * which the start-up snapshot can reach where it cannot import them.
+ * which the start-up snapshot can reach where it cannot import them. `handed`: the process id of the
+ * native engine bin/quayside started, taken over when it can be (adoptEngineProcess) and ended otherwise.
  */
-export function startEngine(root, native) {
+export function startEngine(root, native, handed) {
+  if (native !== undefined && handed !== undefined) {
+    const adopted = adoptEngineProcess(handed);
+    if (adopted !== undefined) return { native, started: adopted };
+  }
+  if (handed !== undefined) dismissEngine(handed);
   if (native !== undefined) {
     return {
       native,
@@ -216,6 +337,6 @@ export function startEngine(root, native) {
 
 /** Stops an engine startEngine started (the command goes elsewhere); resolves once it has. */
 export async function stopEngine(engine) {
-  if ('native' in engine) engine.started.child.kill();
+  if ('native' in engine) engine.started.child.kill('SIGTERM');
   else await engine.started.worker.terminate();
 }

@@ -6,13 +6,24 @@
 // it can, and comes here when it cannot.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ENGINE_WORKER, engineFor, staleness, startEngine, stopEngine } from './launch.js';
+import {
+  dismissEngine,
+  ENGINE_WORKER,
+  engineFor,
+  handedEngine,
+  staleness,
+  startEngine,
+  stopEngine,
+} from './launch.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const BUILD = ['--import', 'tsx', 'scripts/build-cli.ts'];
 
+// bin/quayside hands a native engine only to the snapshot's start; one named here is taken over all the same.
+const handed = handedEngine(process.env);
 const { needs, native } = engineFor(root, process.argv.slice(2), process.env);
-const engine = needs === undefined ? undefined : startEngine(root, native);
+const engine = needs === undefined ? undefined : startEngine(root, native, handed);
+if (engine === undefined && handed !== undefined) dismissEngine(handed);
 const reason = staleness(root);
 if (reason !== undefined) {
   // It runs the old bundle's engine; the rebuilt bundle starts its own.

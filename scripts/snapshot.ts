@@ -4,7 +4,8 @@
  * the heap it leaves is written as a blob that `node --snapshot-blob BLOB -- ARGS` starts from.
  * A blob fits only the node binary that built it, started with the V8 flags it was built with (Node
  * refuses any other, exit code 14), so the path of that binary and those flags are written beside it
- * (`BLOB.node`: the path on its first line, the flags on its second) for bin/quayside to use.
+ * (`BLOB.node`: the path on its first line, the flags on its second, the native chart engine's file
+ * name on its third) for bin/quayside to use.
  */
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
@@ -12,6 +13,7 @@ import { realpathSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+import { nativeEngineIn, nativeEngineName } from '../bin/launch.js';
 import { barrelImports } from './barrels.ts';
 
 export interface SnapshotInput {
@@ -179,7 +181,11 @@ export async function buildSnapshot(input: SnapshotInput): Promise<Metafile> {
   if (run.status !== 0 || run.stderr.trim() !== '') {
     throw new Error(`node --build-snapshot failed (exit ${run.status ?? run.signal}): ${run.stderr.trim()}`);
   }
-  writeFileSync(`${blob}.node`, `${realpathSync(process.execPath)}\n${flags.join(' ')}\n`);
+  // The third line: the native chart engine bin/quayside starts beside Node for the commands that
+  // render (bin/launch.js's adoptEngineProcess), where one ships for this machine; else empty.
+  const engine = nativeEngineIn(`${input.staging}/`, {});
+  const engineLine = 'path' in engine ? nativeEngineName() : '';
+  writeFileSync(`${blob}.node`, `${realpathSync(process.execPath)}\n${flags.join(' ')}\n${engineLine}\n`);
   return {
     inputs: { ...result.metafile.inputs, ...outside.inputs },
     outputs: { ...result.metafile.outputs, ...outside.outputs },

@@ -16,7 +16,9 @@ import { dirname, resolve } from 'node:path';
 import { startupSnapshot } from 'node:v8';
 import { config as zodConfig } from 'zod';
 import {
+  dismissEngine,
   engineFor,
+  handedEngine,
   isStale,
   SNAPSHOT_COMMANDS,
   snapshotBlobOf,
@@ -73,6 +75,8 @@ async function start(): Promise<void> {
     delete process.env.GLIBC_TUNABLES;
     delete process.env.QUAYSIDE_SET_GLIBC_TUNABLES;
   }
+  // The native engine bin/quayside started for this command, if it did (taken over or ended below).
+  const handed = handedEngine(process.env);
   // In a process started from a snapshot, argv[1] is the first argument after `--`.
   const argv = process.argv.slice(1);
   const here = checkoutOf(process.execArgv) ?? QUAYSIDE_ROOT;
@@ -99,13 +103,12 @@ async function start(): Promise<void> {
   // starts (~10 ms of this thread: Node forks the process). Otherwise there is nothing to overlap, and
   // the thread pool's own start would cost more than it saves (--help 1.05 of its time).
   const startsEngine = needs !== undefined && !inThisThread;
+  if (handed !== undefined && (!startsEngine || native === undefined)) dismissEngine(handed);
+  // A native engine the launcher started costs this thread nothing: there is no fork to overlap.
+  const forks = startsEngine && (native === undefined || handed === undefined);
   const stale =
-    moved || !SNAPSHOT_COMMANDS.has(argv[0])
-      ? true
-      : startsEngine
-        ? isStale(here)
-        : staleness(here) !== undefined;
-  const started = startsEngine ? startEngine(here, native) : undefined;
+    moved || !SNAPSHOT_COMMANDS.has(argv[0]) ? true : forks ? isStale(here) : staleness(here) !== undefined;
+  const started = startsEngine ? startEngine(here, native, handed) : undefined;
   if (await stale) {
     if (started !== undefined) await stopEngine(started);
     return delegate(here, argv);

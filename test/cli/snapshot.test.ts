@@ -15,7 +15,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SNAPSHOT_COMMANDS } from '../../bin/launch.js';
+import { engineNeeds, SNAPSHOT_COMMANDS } from '../../bin/launch.js';
 import { FileDriver, ReleaseStore } from '../../lib/store/index.ts';
 import {
   CLUSTER,
@@ -52,11 +52,13 @@ const run = (
   );
 
 describe("the CLI's start-up snapshot", () => {
-  it('is built beside the bundle, for the node binary that built it and the V8 flags it was built with', () => {
+  it('is built beside the bundle, for the node binary that built it and the V8 flags it was built with, naming the native engine', () => {
     expect(existsSync(blob)).toBe(true);
-    const [builtBy, flags] = readFileSync(`${blob}.node`, 'utf8').split('\n');
+    const [builtBy, flags, engine] = readFileSync(`${blob}.node`, 'utf8').split('\n');
     expect(builtBy).toBe(realpathSync(process.execPath));
     expect(flags).toMatch(/^--hash-seed=[1-9][0-9]* --no-rehash-snapshot$/);
+    // The native chart engine bin/quayside starts beside node, where one ships for this machine.
+    expect(engine).toBe(process.platform === 'linux' && process.arch === 'x64' ? 'engine-linux-x64' : '');
   });
 
   it('is refused by V8 when started without its flags, or with another hash seed', async () => {
@@ -268,6 +270,69 @@ describe('bin/quayside', () => {
     expect(started.stdout.trim()).toBe(
       ['--hash-seed=12345', '--no-rehash-snapshot', fromSnapshot(world.root, ['status', 'web'])].join('\n'),
     );
+    world.cleanup();
+  });
+
+  it('starts the native engine beside node for the commands that render or talk to a cluster here, unless told not to', async () => {
+    const world = launcherWorld();
+    // The stand-in engine logs its arguments; the stand-in node prints the variable naming the engine
+    // and its own process id (the launcher's, kept through exec), which the engine is to be told.
+    const log = join(world.root, 'engine.log');
+    const engine = join(world.root, 'dist', 'cli', 'engine-stand-in');
+    writeFileSync(engine, `#!/bin/sh\necho "$*" >> ${JSON.stringify(log)}\n`);
+    chmodSync(engine, 0o755);
+    writeFileSync(world.node, `#!/bin/sh\necho "\${QUAYSIDE_ENGINE_HANDOFF-none} $$"\n`);
+    await new Promise((r) => setTimeout(r, 20));
+    writeFileSync(world.blob, 'blob');
+    const blobNode = (engineLine: string) =>
+      writeFileSync(`${world.blob}.node`, `${world.node}\n\n${engineLine}`);
+    blobNode('engine-stand-in\n');
+    const bin = join(world.root, 'bin', 'quayside');
+    const started = async (args: string[], extra: Record<string, string> = {}) => {
+      const [handoff, launcher] = (await run(bin, args, { env: world.env(extra) })).stdout.trim().split(' ');
+      if (handoff === 'none') return false;
+      // The engine was told the launcher's process.
+      for (
+        let i = 0;
+        i < 200 && !readFileSync(log, { flag: 'a+' }).toString().includes(`--handoff ${launcher}\n`);
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 10));
+      expect(readFileSync(log, 'utf8')).toContain(`--handoff ${launcher}\n`);
+      expect(Number(handoff)).toBeGreaterThan(0);
+      return true;
+    };
+    const lines = [
+      'install web ./chart',
+      'upgrade web ./chart --set a=b',
+      'diff upgrade web ./chart',
+      'template web ./chart',
+      'rollback web 1',
+      'uninstall web',
+    ];
+    for (const line of lines) {
+      expect(await started(line.split(' ')), line).toBe(true);
+      // Never an engine the command would not take over (bin/launch.js's engineNeeds).
+      expect(engineNeeds(line.split(' '), {}), line).toBeDefined();
+    }
+    for (const line of ['history web', 'list -A', 'status web', 'get values web', '--help', 'version'])
+      expect(await started(line.split(' ')), line).toBe(false);
+    // A queued action renders in a worker, not here; QUAYSIDE_ENGINE=wasm asks for the other engine.
+    expect(await started(['install', 'web', './chart', '--queue-url', 'https://sqs.example/q.fifo'])).toBe(
+      false,
+    );
+    expect(await started(['install', 'web', './chart', '--queue-url=https://sqs.example/q.fifo'])).toBe(
+      false,
+    );
+    expect(
+      await started(['install', 'web', './chart'], { QUAYSIDE_QUEUE_URL: 'https://sqs.example/q.fifo' }),
+    ).toBe(false);
+    expect(await started(['install', 'web', './chart'], { QUAYSIDE_ENGINE: 'wasm' })).toBe(false);
+    // None for this machine (the third line empty, or a blob from before there was one).
+    blobNode('\n');
+    expect(await started(['install', 'web', './chart'])).toBe(false);
+    blobNode('');
+    expect(await started(['install', 'web', './chart'])).toBe(false);
     world.cleanup();
   });
 

@@ -12,9 +12,9 @@
  * is two frames, the JSON response and a stored parse (unused here: native parsing costs too little
  * to keep). Calls are answered in the order they were sent.
  */
-import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
+  type EngineProcess,
   holdEngineOpen,
   nativeEngineIn,
   type StartedEngineProcess,
@@ -50,7 +50,7 @@ const STDERR_KEPT = 4096;
 
 /** The native engine's process; replaced by a new one if it ever stops. */
 export class ProcessEngine implements EngineChannel {
-  private child: ChildProcess | undefined;
+  private child: EngineProcess | undefined;
   private readonly waiting: Waiting[] = [];
   private received: Buffer[] = [];
   private receivedBytes = 0;
@@ -90,13 +90,13 @@ export class ProcessEngine implements EngineChannel {
     child.stdin?.end();
   }
 
-  private start(): ChildProcess {
+  private start(): EngineProcess {
     const child = startEngineProcess(this.path, process.getBuiltinModule('node:child_process').spawn).child;
     this.watch(child);
     return child;
   }
 
-  private watch(child: ChildProcess): void {
+  private watch(child: EngineProcess): void {
     this.child = child;
     this.received = [];
     this.receivedBytes = 0;
@@ -126,8 +126,17 @@ export class ProcessEngine implements EngineChannel {
       for (const waiting of this.waiting.splice(0)) waiting.reject(error);
     };
     child.on('error', (error) => stopped(error));
-    child.on('exit', (code, signal) =>
-      stopped(new Error(`the engine exited with ${signal === null ? `code ${code}` : `signal ${signal}`}`)),
+    child.on('exit', (code: number | null, signal: NodeJS.Signals | null) =>
+      stopped(
+        new Error(
+          signal !== null
+            ? `the engine exited with signal ${signal}`
+            : code !== null
+              ? `the engine exited with code ${code}`
+              : // An engine the launcher started (adoptEngineProcess): its end is seen, not its status.
+                'the engine closed its answers',
+        ),
+      ),
     );
   }
 

@@ -2,7 +2,8 @@
 
 // The engine as a native program (the CLI's, where a build for this machine is present): the same
 // calls as main.go's JavaScript functions, read as frames from standard input and answered as frames
-// on standard output, one call at a time, until standard input closes.
+// on standard output, one call at a time, until standard input closes. With `--handoff PID` the calls
+// and answers go over pipes the CLI takes over instead (handoff_linux.go).
 //
 // A frame is a 4-byte big-endian length and that many bytes. A call is an operation frame ("render",
 // "yaml" or "verify") and then its arguments: render's JSON request, its files' bytes and a stored
@@ -18,12 +19,28 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strconv"
 )
 
 func main() {
 	debug.SetGCPercent(400)
-	in := bufio.NewReaderSize(os.Stdin, 1<<16)
-	out := bufio.NewWriterSize(os.Stdout, 1<<16)
+	var calls io.Reader = os.Stdin
+	var answers io.Writer = os.Stdout
+	if len(os.Args) == 3 && os.Args[1] == "--handoff" {
+		parent, err := strconv.Atoi(os.Args[2])
+		if err == nil {
+			calls, answers, err = handoffStreams(parent)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "quayside-engine: --handoff:", err)
+			os.Exit(2)
+		}
+	} else if len(os.Args) > 1 {
+		fmt.Fprintf(os.Stderr, "quayside-engine: unknown arguments %q (usage: engine [--handoff PID])\n", os.Args[1:])
+		os.Exit(2)
+	}
+	in := bufio.NewReaderSize(calls, 1<<16)
+	out := bufio.NewWriterSize(answers, 1<<16)
 	if err := serve(in, out); err != nil && err != io.EOF {
 		fmt.Fprintln(os.Stderr, "quayside-engine:", err)
 		os.Exit(2)
