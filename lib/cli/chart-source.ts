@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import type { ChartSource } from '../chart/index.ts';
 
 export interface ChartSourceFlags {
@@ -38,7 +38,15 @@ export async function chartSourceOf(
     const chart = ref.includes('/') ? ref.slice(ref.lastIndexOf('/') + 1) : ref;
     return { kind: 'repository', repoUrl: flags.repo, chart, ...version, ...(auth ? { auth } : {}) };
   }
-  const info = await stat(at(ref)).catch(() => undefined);
+  // Synchronous: the one file operation of a command's start that would otherwise start libuv's thread
+  // pool (four threads to create, and to join at exit) for a single stat.
+  let info: ReturnType<typeof statSync>;
+  try {
+    info = statSync(at(ref), { throwIfNoEntry: false });
+  } catch {
+    // Not readable as a folder: loading it as an archive says what is wrong with it.
+    info = undefined;
+  }
   if (info?.isDirectory()) return { kind: 'directory', path: at(ref) };
   return { kind: 'archive-file', path: at(ref) };
 }
