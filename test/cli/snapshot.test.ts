@@ -336,6 +336,34 @@ describe('bin/quayside', () => {
     world.cleanup();
   });
 
+  it('asks V8 for one helper thread instead of four when the native engine renders', async () => {
+    const world = launcherWorld();
+    writeFileSync(join(world.root, 'dist', 'cli', 'engine-stand-in'), '#!/bin/sh\n');
+    chmodSync(join(world.root, 'dist', 'cli', 'engine-stand-in'), 0o755);
+    await new Promise((r) => setTimeout(r, 20));
+    writeFileSync(world.blob, 'blob');
+    const blobNode = (engineLine: string) =>
+      writeFileSync(`${world.blob}.node`, `${world.node}\n--hash-seed=1\n${engineLine}`);
+    const bin = join(world.root, 'bin', 'quayside');
+    const args = async (line: string, extra: Record<string, string> = {}) =>
+      (await run(bin, line.split(' '), { env: world.env(extra) })).stdout.trim().split('\n');
+    blobNode('engine-stand-in\n');
+    for (const line of ['install web ./chart', 'history web', '--help'])
+      expect(await args(line), line).toEqual([
+        '--hash-seed=1',
+        '--v8-pool-size=1',
+        ...fromSnapshot(world.root, line.split(' ')).split('\n'),
+      ]);
+    // The WebAssembly engine compiles on V8's helper threads: they stay as they are.
+    expect(await args('template web ./chart', { QUAYSIDE_ENGINE: 'wasm' })).not.toContain('--v8-pool-size=1');
+    blobNode('\n');
+    expect(await args('install web ./chart')).toEqual([
+      '--hash-seed=1',
+      ...fromSnapshot(world.root, ['install', 'web', './chart']).split('\n'),
+    ]);
+    world.cleanup();
+  });
+
   it("asks glibc for huge pages for a command it starts from the snapshot, unless the user set glibc's tunables", async () => {
     const world = launcherWorld();
     // The stand-in node prints the two variables instead of its arguments. It is rewritten before the
