@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { StoreConfigError } from './errors.ts';
@@ -115,10 +116,26 @@ function delay(ms: number): Promise<void> {
  */
 const JVM_OPTIONS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
 
+/**
+ * The Java heap on transparent huge pages, where Linux offers them (`always` or `madvise`): one page
+ * fault for 2 MiB of heap instead of 512. On machines where a fault costs ~12 µs, `scale` with 300
+ * installs took 23.9 s instead of 26.7–27.4. The option exists only in Linux's JVM (elsewhere it
+ * would stop Java from starting), and with huge pages off the JVM would warn: neither is asked for.
+ */
+function hugePageOptions(): string[] {
+  if (process.platform !== 'linux') return [];
+  try {
+    const setting = readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8');
+    return /\[(always|madvise)\]/.test(setting) ? ['-XX:+UseTransparentHugePages'] : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Runs `start` (which spawns java at once, inheriting the environment) with JVM_OPTIONS set for it. */
 function withJvmOptions<T>(start: () => T): T {
   const before = process.env.JDK_JAVA_OPTIONS;
-  process.env.JDK_JAVA_OPTIONS = [...JVM_OPTIONS, before].filter(Boolean).join(' ');
+  process.env.JDK_JAVA_OPTIONS = [...JVM_OPTIONS, ...hugePageOptions(), before].filter(Boolean).join(' ');
   try {
     return start();
   } finally {
