@@ -272,12 +272,7 @@ export function adoptEngineProcess(pid) {
     }
   };
   // Its exit is seen as its answers' end; its status is not ours to read.
-  let exited = false;
-  child.stdout.on('close', () => {
-    if (exited) return;
-    exited = true;
-    child.emit('exit', null, null);
-  });
+  child.stdout.on('close', () => child.emit('exit', null, null));
   const started = { child, stopped: false };
   child.on('exit', () => {
     started.stopped = true;
@@ -288,15 +283,15 @@ export function adoptEngineProcess(pid) {
   // One that was never called still holds its copies of this end (handoff_linux.go): it is ended.
   child.stdin.on('finish', () => {
     child.stdin.destroy();
-    if (child.stdin.bytesWritten === 0) child.kill('SIGTERM');
+    if (child.stdin.bytesWritten === 0) child.kill();
   });
   holdEngineOpen(child, false);
   return started;
 }
 
 /**
- * Ends the engine bin/quayside started, named in ENGINE_HANDOFF, when this command does not take it
- * over. The variable is removed either way: nothing this command runs inherits it.
+ * The process id of the engine bin/quayside started for this command, named in ENGINE_HANDOFF, if
+ * any. The variable is removed from `env`: nothing this command runs inherits it.
  */
 export function handedEngine(env) {
   const value = env[ENGINE_HANDOFF];
@@ -337,6 +332,6 @@ export function startEngine(root, native, handed) {
 
 /** Stops an engine startEngine started (the command goes elsewhere); resolves once it has. */
 export async function stopEngine(engine) {
-  if ('native' in engine) engine.started.child.kill('SIGTERM');
+  if ('native' in engine) engine.started.child.kill();
   else await engine.started.worker.terminate();
 }

@@ -103,7 +103,8 @@ async function start(): Promise<void> {
   // starts (~10 ms of this thread: Node forks the process). Otherwise there is nothing to overlap, and
   // the thread pool's own start would cost more than it saves (--help 1.05 of its time).
   const startsEngine = needs !== undefined && !inThisThread;
-  if (handed !== undefined && (!startsEngine || native === undefined)) dismissEngine(handed);
+  // startEngine ends a handed engine it does not take over; a command that starts none ends it here.
+  if (handed !== undefined && !startsEngine) dismissEngine(handed);
   // A native engine the launcher started costs this thread nothing: there is no fork to overlap.
   const forks = startsEngine && (native === undefined || handed === undefined);
   const stale =
