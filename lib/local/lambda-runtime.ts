@@ -36,8 +36,10 @@ export interface LocalFunction {
   invoke(event: unknown): Promise<InvokeResult>;
   /**
    * Process ids of the environments (chaos tests kill -9 them): all of them, or with `working`
-   * only those running an invocation after their init (a crash at init is another failure: its
-   * messages stay invisible for the queue's whole visibility timeout, in Lambda as here).
+   * only those at least WORKING_AFTER_MS into an invocation past their init. A crash earlier is
+   * another failure: until the function's first visibility change reaches the queue (10–70 ms
+   * into a warm invocation, 250–330 ms into an environment's first one on this machine), its
+   * messages stay invisible for the queue's whole visibility timeout, in Lambda as here.
    */
   pids(filter?: { working?: boolean }): number[];
   /** Stops taking invocations, waits for those running, and ends every environment. */
@@ -45,12 +47,15 @@ export interface LocalFunction {
 }
 
 const LOCAL_ACCOUNT = '000000000000';
+/** How far into an invocation (past init) an environment counts as `working`: three times the longest wait above. */
+export const WORKING_AFTER_MS = 1_000;
 
 interface Sandbox {
   readonly child: ChildProcess;
   busy: boolean;
   dead: boolean;
-  initialized: boolean;
+  /** When init ended (epoch ms), once it has. */
+  initializedAt?: number;
   ready: Promise<void>;
   pending?: { id: string; resolve: (result: InvokeResult) => void; started: number; timer: NodeJS.Timeout };
 }
@@ -109,7 +114,6 @@ export function startLocalFunction(options: LocalFunctionOptions): LocalFunction
       child,
       busy: false,
       dead: false,
-      initialized: false,
       ready: Promise.resolve(),
     };
     sandbox.ready = new Promise<void>((resolve) => {
@@ -123,7 +127,7 @@ export function startLocalFunction(options: LocalFunctionOptions): LocalFunction
       if (stream) createInterface({ input: stream }).on('line', (line) => options.onLog?.(line, name));
     }
     child.on('message', (message: { type?: string; id?: string } & Record<string, unknown>) => {
-      if (message.type === 'initialized') sandbox.initialized = true;
+      if (message.type === 'initialized') sandbox.initializedAt = Date.now();
       const pending = sandbox.pending;
       if (message.type !== 'result' || pending === undefined || pending.id !== message.id) return;
       const { resolve, started, timer } = pending;
@@ -243,10 +247,17 @@ export function startLocalFunction(options: LocalFunctionOptions): LocalFunction
   return {
     name: options.name,
     invoke,
-    pids: (filter = {}) =>
-      [...sandboxes]
-        .filter((s) => !filter.working || (s.pending !== undefined && s.initialized && !s.dead))
-        .flatMap((s) => (s.child.pid === undefined ? [] : [s.child.pid])),
+    pids: (filter = {}) => {
+      const now = Date.now();
+      const working = (s: Sandbox) =>
+        s.pending !== undefined &&
+        s.initializedAt !== undefined &&
+        !s.dead &&
+        now - Math.max(s.pending.started, s.initializedAt) >= WORKING_AFTER_MS;
+      return [...sandboxes]
+        .filter((s) => !filter.working || working(s))
+        .flatMap((s) => (s.child.pid === undefined ? [] : [s.child.pid]));
+    },
     close: async () => {
       closing = true;
       while ([...sandboxes].some((s) => s.busy && !s.dead)) {

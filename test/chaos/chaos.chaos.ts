@@ -1,15 +1,15 @@
 /**
  * The reliability suite (`npm run test:chaos`): a stream of requests over several releases
  * through the local stack while workers are killed with SIGKILL at random points, DynamoDB Local
- * is killed mid-request (the stack restarts it), the API server fails 30 % of calls, and one chart
- * makes 10,000 objects. Then DESIGN.md's invariants are checked: revision numbers without gaps, at
+ * is killed mid-request (the stack restarts it), the API server fails 30 % of calls and answers
+ * each 50 ms late, and one chart makes 10,000 objects. Then DESIGN.md's invariants are checked: revision numbers without gaps, at
  * most one deployed revision, nothing pending, every request accounted for (a final revision with
  * its cause, or a rejection with its reason), and no marker secret in any output.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendRequest } from '../../lib/client/index.ts';
 import { isPending, type ReleaseId } from '../../lib/domain/index.ts';
@@ -23,6 +23,8 @@ const SEED = Number(process.env.QUAYSIDE_CHAOS_SEED ?? 20261129);
 const RELEASES = 6;
 const REQUESTS = 36;
 const BIG_OBJECTS = 10_000;
+/** Workers the chaos kills at least (it goes on past its 50 s, up to 60 s more, to find them working). */
+const MIN_WORKER_KILLS = 4;
 const random = seededRandom(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
@@ -76,6 +78,17 @@ describe(`quayside under chaos (seed ${SEED})`, () => {
         release: ReleaseId;
         expect: 'final' | 'rejected' | 'either';
       }[] = [];
+      const upgrade = (release: ReleaseId) => ({
+        release,
+        expect: 'final' as const,
+        body: {
+          action: 'upgrade',
+          chart,
+          values: { replicas: 1 + Math.floor(random() * 3) },
+          set: [`db.password=${MARKER}`],
+          options: { timeout: '2m' },
+        },
+      });
       for (const release of releases) {
         requests.push({
           release,
@@ -92,17 +105,7 @@ describe(`quayside under chaos (seed ${SEED})`, () => {
         const release = pick(releases);
         const kind = pick(['upgrade', 'upgrade', 'upgrade', 'broken', 'rollback', 'invalid'] as const);
         if (kind === 'upgrade') {
-          requests.push({
-            release,
-            expect: 'final',
-            body: {
-              action: 'upgrade',
-              chart,
-              values: { replicas: 1 + Math.floor(random() * 3) },
-              set: [`db.password=${MARKER}`],
-              options: { timeout: '2m' },
-            },
-          });
+          requests.push(upgrade(release));
         } else if (kind === 'broken') {
           requests.push({
             release,
@@ -144,14 +147,17 @@ describe(`quayside under chaos (seed ${SEED})`, () => {
         },
       });
 
+      // A slow API server too (every call 50 ms late): runs last long enough to be killed part way.
       stack.simulator?.injectFaults({
+        latencyMs: 50,
         errors: [
           { rate: 0.3, status: 503 },
           { rate: 0.05, status: 429, retryAfterSeconds: 1 },
         ],
         seed: SEED,
       });
-      for (const [index, request] of requests.entries()) {
+      const send = async (index: number) => {
+        const request = requests[index] as (typeof requests)[number];
         const requestId = `chaos-${SEED}-${index}`;
         await sendRequest(sqs, stack.queueUrl, {
           ...base(requestId, request.release),
@@ -163,28 +169,50 @@ describe(`quayside under chaos (seed ${SEED})`, () => {
           return undefined;
         });
         sent.push({ requestId, release: request.release, expect: request.expect });
-      }
+      };
+      // Half the requests at once; the rest a few at a time during the chaos, so that workers are
+      // busy throughout it (in order: each release's requests keep the order they were made in).
+      let next = 0;
+      while (next < requests.length / 2) await send(next++);
 
-      // The chaos: workers killed at random points, DynamoDB Local killed once.
-      const until = Date.now() + 50_000;
+      // The chaos: workers killed at random points, DynamoDB Local killed once; for 50 s, and on
+      // until at least MIN_WORKER_KILLS workers were found working and killed (at most 60 s more).
+      const started = Date.now();
+      const until = started + 50_000;
+      const workerKills = () => chaos.filter((line) => line.startsWith('killed worker')).length;
       let killedStore = false;
-      while (Date.now() < until) {
+      while (Date.now() < until || (workerKills() < MIN_WORKER_KILLS && Date.now() < until + 60_000)) {
+        for (let n = 0; n < 3 && next < requests.length; n++) await send(next++);
         await sleep(3_000 + random() * 6_000);
-        // Workers in the middle of a request (a kill during an environment's init leaves its message
-        // invisible for the queue's 16-minute visibility timeout, in Lambda as here: docs/aws.md).
-        const pids = stack.worker.pids({ working: true });
+        // Everything sent and still short of kills: more upgrades, so that there is work to interrupt.
+        if (next === requests.length && Date.now() > until - 20_000 && workerKills() < MIN_WORKER_KILLS) {
+          for (let n = 0; n < 3; n++) requests.push(upgrade(pick(releases)));
+          while (next < requests.length) await send(next++);
+        }
+        // Workers in the middle of a request: a kill during an environment's init, or in the first
+        // moments of an invocation before the worker's first visibility change reaches the queue,
+        // leaves its messages invisible for the queue's 16-minute visibility timeout, in Lambda as
+        // here (docs/aws.md); `working` leaves those moments out (WORKING_AFTER_MS).
+        let pids = stack.worker.pids({ working: true });
+        // None at this moment: look again for a few seconds.
+        for (let look = 0; pids.length === 0 && look < 20; look++) {
+          await sleep(200);
+          pids = stack.worker.pids({ working: true });
+        }
         if (pids.length > 0) {
           const pid = pick(pids);
           process.kill(pid, 'SIGKILL');
-          chaos.push(`killed worker ${pid}`);
+          chaos.push(`killed worker ${pid} at ${((Date.now() - started) / 1000).toFixed(1)} s`);
         }
         if (!killedStore && Date.now() > until - 30_000) {
           process.kill(stack.dynamoPid() as number, 'SIGKILL');
           killedStore = true;
-          chaos.push('killed DynamoDB Local');
+          chaos.push(`killed DynamoDB Local at ${((Date.now() - started) / 1000).toFixed(1)} s`);
         }
       }
+      while (next < requests.length) await send(next++);
       stack.simulator?.clearFaults();
+      console.info(`chaos: ${chaos.join(', ')}`);
 
       // Every request ends: a final revision (deployed or failed, with its description) or a rejection.
       const outcomes = new Map<string, string>();
@@ -198,6 +226,8 @@ describe(`quayside under chaos (seed ${SEED})`, () => {
         await sleep(2_000);
       }
       const missing = sent.filter((r) => !outcomes.has(r.requestId)).map((r) => r.requestId);
+      // When one is missing, say where it is: in the queue, in the dead-letter queue, pending in the store.
+      if (missing.length > 0) console.error(await whereabouts(missing));
       expect(missing, `unaccounted requests after ${chaos.join(', ')}`).toEqual([]);
       for (const request of sent) {
         const outcome = outcomes.get(request.requestId) as string;
@@ -237,7 +267,8 @@ describe(`quayside under chaos (seed ${SEED})`, () => {
         expect(readFileSync(join(stack.logDir, file), 'utf8'), file).not.toContain(MARKER);
       }
       expect(logs.join('\n')).not.toContain(MARKER);
-      expect(chaos.length).toBeGreaterThan(3);
+      expect(workerKills(), chaos.join(', ')).toBeGreaterThanOrEqual(MIN_WORKER_KILLS);
+      expect(killedStore).toBe(true);
     },
     15 * 60_000,
   );
@@ -254,7 +285,73 @@ describe(`quayside under chaos (seed ${SEED})`, () => {
     if (isPending(found.revision.status)) return undefined;
     return `${found.revision.status}: ${found.revision.description}`;
   }
+
+  /** What the queues, the store and the logs know of requests that were never accounted for. */
+  async function whereabouts(missing: readonly string[]): Promise<string> {
+    const lines: string[] = [];
+    for (const url of [stack.queueUrl, stack.deadLetterQueueUrl]) {
+      const attributes = await sqs
+        .send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }))
+        .catch((error: unknown) => ({ Attributes: { error: String(error) } }));
+      const counts = Object.entries(attributes.Attributes ?? {}).filter(([key]) =>
+        /^Approx|^error/.test(key),
+      );
+      lines.push(`${url.split('/').pop()}: ${JSON.stringify(Object.fromEntries(counts))}`);
+    }
+    const dead = await sqs
+      .send(
+        new ReceiveMessageCommand({
+          QueueUrl: stack.deadLetterQueueUrl,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 0,
+          MessageSystemAttributeNames: ['All'],
+        }),
+      )
+      .catch(() => ({ Messages: [] }));
+    for (const message of dead.Messages ?? []) {
+      const body = JSON.parse(message.Body ?? '{}') as { requestId?: string };
+      lines.push(`dead-letter queue: ${body.requestId} (${JSON.stringify(message.Attributes)})`);
+    }
+    const logFiles = readdirSync(stack.logDir).map((file) => join(stack.logDir, file));
+    for (const requestId of missing) {
+      const request = sent.find((r) => r.requestId === requestId) as (typeof sent)[number];
+      const found = await stack.store
+        .findRequest(request.release, requestId)
+        .catch((e: unknown) => String(e));
+      const summary = await stack.store.getRelease(request.release).catch((e: unknown) => String(e));
+      lines.push(`${requestId} (${request.release.name}): store ${JSON.stringify(found)?.slice(0, 600)}`);
+      lines.push(`  release: ${JSON.stringify(summary)?.slice(0, 600)}`);
+      for (const file of logFiles) {
+        for (const line of readFileSync(file, 'utf8').split('\n')) {
+          if (line.includes(requestId)) lines.push(`  ${file.split('/').pop()}: ${logSummary(line)}`);
+        }
+      }
+    }
+    lines.push(...logs.slice(-30).map((line) => `  stack: ${line.slice(0, 300)}`));
+    return lines.join('\n');
+  }
 });
+
+/** A function's log line, short: when, what, and how it ended. */
+function logSummary(line: string): string {
+  try {
+    const { timestamp, level, message, outcome, reason, status, revision, function_request_id } = JSON.parse(
+      line,
+    ) as Record<string, unknown>;
+    return JSON.stringify({
+      timestamp,
+      level,
+      message,
+      outcome,
+      reason,
+      status,
+      revision,
+      function_request_id,
+    });
+  } catch {
+    return line.slice(0, 300);
+  }
+}
 
 /** A chart of `count` ConfigMaps. */
 function bigChart(count: number): string {
