@@ -1,15 +1,19 @@
 import {
+  ConditionalCheckFailedException,
   type ConsumedCapacity,
   DynamoDBClient,
   type DynamoDBClientConfig,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type {
   Condition,
@@ -28,6 +32,7 @@ import { itemSize } from './item-size.ts';
 import { checkTransactionShape } from './memory.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type DeleteItem = NonNullable<TransactItem['Delete']>;
 
 /** Placeholders for one expression: `#n0` names and `:v0` values, built from named parts. */
 class ExpressionBuilder {
@@ -162,6 +167,8 @@ export class DynamoDbDriver implements StoreDriver {
 
   async transact(ops: readonly WriteOp[]): Promise<void> {
     checkTransactionShape(ops);
+    const only = ops.length === 1 ? ops[0] : undefined;
+    if (only !== undefined && only.type !== 'check') return this.writeOne(only);
     const TransactItems = ops.map((op) => this.toTransactItem(op));
     try {
       const result = await this.send(
@@ -174,6 +181,42 @@ export class DynamoDbDriver implements StoreDriver {
     } catch (error) {
       throw translateTransactionError(error);
     }
+  }
+
+  /**
+   * One write alone, as PutItem, UpdateItem or DeleteItem with the same condition: as atomic as a
+   * transaction of one, at half its write capacity (a transaction costs two units per KB) and, on
+   * DynamoDB Local, a fraction of its time. A failed condition is the same TransactionConflictError.
+   */
+  private async writeOne(op: Exclude<WriteOp, { type: 'check' }>): Promise<void> {
+    const item = this.toTransactItem(op);
+    const total = { ReturnConsumedCapacity: 'TOTAL' as const };
+    const operation = item.Put ? 'PutItem' : item.Update ? 'UpdateItem' : 'DeleteItem';
+    const send = () =>
+      item.Put
+        ? this.documents.send(new PutCommand({ ...item.Put, ...total }))
+        : item.Update
+          ? this.documents.send(new UpdateCommand({ ...item.Update, ...total }))
+          : this.documents.send(new DeleteCommand({ ...(item.Delete as DeleteItem), ...total }));
+    let result: { ConsumedCapacity?: ConsumedCapacity };
+    try {
+      result = await send();
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        const old = error.Item;
+        throw new TransactionConflictError({
+          failedOp: 0,
+          ...(old === undefined ? {} : { existing: normalize(unmarshallLoose(old)) }),
+          cause: error,
+        });
+      }
+      if ((error as { name?: string }).name === 'TransactionConflictException') {
+        // A transaction touched the item at the same moment.
+        throw new TransactionConflictError({ cause: error });
+      }
+      throw translateError(error, operation);
+    }
+    this.count(result.ConsumedCapacity, { write: writeUnits([op]) / 2 });
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,8 @@ const WRITE_EVERY_MS = 500;
  */
 export class ProgressRecorder {
   private readonly lines = new Map<string, ProgressLine[]>();
+  /** Requests with lines noted since their last write. */
+  private readonly unwritten = new Set<string>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly writes = new Set<Promise<void>>();
 
@@ -23,6 +25,7 @@ export class ProgressRecorder {
     lines.push({ at: event.at, message: event.message });
     if (lines.length > MAX_LINES) lines.splice(0, lines.length - MAX_LINES);
     this.lines.set(requestId, lines);
+    this.unwritten.add(requestId);
     // The engine is about to make the revision final: what it did goes out now, ahead of that write, so
     // a sender that sees the revision final and then reads the steps (lib/client's followRequest) finds
     // them, even for a run shorter than the throttle.
@@ -38,10 +41,11 @@ export class ProgressRecorder {
     }
   }
 
-  /** Writes what is left for the request and forgets it. */
+  /** Writes what is left for the request, if anything is new since the last write, and forgets it. */
   async flush(requestId: string): Promise<void> {
     this.write(requestId);
     this.lines.delete(requestId);
+    this.unwritten.delete(requestId);
     await Promise.all(this.writes);
   }
 
@@ -50,7 +54,8 @@ export class ProgressRecorder {
     clearTimeout(this.timers.get(requestId));
     this.timers.delete(requestId);
     const lines = this.lines.get(requestId);
-    if (lines === undefined || lines.length === 0) return;
+    // Nothing new since the last write (the one at 'record', typically): no second write of the same lines.
+    if (lines === undefined || lines.length === 0 || !this.unwritten.delete(requestId)) return;
     const write = this.store
       .recordProgress(requestId, [...lines])
       .catch(() => {})

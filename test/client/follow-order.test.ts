@@ -6,6 +6,7 @@ import { type FollowUpdate, followRequest } from '../../lib/client/index.ts';
 import { ManualClock } from '../../lib/domain/index.ts';
 import { FileDriver } from '../../lib/store/file.ts';
 import { ReleaseStore } from '../../lib/store/index.ts';
+import { MemoryDriver } from '../../lib/store/memory.ts';
 import { ProgressRecorder } from '../../lib/worker/progress.ts';
 import { beginInput, blog, body } from '../fixtures/store.ts';
 
@@ -64,5 +65,27 @@ describe('following a request through the store', () => {
     await new Promise((resolve) => setImmediate(resolve));
     await expect.poll(() => store.readProgress('r2'), { timeout: 400, interval: 20 }).toHaveLength(2);
     await recorder.flush('r2');
+  });
+
+  it('writes each set of lines once: a flush after the write at record writes only what is new', async () => {
+    const driver = new MemoryDriver();
+    const store = new ReleaseStore(driver, { clock: new ManualClock() });
+    const recorder = new ProgressRecorder(store);
+    const writes = () => driver.usage.requests;
+    recorder.note('r3', { at: 1, step: 'apply', message: 'applying 3 objects' });
+    recorder.note('r3', { at: 2, step: 'record', message: 'recording revision 1 as deployed' });
+    await recorder.flush('r3');
+    expect(writes()).toBe(1);
+    expect(await store.readProgress('r3')).toHaveLength(2);
+
+    const before = writes();
+    recorder.note('r4', { at: 1, step: 'record', message: 'recording revision 1 as failed' });
+    recorder.note('r4', { at: 2, step: 'rollback', message: 'rolling back to revision 0' });
+    await recorder.flush('r4');
+    expect(writes() - before).toBe(2);
+    expect((await store.readProgress('r4')).map((line) => line.message)).toEqual([
+      'recording revision 1 as failed',
+      'rolling back to revision 0',
+    ]);
   });
 });
