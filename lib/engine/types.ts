@@ -9,7 +9,7 @@ import type {
   Requester,
 } from '../domain/index.ts';
 import type { ConnectionProvider, DiffResult, PollPolicy, ProgressEvent } from '../kube/index.ts';
-import type { ReleaseStore } from '../store/index.ts';
+import type { ReleaseStore, ReleaseSummary } from '../store/index.ts';
 
 /** Where time comes from and how the engine waits. Tests pass a fast or manual one. */
 export interface EngineClock extends Clock {
@@ -89,6 +89,13 @@ export interface RequestContext {
   /** Epoch ms after which the action must have finished (e.g. Lambda's remaining time less a margin). */
   readonly hardDeadline?: number;
   readonly onProgress?: (event: EngineProgress) => void;
+  /**
+   * The release's head as the caller read it a moment before (the worker, to refuse a release held
+   * by a live operation before anything else), `null` when it found none: install and upgrade take
+   * it instead of reading it again. The pending record is still written under the store's own
+   * consistent read and conditions, so a head that changed in between costs a retry, never a wrong write.
+   */
+  readonly head?: ReleaseSummary | null;
 }
 
 export interface EngineProgress {

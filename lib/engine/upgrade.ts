@@ -87,7 +87,7 @@ export async function upgradeRelease(
   // the store, on the chart engine's start); a failure of prepare's still comes first.
   const reading = readCluster(deps, input, request);
   reading.catch(() => {});
-  const prepared = await prepare(deps, input, mode);
+  const prepared = await prepare(deps, input, mode, request.head);
   const action = prepared.isInstall ? 'install' : 'upgrade';
   const predicted = (prepared.head?.lastRevision ?? 0) + 1;
   const cluster = await reading;
@@ -212,12 +212,13 @@ async function prepare(
   deps: EngineDeps,
   input: UpgradeInput,
   mode: 'install' | 'upgrade',
+  known: ReleaseSummary | null | undefined,
 ): Promise<Prepared> {
   const options = input.options ?? {};
   // The chart loads while the store is read; the store's verdict (exists, not found) still comes first.
   const loading = (deps.loadChart ?? loadChart)(input.chart);
   loading.catch(() => {});
-  const head = await deps.store.getRelease(input.release);
+  const head = known === undefined ? await deps.store.getRelease(input.release) : (known ?? undefined);
   // Installing is allowed over a name whose history holds nothing live: every revision failed or uninstalled.
   const live = head !== undefined && head.deployedRevision !== undefined;
   if (mode === 'install' && live) throw new ReleaseExistsError(input.release.name, input.release.namespace);

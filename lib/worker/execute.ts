@@ -19,7 +19,7 @@ import {
   type RequestOptions,
   requestDigest,
 } from '../requests/index.ts';
-import { OperationInProgressError } from '../store/index.ts';
+import { OperationInProgressError, type ReleaseSummary } from '../store/index.ts';
 import { EXECUTE_MESSAGES } from './messages.ts';
 import type { ProgressRecorder } from './progress.ts';
 
@@ -59,13 +59,14 @@ export function createExecutor(
   options: ExecutorOptions,
 ): (request: DeployRequest) => Promise<ExecutionResult> {
   return async (request) => {
-    await assertReleaseFree(options.engine, request);
+    const head = await assertReleaseFree(options.engine, request);
     await options.automation?.beforeRun(request);
     const hardDeadline = options.hardDeadline?.();
     const context: RequestContext = {
       requestId: request.requestId,
       requestDigest: requestDigest(request),
       requestedBy: request.requestedBy,
+      head: head ?? null,
       ...(hardDeadline === undefined ? {} : { hardDeadline }),
       onProgress: (event) => {
         options.progress?.note(request.requestId, event);
@@ -96,12 +97,17 @@ export function createExecutor(
 /**
  * A release held by another live operation is waited for without loading or rendering anything
  * (the engine would find out too, but only after rendering the chart).
+ * @returns the release's head as read (undefined: none), which the engine takes instead of reading it again.
  * @throws OperationInProgressError naming the revision and request the release is held for.
  */
-async function assertReleaseFree(engine: ReleaseEngine, request: DeployRequest): Promise<void> {
+async function assertReleaseFree(
+  engine: ReleaseEngine,
+  request: DeployRequest,
+): Promise<ReleaseSummary | undefined> {
   const { store, clock } = engine.deps;
-  const lease = (await store.getRelease(request.release))?.lease;
-  if (lease === undefined || lease.expiresAt <= clock.now()) return;
+  const head = await store.getRelease(request.release);
+  const lease = head?.lease;
+  if (lease === undefined || lease.expiresAt <= clock.now()) return head;
   throw new OperationInProgressError({
     release: formatReleaseId(request.release),
     owner: lease.owner,
