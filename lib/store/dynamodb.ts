@@ -179,7 +179,7 @@ export class DynamoDbDriver implements StoreDriver {
       const reported = result.ConsumedCapacity?.[0];
       this.count(reported, { write: writeUnits(ops) });
     } catch (error) {
-      throw translateTransactionError(error);
+      throw translateConflict(error);
     }
   }
 
@@ -189,34 +189,24 @@ export class DynamoDbDriver implements StoreDriver {
    * DynamoDB Local, a fraction of its time. A failed condition is the same TransactionConflictError.
    */
   private async writeOne(op: Exclude<WriteOp, { type: 'check' }>): Promise<void> {
-    const item = this.toTransactItem(op);
+    const { Put, Update, Delete } = this.toTransactItem(op);
     const total = { ReturnConsumedCapacity: 'TOTAL' as const };
-    const operation = item.Put ? 'PutItem' : item.Update ? 'UpdateItem' : 'DeleteItem';
-    const send = () =>
-      item.Put
-        ? this.documents.send(new PutCommand({ ...item.Put, ...total }))
-        : item.Update
-          ? this.documents.send(new UpdateCommand({ ...item.Update, ...total }))
-          : this.documents.send(new DeleteCommand({ ...(item.Delete as DeleteItem), ...total }));
-    let result: { ConsumedCapacity?: ConsumedCapacity };
     try {
-      result = await send();
+      const result = Put
+        ? await this.send(() => this.documents.send(new PutCommand({ ...Put, ...total })), 'PutItem')
+        : Update
+          ? await this.send(
+              () => this.documents.send(new UpdateCommand({ ...Update, ...total })),
+              'UpdateItem',
+            )
+          : await this.send(
+              () => this.documents.send(new DeleteCommand({ ...(Delete as DeleteItem), ...total })),
+              'DeleteItem',
+            );
+      this.count(result.ConsumedCapacity, { write: writeUnits([op], { transactional: false }) });
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        const old = error.Item;
-        throw new TransactionConflictError({
-          failedOp: 0,
-          ...(old === undefined ? {} : { existing: normalize(unmarshallLoose(old)) }),
-          cause: error,
-        });
-      }
-      if ((error as { name?: string }).name === 'TransactionConflictException') {
-        // A transaction touched the item at the same moment.
-        throw new TransactionConflictError({ cause: error });
-      }
-      throw translateError(error, operation);
+      throw translateConflict(error);
     }
-    this.count(result.ConsumedCapacity, { write: writeUnits([op]) / 2 });
   }
 
   async close(): Promise<void> {
@@ -300,14 +290,18 @@ function readUnits(items: readonly (Item | undefined)[], consistent: boolean): n
   return Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
 }
 
-/** Transactional writes: two units per 1 KB of each item written, two per 4 KB checked. */
-function writeUnits(ops: readonly WriteOp[]): number {
+/**
+ * Write units: per 1 KB of each item written, two in a transaction and one for a write alone; a
+ * transaction's condition check costs two.
+ */
+function writeUnits(ops: readonly WriteOp[], { transactional = true } = {}): number {
+  const perKb = transactional ? 2 : 1;
   return ops.reduce((sum, op) => {
     if (op.type === 'check') return sum + 2;
-    if (op.type === 'delete') return sum + 2;
+    if (op.type === 'delete') return sum + perKb;
     const size =
       op.type === 'put' ? itemSize(op.item) : itemSize({ ...op.set, pk: op.key.pk, sk: op.key.sk });
-    return sum + 2 * Math.max(1, Math.ceil(size / 1024));
+    return sum + perKb * Math.max(1, Math.ceil(size / 1024));
   }, 0);
 }
 
@@ -322,8 +316,11 @@ const RETRYABLE = new Set([
 ]);
 
 function translateError(error: unknown, operation: string): unknown {
-  if (error instanceof TransactionCanceledException) return error;
   const name = (error as { name?: string }).name ?? 'Error';
+  // A failed condition or a write racing a transaction: translateConflict's, not a fault.
+  if (error instanceof TransactionCanceledException || error instanceof ConditionalCheckFailedException)
+    return error;
+  if (name === 'TransactionConflictException') return error;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const network = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(
     (error as { code?: string }).code ?? '',
@@ -341,18 +338,26 @@ function translateError(error: unknown, operation: string): unknown {
   });
 }
 
-function translateTransactionError(error: unknown): unknown {
-  if (!(error instanceof TransactionCanceledException)) return error;
-  const reasons = error.CancellationReasons ?? [];
-  const failedOp = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
-  if (failedOp !== -1) {
-    const old = reasons[failedOp]?.Item;
-    return new TransactionConflictError({
+/**
+ * A transaction's or a single write's refusal as the driver reports it: a failed condition names the
+ * op and the item as it was (TransactionConflictError), as does a race with another transaction.
+ */
+function translateConflict(error: unknown): unknown {
+  const conflict = (failedOp: number, old: Record<string, unknown> | undefined) =>
+    new TransactionConflictError({
       failedOp,
       ...(old === undefined ? {} : { existing: normalize(unmarshallLoose(old)) }),
       cause: error,
     });
+  if (error instanceof ConditionalCheckFailedException) return conflict(0, error.Item);
+  if ((error as { name?: string }).name === 'TransactionConflictException') {
+    // A transaction touched the item at the same moment.
+    return new TransactionConflictError({ cause: error });
   }
+  if (!(error instanceof TransactionCanceledException)) return error;
+  const reasons = error.CancellationReasons ?? [];
+  const failedOp = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
+  if (failedOp !== -1) return conflict(failedOp, reasons[failedOp]?.Item);
   if (reasons.some((reason) => reason.Code === 'TransactionConflict')) {
     // Another transaction touched one of our items at the same moment.
     return new TransactionConflictError({ cause: error });

@@ -45,7 +45,6 @@ export class ProgressRecorder {
   async flush(requestId: string): Promise<void> {
     this.write(requestId);
     this.lines.delete(requestId);
-    this.unwritten.delete(requestId);
     await Promise.all(this.writes);
   }
 
@@ -53,9 +52,9 @@ export class ProgressRecorder {
   private write(requestId: string): void {
     clearTimeout(this.timers.get(requestId));
     this.timers.delete(requestId);
-    const lines = this.lines.get(requestId);
     // Nothing new since the last write (the one at 'record', typically): no second write of the same lines.
-    if (lines === undefined || lines.length === 0 || !this.unwritten.delete(requestId)) return;
+    if (!this.unwritten.delete(requestId)) return;
+    const lines = this.lines.get(requestId) as ProgressLine[];
     const write = this.store
       .recordProgress(requestId, [...lines])
       .catch(() => {})

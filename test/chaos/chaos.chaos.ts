@@ -180,6 +180,7 @@ describe(`quayside under chaos (seed ${SEED})`, () => {
       const started = Date.now();
       const until = started + 50_000;
       const workerKills = () => chaos.filter((line) => line.startsWith('killed worker')).length;
+      const at = () => `at ${((Date.now() - started) / 1000).toFixed(1)} s`;
       let killedStore = false;
       while (Date.now() < until || (workerKills() < MIN_WORKER_KILLS && Date.now() < until + 60_000)) {
         for (let n = 0; n < 3 && next < requests.length; n++) await send(next++);
@@ -202,12 +203,12 @@ describe(`quayside under chaos (seed ${SEED})`, () => {
         if (pids.length > 0) {
           const pid = pick(pids);
           process.kill(pid, 'SIGKILL');
-          chaos.push(`killed worker ${pid} at ${((Date.now() - started) / 1000).toFixed(1)} s`);
+          chaos.push(`killed worker ${pid} ${at()}`);
         }
         if (!killedStore && Date.now() > until - 30_000) {
           process.kill(stack.dynamoPid() as number, 'SIGKILL');
           killedStore = true;
-          chaos.push(`killed DynamoDB Local at ${((Date.now() - started) / 1000).toFixed(1)} s`);
+          chaos.push(`killed DynamoDB Local ${at()}`);
         }
       }
       while (next < requests.length) await send(next++);
@@ -312,7 +313,11 @@ describe(`quayside under chaos (seed ${SEED})`, () => {
       const body = JSON.parse(message.Body ?? '{}') as { requestId?: string };
       lines.push(`dead-letter queue: ${body.requestId} (${JSON.stringify(message.Attributes)})`);
     }
-    const logFiles = readdirSync(stack.logDir).map((file) => join(stack.logDir, file));
+    const logLines = readdirSync(stack.logDir).flatMap((file) =>
+      readFileSync(join(stack.logDir, file), 'utf8')
+        .split('\n')
+        .map((line) => ({ file, line })),
+    );
     for (const requestId of missing) {
       const request = sent.find((r) => r.requestId === requestId) as (typeof sent)[number];
       const found = await stack.store
@@ -321,10 +326,8 @@ describe(`quayside under chaos (seed ${SEED})`, () => {
       const summary = await stack.store.getRelease(request.release).catch((e: unknown) => String(e));
       lines.push(`${requestId} (${request.release.name}): store ${JSON.stringify(found)?.slice(0, 600)}`);
       lines.push(`  release: ${JSON.stringify(summary)?.slice(0, 600)}`);
-      for (const file of logFiles) {
-        for (const line of readFileSync(file, 'utf8').split('\n')) {
-          if (line.includes(requestId)) lines.push(`  ${file.split('/').pop()}: ${logSummary(line)}`);
-        }
+      for (const { file, line } of logLines) {
+        if (line.includes(requestId)) lines.push(`  ${file}: ${logSummary(line)}`);
       }
     }
     lines.push(...logs.slice(-30).map((line) => `  stack: ${line.slice(0, 300)}`));
